@@ -1,0 +1,331 @@
+/**
+ * Command-line arguments of `node dist/bench.js <ops> <N> <W> <R> [options]`.
+ *
+ * Parsing is pure: nothing is printed and the process never exits from here. The caller gets
+ * back what to do (run, or print help or the version) or a BenchArgsError whose message is one
+ * line naming what is wrong; the CLI prints it to stderr and exits with code 2.
+ */
+import { randomInt } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yargs from 'yargs';
+
+/** What the bench does: one run, the seed's suite, a YCSB workload, or re-rendering charts. */
+export type BenchMode = 'run' | 'suite' | 'ycsb' | 'charts';
+
+/** Who coordinates a request: a Dynamo node (as in the paper), or the client library itself. */
+export type Coordination = 'node' | 'client';
+
+/** Validated bench arguments, with every default filled in. */
+export interface BenchArgs {
+  readonly mode: BenchMode;
+  /** Measured operations (after warm-up). */
+  readonly ops: number;
+  /** Replicas per key. */
+  readonly N: number;
+  /** Write quorum. */
+  readonly W: number;
+  /** Read quorum. */
+  readonly R: number;
+  /**
+   * False when ops N W R were left out (allowed with --suite, --ycsb and --charts); they then
+   * hold the seed's headline run, 1000 3 2 2.
+   */
+  readonly positionalsGiven: boolean;
+  /** Dynamo nodes (worker threads) in the cluster. */
+  readonly nodes: number;
+  /** Virtual nodes per node on the ring. */
+  readonly vnodes: number;
+  /** Distinct keys, key0 .. key{keys-1}, all preloaded before measuring. */
+  readonly keys: number;
+  readonly valueBytes: number;
+  /** Fraction of operations that are GETs, in [0, 1]. */
+  readonly readRatio: number;
+  /** Closed-loop clients (or, with a rate, the most operations in flight). */
+  readonly concurrency: number;
+  /** Open-loop target rate; undefined means closed loop. */
+  readonly rateOpsPerS: number | undefined;
+  readonly coordination: Coordination;
+  /** Operations run before measuring starts. */
+  readonly warmupOps: number;
+  readonly timeoutMs: number;
+  readonly seed: number;
+  /** Whether the seed came from --seed or was drawn at random (the report prints it either way). */
+  readonly seedSource: 'given' | 'random';
+  readonly outDir: string;
+  readonly json: boolean;
+  /** The workload file; set exactly when mode is 'ycsb'. */
+  readonly ycsbFile: string | undefined;
+  /** The directory of existing logs; set exactly when mode is 'charts'. */
+  readonly chartsDir: string | undefined;
+}
+
+/** What the CLI should do: run with these arguments, or print `text` to stdout and exit 0. */
+export type BenchCommand =
+  | { readonly kind: 'run'; readonly args: BenchArgs }
+  | { readonly kind: 'help'; readonly text: string }
+  | { readonly kind: 'version'; readonly text: string };
+
+/** A mistake in the command line. `message` is one line; print it without a stack trace. */
+export class BenchArgsError extends Error {
+  override readonly name = 'BenchArgsError';
+  readonly code = 'BENCH_ARGS';
+  /** The exit code the CLI uses for a usage error. */
+  readonly exitCode = 2;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Test seams: the source of a random seed when --seed is absent. */
+export interface ParseOptions {
+  readonly randomSeed?: () => number;
+}
+
+/** The largest accepted --value-bytes: 1 MiB. */
+export const MAX_VALUE_BYTES = 1024 * 1024;
+
+/** ops, N, W, R used by --suite, --ycsb and --charts when the positionals are left out. */
+export const DEFAULT_POSITIONALS = { ops: 1000, N: 3, W: 2, R: 2 } as const;
+
+const SCRIPT = 'node dist/bench.js';
+const POSITIONALS = ['ops', 'N', 'W', 'R'] as const;
+
+/**
+ * Parses and validates the bench's command line (without the `node script` prefix, i.e.
+ * `process.argv.slice(2)`). Throws BenchArgsError on any user mistake.
+ */
+export function parseBenchArgs(argv: readonly string[], options: ParseOptions = {}): BenchCommand {
+  let parsed: Record<string, unknown> | undefined;
+  let output = '';
+  try {
+    buildParser().parse([...argv], {}, (_err: unknown, result: Record<string, unknown>, text: string) => {
+      parsed = result;
+      output = text;
+    });
+  } catch (error) {
+    if (error instanceof BenchArgsError) throw error;
+    throw new BenchArgsError(oneLine(error instanceof Error ? error.message : String(error)), { cause: error });
+  }
+  if (parsed === undefined) throw new BenchArgsError('could not parse the command line');
+  if (parsed['help'] === true) return { kind: 'help', text: output };
+  if (parsed['version'] === true) return { kind: 'version', text: output };
+  return { kind: 'run', args: validate(parsed, options) };
+}
+
+function buildParser() {
+  return (
+    yargs()
+      .scriptName(SCRIPT)
+      .usage(
+        [
+          'Benchmark a Dynamo cluster of worker threads with real requests.',
+          '',
+          'Usage:',
+          `  ${SCRIPT} <ops> <N> <W> <R> [options]  one run at N replicas, quorums W and R`,
+          `  ${SCRIPT} --suite [options]            the seed's suite: (3,2,2), then 24 (N,W,R)`,
+          `  ${SCRIPT} --ycsb FILE [options]        a YCSB CoreWorkload file (without scans)`,
+          `  ${SCRIPT} --charts DIR                 re-render the charts from the logs in DIR`,
+        ].join('\n'),
+      )
+      // Positionals stay strings (parse-positional-numbers off) so that validation can quote
+      // exactly what the user typed, e.g. `N must be an integer, got "3x"`.
+      .command('$0 [ops] [N] [W] [R]', false, (command) =>
+        command
+          .positional('ops', { describe: 'operations to measure (integer >= 1)' })
+          .positional('N', { describe: 'replicas per key (integer >= 1)' })
+          .positional('W', { describe: 'write quorum (1 <= W <= N)' })
+          .positional('R', { describe: 'read quorum (1 <= R <= N)' }),
+      )
+      .option('nodes', { describe: 'Dynamo nodes (worker threads); N <= nodes', requiresArg: true, defaultDescription: 'max(N, 5)' })
+      .option('vnodes', { describe: 'virtual nodes per node on the ring', requiresArg: true, default: 10 })
+      .option('keys', { describe: 'distinct keys; every key is written before measuring', requiresArg: true, default: 100 })
+      .option('value-bytes', { describe: `bytes per value (0 .. ${MAX_VALUE_BYTES})`, requiresArg: true, default: 100 })
+      .option('read-ratio', { describe: 'fraction of operations that are GETs, in [0, 1]', requiresArg: true, default: 0.5 })
+      .option('concurrency', { describe: 'closed-loop clients, each waiting for its reply before the next request', requiresArg: true, default: 1 })
+      .option('rate', { describe: 'open-loop target in ops/s; latency counts from each intended start time', requiresArg: true, defaultDescription: 'closed loop' })
+      .option('coordination', { describe: 'who coordinates requests: "node" or "client"', requiresArg: true, default: 'node' })
+      .option('warmup', { describe: 'operations run before measuring starts', requiresArg: true, default: 50 })
+      .option('timeout-ms', { describe: 'per-request timeout in milliseconds', requiresArg: true, default: 1000 })
+      .option('seed', { describe: 'seed of every random choice; the report prints it, to replay a run', requiresArg: true, defaultDescription: 'random' })
+      .option('out', { describe: 'directory for latency.log, *.hgrm, summary.json and charts', requiresArg: true, type: 'string', default: 'reports/' })
+      .option('json', { describe: 'print only the JSON summary on stdout', type: 'boolean', default: false })
+      .option('suite', { describe: "run the seed's suite instead of one run", type: 'boolean', default: false })
+      .option('ycsb', { describe: 'run a YCSB CoreWorkload properties file', requiresArg: true, type: 'string' })
+      .option('charts', { describe: 'only re-render charts from the logs in this directory', requiresArg: true, type: 'string' })
+      .parserConfiguration({
+        'parse-numbers': false,
+        'parse-positional-numbers': false,
+        // A repeated option takes its last value, as most CLIs do, instead of becoming an array.
+        'duplicate-arguments-array': false,
+      })
+      .strict()
+      .help()
+      .alias('help', 'h')
+      .version(readPackageVersion(import.meta.url))
+      // Pinned so that messages and help do not depend on the machine's locale or terminal.
+      .locale('en')
+      .wrap(100)
+      .exitProcess(false)
+      .fail((message: string | undefined, error: Error | undefined) => {
+        throw new BenchArgsError(oneLine(message ?? error?.message ?? 'invalid arguments'), { cause: error });
+      })
+  );
+}
+
+function validate(raw: Record<string, unknown>, options: ParseOptions): BenchArgs {
+  const mode = pickMode(raw);
+  const given = POSITIONALS.filter((name) => raw[name] !== undefined);
+  if (given.length > 0 && given.length < POSITIONALS.length) {
+    const missing = POSITIONALS.filter((name) => raw[name] === undefined);
+    throw new BenchArgsError(`missing ${missing.join(', ')}: give all of <ops> <N> <W> <R>${mode === 'run' ? '' : ', or none'}`);
+  }
+  if (given.length === 0 && mode === 'run') {
+    throw new BenchArgsError(`missing <ops> <N> <W> <R> (usage: ${SCRIPT} <ops> <N> <W> <R> [options], or --help)`);
+  }
+  const positionalsGiven = given.length === POSITIONALS.length;
+  const ops = positionalsGiven ? integer(raw, 'ops', 1) : DEFAULT_POSITIONALS.ops;
+  const N = positionalsGiven ? integer(raw, 'N', 1) : DEFAULT_POSITIONALS.N;
+  const W = positionalsGiven ? integer(raw, 'W', 1) : DEFAULT_POSITIONALS.W;
+  const R = positionalsGiven ? integer(raw, 'R', 1) : DEFAULT_POSITIONALS.R;
+  if (W > N) throw new BenchArgsError(`W (${W}) must not exceed N (${N})`);
+  if (R > N) throw new BenchArgsError(`R (${R}) must not exceed N (${N})`);
+
+  const nodes = raw['nodes'] === undefined ? Math.max(N, 5) : integer(raw, 'nodes', 1);
+  if (N > nodes) throw new BenchArgsError(`N (${N}) must not exceed --nodes (${nodes})`);
+
+  const valueBytes = integer(raw, 'value-bytes', 0);
+  if (valueBytes > MAX_VALUE_BYTES) {
+    throw new BenchArgsError(`--value-bytes must be at most ${MAX_VALUE_BYTES} (1 MiB), got ${valueBytes}`);
+  }
+  const readRatio = number(raw, 'read-ratio');
+  if (readRatio < 0 || readRatio > 1) throw new BenchArgsError(`--read-ratio must be between 0 and 1, got ${readRatio}`);
+
+  let rateOpsPerS: number | undefined;
+  if (raw['rate'] !== undefined) {
+    rateOpsPerS = number(raw, 'rate');
+    if (rateOpsPerS <= 0) throw new BenchArgsError(`--rate must be greater than 0, got ${rateOpsPerS}`);
+  }
+
+  const coordination = raw['coordination'];
+  if (coordination !== 'node' && coordination !== 'client') {
+    throw new BenchArgsError(`--coordination must be "node" or "client", got ${JSON.stringify(coordination)}`);
+  }
+
+  let seed: number;
+  let seedSource: 'given' | 'random';
+  if (raw['seed'] === undefined) {
+    seed = (options.randomSeed ?? defaultRandomSeed)();
+    seedSource = 'random';
+  } else {
+    seed = integer(raw, 'seed', 0);
+    seedSource = 'given';
+  }
+
+  return {
+    mode,
+    ops,
+    N,
+    W,
+    R,
+    positionalsGiven,
+    nodes,
+    vnodes: integer(raw, 'vnodes', 1),
+    keys: integer(raw, 'keys', 1),
+    valueBytes,
+    readRatio,
+    concurrency: integer(raw, 'concurrency', 1),
+    rateOpsPerS,
+    coordination,
+    warmupOps: integer(raw, 'warmup', 0),
+    timeoutMs: integer(raw, 'timeout-ms', 1),
+    seed,
+    seedSource,
+    outDir: path(raw, 'out'),
+    json: raw['json'] === true,
+    ycsbFile: mode === 'ycsb' ? path(raw, 'ycsb') : undefined,
+    chartsDir: mode === 'charts' ? path(raw, 'charts') : undefined,
+  };
+}
+
+function pickMode(raw: Record<string, unknown>): BenchMode {
+  const chosen: string[] = [];
+  if (raw['suite'] === true) chosen.push('--suite');
+  if (raw['ycsb'] !== undefined) chosen.push('--ycsb');
+  if (raw['charts'] !== undefined) chosen.push('--charts');
+  if (chosen.length > 1) throw new BenchArgsError(`${chosen.join(' and ')} cannot be combined: choose one`);
+  switch (chosen[0]) {
+    case '--suite':
+      return 'suite';
+    case '--ycsb':
+      return 'ycsb';
+    case '--charts':
+      return 'charts';
+    default:
+      return 'run';
+  }
+}
+
+/** Decimal numbers only: Number() alone would also accept "", " ", "0x10" and "Infinity". */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+function label(name: string): string {
+  return (POSITIONALS as readonly string[]).includes(name) ? name : `--${name}`;
+}
+
+function number(raw: Record<string, unknown>, name: string): number {
+  const value = raw[name];
+  // Defaults arrive as numbers; what the user typed arrives as a string.
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string' || !DECIMAL.test(value.trim())) {
+    throw new BenchArgsError(`${label(name)} must be a number, got ${JSON.stringify(value)}`);
+  }
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new BenchArgsError(`${label(name)} must be a finite number, got ${JSON.stringify(value)}`);
+  return parsed;
+}
+
+function integer(raw: Record<string, unknown>, name: string, min: number): number {
+  const value = number(raw, name);
+  if (!Number.isSafeInteger(value)) throw new BenchArgsError(`${label(name)} must be an integer, got ${JSON.stringify(raw[name])}`);
+  if (value < min) throw new BenchArgsError(`${label(name)} must be at least ${min}, got ${value}`);
+  return value;
+}
+
+function path(raw: Record<string, unknown>, name: string): string {
+  const value = raw[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new BenchArgsError(`--${name} needs a non-empty path`);
+  return value;
+}
+
+function defaultRandomSeed(): number {
+  // 32 bits keep a printed seed short enough to retype; the PRNG accepts any safe integer.
+  return randomInt(0, 0x1_0000_0000);
+}
+
+/**
+ * The version in the package's package.json. The directory depth differs between the source
+ * (bench/args.ts) and the build (dist/bench/args.js), so the file is found by walking up.
+ */
+export function readPackageVersion(moduleUrl: string): string {
+  let dir = dirname(fileURLToPath(moduleUrl));
+  for (;;) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) {
+      const manifest: unknown = JSON.parse(readFileSync(candidate, 'utf8'));
+      if (typeof manifest === 'object' && manifest !== null && 'version' in manifest && typeof manifest.version === 'string') {
+        return manifest.version;
+      }
+      // A package.json without a version (e.g. one that only sets "type") is not the package's.
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return 'unknown';
+    dir = parent;
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}

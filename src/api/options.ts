@@ -1,0 +1,104 @@
+/**
+ * The options of `Cluster.start` and of each request, checked with messages that name the
+ * field at fault.
+ */
+import { DEFAULT_TUNING, type EngineTuning } from '../core/config.js';
+import type { CoordinationMode } from '../core/client.js';
+import { invalidArgument } from './errors.js';
+
+/** Options of `Cluster.start`; every field has a default. */
+export interface ClusterOptions {
+  /** Physical nodes, one worker thread each (default 5). */
+  readonly nodes?: number;
+  /** Replicas per key (default 3). */
+  readonly n?: number;
+  /** Default read quorum (default 2). */
+  readonly r?: number;
+  /** Default write quorum (default 2). */
+  readonly w?: number;
+  /** Virtual nodes per physical node (default 10). */
+  readonly vnodes?: number;
+  /** Who coordinates requests: any node (`node`, default) or the client library (`client`). */
+  readonly coordination?: CoordinationMode;
+  /** Default time budget of a request (default 1000 ms). */
+  readonly requestTimeoutMs?: number;
+  /** Time one replica may take before a fallback replaces it (default 300 ms). */
+  readonly replicaTimeoutMs?: number;
+  /** How long a get waits for stragglers before read repair (default 50 ms). */
+  readonly readRepairWindowMs?: number;
+  /** Largest value accepted, as serialized by structured clone (default 1 MiB). */
+  readonly maxValueBytes?: number;
+  /** Contexts are pruned past this many entries (default 10). */
+  readonly clockPruneAt?: number;
+}
+
+export interface ResolvedClusterOptions {
+  readonly nodes: number;
+  readonly coordination: CoordinationMode;
+  readonly maxValueBytes: number;
+  readonly tuning: EngineTuning;
+}
+
+const KNOWN = new Set([
+  'nodes', 'n', 'r', 'w', 'vnodes', 'coordination', 'requestTimeoutMs', 'replicaTimeoutMs',
+  'readRepairWindowMs', 'maxValueBytes', 'clockPruneAt',
+]);
+
+export const DEFAULT_NODES = 5;
+export const DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
+
+/** Checks `Cluster.start`'s options and fills in the defaults. */
+export function resolveClusterOptions(input: ClusterOptions | undefined): ResolvedClusterOptions {
+  const options: Record<string, unknown> = { ...(input ?? {}) };
+  if (input !== undefined && (typeof input !== 'object' || input === null)) throw invalidArgument('options must be an object');
+  for (const name of Object.keys(options)) if (!KNOWN.has(name)) throw invalidArgument(`unknown option '${name}'`);
+  const nodes = integer(options, 'nodes', DEFAULT_NODES, 1);
+  const n = integer(options, 'n', Math.min(DEFAULT_TUNING.n, nodes), 1);
+  if (n > nodes) throw invalidArgument(`n (${n}) must not exceed nodes (${nodes})`);
+  const r = integer(options, 'r', Math.min(DEFAULT_TUNING.r, n), 1);
+  const w = integer(options, 'w', Math.min(DEFAULT_TUNING.w, n), 1);
+  if (r > n) throw invalidArgument(`r (${r}) must not exceed n (${n})`);
+  if (w > n) throw invalidArgument(`w (${w}) must not exceed n (${n})`);
+  const coordination = options.coordination ?? 'node';
+  if (coordination !== 'node' && coordination !== 'client') {
+    throw invalidArgument(`coordination must be 'node' or 'client', got ${JSON.stringify(coordination)}`);
+  }
+  const tuning: EngineTuning = {
+    ...DEFAULT_TUNING,
+    n,
+    r,
+    w,
+    vnodes: integer(options, 'vnodes', DEFAULT_TUNING.vnodes, 1),
+    requestTimeoutMs: integer(options, 'requestTimeoutMs', DEFAULT_TUNING.requestTimeoutMs, 1),
+    replicaTimeoutMs: integer(options, 'replicaTimeoutMs', DEFAULT_TUNING.replicaTimeoutMs, 1),
+    readRepairWindowMs: integer(options, 'readRepairWindowMs', DEFAULT_TUNING.readRepairWindowMs, 0),
+    clockPruneAt: integer(options, 'clockPruneAt', DEFAULT_TUNING.clockPruneAt, 1),
+  };
+  return { nodes, coordination, maxValueBytes: integer(options, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 1), tuning };
+}
+
+/** Checks a per-request quorum override against N. */
+export function quorumOption(value: unknown, name: 'r' | 'w', fallback: number, n: number): number {
+  if (value === undefined) return fallback;
+  const q = integer({ [name]: value }, name, fallback, 1);
+  if (q > n) throw invalidArgument(`${name} (${q}) must not exceed n (${n})`);
+  return q;
+}
+
+/** Checks a per-request timeout. */
+export function timeoutOption(value: unknown, fallback: number): number {
+  return integer({ timeoutMs: value }, 'timeoutMs', fallback, 1, 3_600_000);
+}
+
+function integer(options: Record<string, unknown>, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalidArgument(`${name} must be an integer, got ${describe(value)}`);
+  if (value < min) throw invalidArgument(`${name} must be at least ${min}, got ${value}`);
+  if (value > max) throw invalidArgument(`${name} must be at most ${max}, got ${value}`);
+  return value;
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}

@@ -1,0 +1,51 @@
+/**
+ * Checks of what callers hand the API: keys, values, contexts, abort signals.
+ */
+import { serialize } from 'node:v8';
+import type { CausalContext } from '../core/causal-context.js';
+import { isCausalContext } from '../protocol/guards.js';
+import { DynamoError, DynamoErrorCode, invalidArgument } from './errors.js';
+
+/** Longest key accepted, in UTF-16 code units. */
+export const MAX_KEY_LENGTH = 4096;
+
+export function checkKey(key: unknown): string {
+  if (typeof key !== 'string') throw invalidArgument(`key must be a string, got ${typeof key}`);
+  if (key.length === 0) throw invalidArgument('key must not be empty');
+  if (key.length > MAX_KEY_LENGTH) throw invalidArgument(`key is ${key.length} characters long; the limit is ${MAX_KEY_LENGTH}`);
+  return key;
+}
+
+/** The value's size as structured clone serializes it; refuses what cannot be cloned. */
+export function checkValue(value: unknown, maxValueBytes: number): void {
+  let sizeBytes: number;
+  try {
+    sizeBytes = serialize(value).byteLength;
+  } catch (err) {
+    throw new DynamoError(DynamoErrorCode.InvalidArgument, `value cannot be stored: ${(err as Error).message}`, { cause: err });
+  }
+  if (sizeBytes > maxValueBytes) {
+    throw new DynamoError(DynamoErrorCode.ValueTooLarge, `value is ${sizeBytes} bytes serialized; maxValueBytes is ${maxValueBytes}`);
+  }
+}
+
+export function checkContext(context: unknown): CausalContext | undefined {
+  if (context === undefined) return undefined;
+  if (!isCausalContext(context)) throw invalidArgument('context must be a context returned by get, put or delete');
+  return context;
+}
+
+/** Rejects with ABORTED when the signal fires first; the operation itself is not undone. */
+export function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function aborted(): DynamoError {
+  return new DynamoError(DynamoErrorCode.Aborted, 'the request was aborted by its signal');
+}

@@ -1,0 +1,54 @@
+/**
+ * Tunables of the engine, with the defaults a user gets when they name none.
+ */
+
+export interface EngineTuning {
+  /** Replicas per key (N). */
+  readonly n: number;
+  /** Default read quorum (R). */
+  readonly r: number;
+  /** Default write quorum (W). */
+  readonly w: number;
+  /** Virtual nodes (tokens) per physical node. */
+  readonly vnodes: number;
+  /** A client request's time budget. */
+  readonly requestTimeoutMs: number;
+  /** How long one replica may take before it is suspected and replaced by a fallback. */
+  readonly replicaTimeoutMs: number;
+  /** How long a get keeps listening for stragglers after answering, before read repair. */
+  readonly readRepairWindowMs: number;
+  /** Contexts are pruned past this many actors (§4.4). */
+  readonly clockPruneAt: number;
+  /** How many times a client request may be forwarded between nodes. */
+  readonly maxHops: number;
+  /** Period of a node's background work: probes, hint delivery, handoff resends. */
+  readonly maintenanceIntervalMs: number;
+  /** Hints delivered to one owner per probe answer. */
+  readonly hintBatchSize: number;
+  /** Handoff messages resent per maintenance round. */
+  readonly handoffBatchSize: number;
+}
+
+export const DEFAULT_TUNING: EngineTuning = {
+  n: 3,
+  r: 2,
+  w: 2,
+  vnodes: 10,
+  requestTimeoutMs: 1000,
+  replicaTimeoutMs: 300,
+  readRepairWindowMs: 50,
+  clockPruneAt: 10,
+  maxHops: 2,
+  maintenanceIntervalMs: 100,
+  hintBatchSize: 64,
+  handoffBatchSize: 256,
+};
+
+/**
+ * The part of a client's time budget a coordinator may spend on the quorum, so that its
+ * QUORUM_FAILED answer reaches the client before the client gives up with TIMEOUT.
+ */
+export function coordinatorBudgetMs(clientTimeoutMs: number): number {
+  const margin = Math.min(50, Math.floor(clientTimeoutMs * 0.2));
+  return Math.max(1, clientTimeoutMs - margin);
+}

@@ -1,0 +1,106 @@
+/**
+ * The replicas one request talks to: who was asked, who answered, who timed out and who
+ * replaced them. Shared by gets and puts. Every attempt has a timer, and the preference list
+ * bounds the replacements, so a fan-out always ends.
+ */
+import type { EffectSink } from './effects.js';
+import type { FailureDetector } from './failure-detector.js';
+import { chooseTargets, replacementFor, type Target } from './targets.js';
+
+interface Attempt {
+  readonly target: Target;
+  state: 'waiting' | 'answered' | 'timedOut';
+  timerId: number;
+}
+
+export interface FanoutHooks {
+  /** Send the request to this target (or serve it locally). */
+  readonly dispatch: (target: Target) => void;
+  /** Called once per attempt state change, after the fan-out updated itself. */
+  readonly changed: () => void;
+}
+
+export class Fanout {
+  private readonly attempts = new Map<string, Attempt>();
+  private readonly primaries: ReadonlySet<string>;
+  private readonly initialTargets: Target[];
+  /** True while the initial targets are sent: local answers must not end the request early. */
+  private starting = false;
+
+  constructor(
+    private readonly preferenceList: readonly string[],
+    n: number,
+    private readonly attemptTimeoutMs: number,
+    private readonly sink: EffectSink,
+    private readonly detector: FailureDetector,
+    private readonly nowMs: () => number,
+    private readonly hooks: FanoutHooks,
+  ) {
+    this.primaries = new Set(preferenceList.slice(0, n));
+    this.initialTargets = chooseTargets(preferenceList, n, (node) => detector.isSuspect(node));
+  }
+
+  /** Sends to the initial targets, then reports the state once. */
+  start(): void {
+    this.starting = true;
+    for (const target of this.initialTargets) this.launch(target);
+    this.starting = false;
+    this.hooks.changed();
+  }
+
+  /** Records an answer from `node`; false when `node` was never asked (or already counted). */
+  answered(node: string): boolean {
+    const attempt = this.attempts.get(node);
+    if (!attempt || attempt.state === 'answered') return false;
+    this.sink.cancelTimer(attempt.timerId);
+    attempt.state = 'answered';
+    this.detector.heardFrom(node);
+    if (!this.starting) this.hooks.changed();
+    return true;
+  }
+
+  /** The target an answering node was asked as. */
+  targetOf(node: string): Target | undefined {
+    return this.attempts.get(node)?.target;
+  }
+
+  /** Attempts still waiting for an answer. */
+  get waiting(): number {
+    let count = 0;
+    for (const attempt of this.attempts.values()) if (attempt.state === 'waiting') count++;
+    return count;
+  }
+
+  /** Nodes of the preference list never asked: each could still stand in for a silent one. */
+  get untried(): number {
+    return this.preferenceList.length - this.attempts.size;
+  }
+
+  get primaryNodes(): ReadonlySet<string> {
+    return this.primaries;
+  }
+
+  /** Stops every attempt timer (the request is over). */
+  close(): void {
+    for (const attempt of this.attempts.values()) {
+      if (attempt.state === 'waiting') this.sink.cancelTimer(attempt.timerId);
+    }
+  }
+
+  private launch(target: Target): void {
+    const attempt: Attempt = { target, state: 'waiting', timerId: 0 };
+    this.attempts.set(target.node, attempt);
+    attempt.timerId = this.sink.setTimer(this.attemptTimeoutMs, () => this.timedOut(attempt));
+    this.hooks.dispatch(target);
+  }
+
+  private timedOut(attempt: Attempt): void {
+    if (attempt.state !== 'waiting') return;
+    attempt.state = 'timedOut';
+    this.detector.suspect(attempt.target.node, this.nowMs());
+    const tried = new Set(this.attempts.keys());
+    const replacement = replacementFor(attempt.target, this.preferenceList, tried, (node) => this.detector.isSuspect(node), this.primaries);
+    if (replacement) this.launch(replacement);
+    this.hooks.changed();
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * One Dynamo node as a pure state machine: an input (a message, a fired timer, a membership
+ * change) goes in, effects (messages to send, timers to set) come out. It is a replica
+ * (store, read, repair, keep hints for others) and a coordinator of client requests.
+ * The same code runs in a worker thread, in the deterministic simulator and in unit tests.
+ */
+import { assertNever } from './assert.js';
+import { coordinatorBudgetMs, type EngineTuning } from './config.js';
+import { Coordinator, type CoordinatorStats, type LocalReplica } from './coordinator.js';
+import { EffectSink, type Effect } from './effects.js';
+import { FailureDetector } from './failure-detector.js';
+import { HandoffTracker } from './handoff.js';
+import { HintStore, hintKeyOf, type Hint } from './hints.js';
+import { Ring } from './ring.js';
+import { mergeSiblings, type Siblings } from './versions.js';
+import type { ClientGet, ClientPut, Message } from '../protocol/messages.js';
+import type { KeyValueStore } from '../storage/store.js';
+
+export interface NodeIdentity {
+  readonly nodeId: string;
+  /** Unique per start of this node: the actor its coordinator mints dots for. */
+  readonly actorId: string;
+}
+
+export type NodeInput =
+  | { readonly kind: 'start'; readonly nowMs: number }
+  | { readonly kind: 'receive'; readonly from: string; readonly msg: Message; readonly nowMs: number }
+  | { readonly kind: 'timer'; readonly timerId: number; readonly nowMs: number }
+  | { readonly kind: 'membership'; readonly nodes: readonly string[]; readonly nowMs: number };
+
+export interface NodeStats extends CoordinatorStats {
+  readonly nodeId: string;
+  readonly keys: number;
+  readonly hintsPending: number;
+  readonly hintsDelivered: number;
+  readonly handoffsPending: number;
+  readonly handedOff: number;
+  readonly forwarded: number;
+  readonly suspects: readonly string[];
+  readonly inFlight: number;
+}
+
+/** What one node holds for a key: its own versions and any it keeps as hints for others. */
+export interface NodeKeyView {
+  readonly versions: Siblings;
+  readonly hints: readonly { readonly owner: string; readonly siblings: Siblings }[];
+}
+
+export interface NodeStores {
+  readonly data: KeyValueStore<Siblings>;
+  readonly hints: KeyValueStore<Hint>;
+}
+
+export class DynamoNode {
+  private readonly sink = new EffectSink();
+  private readonly detector = new FailureDetector();
+  private readonly hintStore: HintStore;
+  private readonly handoffs = new HandoffTracker();
+  private readonly coordinator: Coordinator;
+  private ring: Ring;
+  private nowMs = 0;
+  private pingSeq = 0;
+  private counters = { hintsDelivered: 0, handedOff: 0, forwarded: 0 };
+
+  constructor(
+    readonly identity: NodeIdentity,
+    private readonly tuning: EngineTuning,
+    private readonly stores: NodeStores,
+    members: readonly string[],
+  ) {
+    this.ring = Ring.of(members, tuning.vnodes);
+    this.hintStore = new HintStore(stores.hints);
+    const local: LocalReplica = {
+      nodeId: identity.nodeId,
+      read: (key) => this.readLocal(key),
+      write: (key, siblings, hintFor) => this.writeLocal(key, siblings, hintFor),
+      repair: (key, siblings) => this.storeData(key, siblings),
+    };
+    this.coordinator = new Coordinator(identity.actorId, tuning, {
+      sink: this.sink,
+      detector: this.detector,
+      ring: () => this.ring,
+      nowMs: () => this.nowMs,
+      local,
+    });
+  }
+
+  get nodeId(): string {
+    return this.identity.nodeId;
+  }
+
+  /** Feeds one input in and returns what the host must do. */
+  step(input: NodeInput): Effect[] {
+    this.nowMs = input.nowMs;
+    switch (input.kind) {
+      case 'start':
+        this.scheduleMaintenance();
+        break;
+      case 'receive':
+        this.receive(input.from, input.msg);
+        break;
+      case 'timer':
+        this.sink.fire(input.timerId);
+        break;
+      case 'membership':
+        this.changeMembership(input.nodes);
+        break;
+      default:
+        assertNever(input, 'node input');
+    }
+    return this.sink.drain();
+  }
+
+  stats(): NodeStats {
+    return {
+      nodeId: this.nodeId,
+      ...this.coordinator.stats,
+      ...this.counters,
+      keys: this.stores.data.size,
+      hintsPending: this.hintStore.size,
+      handoffsPending: this.handoffs.size,
+      suspects: this.detector.list(),
+      inFlight: this.coordinator.inFlight,
+    };
+  }
+
+  inspect(key: string): NodeKeyView {
+    return {
+      versions: this.stores.data.get(key) ?? [],
+      hints: this.hintStore.forKey(key).map((hint) => ({ owner: hint.owner, siblings: hint.siblings })),
+    };
+  }
+
+  private receive(from: string, msg: Message): void {
+    if (this.ring.has(from)) this.detector.heardFrom(from);
+    switch (msg.kind) {
+      case 'client.get':
+      case 'client.put':
+        this.clientRequest(msg);
+        break;
+      case 'replica.read':
+        this.sink.send(from, { kind: 'replica.readReply', reqId: msg.reqId, siblings: this.readLocal(msg.key) });
+        break;
+      case 'replica.write':
+        this.writeLocal(msg.key, msg.siblings, msg.hintFor);
+        this.sink.send(from, { kind: 'replica.writeAck', reqId: msg.reqId });
+        break;
+      case 'replica.repair':
+        this.storeData(msg.key, msg.siblings);
+        break;
+      case 'replica.readReply':
+      case 'replica.writeAck':
+        this.coordinator.receive(from, msg);
+        break;
+      case 'ping':
+        this.sink.send(from, { kind: 'pong', seq: msg.seq });
+        break;
+      case 'pong':
+        this.deliverHints(from);
+        break;
+      case 'hint.deliver':
+        this.storeData(msg.key, msg.siblings);
+        this.sink.send(from, { kind: 'hint.ack', hintKey: msg.hintKey, seq: msg.seq });
+        break;
+      case 'hint.ack':
+        if (this.hintStore.deleteIfUnchanged(msg.hintKey, msg.seq)) this.counters.hintsDelivered++;
+        break;
+      case 'handoff':
+        this.storeData(msg.key, msg.siblings);
+        this.sink.send(from, { kind: 'handoff.ack', key: msg.key, seq: msg.seq });
+        break;
+      case 'handoff.ack':
+        if (this.handoffs.acknowledge(msg.key, msg.seq, from)) {
+          this.stores.data.delete(msg.key);
+          this.counters.handedOff++;
+        }
+        break;
+      case 'reply.get':
+      case 'reply.put':
+      case 'reply.error':
+        // Replies are for client endpoints; a node never asked for one, so it is dropped.
+        break;
+      default:
+        assertNever(msg, 'message');
+    }
+  }
+
+  /** Node coordination mode: coordinate if this node is a primary for the key, else forward. */
+  private clientRequest(msg: ClientGet | ClientPut): void {
+    const quorum = msg.kind === 'client.get' ? msg.r : msg.w;
+    if (!Number.isInteger(quorum) || quorum < 1 || quorum > this.tuning.n) {
+      const name = msg.kind === 'client.get' ? 'R' : 'W';
+      const message = `${name}=${quorum} must be an integer from 1 to N=${this.tuning.n}`;
+      this.sink.send(msg.replyTo, { kind: 'reply.error', reqId: msg.reqId, code: 'INVALID_ARGUMENT', message });
+      return;
+    }
+    const primaries = this.ring.preferenceList(msg.key, this.tuning.n);
+    if (!primaries.includes(this.nodeId) && msg.hops < this.tuning.maxHops) {
+      const healthy = primaries.find((node) => !this.detector.isSuspect(node));
+      if (healthy !== undefined) {
+        this.counters.forwarded++;
+        this.sink.send(healthy, { ...msg, hops: msg.hops + 1 });
+        return;
+      }
+    }
+    this.coordinate(msg);
+  }
+
+  private coordinate(msg: ClientGet | ClientPut): void {
+    const timeoutMs = coordinatorBudgetMs(msg.timeoutMs);
+    const { reqId, replyTo } = msg;
+    if (msg.kind === 'client.get') {
+      this.coordinator.get({ key: msg.key, r: msg.r, timeoutMs }, (outcome) => {
+        this.sink.send(
+          replyTo,
+          outcome.ok
+            ? { kind: 'reply.get', reqId, siblings: outcome.siblings, context: outcome.context, repliedBy: outcome.repliedBy }
+            : { kind: 'reply.error', reqId, code: 'QUORUM_FAILED', message: outcome.message },
+        );
+      });
+      return;
+    }
+    const spec = { key: msg.key, value: msg.value, deleted: msg.deleted, context: msg.context, w: msg.w, timeoutMs };
+    this.coordinator.put(spec, (outcome) => {
+      this.sink.send(
+        replyTo,
+        outcome.ok
+          ? { kind: 'reply.put', reqId, context: outcome.context, ackedBy: outcome.ackedBy }
+          : { kind: 'reply.error', reqId, code: 'QUORUM_FAILED', message: outcome.message },
+      );
+    });
+  }
+
+  // ---- replica ---------------------------------------------------------------------------
+
+  private readLocal(key: string): Siblings {
+    const own = this.stores.data.get(key) ?? [];
+    const hinted = this.hintStore.versionsOf(key);
+    return hinted.length === 0 ? own : mergeSiblings(own, hinted);
+  }
+
+  private writeLocal(key: string, siblings: Siblings, hintFor: string | null): void {
+    if (hintFor !== null && hintFor !== this.nodeId) this.hintStore.add(hintFor, key, siblings);
+    else this.storeData(key, siblings);
+  }
+
+  /** Merges versions into this node's own data; a key it does not own is offered onwards. */
+  private storeData(key: string, siblings: Siblings): void {
+    const existing = this.stores.data.get(key) ?? [];
+    const merged = mergeSiblings(existing, siblings);
+    if (merged === existing) return;
+    this.stores.data.set(key, merged);
+    this.checkOwnership(key);
+  }
+
+  private checkOwnership(key: string): void {
+    const owners = this.ring.preferenceList(key, this.tuning.n);
+    if (owners.includes(this.nodeId)) {
+      this.handoffs.cancel(key);
+      return;
+    }
+    const siblings = this.stores.data.get(key);
+    if (!siblings) return;
+    if (owners.length === 0) return; // an empty ring: nowhere to hand off to, keep it
+    const handoff = this.handoffs.begin(key, owners);
+    for (const target of owners) this.sink.send(target, { kind: 'handoff', key, seq: handoff.seq, siblings });
+  }
+
+  // ---- membership, probes, hinted handoff ------------------------------------------------
+
+  private changeMembership(nodes: readonly string[]): void {
+    const next = Ring.of(nodes, this.tuning.vnodes);
+    for (const node of this.ring.nodes) if (!next.has(node)) this.detector.forget(node);
+    this.ring = next;
+    // Hints for a node that left go to the key's current owners, through this node's data.
+    for (const [, hint] of [...this.hintStore.all()]) {
+      if (next.has(hint.owner)) continue;
+      this.hintStore.deleteIfUnchanged(hintKeyOf(hint.owner, hint.key), hint.seq);
+      this.storeData(hint.key, hint.siblings);
+    }
+    this.handoffs.clear();
+    for (const key of [...this.stores.data.keys()]) this.checkOwnership(key);
+  }
+
+  private scheduleMaintenance(): void {
+    this.sink.setTimer(this.tuning.maintenanceIntervalMs, () => {
+      this.maintain();
+      this.scheduleMaintenance();
+    });
+  }
+
+  /** Probes suspects and hint owners (a pong triggers delivery) and resends handoffs. */
+  private maintain(): void {
+    const probe = new Set([...this.detector.list(), ...this.hintStore.pendingOwners()]);
+    for (const node of probe) {
+      if (node !== this.nodeId && this.ring.has(node)) this.sink.send(node, { kind: 'ping', seq: ++this.pingSeq });
+    }
+    for (const { key, seq, target } of this.handoffs.unacknowledged(this.tuning.handoffBatchSize)) {
+      const siblings = this.stores.data.get(key);
+      if (siblings) this.sink.send(target, { kind: 'handoff', key, seq, siblings });
+    }
+  }
+
+  private deliverHints(owner: string): void {
+    for (const hint of this.hintStore.forOwner(owner, this.tuning.hintBatchSize)) {
+      this.sink.send(owner, { kind: 'hint.deliver', hintKey: hintKeyOf(hint.owner, hint.key), seq: hint.seq, key: hint.key, siblings: hint.siblings });
+    }
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The consistent-hash ring (paper §4.2, §4.3), immutable.
+ *
+ * Every physical node owns `vnodesPerNode` tokens (virtual nodes); token i of
+ * node X sits at MD5(`X:i`) — the paper's strategy 1, "T random tokens per
+ * node", made deterministic. A key lives at MD5(key); walking clockwise from
+ * there, the distinct physical nodes met form its preference list: the first N
+ * are its primary replicas, the rest are fallbacks for the sloppy quorum (§4.6).
+ *
+ * Positions are 32-character lowercase hex strings, which compare with `<`
+ * exactly as the 128-bit numbers they spell.
+ */
+
+import { md5Position } from './md5.js';
+
+/** One virtual node: a position on the ring and the physical node that owns it. */
+interface Token {
+  readonly position: string;
+  readonly nodeId: string;
+}
+
+function compareTokens(a: Token, b: Token): number {
+  if (a.position !== b.position) return a.position < b.position ? -1 : 1;
+  // Equal positions (an MD5 collision, in practice never) break by node id so
+  // that the order, and so every preference list, stays deterministic.
+  if (a.nodeId !== b.nodeId) return a.nodeId < b.nodeId ? -1 : 1;
+  return 0;
+}
+
+function tokensFor(nodeId: string, vnodesPerNode: number): Token[] {
+  const tokens: Token[] = [];
+  for (let i = 0; i < vnodesPerNode; i++) tokens.push({ position: md5Position(`${nodeId}:${i}`), nodeId });
+  return tokens;
+}
+
+/** An immutable consistent-hash ring of physical nodes, each with `vnodesPerNode` tokens. */
+export class Ring {
+  /** Number of tokens (virtual nodes) each physical node owns. */
+  readonly vnodesPerNode: number;
+  /** Physical node ids, sorted, without duplicates. */
+  readonly nodes: readonly string[];
+
+  /** Node id to its index in `nodes`. */
+  private readonly indexOfNode: ReadonlyMap<string, number>;
+  /** Every token, sorted by (position, node id). */
+  private readonly tokens: readonly Token[];
+  /** `tokens[i].position`, kept apart so the binary search touches only strings. */
+  private readonly positions: readonly string[];
+  /** `tokens[i]`'s owner as an index into `nodes`, so the walk dedups with integers. */
+  private readonly ownerIndex: Uint32Array;
+
+  /**
+   * Scratch for `preferenceList`'s "already taken" test: `seen[n] === stamp`
+   * means node n is in the list being built. Bumping the stamp clears the set
+   * in O(1), so the hot path allocates nothing but its result. This is the only
+   * mutable state of the class; it is invisible from outside, and safe because
+   * `preferenceList` is synchronous.
+   */
+  private readonly seen: Uint32Array;
+  private stamp = 0;
+
+  private constructor(vnodesPerNode: number, tokens: Token[]) {
+    tokens.sort(compareTokens);
+    const nodes = [...new Set(tokens.map((t) => t.nodeId))].sort();
+    const indexOf = new Map<string, number>();
+    nodes.forEach((id, i) => indexOf.set(id, i));
+
+    this.vnodesPerNode = vnodesPerNode;
+    this.nodes = Object.freeze(nodes);
+    this.indexOfNode = indexOf;
+    this.tokens = Object.freeze(tokens);
+    this.positions = Object.freeze(tokens.map((t) => t.position));
+    this.ownerIndex = Uint32Array.from(tokens, (t) => indexOf.get(t.nodeId) ?? 0);
+    this.seen = new Uint32Array(nodes.length);
+  }
+
+  /**
+   * Builds a ring of `nodeIds` (duplicates ignored), each with `vnodesPerNode` tokens.
+   * @throws RangeError when `vnodesPerNode` is not an integer >= 1.
+   */
+  static of(nodeIds: readonly string[], vnodesPerNode: number): Ring {
+    if (!Number.isInteger(vnodesPerNode) || vnodesPerNode < 1) {
+      throw new RangeError(`vnodesPerNode must be an integer >= 1, got ${String(vnodesPerNode)}`);
+    }
+    const tokens: Token[] = [];
+    for (const id of new Set(nodeIds)) tokens.push(...tokensFor(id, vnodesPerNode));
+    return new Ring(vnodesPerNode, tokens);
+  }
+
+  /** Whether `nodeId` is one of the ring's physical nodes. */
+  has(nodeId: string): boolean {
+    return this.indexOfNode.has(nodeId);
+  }
+
+  /** A ring with `nodeId` added; `this` when it is already present. */
+  withNode(nodeId: string): Ring {
+    if (this.has(nodeId)) return this;
+    return new Ring(this.vnodesPerNode, [...this.tokens, ...tokensFor(nodeId, this.vnodesPerNode)]);
+  }
+
+  /** A ring with `nodeId` removed; `this` when it is absent. */
+  withoutNode(nodeId: string): Ring {
+    if (!this.has(nodeId)) return this;
+    return new Ring(
+      this.vnodesPerNode,
+      this.tokens.filter((t) => t.nodeId !== nodeId),
+    );
+  }
+
+  /**
+   * Distinct physical nodes met walking clockwise from md5(key), starting at
+   * the first token at or after the key's position (wrapping around). The
+   * first N are the key's primaries, the rest are the fallbacks for sloppy
+   * quorum, in ring order. `count` limits the length (default: all nodes);
+   * the walk stops as soon as `count` distinct nodes are found.
+   * @throws RangeError when `count` is not an integer >= 0.
+   */
+  preferenceList(key: string, count: number = this.nodes.length): string[] {
+    if (!Number.isInteger(count) || count < 0) {
+      throw new RangeError(`count must be an integer >= 0, got ${String(count)}`);
+    }
+    const want = Math.min(count, this.nodes.length);
+    const result: string[] = [];
+    if (want === 0) return result;
+
+    const positions = this.positions;
+    const total = positions.length;
+    const target = md5Position(key);
+    // Binary search for the first token whose position is >= the key's.
+    let lo = 0;
+    let hi = total;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((positions[mid] ?? '') < target) lo = mid + 1;
+      else hi = mid;
+    }
+    let at = lo === total ? 0 : lo;
+
+    const stamp = this.nextStamp();
+    const seen = this.seen;
+    const owners = this.ownerIndex;
+    const nodes = this.nodes;
+    // Every node owns at least one token, so one lap always finds `want` nodes;
+    // the step bound only guards the invariant.
+    for (let step = 0; step < total && result.length < want; step++) {
+      const owner = owners[at] ?? 0;
+      if (seen[owner] !== stamp) {
+        seen[owner] = stamp;
+        result.push(nodes[owner] ?? '');
+      }
+      at = at + 1 === total ? 0 : at + 1;
+    }
+    return result;
+  }
+
+  /** Token positions (hex) owned by `nodeId`, in ring (ascending) order; [] for an absent node. */
+  tokensOf(nodeId: string): string[] {
+    return this.tokens.filter((t) => t.nodeId === nodeId).map((t) => t.position);
+  }
+
+  private nextStamp(): number {
+    if (this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 0;
+    }
+    this.stamp += 1;
+    return this.stamp;
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * dynamo-workers: Amazon's Dynamo on Node.js worker threads. This is the whole public API;
+ * nothing else is exported.
+ */
+export { Cluster } from './api/cluster.js';
+export type { Context, GetOptions, GetResult, PutOptions, PutResult, InspectEntry, ClusterStats } from './api/cluster.js';
+export type { ClusterOptions } from './api/options.js';
+export { DynamoError, DynamoErrorCode } from './api/errors.js';
+export type { CoordinationMode } from './core/client.js';
+export type { VectorClock, ClockEntry } from './core/vector-clock.js';

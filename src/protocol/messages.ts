@@ -1,0 +1,171 @@
+/**
+ * Every message that crosses a MessagePort, as one discriminated union on `kind`.
+ *
+ * Messages are plain data (no classes, no Error objects, no functions) so that they survive
+ * structured clone and v8.serialize unchanged. Replies carry the `reqId` of the request
+ * they answer; ids are unique per sender, and replies go back to the sender.
+ */
+import type { CausalContext } from '../core/causal-context.js';
+import type { Siblings } from '../core/versions.js';
+
+/** Error codes that cross the wire (the public API adds its own on top). */
+export const WireErrorCode = {
+  QuorumFailed: 'QUORUM_FAILED',
+  InvalidArgument: 'INVALID_ARGUMENT',
+} as const;
+export type WireErrorCode = (typeof WireErrorCode)[keyof typeof WireErrorCode];
+
+// ---- client to node (node coordination mode) -------------------------------------------
+
+/** A get sent by a client to any node; `hops` counts forwards so none can loop. */
+export interface ClientGet {
+  readonly kind: 'client.get';
+  readonly reqId: number;
+  readonly key: string;
+  readonly r: number;
+  readonly timeoutMs: number;
+  readonly hops: number;
+  /** The endpoint the reply goes to (the forwarder passes on the original client's). */
+  readonly replyTo: string;
+}
+
+/** A put (or delete, with `deleted`) sent by a client to any node. */
+export interface ClientPut {
+  readonly kind: 'client.put';
+  readonly reqId: number;
+  readonly key: string;
+  readonly value: unknown;
+  readonly deleted: boolean;
+  readonly context: CausalContext;
+  readonly w: number;
+  readonly timeoutMs: number;
+  readonly hops: number;
+  readonly replyTo: string;
+}
+
+/** A successful get: every concurrent version (tombstones included) and one merged context. */
+export interface GetReply {
+  readonly kind: 'reply.get';
+  readonly reqId: number;
+  readonly siblings: Siblings;
+  readonly context: CausalContext;
+  /** Nodes that answered, in the order they did (the fastest first). */
+  readonly repliedBy: readonly string[];
+}
+
+/** A successful put: the context that covers the version just written. */
+export interface PutReply {
+  readonly kind: 'reply.put';
+  readonly reqId: number;
+  readonly context: CausalContext;
+  readonly ackedBy: readonly string[];
+}
+
+/** A request that failed; never an Error object, which does not clone faithfully. */
+export interface ErrorReply {
+  readonly kind: 'reply.error';
+  readonly reqId: number;
+  readonly code: WireErrorCode;
+  readonly message: string;
+}
+
+// ---- coordinator to replica ----------------------------------------------------------------
+
+export interface ReplicaRead {
+  readonly kind: 'replica.read';
+  readonly reqId: number;
+  readonly key: string;
+}
+
+export interface ReplicaReadReply {
+  readonly kind: 'replica.readReply';
+  readonly reqId: number;
+  readonly siblings: Siblings;
+}
+
+/** Store these versions; `hintFor` names the intended owner when sent to a fallback (§4.6). */
+export interface ReplicaWrite {
+  readonly kind: 'replica.write';
+  readonly reqId: number;
+  readonly key: string;
+  readonly siblings: Siblings;
+  readonly hintFor: string | null;
+}
+
+export interface ReplicaWriteAck {
+  readonly kind: 'replica.writeAck';
+  readonly reqId: number;
+}
+
+/** Read repair (§5): newer versions for a replica that lacked them; not acknowledged. */
+export interface ReadRepair {
+  readonly kind: 'replica.repair';
+  readonly key: string;
+  readonly siblings: Siblings;
+}
+
+// ---- node to node: failure detection, hinted handoff, membership transfer ---------------
+
+/** Liveness probe (§4.8): a suspect or a node we hold hints for is asked again. */
+export interface Ping {
+  readonly kind: 'ping';
+  readonly seq: number;
+}
+
+export interface Pong {
+  readonly kind: 'pong';
+  readonly seq: number;
+}
+
+/** A hinted replica returned to its owner; deleted by the sender only after the ack. */
+export interface HintDelivery {
+  readonly kind: 'hint.deliver';
+  readonly hintKey: string;
+  readonly seq: number;
+  readonly key: string;
+  readonly siblings: Siblings;
+}
+
+export interface HintAck {
+  readonly kind: 'hint.ack';
+  readonly hintKey: string;
+  readonly seq: number;
+}
+
+/** A key handed to its new owner after a membership change (§4.9). */
+export interface Handoff {
+  readonly kind: 'handoff';
+  readonly key: string;
+  readonly seq: number;
+  readonly siblings: Siblings;
+}
+
+export interface HandoffAck {
+  readonly kind: 'handoff.ack';
+  readonly key: string;
+  readonly seq: number;
+}
+
+/** Messages a client endpoint receives. */
+export type ClientReply = GetReply | PutReply | ErrorReply;
+
+/** Every message of the data plane. */
+export type Message =
+  | ClientGet
+  | ClientPut
+  | GetReply
+  | PutReply
+  | ErrorReply
+  | ReplicaRead
+  | ReplicaReadReply
+  | ReplicaWrite
+  | ReplicaWriteAck
+  | ReadRepair
+  | Ping
+  | Pong
+  | HintDelivery
+  | HintAck
+  | Handoff
+  | HandoffAck;
+
+export type MessageKind = Message['kind'];

@@ -1,0 +1,94 @@
+/**
+ * Runs the client state machine on the main thread: one MessagePort to each node, real
+ * timers, and a promise per request. Every promise settles: the core answers each request
+ * by its deadline, and closing the driver answers the rest with STOPPED.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { ClientCore, ClientGetOutcome, ClientGetSpec, ClientPutOutcome, ClientPutSpec } from '../core/client.js';
+import { isMessage } from '../protocol/guards.js';
+
+export type StoppedOutcome = { readonly ok: false; readonly code: 'STOPPED'; readonly message: string };
+
+export class ClientDriver {
+  private readonly ports = new Map<string, MessagePort>();
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly inflight = new Set<(outcome: StoppedOutcome) => void>();
+  invalidMessages = 0;
+
+  constructor(readonly core: ClientCore) {}
+
+  attach(nodeId: string, port: MessagePort): void {
+    this.detach(nodeId);
+    this.ports.set(nodeId, port);
+    port.on('message', (msg: unknown) => {
+      if (!isMessage(msg)) {
+        this.invalidMessages++;
+        return;
+      }
+      this.core.receive(nodeId, msg, performance.now());
+      this.flush();
+    });
+  }
+
+  detach(nodeId: string): void {
+    this.ports.get(nodeId)?.close();
+    this.ports.delete(nodeId);
+  }
+
+  get(spec: ClientGetSpec): Promise<ClientGetOutcome | StoppedOutcome> {
+    return this.track((done) => this.core.get(spec, performance.now(), done));
+  }
+
+  put(spec: ClientPutSpec): Promise<ClientPutOutcome | StoppedOutcome> {
+    return this.track((done) => this.core.put(spec, performance.now(), done));
+  }
+
+  /** Settles every request still waiting with STOPPED and releases ports and timers. */
+  close(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    for (const nodeId of [...this.ports.keys()]) this.detach(nodeId);
+    const waiting = [...this.inflight];
+    this.inflight.clear();
+    for (const stop of waiting) stop({ ok: false, code: 'STOPPED', message: 'the cluster was stopped' });
+  }
+
+  private track<T>(start: (done: (outcome: T) => void) => void): Promise<T | StoppedOutcome> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const settle = (outcome: T | StoppedOutcome): void => {
+        if (settled) return;
+        settled = true;
+        this.inflight.delete(settle);
+        resolve(outcome);
+      };
+      this.inflight.add(settle);
+      start(settle);
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    for (const effect of this.core.drain()) {
+      switch (effect.kind) {
+        case 'send':
+          this.ports.get(effect.to)?.postMessage(effect.msg);
+          break;
+        case 'setTimer':
+          this.timers.set(
+            effect.timerId,
+            setTimeout(() => {
+              this.timers.delete(effect.timerId);
+              this.core.timer(effect.timerId, performance.now());
+              this.flush();
+            }, effect.delayMs),
+          );
+          break;
+        case 'cancelTimer':
+          clearTimeout(this.timers.get(effect.timerId));
+          this.timers.delete(effect.timerId);
+          break;
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The control plane of a node worker (comlink, off the hot path): wiring, membership,
+ * faults, stats, inspection, shutdown. Imported with `import type` on both sides.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { EngineTuning } from '../core/config.js';
+import type { NodeKeyView, NodeStats } from '../core/node.js';
+
+/** What the main thread hands a new node worker. */
+export interface NodeWorkerData {
+  readonly nodeId: string;
+  readonly actorId: string;
+  readonly tuning: EngineTuning;
+  readonly members: readonly string[];
+  /** The port comlink's control plane runs on. */
+  readonly controlPort: MessagePort;
+}
+
+/** A node's stats as the worker reports them: the core's plus its transport's. */
+export interface WorkerStats extends NodeStats {
+  readonly messagesIn: number;
+  readonly messagesOut: number;
+  readonly messagesDropped: number;
+  readonly invalidMessages: number;
+  readonly partitionedFrom: readonly string[];
+}
+
+export interface NodeControl {
+  /** Resolves once the worker runs its node. */
+  ready(): string;
+  /** Adopts the port to a peer (another node, or the client). */
+  connect(peer: string, port: MessagePort): void;
+  disconnect(peer: string): void;
+  setMembership(nodes: readonly string[]): void;
+  /** Cuts this node off from these peers; [] heals. */
+  setPartition(blockedPeers: readonly string[]): void;
+  stats(): WorkerStats;
+  inspect(key: string): NodeKeyView;
+  /** Stops timers and closes every port; the worker thread then exits by itself. */
+  shutdown(): void;
+}

@@ -1,0 +1,84 @@
+/**
+ * The main thread's handle on one node worker: spawns it, speaks its control plane through
+ * comlink, and terminates it.
+ */
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { EngineTuning } from '../core/config.js';
+import type { NodeKeyView } from '../core/node.js';
+import { compiledSibling } from './compiled-path.js';
+import type { NodeControl, NodeWorkerData, WorkerStats } from './control-api.js';
+
+const WORKER_FILE = compiledSibling(import.meta.url, '../../workers/node-worker.js');
+
+/** Control calls that do not answer within this time fail instead of hanging. */
+const CONTROL_TIMEOUT_MS = 10_000;
+
+export class NodeHandle {
+  private constructor(
+    readonly nodeId: string,
+    private readonly worker: Worker,
+    private readonly control: Comlink.Remote<NodeControl>,
+    private readonly controlPort: MessagePort,
+  ) {}
+
+  static async spawn(nodeId: string, actorId: string, tuning: EngineTuning, members: readonly string[]): Promise<NodeHandle> {
+    const { port1, port2 } = new MessageChannel();
+    const workerData: NodeWorkerData = { nodeId, actorId, tuning, members, controlPort: port2 };
+    const worker = new Worker(WORKER_FILE, { workerData, transferList: [port2] });
+    const control = Comlink.wrap<NodeControl>(nodeEndpoint(port1));
+    const handle = new NodeHandle(nodeId, worker, control, port1);
+    const failed = new Promise<never>((_, reject) => {
+      worker.once('error', (err) => reject(new Error(`node ${nodeId} failed to start: ${err.message}`)));
+    });
+    try {
+      await Promise.race([withTimeout(control.ready(), `${nodeId} ready`), failed]);
+    } catch (err) {
+      await handle.terminate();
+      throw err;
+    }
+    failed.catch(() => undefined);
+    return handle;
+  }
+
+  connect(peer: string, port: MessagePort): Promise<void> {
+    return withTimeout(this.control.connect(peer, Comlink.transfer(port, [port])), `${this.nodeId} connect`);
+  }
+
+  disconnect(peer: string): Promise<void> {
+    return withTimeout(this.control.disconnect(peer), `${this.nodeId} disconnect`);
+  }
+
+  setMembership(nodes: readonly string[]): Promise<void> {
+    return withTimeout(this.control.setMembership(nodes), `${this.nodeId} membership`);
+  }
+
+  setPartition(blocked: readonly string[]): Promise<void> {
+    return withTimeout(this.control.setPartition(blocked), `${this.nodeId} partition`);
+  }
+
+  stats(): Promise<WorkerStats> {
+    return withTimeout(this.control.stats(), `${this.nodeId} stats`);
+  }
+
+  inspect(key: string): Promise<NodeKeyView> {
+    return withTimeout(this.control.inspect(key), `${this.nodeId} inspect`);
+  }
+
+  /** Asks the worker to stop cleanly, then terminates the thread whatever it answered. */
+  async terminate(): Promise<void> {
+    await withTimeout(this.control.shutdown(), `${this.nodeId} shutdown`, 1000).catch(() => undefined);
+    this.controlPort.close();
+    await this.worker.terminate();
+  }
+}
+
+/** Rejects when a control call does not settle in time: the main thread never hangs on one. */
+function withTimeout<T>(promise: Promise<T>, what: string, timeoutMs = CONTROL_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`control call ${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

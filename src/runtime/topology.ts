@@ -1,0 +1,194 @@
+/**
+ * The running cluster's shape: which nodes are in the ring, which run (one worker each), the
+ * MessagePort mesh between them and to the client, and the faults in force. Every change
+ * (start, stop, join, leave, partition) goes through here.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import type { ClientCore } from '../core/client.js';
+import type { EngineTuning } from '../core/config.js';
+import type { ClientDriver } from './client-driver.js';
+import type { WorkerStats } from './control-api.js';
+import { NodeHandle } from './node-handle.js';
+
+/** How long `leave` waits for a node to hand off its keys and hints. */
+export const DRAIN_TIMEOUT_MS = 15_000;
+const DRAIN_POLL_MS = 20;
+
+export class Topology {
+  private readonly running = new Map<string, NodeHandle>();
+  private readonly incarnations = new Map<string, number>();
+  /** Nodes out of the ring that still run until their data is handed off. */
+  private readonly leaving = new Set<string>();
+  private members: string[] = [];
+  private groups: readonly (readonly string[])[] = [];
+  private nextNodeNumber = 1;
+
+  constructor(
+    private readonly tuning: EngineTuning,
+    private readonly client: ClientCore,
+    private readonly driver: ClientDriver,
+  ) {}
+
+  get nodeIds(): readonly string[] {
+    return this.members;
+  }
+
+  isRunning(nodeId: string): boolean {
+    return this.running.has(nodeId);
+  }
+
+  /** Starts the first nodes, wired to each other and to the client. */
+  async boot(count: number): Promise<void> {
+    this.members = Array.from({ length: count }, () => this.newNodeId());
+    this.client.membership(this.members, performance.now());
+    await Promise.all(this.members.map((id) => this.spawn(id, this.members)));
+    const wiring: Promise<void>[] = [];
+    for (const [i, a] of this.members.entries()) {
+      for (const b of this.members.slice(i + 1)) wiring.push(this.link(a, b));
+      wiring.push(this.linkClient(a));
+    }
+    await Promise.all(wiring);
+    this.client.setReachable(this.runningMembers());
+  }
+
+  /** Stops a node's worker; its in-memory data is gone. It stays in the ring. */
+  async stopNode(nodeId: string): Promise<void> {
+    const handle = this.running.get(nodeId);
+    if (!handle) return;
+    this.running.delete(nodeId);
+    this.driver.detach(nodeId);
+    this.client.setReachable(this.runningMembers());
+    await handle.terminate();
+    await Promise.all([...this.running.values()].map((other) => other.disconnect(nodeId)));
+  }
+
+  /** Starts a stopped node again: empty, with a new actor incarnation. */
+  async startNode(nodeId: string): Promise<void> {
+    await this.spawn(nodeId, this.members);
+    await this.wireNew(nodeId);
+    await this.applyPartition();
+  }
+
+  /** A new node joins: it starts, then every node learns the new ring and hands keys over. */
+  async addNode(): Promise<string> {
+    const nodeId = this.newNodeId();
+    const next = [...this.members, nodeId];
+    await this.spawn(nodeId, next);
+    await this.wireNew(nodeId);
+    await this.setMembers(next);
+    await this.applyPartition();
+    return nodeId;
+  }
+
+  /**
+   * A node leaves: the ring drops it, it hands its keys and hints to their owners, and it
+   * stops once it holds nothing. Resolves false when it could not drain in time (it keeps
+   * running, out of the ring, and keeps retrying).
+   */
+  async removeNode(nodeId: string): Promise<boolean> {
+    if (this.members.includes(nodeId)) {
+      await this.setMembers(this.members.filter((m) => m !== nodeId), nodeId);
+      if (this.running.has(nodeId)) this.leaving.add(nodeId);
+    }
+    const handle = this.running.get(nodeId);
+    if (!handle) return true;
+    const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+    for (;;) {
+      const stats = await handle.stats();
+      if (stats.keys === 0 && stats.hintsPending === 0) break;
+      if (performance.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+    }
+    this.leaving.delete(nodeId);
+    await this.stopNode(nodeId);
+    return true;
+  }
+
+  isLeaving(nodeId: string): boolean {
+    return this.leaving.has(nodeId);
+  }
+
+  /** Nodes in different groups cannot reach each other; unlisted nodes form one more group. */
+  async partition(groups: readonly (readonly string[])[]): Promise<void> {
+    this.groups = groups;
+    await this.applyPartition();
+  }
+
+  async heal(): Promise<void> {
+    this.groups = [];
+    await this.applyPartition();
+  }
+
+  handles(): NodeHandle[] {
+    return [...this.running.values()];
+  }
+
+  async stats(): Promise<WorkerStats[]> {
+    return Promise.all(this.handles().map((h) => h.stats()));
+  }
+
+  async shutdown(): Promise<void> {
+    const handles = this.handles();
+    this.running.clear();
+    await Promise.all(handles.map((h) => h.terminate()));
+  }
+
+  private runningMembers(): string[] {
+    return this.members.filter((m) => this.running.has(m));
+  }
+
+  private newNodeId(): string {
+    let id = `node-${this.nextNodeNumber++}`;
+    while (this.members.includes(id) || this.running.has(id)) id = `node-${this.nextNodeNumber++}`;
+    return id;
+  }
+
+  private async spawn(nodeId: string, members: readonly string[]): Promise<void> {
+    const incarnation = (this.incarnations.get(nodeId) ?? 0) + 1;
+    this.incarnations.set(nodeId, incarnation);
+    const handle = await NodeHandle.spawn(nodeId, `${nodeId}#${incarnation}`, this.tuning, members);
+    this.running.set(nodeId, handle);
+  }
+
+  private async wireNew(nodeId: string): Promise<void> {
+    const others = [...this.running.keys()].filter((id) => id !== nodeId);
+    await Promise.all([...others.map((other) => this.link(nodeId, other)), this.linkClient(nodeId)]);
+    this.client.setReachable(this.runningMembers());
+  }
+
+  private async setMembers(next: string[], alsoTell?: string): Promise<void> {
+    this.members = next;
+    this.client.membership(next, performance.now());
+    this.client.setReachable(this.runningMembers());
+    const told = [...this.running.entries()].filter(([id]) => next.includes(id) || id === alsoTell || this.leaving.has(id));
+    await Promise.all(told.map(([, handle]) => handle.setMembership(next)));
+  }
+
+  private async link(a: string, b: string): Promise<void> {
+    const ha = this.running.get(a);
+    const hb = this.running.get(b);
+    if (!ha || !hb) return;
+    const { port1, port2 } = new MessageChannel();
+    await Promise.all([ha.connect(b, port1), hb.connect(a, port2)]);
+  }
+
+  private async linkClient(nodeId: string): Promise<void> {
+    const handle = this.running.get(nodeId);
+    if (!handle) return;
+    const { port1, port2 } = new MessageChannel();
+    this.driver.attach(nodeId, port1);
+    await handle.connect(this.client.clientId, port2);
+  }
+
+  private async applyPartition(): Promise<void> {
+    const groupOf = new Map<string, number>();
+    this.groups.forEach((group, index) => group.forEach((id) => groupOf.set(id, index)));
+    const everyone = [...new Set([...this.members, ...this.running.keys()])];
+    const side = (id: string): number => groupOf.get(id) ?? -1;
+    await Promise.all(
+      [...this.running.entries()].map(([id, handle]) =>
+        handle.setPartition(this.groups.length === 0 ? [] : everyone.filter((other) => other !== id && side(other) !== side(id))),
+      ),
+    );
+  }
+}

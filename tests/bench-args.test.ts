@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BenchArgsError, MAX_VALUE_BYTES, parseBenchArgs, readPackageVersion } from '../bench/args.js';
+import type { BenchArgs } from '../bench/args.js';
+
+const fixedSeed = { randomSeed: () => 424242 };
+
+function run(...argv: string[]): BenchArgs {
+  const command = parseBenchArgs(argv, fixedSeed);
+  if (command.kind !== 'run') throw new Error(`expected a run, got ${command.kind}`);
+  return command.args;
+}
+
+function errorOf(...argv: string[]): BenchArgsError {
+  try {
+    parseBenchArgs(argv, fixedSeed);
+  } catch (error) {
+    if (error instanceof BenchArgsError) return error;
+    throw error;
+  }
+  throw new Error(`expected a BenchArgsError for ${argv.join(' ')}`);
+}
+
+describe('bench args - defaults', () => {
+  it('fills every default for a plain run', () => {
+    expect(run('500', '5', '3', '3')).toEqual({
+      mode: 'run',
+      ops: 500,
+      N: 5,
+      W: 3,
+      R: 3,
+      positionalsGiven: true,
+      nodes: 5,
+      vnodes: 10,
+      keys: 100,
+      valueBytes: 100,
+      readRatio: 0.5,
+      concurrency: 1,
+      rateOpsPerS: undefined,
+      coordination: 'node',
+      warmupOps: 50,
+      timeoutMs: 1000,
+      seed: 424242,
+      seedSource: 'random',
+      outDir: 'reports/',
+      json: false,
+      ycsbFile: undefined,
+      chartsDir: undefined,
+    });
+  });
+
+  it('defaults nodes to max(N, 5)', () => {
+    expect(run('10', '3', '2', '2').nodes).toBe(5);
+    expect(run('10', '7', '2', '2').nodes).toBe(7);
+  });
+
+  it('draws a random seed when --seed is absent, and says so', () => {
+    const args = parseBenchArgs(['1', '1', '1', '1']);
+    expect(args.kind).toBe('run');
+    if (args.kind !== 'run') return;
+    expect(Number.isSafeInteger(args.args.seed)).toBe(true);
+    expect(args.args.seedSource).toBe('random');
+  });
+
+  it('reads every option', () => {
+    const args = run(
+      '200', '3', '2', '1',
+      '--nodes', '6', '--vnodes', '4', '--keys', '50', '--value-bytes', '0', '--read-ratio', '0.9',
+      '--concurrency', '64', '--rate', '2500.5', '--coordination', 'client', '--warmup', '0',
+      '--timeout-ms', '250', '--seed', '7', '--out', 'tmp/out', '--json',
+    );
+    expect(args).toMatchObject({
+      ops: 200, N: 3, W: 2, R: 1, nodes: 6, vnodes: 4, keys: 50, valueBytes: 0, readRatio: 0.9,
+      concurrency: 64, rateOpsPerS: 2500.5, coordination: 'client', warmupOps: 0, timeoutMs: 250,
+      seed: 7, seedSource: 'given', outDir: 'tmp/out', json: true,
+    });
+  });
+
+  it('takes the last value of a repeated option', () => {
+    expect(run('1', '1', '1', '1', '--keys', '5', '--keys', '6').keys).toBe(6);
+  });
+});
+
+describe('bench args - modes', () => {
+  it('--suite needs no positionals and defaults them to the seed run 1000 3 2 2', () => {
+    expect(run('--suite')).toMatchObject({ mode: 'suite', ops: 1000, N: 3, W: 2, R: 2, positionalsGiven: false });
+  });
+
+  it('--ycsb takes a file and accepts positionals', () => {
+    expect(run('--ycsb', 'workloads/workloada', '100', '5', '3', '3')).toMatchObject({
+      mode: 'ycsb', ycsbFile: 'workloads/workloada', ops: 100, N: 5, positionalsGiven: true,
+    });
+  });
+
+  it('--charts takes a directory', () => {
+    expect(run('--charts', 'reports/')).toMatchObject({ mode: 'charts', chartsDir: 'reports/' });
+  });
+
+  it('refuses two modes at once', () => {
+    expect(errorOf('--suite', '--charts', 'x').message).toBe('--suite and --charts cannot be combined: choose one');
+  });
+
+  it('refuses --ycsb and --charts without a value', () => {
+    expect(errorOf('--ycsb').message).toMatch(/ycsb/);
+    expect(errorOf('--charts').message).toMatch(/charts/);
+    expect(errorOf('--ycsb', '').message).toBe('--ycsb needs a non-empty path');
+  });
+});
+
+describe('bench args - help and version', () => {
+  it('returns the help text instead of printing it', () => {
+    const command = parseBenchArgs(['--help']);
+    expect(command.kind).toBe('help');
+    if (command.kind !== 'help') return;
+    expect(command.text).toContain('<ops> <N> <W> <R>');
+    for (const option of ['--nodes', '--keys', '--value-bytes', '--read-ratio', '--concurrency', '--rate',
+      '--coordination', '--warmup', '--seed', '--out', '--json', '--suite', '--ycsb', '--charts', '--vnodes',
+      '--timeout-ms']) {
+      expect(command.text).toContain(option);
+    }
+    expect(parseBenchArgs(['-h']).kind).toBe('help');
+  });
+
+  it('returns the version from package.json', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(parseBenchArgs(['--version'])).toEqual({ kind: 'version', text: manifest.version });
+    expect(readPackageVersion(import.meta.url)).toBe(manifest.version);
+  });
+});
+
+describe('bench args - validation', () => {
+  const cases: [string[], string][] = [
+    [[], 'missing <ops> <N> <W> <R> (usage: node dist/bench.js <ops> <N> <W> <R> [options], or --help)'],
+    [['10', '3'], 'missing W, R: give all of <ops> <N> <W> <R>'],
+    [['--suite', '10'], 'missing N, W, R: give all of <ops> <N> <W> <R>, or none'],
+    [['0', '3', '2', '2'], 'ops must be at least 1, got 0'],
+    [['abc', '3', '2', '2'], 'ops must be a number, got "abc"'],
+    [['1.5', '3', '2', '2'], 'ops must be an integer, got "1.5"'],
+    [['10', '0', '1', '1'], 'N must be at least 1, got 0'],
+    [['10', '3x', '2', '2'], 'N must be a number, got "3x"'],
+    [['10', '3', '4', '2'], 'W (4) must not exceed N (3)'],
+    [['10', '3', '0', '2'], 'W must be at least 1, got 0'],
+    [['10', '3', '2', '4'], 'R (4) must not exceed N (3)'],
+    [['10', '3', '2', '-1'], 'R must be at least 1, got -1'],
+    [['10', '6', '2', '2', '--nodes', '5'], 'N (6) must not exceed --nodes (5)'],
+    [['10', '3', '2', '2', '--nodes', 'five'], '--nodes must be a number, got "five"'],
+    [['10', '3', '2', '2', '--keys', '0'], '--keys must be at least 1, got 0'],
+    [['10', '3', '2', '2', '--keys', '0x10'], '--keys must be a number, got "0x10"'],
+    [['10', '3', '2', '2', '--vnodes', '0'], '--vnodes must be at least 1, got 0'],
+    [['10', '3', '2', '2', '--concurrency', '0'], '--concurrency must be at least 1, got 0'],
+    [['10', '3', '2', '2', '--concurrency', '2.5'], '--concurrency must be an integer, got "2.5"'],
+    [['10', '3', '2', '2', '--rate', '0'], '--rate must be greater than 0, got 0'],
+    [['10', '3', '2', '2', '--rate', 'fast'], '--rate must be a number, got "fast"'],
+    [['10', '3', '2', '2', '--read-ratio', '1.5'], '--read-ratio must be between 0 and 1, got 1.5'],
+    [['10', '3', '2', '2', '--read-ratio', '-0.1'], '--read-ratio must be between 0 and 1, got -0.1'],
+    [['10', '3', '2', '2', '--value-bytes', '-1'], '--value-bytes must be at least 0, got -1'],
+    [['10', '3', '2', '2', '--value-bytes', String(MAX_VALUE_BYTES + 1)],
+      `--value-bytes must be at most ${MAX_VALUE_BYTES} (1 MiB), got ${MAX_VALUE_BYTES + 1}`],
+    [['10', '3', '2', '2', '--warmup', '-1'], '--warmup must be at least 0, got -1'],
+    [['10', '3', '2', '2', '--timeout-ms', '0'], '--timeout-ms must be at least 1, got 0'],
+    [['10', '3', '2', '2', '--seed', 'x'], '--seed must be a number, got "x"'],
+    [['10', '3', '2', '2', '--seed', '-3'], '--seed must be at least 0, got -3'],
+    [['10', '3', '2', '2', '--coordination', 'both'], '--coordination must be "node" or "client", got "both"'],
+    [['10', '3', '2', '2', '--bogus'], 'Unknown argument: bogus'],
+    [['10', '3', '2', '2', '5'], 'Unknown argument: 5'],
+    [['10', '3', '2', '2', '--keys'], 'Not enough arguments following: keys'],
+  ];
+
+  for (const [argv, message] of cases) {
+    it(`refuses "${argv.join(' ')}" with: ${message}`, () => {
+      const error = errorOf(...argv);
+      expect(error.message).toBe(message);
+      expect(error.message).not.toContain('\n');
+      expect(error.code).toBe('BENCH_ARGS');
+      expect(error.exitCode).toBe(2);
+    });
+  }
+
+  it('accepts the boundaries', () => {
+    expect(run('1', '1', '1', '1', '--read-ratio', '0').readRatio).toBe(0);
+    expect(run('1', '1', '1', '1', '--read-ratio', '1').readRatio).toBe(1);
+    expect(run('1', '3', '3', '3', '--nodes', '3').nodes).toBe(3);
+    expect(run('1', '1', '1', '1', '--value-bytes', String(MAX_VALUE_BYTES)).valueBytes).toBe(MAX_VALUE_BYTES);
+    expect(run('1e3', '1', '1', '1').ops).toBe(1000);
+  });
+});
