@@ -136,10 +136,7 @@ export class Coordinator {
       if (!outcome.ok) this.stats.quorumFailures++;
       done(outcome);
     };
-    const ack = (node: string): void => {
-      if (!fanout.answered(node)) return;
-      acked.push(node);
-    };
+    const ack = (node: string): void => fanout.answered(node, () => acked.push(node));
     const fanout = new Fanout(deps.ring().preferenceList(spec.key), config.n, this.attemptTimeout(quorumMs), deps.sink, deps.detector, deps.nowMs, {
       dispatch: (target: Target) => {
         if (target.node === deps.local?.nodeId) {
@@ -187,11 +184,11 @@ export class Coordinator {
       else if (outcome.siblings.length > 1) this.stats.siblingReads++;
       done(outcome);
     };
-    const reply = (node: string, siblings: Siblings): void => {
-      if (!fanout.answered(node)) return;
-      replies.set(node, siblings);
-      merged = mergeSiblings(merged, siblings);
-    };
+    const reply = (node: string, siblings: Siblings): void =>
+      fanout.answered(node, () => {
+        replies.set(node, siblings);
+        merged = mergeSiblings(merged, siblings);
+      });
     const fanout = new Fanout(deps.ring().preferenceList(spec.key), config.n, this.attemptTimeout(spec.timeoutMs), deps.sink, deps.detector, deps.nowMs, {
       dispatch: (target: Target) => {
         if (target.node === deps.local?.nodeId) reply(target.node, deps.local.read(spec.key));
@@ -217,7 +214,8 @@ export class Coordinator {
       fanout.close();
       deps.sink.cancelTimer(repairTimer);
       deps.sink.cancelTimer(deadline);
-      if (answered) this.repair(spec.key, merged, replies, fanout.primaryNodes);
+      if (!answered) answer({ ok: false, message: getFailure(replies.size, spec.r) });
+      this.repair(spec.key, merged, replies, fanout.primaryNodes);
     };
     this.pending.set(reqId, {
       onReadReply: (from, msg) => reply(from, msg.siblings),

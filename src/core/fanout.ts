@@ -48,15 +48,18 @@ export class Fanout {
     this.hooks.changed();
   }
 
-  /** Records an answer from `node`; false when `node` was never asked (or already counted). */
-  answered(node: string): boolean {
+  /**
+   * Records an answer from `node`: `record` stores what it said, then the request re-evaluates.
+   * An answer from a node never asked (or already counted) is ignored.
+   */
+  answered(node: string, record: () => void): void {
     const attempt = this.attempts.get(node);
-    if (!attempt || attempt.state === 'answered') return false;
+    if (!attempt || attempt.state === 'answered') return;
     this.sink.cancelTimer(attempt.timerId);
     attempt.state = 'answered';
     this.detector.heardFrom(node);
+    record();
     if (!this.starting) this.hooks.changed();
-    return true;
   }
 
   /** The target an answering node was asked as. */

@@ -60,6 +60,8 @@ export class DynamoNode {
   private ring: Ring;
   private nowMs = 0;
   private pingSeq = 0;
+  /** Forwarded requests not yet confirmed by their new coordinator: id -> timer. */
+  private readonly forwards = new Map<string, number>();
   private counters = { hintsDelivered: 0, handedOff: 0, forwarded: 0 };
 
   constructor(
@@ -136,8 +138,15 @@ export class DynamoNode {
     switch (msg.kind) {
       case 'client.get':
       case 'client.put':
+        if (msg.hops > 0) this.sink.send(from, { kind: 'forward.ack', reqId: msg.reqId, replyTo: msg.replyTo });
         this.clientRequest(msg);
         break;
+      case 'forward.ack': {
+        const id = forwardId(msg);
+        this.sink.cancelTimer(this.forwards.get(id) ?? 0);
+        this.forwards.delete(id);
+        break;
+      }
       case 'replica.read':
         this.sink.send(from, { kind: 'replica.readReply', reqId: msg.reqId, siblings: this.readLocal(msg.key) });
         break;
@@ -198,12 +207,34 @@ export class DynamoNode {
     if (!primaries.includes(this.nodeId) && msg.hops < this.tuning.maxHops) {
       const healthy = primaries.find((node) => !this.detector.isSuspect(node));
       if (healthy !== undefined) {
-        this.counters.forwarded++;
-        this.sink.send(healthy, { ...msg, hops: msg.hops + 1 });
+        this.forward(msg, healthy);
         return;
       }
     }
     this.coordinate(msg);
+  }
+
+  /**
+   * Hands a request to a primary. If the primary does not confirm in time it is suspected
+   * and the request is routed again (another primary, or this node) with what is left of
+   * its time budget.
+   */
+  private forward(msg: ClientGet | ClientPut, target: string): void {
+    this.counters.forwarded++;
+    const id = forwardId(msg);
+    const sentAtMs = this.nowMs;
+    const waitMs = Math.max(1, Math.min(this.tuning.replicaTimeoutMs, Math.floor(msg.timeoutMs / 3)));
+    this.forwards.set(
+      id,
+      this.sink.setTimer(waitMs, () => {
+        this.forwards.delete(id);
+        this.detector.suspect(target, this.nowMs);
+        const remainingMs = Math.floor(msg.timeoutMs - (this.nowMs - sentAtMs));
+        // With no time left the client is already giving up with TIMEOUT.
+        if (remainingMs > 1) this.clientRequest({ ...msg, timeoutMs: remainingMs });
+      }),
+    );
+    this.sink.send(target, { ...msg, hops: msg.hops + 1 });
   }
 
   private coordinate(msg: ClientGet | ClientPut): void {
@@ -306,4 +337,8 @@ export class DynamoNode {
       this.sink.send(owner, { kind: 'hint.deliver', hintKey: hintKeyOf(hint.owner, hint.key), seq: hint.seq, key: hint.key, siblings: hint.siblings });
     }
   }
+}
+
+function forwardId(msg: { readonly replyTo: string; readonly reqId: number }): string {
+  return `${msg.replyTo}/${msg.reqId}`;
 }

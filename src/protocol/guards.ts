@@ -50,6 +50,7 @@ const checks: { [K in Message['kind']]: (m: Fields) => boolean } = {
   'client.put': (m) =>
     isCount(m.reqId) && str(m.key) && 'value' in m && typeof m.deleted === 'boolean' && isCausalContext(m.context) &&
     isCount(m.w) && isTime(m.timeoutMs) && isCount(m.hops) && str(m.replyTo),
+  'forward.ack': (m) => isCount(m.reqId) && str(m.replyTo),
   'reply.get': (m) => isCount(m.reqId) && isSiblings(m.siblings) && isCausalContext(m.context) && Array.isArray(m.repliedBy),
   'reply.put': (m) => isCount(m.reqId) && isCausalContext(m.context) && Array.isArray(m.ackedBy),
   'reply.error': (m) => isCount(m.reqId) && str(m.code) && str(m.message),

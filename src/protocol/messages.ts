@@ -43,6 +43,16 @@ export interface ClientPut {
   readonly replyTo: string;
 }
 
+/**
+ * Sent by the node that takes a forwarded request back to the forwarder, so a forward into a
+ * dead node is noticed (and the request coordinated elsewhere) instead of silently lost.
+ */
+export interface ForwardAck {
+  readonly kind: 'forward.ack';
+  readonly reqId: number;
+  readonly replyTo: string;
+}
+
 /** A successful get: every concurrent version (tombstones included) and one merged context. */
 export interface GetReply {
   readonly kind: 'reply.get';
@@ -153,6 +163,7 @@ export type ClientReply = GetReply | PutReply | ErrorReply;
 export type Message =
   | ClientGet
   | ClientPut
+  | ForwardAck
   | GetReply
   | PutReply
   | ErrorReply

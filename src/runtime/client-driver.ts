@@ -13,6 +13,8 @@ export class ClientDriver {
   private readonly ports = new Map<string, MessagePort>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly inflight = new Set<(outcome: StoppedOutcome) => void>();
+  /** Nodes a partition cut off from the client: nothing goes to them or comes from them. */
+  private blocked = new Set<string>();
   invalidMessages = 0;
 
   constructor(readonly core: ClientCore) {}
@@ -21,6 +23,7 @@ export class ClientDriver {
     this.detach(nodeId);
     this.ports.set(nodeId, port);
     port.on('message', (msg: unknown) => {
+      if (this.blocked.has(nodeId)) return;
       if (!isMessage(msg)) {
         this.invalidMessages++;
         return;
@@ -28,6 +31,14 @@ export class ClientDriver {
       this.core.receive(nodeId, msg, performance.now());
       this.flush();
     });
+  }
+
+  setBlocked(nodes: readonly string[]): void {
+    this.blocked = new Set(nodes);
+  }
+
+  isBlocked(nodeId: string): boolean {
+    return this.blocked.has(nodeId);
   }
 
   detach(nodeId: string): void {
@@ -72,7 +83,7 @@ export class ClientDriver {
     for (const effect of this.core.drain()) {
       switch (effect.kind) {
         case 'send':
-          this.ports.get(effect.to)?.postMessage(effect.msg);
+          if (!this.blocked.has(effect.to)) this.ports.get(effect.to)?.postMessage(effect.msg);
           break;
         case 'setTimer':
           this.timers.set(

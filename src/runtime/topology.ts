@@ -9,6 +9,7 @@ import type { EngineTuning } from '../core/config.js';
 import type { ClientDriver } from './client-driver.js';
 import type { WorkerStats } from './control-api.js';
 import { NodeHandle } from './node-handle.js';
+import { blockedPeers, partitionSides } from '../transport/partition.js';
 
 /** How long `leave` waits for a node to hand off its keys and hints. */
 export const DRAIN_TIMEOUT_MS = 15_000;
@@ -133,8 +134,9 @@ export class Topology {
     await Promise.all(handles.map((h) => h.terminate()));
   }
 
+  /** Nodes the client can send requests to: running and on its side of any partition. */
   private runningMembers(): string[] {
-    return this.members.filter((m) => this.running.has(m));
+    return this.members.filter((m) => this.running.has(m) && !this.driver.isBlocked(m));
   }
 
   private newNodeId(): string {
@@ -181,14 +183,12 @@ export class Topology {
   }
 
   private async applyPartition(): Promise<void> {
-    const groupOf = new Map<string, number>();
-    this.groups.forEach((group, index) => group.forEach((id) => groupOf.set(id, index)));
     const everyone = [...new Set([...this.members, ...this.running.keys()])];
-    const side = (id: string): number => groupOf.get(id) ?? -1;
+    const sides = this.groups.length === 0 ? null : partitionSides(this.groups, everyone);
+    this.driver.setBlocked(sides ? blockedPeers(sides, 'client', everyone) : []);
+    this.client.setReachable(this.runningMembers());
     await Promise.all(
-      [...this.running.entries()].map(([id, handle]) =>
-        handle.setPartition(this.groups.length === 0 ? [] : everyone.filter((other) => other !== id && side(other) !== side(id))),
-      ),
+      [...this.running.entries()].map(([id, handle]) => handle.setPartition(sides ? blockedPeers(sides, id, everyone) : [])),
     );
   }
 }

@@ -14,6 +14,7 @@ import type { Message } from '../protocol/messages.js';
 import { MemoryStore } from '../storage/store.js';
 import { Prng } from './prng.js';
 import { EventQueue } from './event-queue.js';
+import { partitionSides, type PartitionSides } from '../transport/partition.js';
 
 export const SIM_CLIENT = 'client';
 
@@ -36,7 +37,7 @@ export class SimCluster {
   private readonly prng: Prng;
   private readonly stopped = new Set<string>();
   private readonly timerEvents = new Map<string, number>();
-  private group = new Map<string, number>();
+  private sides: PartitionSides | null = null;
   private members: string[];
   nowMs = 0;
   delivered = 0;
@@ -87,6 +88,14 @@ export class SimCluster {
     return () => outcome;
   }
 
+  /** Starts a get without waiting for it. */
+  getAsync(key: string, r = this.tuning.r): () => ClientGetOutcome | undefined {
+    let outcome: ClientGetOutcome | undefined;
+    this.client.get({ key, r, timeoutMs: this.tuning.requestTimeoutMs }, this.nowMs, (o) => (outcome = o));
+    this.perform(SIM_CLIENT, this.client.drain());
+    return () => outcome;
+  }
+
   get(key: string, opts: { r?: number; timeoutMs?: number } = {}): ClientGetOutcome {
     let outcome: ClientGetOutcome | undefined;
     const spec = { key, r: opts.r ?? this.tuning.r, timeoutMs: opts.timeoutMs ?? this.tuning.requestTimeoutMs };
@@ -99,28 +108,29 @@ export class SimCluster {
 
   // ---- faults and membership --------------------------------------------------------------
 
-  /** Nodes in different groups cannot talk; the client reaches every running node. */
+  /** Nodes in different groups cannot talk; the client stays with the largest group. */
   partition(groups: readonly (readonly string[])[]): void {
-    this.group = new Map();
-    groups.forEach((members, index) => members.forEach((id) => this.group.set(id, index)));
+    this.sides = partitionSides(groups, this.members);
+    this.updateReachable();
   }
 
   heal(): void {
-    this.group = new Map();
+    this.sides = null;
+    this.updateReachable();
   }
 
   /** Stops a node: it loses its in-memory data and gets no messages or timers. */
   stop(id: string): void {
     this.stopped.add(id);
     this.nodes.delete(id);
-    this.client.setReachable(this.members.filter((m) => !this.stopped.has(m)));
+    this.updateReachable();
   }
 
   /** Starts a stopped node again, empty, with a new actor incarnation. */
   restart(id: string): void {
     this.stopped.delete(id);
     this.boot(id);
-    this.client.setReachable(this.members.filter((m) => !this.stopped.has(m)));
+    this.updateReachable();
   }
 
   addNode(id: string): void {
@@ -234,9 +244,13 @@ export class SimCluster {
   }
 
   private linked(a: string, b: string): boolean {
-    if (a === SIM_CLIENT || b === SIM_CLIENT) return true;
-    const ga = this.group.get(a);
-    const gb = this.group.get(b);
-    return ga === undefined || gb === undefined || ga === gb;
+    const sides = this.sides;
+    if (!sides) return true;
+    const sideOf = (id: string): number => (id === SIM_CLIENT ? sides.clientSide : sides.sideOf(id));
+    return sideOf(a) === sideOf(b);
+  }
+
+  private updateReachable(): void {
+    this.client.setReachable(this.members.filter((m) => !this.stopped.has(m) && this.linked(SIM_CLIENT, m)));
   }
 }

@@ -1,0 +1,136 @@
+/**
+ * Core behaviour over the deterministic in-memory network (no threads): every scenario runs
+ * in both coordination modes and replays exactly from its seed.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ClientGetOutcome, ClientPutOutcome } from '../src/core/client.js';
+import { SimCluster } from '../src/sim/sim-cluster.js';
+
+function ok<T extends ClientGetOutcome | ClientPutOutcome>(outcome: T): Extract<T, { ok: true }> {
+  if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
+  return outcome as Extract<T, { ok: true }>;
+}
+
+const values = (outcome: ClientGetOutcome): unknown[] =>
+  ok(outcome).siblings.filter((v) => !v.deleted).map((v) => v.value).sort();
+
+describe.each(['node', 'client'] as const)('sim (%s coordination)', (mode) => {
+  it('siblings - concurrent blind writes make siblings and a put with the merged context removes them', () => {
+    const sim = new SimCluster({ seed: 1, nodes: 5, mode });
+    const first = sim.putAsync('cart', 'a');
+    const second = sim.putAsync('cart', 'b');
+    sim.runFor(500);
+    expect(first()?.ok).toBe(true);
+    expect(second()?.ok).toBe(true);
+    const read = sim.get('cart', { r: 3 });
+    expect(values(read)).toEqual(['a', 'b']);
+    ok(sim.put('cart', 'ab', { context: ok(read).context }));
+    sim.runFor(500);
+    expect(values(sim.get('cart', { r: 3 }))).toEqual(['ab']);
+    for (const holding of sim.holdings('cart').filter((h) => h.versions.length > 0)) {
+      expect(holding.versions.map((v) => v.value)).toEqual(['ab']);
+    }
+  });
+
+  it('siblings - two puts with the same context stay siblings, neither replaces the other', () => {
+    // One node, N=1: both puts go through the same coordinator (or the same client actor).
+    const sim = new SimCluster({ seed: 2, nodes: 1, mode, tuning: { n: 1, r: 1, w: 1 } });
+    const base = ok(sim.put('k', 'v0'));
+    const a = sim.putAsync('k', 'from-a', base.context);
+    const b = sim.putAsync('k', 'from-b', base.context);
+    sim.runFor(200);
+    expect(a()?.ok && b()?.ok).toBe(true);
+    expect(values(sim.get('k'))).toEqual(['from-a', 'from-b']);
+  });
+
+  it('delete - a tombstone with the read context hides the value and a later put revives the key', () => {
+    const sim = new SimCluster({ seed: 3, nodes: 5, mode });
+    ok(sim.put('k', 1));
+    const read = ok(sim.get('k'));
+    ok(sim.put('k', null, { context: read.context, deleted: true }));
+    const afterDelete = ok(sim.get('k', { r: 3 }));
+    expect(afterDelete.siblings.every((v) => v.deleted)).toBe(true);
+    ok(sim.put('k', 2, { context: afterDelete.context }));
+    expect(values(sim.get('k', { r: 3 }))).toEqual([2]);
+  });
+
+  it('read repair - a replica that missed a write is repaired by a later get', () => {
+    // Three nodes and N=3: no fallback exists, so the missing replica gets no hint either.
+    const sim = new SimCluster({ seed: 4, nodes: 3, mode });
+    sim.stop('node-3');
+    ok(sim.put('k', 'v'));
+    sim.restart('node-3'); // empty: an in-memory node lost its data
+    sim.runFor(500);
+    expect(sim.holdings('k').find((h) => h.node === 'node-3')?.versions).toEqual([]);
+    const read = ok(sim.get('k', { r: 3 }));
+    expect(read.siblings.map((v) => v.value)).toEqual(['v']);
+    sim.runFor(200);
+    expect(sim.holdings('k').find((h) => h.node === 'node-3')?.versions.map((v) => v.value)).toEqual(['v']);
+    const repairs = mode === 'client' ? sim.client.stats.readRepairs : sim.nodeIds.reduce((n, id) => n + sim.node(id).stats().readRepairs, 0);
+    expect(repairs).toBeGreaterThanOrEqual(1);
+  });
+
+  it('hinted handoff - a partitioned owner gets its copy from a hint after heal, and the hint is deleted', () => {
+    const sim = new SimCluster({ seed: 5, nodes: 5, mode });
+    const owners = sim.node('node-1')['ring'].preferenceList('user:1', 3);
+    const cutOff = owners[2] ?? '';
+    const rest = sim.nodeIds.filter((id) => id !== cutOff);
+    sim.partition([[cutOff], rest]);
+    expect(ok(sim.put('user:1', 'alice')).ackedBy).not.toContain(cutOff);
+    sim.runFor(1000);
+    const hinted = sim.holdings('user:1').filter((h) => h.hints.some((hint) => hint.owner === cutOff));
+    expect(hinted.length).toBeGreaterThanOrEqual(1);
+    expect(owners).not.toContain(hinted[0]?.node);
+    sim.heal();
+    sim.runFor(1000);
+    const after = sim.holdings('user:1');
+    expect(after.find((h) => h.node === cutOff)?.versions.map((v) => v.value)).toEqual(['alice']);
+    expect(after.flatMap((h) => h.hints)).toEqual([]);
+  });
+
+  it('quorum - put and get fail with QUORUM_FAILED inside their timeout when too few replicas run', () => {
+    const sim = new SimCluster({ seed: 6, nodes: 5, mode });
+    ok(sim.put('k', 1));
+    for (const id of ['node-1', 'node-2', 'node-3']) sim.stop(id);
+    const start = sim.nowMs;
+    const put = sim.put('k', 2, { w: 3, timeoutMs: 400 });
+    expect(put.ok).toBe(false);
+    expect(!put.ok && put.code).toBe('QUORUM_FAILED');
+    expect(!put.ok && put.message).toMatch(/of W=3/);
+    expect(sim.nowMs - start).toBeLessThanOrEqual(400);
+    const get = sim.get('k', { r: 3, timeoutMs: 400 });
+    expect(!get.ok && get.code).toBe('QUORUM_FAILED');
+  });
+
+  it('membership - join and leave move keys to their new owners and lose none', () => {
+    const sim = new SimCluster({ seed: 7, nodes: 5, mode });
+    const keys = Array.from({ length: 60 }, (_, i) => `key${i}`);
+    for (const key of keys) ok(sim.put(key, key.toUpperCase()));
+    sim.runFor(500);
+    sim.addNode('node-6');
+    sim.runFor(1000);
+    sim.removeNode('node-2');
+    sim.runFor(1000);
+    expect(sim.node('node-2').stats().keys).toBe(0);
+    sim.retire('node-2');
+    const ring = sim.node('node-1')['ring'];
+    for (const key of keys) {
+      expect(values(sim.get(key, { r: 3 }))).toEqual([key.toUpperCase()]);
+      const holders = sim.holdings(key).filter((h) => h.versions.length > 0).map((h) => h.node).sort();
+      expect(holders).toEqual(ring.preferenceList(key, 3).sort());
+    }
+    expect(sim.node('node-6').stats().keys).toBeGreaterThan(0);
+  });
+});
+
+describe('sim - deterministic', () => {
+  it('the same seed replays the same run', () => {
+    const run = (): string => {
+      const sim = new SimCluster({ seed: 42, nodes: 5, mode: 'node' });
+      const out: unknown[] = [];
+      for (let i = 0; i < 20; i++) out.push(sim.put(`k${i % 4}`, i), sim.get(`k${(i + 1) % 4}`));
+      return JSON.stringify([out, sim.nowMs, sim.delivered]);
+    };
+    expect(run()).toEqual(run());
+  });
+});
