@@ -1,0 +1,150 @@
+/**
+ * The embedding API's contract: option checks, typed errors, lifecycle, stats shape.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster, DynamoError, type ClusterOptions } from '../src/index.js';
+
+async function rejection(promise: Promise<unknown>): Promise<DynamoError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof DynamoError)) throw new Error(`expected a DynamoError, got ${String(error)}`);
+  return error;
+}
+
+describe('Cluster.start - refuses bad configurations with a message naming the field', () => {
+  const cases: [ClusterOptions, RegExp][] = [
+    [{ nodes: 5, n: 3, w: 4 }, /w \(4\) must not exceed n \(3\)/],
+    [{ nodes: 5, n: 3, r: 5 }, /r \(5\) must not exceed n \(3\)/],
+    [{ nodes: 2, n: 3 }, /n \(3\) must not exceed nodes \(2\)/],
+    [{ nodes: 2.5 }, /nodes must be an integer, got 2.5/],
+    [{ n: 0 }, /n must be at least 1/],
+    [{ vnodes: Number.NaN }, /vnodes must be an integer/],
+    [{ requestTimeoutMs: -1 }, /requestTimeoutMs must be at least 1/],
+    [{ coordination: 'proxy' as 'node' }, /coordination must be 'node' or 'client'/],
+    [{ nodez: 3 } as ClusterOptions, /unknown option 'nodez'/],
+  ];
+  it.each(cases)('%j', async (options, message) => {
+    const error = await rejection(Cluster.start(options));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(message);
+  });
+});
+
+describe('Cluster API', () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await Cluster.start({ nodes: 5, n: 3, r: 2, w: 2, maxValueBytes: 1024 });
+  });
+  afterAll(async () => {
+    await cluster.stop();
+  });
+
+  it('exposes node ids and the configuration', () => {
+    expect(cluster.nodeIds).toEqual(['node-1', 'node-2', 'node-3', 'node-4', 'node-5']);
+    expect(cluster.config).toMatchObject({ n: 3, r: 2, w: 2, vnodes: 10 });
+    expect(cluster.coordination).toBe('node');
+  });
+
+  it('stores any structured-cloneable value', async () => {
+    const value = { when: new Date(0), tags: new Set(['a']), bytes: new Uint8Array([1, 2]), nested: { n: 1n } };
+    await cluster.put('rich', value);
+    expect((await cluster.get('rich')).values).toEqual([value]);
+    expect((await cluster.get('absent')).values).toEqual([]);
+  });
+
+  it('rejects bad keys, values, quorums and contexts with INVALID_ARGUMENT', async () => {
+    for (const attempt of [
+      cluster.put('', 1),
+      cluster.put(42 as unknown as string, 1),
+      cluster.put('k', () => 1),
+      cluster.get('k', { r: 4 }),
+      cluster.put('k', 1, { w: 0 }),
+      cluster.put('k', 1, { context: { clock: 'nope' } as unknown as never }),
+      cluster.get('k', { timeoutMs: 0 }),
+      cluster.stopNode('node-9'),
+      cluster.partition([['node-1'], ['node-1', 'node-2']]),
+    ]) {
+      const error = await rejection(attempt);
+      expect(error.code).toBe('INVALID_ARGUMENT');
+    }
+  });
+
+  it('rejects a value above maxValueBytes with VALUE_TOO_LARGE', async () => {
+    const error = await rejection(cluster.put('big', 'x'.repeat(2000)));
+    expect(error.code).toBe('VALUE_TOO_LARGE');
+    expect(error.message).toMatch(/maxValueBytes is 1024/);
+  });
+
+  it('rejects with ABORTED when the signal fires', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    expect((await rejection(cluster.get('k', { signal: controller.signal }))).code).toBe('ABORTED');
+    expect((await rejection(cluster.put('k', 1, { signal: controller.signal }))).code).toBe('ABORTED');
+  });
+
+  it('reports stats per node and in total', async () => {
+    await cluster.put('counted', 1);
+    await cluster.get('counted');
+    const stats = await cluster.stats();
+    expect(stats.nodes).toHaveLength(5);
+    for (const node of stats.nodes) {
+      expect(node).toMatchObject({ keys: expect.any(Number), hintsPending: 0, clockPrunes: 0, invalidMessages: 0 });
+      expect(node.messagesIn).toBeGreaterThan(0);
+    }
+    expect(stats.totals.keys).toBeGreaterThanOrEqual(3);
+    expect(stats.stopped).toEqual([]);
+  });
+
+  it('refuses to remove a node when fewer than N would remain', async () => {
+    const small = await Cluster.start({ nodes: 3, n: 3 });
+    try {
+      const error = await rejection(small.removeNode('node-1'));
+      expect(error.code).toBe('INVALID_ARGUMENT');
+      expect(error.message).toMatch(/fewer nodes than n \(3\)/);
+    } finally {
+      await small.stop();
+    }
+  });
+});
+
+describe('Cluster lifecycle', () => {
+  it('requests in flight when the cluster stops reject with STOPPED, later calls too', async () => {
+    const cluster = await Cluster.start({ nodes: 3 });
+    const pending = Promise.all(Array.from({ length: 50 }, (_, i) => cluster.put(`k${i}`, i)));
+    const stopping = cluster.stop();
+    const error = await rejection(pending);
+    expect(error.code).toBe('STOPPED');
+    await stopping;
+    expect((await rejection(cluster.get('k'))).code).toBe('STOPPED');
+    await cluster.stop(); // twice is fine
+  });
+
+  it('a request with no running node to take it fails with TIMEOUT', async () => {
+    const cluster = await Cluster.start({ nodes: 1, n: 1, r: 1, w: 1 });
+    try {
+      await cluster.stopNode('node-1');
+      const error = await rejection(cluster.get('k', { timeoutMs: 200 }));
+      expect(error.code).toBe('TIMEOUT');
+    } finally {
+      await cluster.stop();
+    }
+  });
+
+  it('vector clocks are pruned past clockPruneAt and the prunes are counted', async () => {
+    // Three nodes, all primaries: round-robin makes each one coordinate in turn, so a chain
+    // of context-carrying writes gathers three actors, one more than clockPruneAt allows.
+    const cluster = await Cluster.start({ nodes: 3, n: 3, r: 3, w: 3, clockPruneAt: 2 });
+    try {
+      let context = (await cluster.put('k', 0)).context;
+      for (let i = 1; i <= 6; i++) context = (await cluster.put('k', i, { context })).context;
+      expect((await cluster.get('k')).values).toEqual([6]);
+      expect((await cluster.stats()).totals.clockPrunes).toBeGreaterThan(0);
+      const [entry] = await cluster.inspect('k');
+      expect(Object.keys(entry?.versions[0]?.clock ?? {}).length).toBeLessThanOrEqual(3);
+    } finally {
+      await cluster.stop();
+    }
+  });
+});
