@@ -55,6 +55,8 @@ export interface BenchArgs {
   readonly seedSource: 'given' | 'random';
   readonly outDir: string;
   readonly json: boolean;
+  /** With --suite: measured operations per configuration (the seed used 200). */
+  readonly configOps: number;
   /** The workload file; set exactly when mode is 'ycsb'. */
   readonly ycsbFile: string | undefined;
   /** The directory of existing logs; set exactly when mode is 'charts'. */
@@ -153,6 +155,7 @@ function buildParser() {
       .option('out', { describe: 'directory for latency.log, *.hgrm, summary.json and charts', requiresArg: true, type: 'string', default: 'reports/' })
       .option('json', { describe: 'print only the JSON summary on stdout', type: 'boolean', default: false })
       .option('suite', { describe: "run the seed's suite instead of one run", type: 'boolean', default: false })
+      .option('config-ops', { describe: 'with --suite: operations per (N,W,R) configuration and per scaling point', requiresArg: true, default: 200 })
       .option('ycsb', { describe: 'run a YCSB CoreWorkload properties file', requiresArg: true, type: 'string' })
       .option('charts', { describe: 'only re-render charts from the logs in this directory', requiresArg: true, type: 'string' })
       .parserConfiguration({
@@ -245,6 +248,7 @@ function validate(raw: Record<string, unknown>, options: ParseOptions): BenchArg
     seedSource,
     outDir: path(raw, 'out'),
     json: raw['json'] === true,
+    configOps: integer(raw, 'config-ops', 1),
     ycsbFile: mode === 'ycsb' ? path(raw, 'ycsb') : undefined,
     chartsDir: mode === 'charts' ? path(raw, 'charts') : undefined,
   };

@@ -21,6 +21,12 @@ export interface Dot {
 export interface CausalContext {
   readonly clock: VectorClock;
   readonly dots: readonly Dot[];
+  /**
+   * The node that answered the read (or took the write) this context came from. In node
+   * coordination mode the next write goes there, as paper §5 suggests: it is in the key's
+   * preference list, so no forward is needed, and it has just seen the versions.
+   */
+  readonly readFrom?: string;
 }
 
 export const EMPTY_CONTEXT: CausalContext = Object.freeze({ clock: EMPTY_CLOCK, dots: Object.freeze([]) });

@@ -135,8 +135,9 @@ export class ClientCore {
       return;
     }
     const reqId = this.nextReqId++;
-    this.viaNode(reqId, spec.timeoutMs, { kind: 'client.get', reqId, key: spec.key, r: spec.r, timeoutMs: spec.timeoutMs, hops: 0, replyTo: this.clientId }, (reply) => {
-      if (reply.kind === 'reply.get') done({ ok: true, siblings: reply.siblings, context: reply.context, repliedBy: reply.repliedBy });
+    const msg = { kind: 'client.get', reqId, key: spec.key, r: spec.r, timeoutMs: spec.timeoutMs, hops: 0, replyTo: this.clientId } as const;
+    this.viaNode(reqId, spec.timeoutMs, msg, undefined, (reply) => {
+      if (reply.kind === 'reply.get') done({ ok: true, siblings: reply.siblings, context: routed(reply.context, reply.repliedBy), repliedBy: reply.repliedBy });
       else if (reply.kind === 'reply.error') done({ ok: false, code: reply.code, message: reply.message });
       else done({ ok: false, code: 'INVALID_ARGUMENT', message: `unexpected ${reply.kind} for a get` });
     }, (message) => done({ ok: false, code: 'TIMEOUT', message }));
@@ -151,16 +152,26 @@ export class ClientCore {
     }
     const reqId = this.nextReqId++;
     const msg = { kind: 'client.put', reqId, ...spec, hops: 0, replyTo: this.clientId } as const;
-    this.viaNode(reqId, spec.timeoutMs, msg, (reply) => {
-      if (reply.kind === 'reply.put') done({ ok: true, context: reply.context, ackedBy: reply.ackedBy });
+    this.viaNode(reqId, spec.timeoutMs, msg, spec.context.readFrom, (reply) => {
+      if (reply.kind === 'reply.put') done({ ok: true, context: routed(reply.context, reply.ackedBy), ackedBy: reply.ackedBy });
       else if (reply.kind === 'reply.error') done({ ok: false, code: reply.code, message: reply.message });
       else done({ ok: false, code: 'INVALID_ARGUMENT', message: `unexpected ${reply.kind} for a put` });
     }, (message) => done({ ok: false, code: 'TIMEOUT', message }));
   }
 
-  /** Node mode: send to the next reachable node in turn and wait, at most `timeoutMs`. */
-  private viaNode(reqId: number, timeoutMs: number, msg: Message, deliver: (reply: ClientReply) => void, timedOut: (message: string) => void): void {
-    const node = this.pickNode();
+  /**
+   * Node mode: send to `preferred` when it is reachable (the node a context was read from),
+   * else to the next reachable node in turn, and wait at most `timeoutMs`.
+   */
+  private viaNode(
+    reqId: number,
+    timeoutMs: number,
+    msg: Message,
+    preferred: string | undefined,
+    deliver: (reply: ClientReply) => void,
+    timedOut: (message: string) => void,
+  ): void {
+    const node = preferred !== undefined && this.reachable.includes(preferred) ? preferred : this.pickNode();
     if (node === undefined) {
       timedOut('no node is running to take the request');
       return;
@@ -192,4 +203,10 @@ export class ClientCore {
 
 function quorumFailed(message: string): { ok: false; code: 'QUORUM_FAILED'; message: string } {
   return { ok: false, code: 'QUORUM_FAILED', message };
+}
+
+/** The context with the node to send the next write to (the fastest answer: the coordinator). */
+function routed(context: CausalContext, answeredBy: readonly string[]): CausalContext {
+  const readFrom = answeredBy[0];
+  return readFrom === undefined ? context : { ...context, readFrom };
 }

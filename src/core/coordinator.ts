@@ -115,7 +115,8 @@ export class Coordinator {
     this.stats.puts++;
     const { deps, config } = this;
     const reqId = this.nextReqId++;
-    const { context, prunedEntries } = pruneContext(spec.context, config.clockPruneAt);
+    // The stored version keeps only causality: the routing hint of the context stays out.
+    const { context, prunedEntries } = pruneContext({ clock: spec.context.clock, dots: spec.context.dots }, config.clockPruneAt);
     this.stats.clockPrunes += prunedEntries;
     const version: Version = {
       value: spec.value,

@@ -24,7 +24,12 @@ export class HintStore {
   private nextSeq = 1;
 
   constructor(private readonly store: KeyValueStore<Hint>) {
-    for (const hint of store.entries()) this.index(hint[1]);
+    // A durable store may already hold hints: new sequence numbers must not repeat theirs,
+    // or a late ack for an old delivery could delete a hint that grew since.
+    for (const [, hint] of store.entries()) {
+      this.index(hint);
+      this.nextSeq = Math.max(this.nextSeq, hint.seq + 1);
+    }
   }
 
   get size(): number {

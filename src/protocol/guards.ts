@@ -5,7 +5,7 @@
 import type { CausalContext, Dot } from '../core/causal-context.js';
 import type { VectorClock } from '../core/vector-clock.js';
 import type { Siblings } from '../core/versions.js';
-import type { Message } from './messages.js';
+import { WireErrorCode, type Message } from './messages.js';
 
 type Fields = Record<string, unknown>;
 
@@ -32,7 +32,7 @@ function isClock(x: unknown): x is VectorClock {
 
 /** A causal context as clients hand it back: a clock plus the dots beyond it. */
 export function isCausalContext(x: unknown): x is CausalContext {
-  return isObject(x) && isClock(x.clock) && Array.isArray(x.dots) && x.dots.every(isDot);
+  return isObject(x) && isClock(x.clock) && Array.isArray(x.dots) && x.dots.every(isDot) && (x.readFrom === undefined || typeof x.readFrom === 'string');
 }
 
 export function isSiblings(x: unknown): x is Siblings {
@@ -43,6 +43,8 @@ export function isSiblings(x: unknown): x is Siblings {
 }
 
 const str = (x: unknown): boolean => typeof x === 'string';
+const strings = (x: unknown): boolean => Array.isArray(x) && x.every(str);
+const wireCodes: readonly unknown[] = Object.values(WireErrorCode);
 
 /** Per kind, the check of its fields beyond `kind`. */
 const checks: { [K in Message['kind']]: (m: Fields) => boolean } = {
@@ -51,9 +53,9 @@ const checks: { [K in Message['kind']]: (m: Fields) => boolean } = {
     isCount(m.reqId) && str(m.key) && 'value' in m && typeof m.deleted === 'boolean' && isCausalContext(m.context) &&
     isCount(m.w) && isTime(m.timeoutMs) && isCount(m.hops) && str(m.replyTo),
   'forward.ack': (m) => isCount(m.reqId) && str(m.replyTo),
-  'reply.get': (m) => isCount(m.reqId) && isSiblings(m.siblings) && isCausalContext(m.context) && Array.isArray(m.repliedBy),
-  'reply.put': (m) => isCount(m.reqId) && isCausalContext(m.context) && Array.isArray(m.ackedBy),
-  'reply.error': (m) => isCount(m.reqId) && str(m.code) && str(m.message),
+  'reply.get': (m) => isCount(m.reqId) && isSiblings(m.siblings) && isCausalContext(m.context) && strings(m.repliedBy),
+  'reply.put': (m) => isCount(m.reqId) && isCausalContext(m.context) && strings(m.ackedBy),
+  'reply.error': (m) => isCount(m.reqId) && wireCodes.includes(m.code) && str(m.message),
   'replica.read': (m) => isCount(m.reqId) && str(m.key),
   'replica.readReply': (m) => isCount(m.reqId) && isSiblings(m.siblings),
   'replica.write': (m) => isCount(m.reqId) && str(m.key) && isSiblings(m.siblings) && (m.hintFor === null || str(m.hintFor)),

@@ -1,0 +1,113 @@
+/**
+ * Drives operations through a real cluster and times each one. Closed loop: `concurrency`
+ * clients, each sending its next request when the last one answered. Open loop (`rate`):
+ * request i is due at start + i/rate, and its latency counts from that intended time, so a
+ * stall delays the requests behind it and shows in their latency (no coordinated omission).
+ */
+import type { Cluster, Context } from '../src/index.js';
+import { DynamoError } from '../src/index.js';
+import { createLatencyHistogram, recordLatencyUs, type Histogram } from './hdr.js';
+import type { LatencyRecord } from './logs.js';
+import type { BenchOp, OpPlan } from './workload.js';
+
+export interface PhaseOptions {
+  readonly ops: number;
+  readonly concurrency: number;
+  readonly rateOpsPerS?: number | undefined;
+  readonly timeoutMs: number;
+  /** Called after each finished operation (the progress bar). */
+  readonly onDone?: () => void;
+}
+
+export interface PhaseResult {
+  readonly records: LatencyRecord[];
+  readonly get: Histogram;
+  readonly put: Histogram;
+  /** GETs that found at least one value. */
+  readonly hits: number;
+  /** GETs that returned more than one concurrent value. */
+  readonly siblingReads: number;
+  /** Failed operations by error code. */
+  readonly errors: Record<string, number>;
+  readonly elapsedMs: number;
+}
+
+/**
+ * The context of the last read or write of each key: a PUT carries it, as a client that
+ * read before writing would, so writes supersede instead of piling up siblings.
+ */
+export type ContextCache = Map<string, Context>;
+
+export async function runPhase(cluster: Cluster, plan: OpPlan, contexts: ContextCache, options: PhaseOptions): Promise<PhaseResult> {
+  const result = {
+    records: [] as LatencyRecord[],
+    get: createLatencyHistogram(),
+    put: createLatencyHistogram(),
+    hits: 0,
+    siblingReads: 0,
+    errors: {} as Record<string, number>,
+  };
+  const execute = async (op: BenchOp, startNs: bigint): Promise<void> => {
+    try {
+      if (op.op === 'GET') {
+        const read = await cluster.get(op.key, { timeoutMs: options.timeoutMs });
+        contexts.set(op.key, read.context);
+        if (read.values.length > 0) result.hits++;
+        if (read.values.length > 1) result.siblingReads++;
+      } else {
+        const context = contexts.get(op.key);
+        const written = await cluster.put(op.key, op.value, context ? { context, timeoutMs: options.timeoutMs } : { timeoutMs: options.timeoutMs });
+        contexts.set(op.key, written.context);
+      }
+      const latencyUs = Number(process.hrtime.bigint() - startNs) / 1000;
+      recordLatencyUs(op.op === 'GET' ? result.get : result.put, latencyUs);
+      result.records.push({ op: op.op, key: op.key, latencyUs });
+    } catch (error) {
+      if (!(error instanceof DynamoError)) throw error;
+      result.errors[error.code] = (result.errors[error.code] ?? 0) + 1;
+    }
+    options.onDone?.();
+  };
+  const started = process.hrtime.bigint();
+  if (options.rateOpsPerS === undefined) await closedLoop(plan, options, execute);
+  else await openLoop(plan, options, options.rateOpsPerS, started, execute);
+  return { ...result, elapsedMs: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+type Execute = (op: BenchOp, startNs: bigint) => Promise<void>;
+
+async function closedLoop(plan: OpPlan, options: PhaseOptions, execute: Execute): Promise<void> {
+  let issued = 0;
+  const client = async (): Promise<void> => {
+    while (issued < options.ops) {
+      issued++;
+      await execute(plan.next(), process.hrtime.bigint());
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, options.ops) }, client));
+}
+
+async function openLoop(plan: OpPlan, options: PhaseOptions, rate: number, startNs: bigint, execute: Execute): Promise<void> {
+  const intervalNs = 1e9 / rate;
+  const inFlight = new Set<Promise<void>>();
+  for (let i = 0; i < options.ops; i++) {
+    const intendedNs = startNs + BigInt(Math.round(i * intervalNs));
+    await waitUntil(intendedNs);
+    // At most `concurrency` requests in flight: a late one starts late, and its latency
+    // still counts from its intended time.
+    while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
+    const running: Promise<void> = execute(plan.next(), intendedNs).finally(() => inFlight.delete(running));
+    inFlight.add(running);
+  }
+  await Promise.all(inFlight);
+}
+
+/** Waits for the schedule: a timer for the bulk, then yields to the event loop until due. */
+async function waitUntil(dueNs: bigint): Promise<void> {
+  for (;;) {
+    const aheadNs = dueNs - process.hrtime.bigint();
+    if (aheadNs <= 0n) return;
+    if (aheadNs > 2_000_000n) await new Promise((resolve) => setTimeout(resolve, Number(aheadNs / 1_000_000n) - 1));
+    else await new Promise((resolve) => setImmediate(resolve));
+  }
+}

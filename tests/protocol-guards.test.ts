@@ -1,0 +1,234 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CausalContext } from '../src/core/causal-context.js';
+import type { Siblings } from '../src/core/versions.js';
+import { isCausalContext, isMessage, isSiblings } from '../src/protocol/guards.js';
+import type { Message, MessageKind } from '../src/protocol/messages.js';
+
+/** Pinned so the properties replay the same runs every time; fast-check prints it on failure anyway. */
+const SEED = 20_071_018;
+
+const context: CausalContext = {
+  clock: { 'n1#1': { counter: 2, timeMs: 100 }, 'n2#1': { counter: 1, timeMs: 90 } },
+  dots: [{ actor: 'n3#1', counter: 4, timeMs: 120 }],
+};
+
+const siblings: Siblings = [
+  { value: { cart: ['book'] }, deleted: false, dot: { actor: 'n1#1', counter: 3, timeMs: 130 }, context },
+  { value: null, deleted: true, dot: { actor: 'n2#1', counter: 2, timeMs: 131 }, context: { clock: {}, dots: [] } },
+];
+
+/** One well-formed message of every kind; the mapped type makes a missing kind a compile error. */
+const examples: { readonly [K in MessageKind]: Extract<Message, { kind: K }> } = {
+  'client.get': { kind: 'client.get', reqId: 1, key: 'k', r: 2, timeoutMs: 500, hops: 0, replyTo: 'client' },
+  'client.put': {
+    kind: 'client.put',
+    reqId: 2,
+    key: 'k',
+    value: 'v',
+    deleted: false,
+    context,
+    w: 2,
+    timeoutMs: 500,
+    hops: 1,
+    replyTo: 'client',
+  },
+  'forward.ack': { kind: 'forward.ack', reqId: 2, replyTo: 'client' },
+  'reply.get': { kind: 'reply.get', reqId: 3, siblings, context, repliedBy: ['n1', 'n2'] },
+  'reply.put': { kind: 'reply.put', reqId: 4, context, ackedBy: ['n1'] },
+  'reply.error': { kind: 'reply.error', reqId: 5, code: 'QUORUM_FAILED', message: 'only 1 of 2 replicas answered' },
+  'replica.read': { kind: 'replica.read', reqId: 6, key: 'k' },
+  'replica.readReply': { kind: 'replica.readReply', reqId: 7, siblings },
+  'replica.write': { kind: 'replica.write', reqId: 8, key: 'k', siblings, hintFor: null },
+  'replica.writeAck': { kind: 'replica.writeAck', reqId: 9 },
+  'replica.repair': { kind: 'replica.repair', key: 'k', siblings },
+  ping: { kind: 'ping', seq: 10 },
+  pong: { kind: 'pong', seq: 10 },
+  'hint.deliver': { kind: 'hint.deliver', hintKey: 'n2\u0000k', seq: 11, key: 'k', siblings },
+  'hint.ack': { kind: 'hint.ack', hintKey: 'n2\u0000k', seq: 11 },
+  handoff: { kind: 'handoff', key: 'k', seq: 12, siblings },
+  'handoff.ack': { kind: 'handoff.ack', key: 'k', seq: 12 },
+};
+
+const allExamples: readonly Message[] = Object.values(examples);
+
+/** A value of the wrong type for a field that holds `x`. */
+function mistyped(x: unknown): unknown {
+  if (typeof x === 'string') return 42;
+  if (typeof x === 'number') return String(x);
+  if (typeof x === 'boolean') return 'true';
+  if (x === null) return 0;
+  return 'not an object';
+}
+
+/** The message with one field replaced. */
+function withField(msg: Message, field: string, value: unknown): Record<string, unknown> {
+  return { ...msg, [field]: value };
+}
+
+/** The message with one field removed. */
+function without(msg: Message, field: string): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...msg };
+  delete copy[field];
+  return copy;
+}
+
+/** A replica.write carrying `bad` where its siblings go. */
+function writeWithSiblings(bad: unknown): Record<string, unknown> {
+  return withField(examples['replica.write'], 'siblings', bad);
+}
+
+/** A client.put carrying `bad` where its context goes. */
+function putWithContext(bad: unknown): Record<string, unknown> {
+  return withField(examples['client.put'], 'context', bad);
+}
+
+describe('protocol guards - well-formed messages', () => {
+  it('protocol guards - accepts one well-formed example of every kind', () => {
+    for (const msg of allExamples) expect(isMessage(msg), msg.kind).toBe(true);
+  });
+
+  it('protocol guards - accepts every example after a structured clone, as a port delivers it', () => {
+    for (const msg of allExamples) expect(isMessage(structuredClone(msg)), msg.kind).toBe(true);
+  });
+
+  it('protocol guards - accepts a fallback write naming its owner and empty sibling lists', () => {
+    expect(isMessage({ ...examples['replica.write'], hintFor: 'n3' })).toBe(true);
+    expect(isMessage({ ...examples['replica.readReply'], siblings: [] })).toBe(true);
+    expect(isMessage({ ...examples['client.put'], value: undefined, deleted: true })).toBe(true);
+  });
+});
+
+describe('protocol guards - rejected input', () => {
+  it('protocol guards - rejects non-objects', () => {
+    for (const x of [null, undefined, 0, 42, 'ping', true, [], [examples.ping], () => examples.ping, Symbol('ping')]) {
+      expect(isMessage(x)).toBe(false);
+    }
+  });
+
+  it('protocol guards - rejects unknown, missing and non-string kinds, including inherited property names', () => {
+    for (const kind of ['nope', 'PING', 'toString', 'constructor', '__proto__', 'hasOwnProperty', '', 42, null]) {
+      expect(isMessage({ kind, seq: 1 }), String(kind)).toBe(false);
+    }
+    expect(isMessage({ seq: 1 })).toBe(false);
+  });
+
+  it('protocol guards - rejects every message with any one field missing', () => {
+    for (const msg of allExamples) {
+      for (const field of Object.keys(msg)) {
+        expect(isMessage(without(msg, field)), `${msg.kind} without ${field}`).toBe(false);
+      }
+    }
+  });
+
+  it('protocol guards - rejects every message with any one field of the wrong type', () => {
+    for (const msg of allExamples) {
+      for (const [field, value] of Object.entries(msg)) {
+        // A put's value is the client's opaque payload: any type is well-formed there.
+        if (field === 'kind' || (msg.kind === 'client.put' && field === 'value')) continue;
+        expect(isMessage(withField(msg, field, mistyped(value))), `${msg.kind} with a mistyped ${field}`).toBe(false);
+      }
+    }
+  });
+
+  it('protocol guards - rejects counts that are negative, fractional or not finite', () => {
+    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60]) {
+      expect(isMessage({ kind: 'ping', seq: bad }), String(bad)).toBe(false);
+      expect(isMessage(withField(examples['client.get'], 'reqId', bad)), String(bad)).toBe(false);
+    }
+    expect(isMessage(withField(examples['client.get'], 'timeoutMs', Number.NaN))).toBe(false);
+    expect(isMessage(withField(examples['client.get'], 'timeoutMs', Number.POSITIVE_INFINITY))).toBe(false);
+    expect(isMessage(withField(examples['replica.write'], 'hintFor', undefined))).toBe(false);
+  });
+
+  it('protocol guards - rejects malformed siblings', () => {
+    const good = siblings[0];
+    if (good === undefined) throw new Error('fixture has no sibling');
+    const cases: Record<string, unknown> = {
+      'not an array': { 0: good },
+      'a null version': [null],
+      'a version without value': [{ deleted: false, dot: good.dot, context }],
+      'deleted not a boolean': [{ ...good, deleted: 'no' }],
+      'no dot': [{ ...good, dot: undefined }],
+      'a dot with counter 0': [{ ...good, dot: { actor: 'a', counter: 0, timeMs: 1 } }],
+      'a dot with a fractional counter': [{ ...good, dot: { actor: 'a', counter: 1.5, timeMs: 1 } }],
+      'a dot with a numeric actor': [{ ...good, dot: { actor: 7, counter: 1, timeMs: 1 } }],
+      'a dot without time': [{ ...good, dot: { actor: 'a', counter: 1 } }],
+      'a version without context': [{ ...good, context: undefined }],
+      'a version with a malformed context': [{ ...good, context: { clock: {}, dots: [{ actor: 'a', counter: -1, timeMs: 0 }] } }],
+      'one good and one bad version': [good, { ...good, dot: null }],
+    };
+    for (const [name, bad] of Object.entries(cases)) {
+      expect(isSiblings(bad), name).toBe(false);
+      expect(isMessage(writeWithSiblings(bad)), name).toBe(false);
+    }
+    expect(isSiblings(siblings)).toBe(true);
+  });
+
+  it('protocol guards - rejects malformed causal contexts', () => {
+    const cases: Record<string, unknown> = {
+      'null': null,
+      'no clock': { dots: [] },
+      'no dots': { clock: {} },
+      'an array clock': { clock: [], dots: [] },
+      'dots not an array': { clock: {}, dots: {} },
+      'a clock entry that is a number': { clock: { a: 3 }, dots: [] },
+      'a clock entry with a negative counter': { clock: { a: { counter: -1, timeMs: 0 } }, dots: [] },
+      'a clock entry without time': { clock: { a: { counter: 1 } }, dots: [] },
+      'a clock entry with infinite time': { clock: { a: { counter: 1, timeMs: Number.POSITIVE_INFINITY } }, dots: [] },
+      'a dot that is a string': { clock: {}, dots: ['a:1'] },
+    };
+    for (const [name, bad] of Object.entries(cases)) {
+      expect(isCausalContext(bad), name).toBe(false);
+      expect(isMessage(putWithContext(bad)), name).toBe(false);
+    }
+    expect(isCausalContext(context)).toBe(true);
+    // A zero entry is a valid (if useless) clock entry.
+    expect(isCausalContext({ clock: { a: { counter: 0, timeMs: 0 } }, dots: [] })).toBe(true);
+  });
+
+  // Regression: node lists of replies were only checked to be arrays.
+  it('protocol guards - rejects an error reply with an unknown code', () => {
+    expect(isMessage(withField(examples['reply.error'], 'code', 'SOMETHING_ELSE'))).toBe(false);
+  });
+
+  it('protocol guards - rejects node lists of replies that hold anything but strings', () => {
+    expect(isMessage(withField(examples['reply.get'], 'repliedBy', [1, 2]))).toBe(false);
+    expect(isMessage(withField(examples['reply.put'], 'ackedBy', [null]))).toBe(false);
+  });
+});
+
+describe('protocol guards - arbitrary input', () => {
+  it('protocol guards - never throws on arbitrary values', () => {
+    fc.assert(
+      fc.property(fc.anything({ withNullPrototype: true, withBigInt: true, withMap: true, withSet: true }), (x) => {
+        expect(typeof isMessage(x)).toBe('boolean');
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it('protocol guards - never throws on a known kind with arbitrary fields', () => {
+    const kinds = Object.keys(examples) as MessageKind[];
+    fc.assert(
+      fc.property(fc.constantFrom(...kinds), fc.dictionary(fc.string(), fc.anything({ withNullPrototype: true })), (kind, fields) => {
+        expect(typeof isMessage({ ...fields, kind })).toBe('boolean');
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it('protocol guards - a message stays well-formed when one field is replaced by a value of its own type', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...allExamples), fc.nat(), fc.string(), (msg, n, s) => {
+        for (const [field, value] of Object.entries(msg)) {
+          // `kind` and an error's `code` are closed sets, not free strings.
+          if (field === 'kind' || (msg.kind === 'reply.error' && field === 'code')) continue;
+          if (typeof value === 'number') expect(isMessage(withField(msg, field, n)), `${msg.kind}.${field}`).toBe(true);
+          if (typeof value === 'string') expect(isMessage(withField(msg, field, s)), `${msg.kind}.${field}`).toBe(true);
+        }
+      }),
+      { seed: SEED, numRuns: 100 },
+    );
+  });
+});
