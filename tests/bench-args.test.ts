@@ -44,6 +44,7 @@ describe('bench args - defaults', () => {
       seedSource: 'random',
       outDir: 'reports/',
       json: false,
+      configOps: 200,
       ycsbFile: undefined,
       chartsDir: undefined,
     });

@@ -37,6 +37,13 @@ export function covers(context: CausalContext, dot: Dot): boolean {
   return context.dots.some((d) => d.actor === dot.actor && d.counter === dot.counter);
 }
 
+/** The highest counter of `actor` the context has seen (0 when none). */
+export function highestCounter(context: CausalContext, actor: string): number {
+  let highest = counterOf(context.clock, actor);
+  for (const dot of context.dots) if (dot.actor === actor && dot.counter > highest) highest = dot.counter;
+  return highest;
+}
+
 /** Same actor and counter. */
 export function sameDot(a: Dot, b: Dot): boolean {
   return a.actor === b.actor && a.counter === b.counter;

@@ -8,14 +8,15 @@
  * stragglers and repairs the replicas that were behind. Both end with a typed failure when
  * the quorum cannot be had within the request's time.
  */
-import { pruneContext, withDot, type CausalContext } from './causal-context.js';
+import { highestCounter, pruneContext, withDot, type CausalContext } from './causal-context.js';
+import { invariant } from './assert.js';
 import type { EffectSink } from './effects.js';
 import type { FailureDetector } from './failure-detector.js';
 import { Fanout } from './fanout.js';
 import { quorumState } from './quorum.js';
 import type { Ring } from './ring.js';
 import type { Target } from './targets.js';
-import { contextOf, includesAll, mergeSiblings, type Siblings, type Version } from './versions.js';
+import { contextOf, highestCounterIn, includesAll, mergeSiblings, type Siblings, type Version } from './versions.js';
 import type { ReplicaReadReply, ReplicaWriteAck } from '../protocol/messages.js';
 
 export interface CoordinatorConfig {
@@ -69,6 +70,11 @@ export interface GetRequestSpec {
 }
 
 interface Collaborators {
+  /**
+   * The actor this coordinator mints dots for. It changes when the node forgets what it
+   * minted (a restart, or data handed away): a new actor can never reuse an old dot.
+   */
+  readonly actorId: () => string;
   readonly sink: EffectSink;
   readonly detector: FailureDetector;
   readonly ring: () => Ring;
@@ -85,14 +91,8 @@ export class Coordinator {
   readonly stats: CoordinatorStats = { gets: 0, puts: 0, quorumFailures: 0, readRepairs: 0, clockPrunes: 0, siblingReads: 0 };
   private readonly pending = new Map<number, Pending>();
   private nextReqId = 1;
-  private dotCounter = 0;
 
-  /**
-   * @param actorId the id minted into dots; unique per incarnation, so that a node which lost
-   *   its data never reuses an old counter (Riak's "actor amnesia", KV679).
-   */
   constructor(
-    readonly actorId: string,
     private readonly config: CoordinatorConfig,
     private readonly deps: Collaborators,
   ) {}
@@ -111,17 +111,26 @@ export class Coordinator {
     return true;
   }
 
+  /**
+   * Coordinates a write. Only a node coordinates writes (paper §6.4: with vector clocks a
+   * write goes to a node of the preference list): the new version's dot continues the
+   * counter this node's actor has for the key, which only a node that stores the key knows.
+   */
   put(spec: PutRequestSpec, done: (outcome: PutOutcome) => void): void {
-    this.stats.puts++;
     const { deps, config } = this;
+    const local = deps.local;
+    invariant(local !== null, 'only a node coordinates writes');
+    this.stats.puts++;
     const reqId = this.nextReqId++;
     // The stored version keeps only causality: the routing hint of the context stays out.
     const { context, prunedEntries } = pruneContext({ clock: spec.context.clock, dots: spec.context.dots }, config.clockPruneAt);
     this.stats.clockPrunes += prunedEntries;
+    const actor = deps.actorId();
+    const counter = Math.max(highestCounter(spec.context, actor), highestCounterIn(local.read(spec.key), actor)) + 1;
     const version: Version = {
       value: spec.value,
       deleted: spec.deleted,
-      dot: { actor: this.actorId, counter: ++this.dotCounter, timeMs: deps.nowMs() },
+      dot: { actor, counter, timeMs: deps.nowMs() },
       context,
     };
     const siblings: Siblings = [version];
@@ -140,8 +149,8 @@ export class Coordinator {
     const ack = (node: string): void => fanout.answered(node, () => acked.push(node));
     const fanout = new Fanout(deps.ring().preferenceList(spec.key), config.n, this.attemptTimeout(quorumMs), deps.sink, deps.detector, deps.nowMs, {
       dispatch: (target: Target) => {
-        if (target.node === deps.local?.nodeId) {
-          deps.local.write(spec.key, siblings, target.hintFor);
+        if (target.node === local.nodeId) {
+          local.write(spec.key, siblings, target.hintFor);
           ack(target.node);
         } else {
           deps.sink.send(target.node, { kind: 'replica.write', reqId, key: spec.key, siblings, hintFor: target.hintFor });
@@ -165,6 +174,9 @@ export class Coordinator {
       onReadReply: () => undefined,
       onWriteAck: (from) => ack(from),
     });
+    // The coordinator keeps every version it mints, so its next dot for the key is above it
+    // even when it is not one of the replicas (all primaries suspected): then as a hint.
+    if (!fanout.targets(local.nodeId)) local.write(spec.key, siblings, fanout.firstPrimary ?? local.nodeId);
     fanout.start();
   }
 

@@ -62,6 +62,16 @@ export class Fanout {
     if (!this.starting) this.hooks.changed();
   }
 
+  /** True when `node` is one of the replicas first chosen for the request. */
+  targets(node: string): boolean {
+    return this.initialTargets.some((target) => target.node === node);
+  }
+
+  /** The key's first primary (the owner a coordinator outside the targets keeps a hint for). */
+  get firstPrimary(): string | undefined {
+    return this.preferenceList[0];
+  }
+
   /** The target an answering node was asked as. */
   targetOf(node: string): Target | undefined {
     return this.attempts.get(node)?.target;

@@ -12,7 +12,7 @@ import { FailureDetector } from './failure-detector.js';
 import { HandoffTracker } from './handoff.js';
 import { HintStore, hintKeyOf, type Hint } from './hints.js';
 import { Ring } from './ring.js';
-import { mergeSiblings, type Siblings } from './versions.js';
+import { highestCounterIn, mergeSiblings, type Siblings } from './versions.js';
 import type { ClientGet, ClientPut, Message } from '../protocol/messages.js';
 import type { KeyValueStore } from '../storage/store.js';
 
@@ -30,6 +30,8 @@ export type NodeInput =
 
 export interface NodeStats extends CoordinatorStats {
   readonly nodeId: string;
+  /** The actor this node currently mints dots for. */
+  readonly actorId: string;
   readonly keys: number;
   readonly hintsPending: number;
   readonly hintsDelivered: number;
@@ -60,6 +62,7 @@ export class DynamoNode {
   private ring: Ring;
   private nowMs = 0;
   private pingSeq = 0;
+  private actorEpoch = 0;
   /** Forwarded requests not yet confirmed by their new coordinator: id -> timer. */
   private readonly forwards = new Map<string, number>();
   private counters = { hintsDelivered: 0, handedOff: 0, forwarded: 0 };
@@ -78,7 +81,8 @@ export class DynamoNode {
       write: (key, siblings, hintFor) => this.writeLocal(key, siblings, hintFor),
       repair: (key, siblings) => this.storeData(key, siblings),
     };
-    this.coordinator = new Coordinator(identity.actorId, tuning, {
+    this.coordinator = new Coordinator(tuning, {
+      actorId: () => this.actorId,
       sink: this.sink,
       detector: this.detector,
       ring: () => this.ring,
@@ -89,6 +93,21 @@ export class DynamoNode {
 
   get nodeId(): string {
     return this.identity.nodeId;
+  }
+
+  /**
+   * The actor this node mints dots for: its incarnation's id, plus an epoch that grows each
+   * time the node lets go of versions its actor wrote (a handoff or a delivered hint). After
+   * that it no longer knows which counters it used for those keys, and a new actor is the
+   * only way never to mint the same dot twice (Riak's "actor amnesia", KV679).
+   */
+  get actorId(): string {
+    return this.actorEpoch === 0 ? this.identity.actorId : `${this.identity.actorId}.${this.actorEpoch}`;
+  }
+
+  /** Called before versions leave this node's stores for good. */
+  private forgetting(siblings: Siblings): void {
+    if (highestCounterIn(siblings, this.actorId) > 0) this.actorEpoch++;
   }
 
   /** Feeds one input in and returns what the host must do. */
@@ -116,6 +135,7 @@ export class DynamoNode {
   stats(): NodeStats {
     return {
       nodeId: this.nodeId,
+      actorId: this.actorId,
       ...this.coordinator.stats,
       ...this.counters,
       keys: this.stores.data.size,
@@ -171,15 +191,21 @@ export class DynamoNode {
         this.storeData(msg.key, msg.siblings);
         this.sink.send(from, { kind: 'hint.ack', hintKey: msg.hintKey, seq: msg.seq });
         break;
-      case 'hint.ack':
-        if (this.hintStore.deleteIfUnchanged(msg.hintKey, msg.seq)) this.counters.hintsDelivered++;
+      case 'hint.ack': {
+        const hint = this.hintStore.get(msg.hintKey);
+        if (hint?.seq !== msg.seq) break;
+        this.forgetting(hint.siblings);
+        this.hintStore.deleteIfUnchanged(msg.hintKey, msg.seq);
+        this.counters.hintsDelivered++;
         break;
+      }
       case 'handoff':
         this.storeData(msg.key, msg.siblings);
         this.sink.send(from, { kind: 'handoff.ack', key: msg.key, seq: msg.seq });
         break;
       case 'handoff.ack':
         if (this.handoffs.acknowledge(msg.key, msg.seq, from)) {
+          this.forgetting(this.stores.data.get(msg.key) ?? []);
           this.stores.data.delete(msg.key);
           this.counters.handedOff++;
         }

@@ -5,7 +5,7 @@
  * superseded. Version `b` supersedes `a` exactly when `a`'s dot is in `b`'s context, so the
  * comparison is exact even when an actor made concurrent writes (see causal-context.ts).
  */
-import { covers, mergeContexts, sameDot, withDot, contextAsClock, EMPTY_CONTEXT, type CausalContext, type Dot } from './causal-context.js';
+import { covers, highestCounter, mergeContexts, sameDot, withDot, contextAsClock, EMPTY_CONTEXT, type CausalContext, type Dot } from './causal-context.js';
 import type { VectorClock } from './vector-clock.js';
 
 /** One version of a key's value; deletes are tombstone versions (`deleted: true`). */
@@ -56,6 +56,20 @@ export function contextOf(siblings: Siblings): CausalContext {
   let context = EMPTY_CONTEXT;
   for (const version of siblings) context = withDot(mergeContexts(context, version.context), version.dot);
   return context;
+}
+
+/**
+ * The highest counter of `actor` these versions know of, in their dots or their contexts.
+ * A coordinator mints its next dot for a key above it, so an actor's dots for one key run
+ * 1, 2, 3... and fold into vector-clock entries instead of piling up in contexts.
+ */
+export function highestCounterIn(siblings: Siblings, actor: string): number {
+  let highest = 0;
+  for (const version of siblings) {
+    if (version.dot.actor === actor && version.dot.counter > highest) highest = version.dot.counter;
+    highest = Math.max(highest, highestCounter(version.context, actor));
+  }
+  return highest;
 }
 
 /** The version's full clock (its context plus its own dot), for display and inspection. */

@@ -1,0 +1,34 @@
+/**
+ * The human summary of a run: GET and PUT percentiles next to the transport baseline, then
+ * the full HDR percentile distributions.
+ */
+import { formatMultiple, toHgrm, type Histogram } from './hdr.js';
+import type { RunSummary } from './summary.js';
+
+const COLUMNS = ['count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'] as const;
+
+export function formatRunReport(summary: RunSummary, histograms: { get: Histogram; put: Histogram }): string {
+  const base = summary.baseline.rtt_p50_us;
+  const lines: string[] = [];
+  const mode = summary.rate_ops_s === null ? `closed loop, concurrency ${summary.concurrency}` : `open loop at ${summary.rate_ops_s} ops/s (max ${summary.concurrency} in flight)`;
+  lines.push(`Dynamo bench: ${summary.ops} ops at N=${summary.N} W=${summary.W} R=${summary.R}, ${summary.nodes} nodes, ${summary.coordination} coordination, ${mode}`);
+  lines.push(`keys ${summary.keys}, values ${summary.value_bytes} B, read ratio ${summary.read_ratio}, seed ${summary.seed}`);
+  lines.push(`baseline: MessagePort round trip p50 ${base} us (p99 ${summary.baseline.rtt_p99_us} us), pipelined ${Math.round(summary.baseline.pipelined_rt_per_s)} round trips/s`);
+  lines.push('');
+  lines.push(['op ', ...COLUMNS.map((c, i) => c.padStart(i === 0 ? 8 : 19))].join(''));
+  for (const [name, s] of [['GET', summary.get], ['PUT', summary.put]] as const) {
+    const cells = [s.count, s.mean_us, s.p50_us, s.p90_us, s.p99_us, s.p999_us, s.max_us].map((v, i) =>
+      i === 0 ? String(v).padStart(8) : ` ${v.toFixed(1)}us (${formatMultiple(v, base)})`.padStart(19),
+    );
+    lines.push([name, ...cells].join(''));
+  }
+  lines.push('');
+  lines.push(`GET hits ${summary.get.hits}/${summary.get.count} (${(summary.get.hit_rate * 100).toFixed(1)}%), sibling reads ${summary.get.sibling_reads}, read repairs ${summary.read_repairs}`);
+  lines.push(`throughput ${summary.throughput_ops_s} ops/s over ${summary.duration_s} s; errors ${summary.errors}${summary.errors > 0 ? ` ${JSON.stringify(summary.errors_by_code)}` : ''}`);
+  lines.push('');
+  lines.push('GET latency distribution (us):');
+  lines.push(toHgrm(histograms.get));
+  lines.push('PUT latency distribution (us):');
+  lines.push(toHgrm(histograms.put));
+  return lines.join('\n');
+}

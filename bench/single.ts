@@ -1,0 +1,54 @@
+/**
+ * `node dist/bench.js <ops> <N> <W> <R>`: one run, its report, and its files in --out.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BenchArgs } from './args.js';
+import { measureBaseline } from './baseline.js';
+import { buildCharts } from './charts/specs.js';
+import { renderCharts } from './charts/pool.js';
+import { toHgrm } from './hdr.js';
+import { formatLatencyLine } from './logs.js';
+import type { Progress } from './progress.js';
+import { formatRunReport } from './report.js';
+import { measureRun, type RunSpec } from './run.js';
+
+export function runSpecOf(args: BenchArgs): RunSpec {
+  return {
+    ops: args.ops,
+    N: args.N,
+    W: args.W,
+    R: args.R,
+    nodes: args.nodes,
+    concurrency: args.concurrency,
+    coordination: args.coordination,
+    rateOpsPerS: args.rateOpsPerS,
+    keys: args.keys,
+    valueBytes: args.valueBytes,
+    readRatio: args.readRatio,
+    seed: args.seed,
+    vnodes: args.vnodes,
+    timeoutMs: args.timeoutMs,
+    warmupOps: args.warmupOps,
+  };
+}
+
+export async function runSingle(args: BenchArgs, progress: Progress, print: (text: string) => void): Promise<void> {
+  // The baseline is measured before the cluster starts, on an otherwise idle process.
+  const baseline = await measureBaseline();
+  const { summary, phase } = await measureRun(runSpecOf(args), baseline, progress, 'measuring');
+  await mkdir(args.outDir, { recursive: true });
+  await Promise.all([
+    writeFile(join(args.outDir, 'latency.log'), phase.records.map((r) => `${formatLatencyLine(r)}\n`).join('')),
+    writeFile(join(args.outDir, 'get.hgrm'), toHgrm(phase.get)),
+    writeFile(join(args.outDir, 'put.hgrm'), toHgrm(phase.put)),
+    writeFile(join(args.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`),
+  ]);
+  const charts = await renderCharts(buildCharts({ basic: phase.records, configs: [] }), args.outDir);
+  if (args.json) {
+    print(JSON.stringify(summary));
+    return;
+  }
+  print(formatRunReport(summary, phase));
+  print(`files in ${args.outDir}: latency.log get.hgrm put.hgrm summary.json ${charts.map((c) => `${c.name}.png`).join(' ')}`);
+}
