@@ -137,9 +137,12 @@ describe.each(['node', 'client'] as const)('sim (%s coordination)', (mode) => {
       expect(holders).toEqual(ring.preferenceList(key, 3).sort());
     }
     expect(sim.node('node-6').stats().keys).toBeGreaterThan(0);
-    // Nodes that handed away keys they had written took a new actor: they no longer know
-    // which counters they used for those keys, so they must never mint under the old one.
-    expect(sim.nodeIds.some((id) => sim.node(id).stats().actorId.includes('.'))).toBe(true);
+    if (mode === 'node') {
+      // Nodes that handed away keys they had written took a new actor: they no longer know
+      // which counters they used for those keys, so they must never mint under the old one.
+      // (In client mode writes go to each key's first primary, which a join rarely pushes out.)
+      expect(sim.nodeIds.some((id) => sim.node(id).stats().actorId.includes('.'))).toBe(true);
+    }
     // Writes after the moves still supersede cleanly.
     const read = ok(sim.get('key1', { r: 3 }));
     ok(sim.put('key1', 'new', { context: read.context }));
