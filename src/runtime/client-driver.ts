@@ -6,6 +6,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ClientCore, ClientGetOutcome, ClientGetSpec, ClientPutOutcome, ClientPutSpec } from '../core/client.js';
 import { isMessage } from '../protocol/guards.js';
+import { Batcher, unbatch } from '../transport/batcher.js';
 
 export type StoppedOutcome = { readonly ok: false; readonly code: 'STOPPED'; readonly message: string };
 
@@ -15,6 +16,7 @@ export class ClientDriver {
   private readonly inflight = new Set<(outcome: StoppedOutcome) => void>();
   /** Nodes a partition cut off from the client: nothing goes to them or comes from them. */
   private blocked = new Set<string>();
+  private readonly batcher = new Batcher((nodeId, batch) => this.ports.get(nodeId)?.postMessage(batch));
   invalidMessages = 0;
 
   constructor(readonly core: ClientCore) {}
@@ -22,13 +24,14 @@ export class ClientDriver {
   attach(nodeId: string, port: MessagePort): void {
     this.detach(nodeId);
     this.ports.set(nodeId, port);
-    port.on('message', (msg: unknown) => {
+    port.on('message', (data: unknown) => {
       if (this.blocked.has(nodeId)) return;
-      if (!isMessage(msg)) {
-        this.invalidMessages++;
-        return;
+      const batch = unbatch(data) ?? [data];
+      const nowMs = performance.now();
+      for (const msg of batch) {
+        if (isMessage(msg)) this.core.receive(nodeId, msg, nowMs);
+        else this.invalidMessages++;
       }
-      this.core.receive(nodeId, msg, performance.now());
       this.flush();
     });
   }
@@ -42,6 +45,7 @@ export class ClientDriver {
   }
 
   detach(nodeId: string): void {
+    this.batcher.discard(nodeId);
     this.ports.get(nodeId)?.close();
     this.ports.delete(nodeId);
   }
@@ -83,7 +87,7 @@ export class ClientDriver {
     for (const effect of this.core.drain()) {
       switch (effect.kind) {
         case 'send':
-          if (!this.blocked.has(effect.to)) this.ports.get(effect.to)?.postMessage(effect.msg);
+          if (!this.blocked.has(effect.to) && this.ports.has(effect.to)) this.batcher.send(effect.to, effect.msg);
           break;
         case 'setTimer':
           this.timers.set(

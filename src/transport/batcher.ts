@@ -1,0 +1,55 @@
+/**
+ * Coalesces the messages a thread sends during one turn of its event loop into one
+ * postMessage per peer. Under load a node handles a burst of arriving messages in one turn
+ * and answers many of them; sending each answer separately paid the fixed cost of a
+ * structured-clone message and a wake-up of the receiving thread every time. The flush runs
+ * in the same turn (setImmediate, after the burst), so a lone request waits only for the
+ * end of the turn that produced it.
+ */
+import type { Message } from '../protocol/messages.js';
+
+/** What crosses a MessagePort: the messages of one turn, in the order they were sent. */
+export type Batch = readonly Message[];
+
+export class Batcher {
+  private readonly outbox = new Map<string, Message[]>();
+  private scheduled = false;
+  messages = 0;
+  batches = 0;
+
+  /** @param post delivers one batch to a peer (false when the peer is unknown: dropped). */
+  constructor(private readonly post: (peer: string, batch: Batch) => void) {}
+
+  send(peer: string, msg: Message): void {
+    let queue = this.outbox.get(peer);
+    if (!queue) this.outbox.set(peer, (queue = []));
+    queue.push(msg);
+    this.messages++;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  /** Sends everything queued now (also called before closing). */
+  readonly flush = (): void => {
+    this.scheduled = false;
+    if (this.outbox.size === 0) return;
+    const pending = [...this.outbox];
+    this.outbox.clear();
+    for (const [peer, batch] of pending) {
+      this.batches++;
+      this.post(peer, batch);
+    }
+  };
+
+  /** Drops what is queued for `peer` (it went away). */
+  discard(peer: string): void {
+    this.outbox.delete(peer);
+  }
+}
+
+/** Unpacks what arrived on a port: a batch of messages, each still to be validated. */
+export function unbatch(data: unknown): readonly unknown[] | null {
+  return Array.isArray(data) ? data : null;
+}

@@ -1,0 +1,173 @@
+/**
+ * The bench as users run it: `node dist/bench.js ...` in a child process.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBench } from './helpers/run-bench.js';
+
+const tempDir = (): string => mkdtempSync(join(tmpdir(), 'dynamo-bench-'));
+
+describe('bench CLI - user mistakes exit 2 with one line and no stack trace', () => {
+  it.each([
+    [['10', '3', '4', '2'], /W \(4\) must not exceed N \(3\)/],
+    [['10', '6', '2', '2', '--nodes', '5'], /N \(6\) must not exceed --nodes \(5\)/],
+    [['0', '3', '2', '2'], /ops must be at least 1/],
+    [['ten', '3', '2', '2'], /ops must be a number, got "ten"/],
+    [['10', '3', '2'], /missing R/],
+    [['10', '3', '2', '2', '--coordination', 'proxy'], /--coordination must be "node" or "client"/],
+    [['10', '3', '2', '2', '--frobnicate'], /frobnicate/i],
+  ])('%j', async (args, message) => {
+    const { code, stdout, stderr } = await runBench(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--help explains the command and exits 0', async () => {
+    const { code, stdout } = await runBench(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/<ops> <N> <W> <R>/);
+    expect(stdout).toMatch(/--concurrency/);
+    expect(stdout).toMatch(/--ycsb/);
+  });
+
+  it('--version prints the package version', async () => {
+    const { code, stdout } = await runBench(['--version']);
+    expect(code).toBe(0);
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(stdout.trim()).toBe(pkg.version);
+  });
+});
+
+describe('bench CLI - a run', () => {
+  it('--json prints only the summary: every GET hits, and every file is written', async () => {
+    const out = tempDir();
+    const { code, stdout, stderr } = await runBench(['200', '3', '2', '2', '--json', '--seed', '5', '--out', out, '--keys', '20']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout) as Record<string, unknown> & {
+      get: Record<string, number>;
+      put: Record<string, number>;
+      baseline: Record<string, number>;
+    };
+    expect(summary).toMatchObject({ ops: 200, N: 3, W: 2, R: 2, nodes: 5, concurrency: 1, coordination: 'node', errors: 0, seed: 5 });
+    for (const field of ['count', 'p50_us', 'p90_us', 'p99_us', 'p999_us', 'max_us', 'mean_us']) {
+      expect(summary.get[field]).toBeGreaterThan(0);
+      expect(summary.put[field]).toBeGreaterThan(0);
+    }
+    expect(summary.get['count'] + summary.put['count']).toBe(200);
+    expect(summary.get['hits']).toBe(summary.get['count']);
+    expect(summary.get['sibling_reads']).toBeGreaterThanOrEqual(0);
+    expect(summary['read_repairs']).toBeGreaterThanOrEqual(0);
+    expect(summary['throughput_ops_s']).toBeGreaterThan(0);
+    expect(summary.baseline['rtt_p50_us']).toBeGreaterThan(0);
+    expect(summary.baseline['pipelined_rt_per_s']).toBeGreaterThan(0);
+
+    const log = readFileSync(join(out, 'latency.log'), 'utf8').trim().split('\n');
+    expect(log).toHaveLength(200);
+    for (const line of log) expect(line).toMatch(/^(GET|PUT) key=key\d+ latency=\d+\.\d{3}ms$/);
+    for (const file of ['get.hgrm', 'put.hgrm', 'summary.json', 'latency_cdf.png', 'latency_percentiles.vl.json']) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    expect(readFileSync(join(out, 'get.hgrm'), 'utf8')).toMatch(/Value\s+Percentile\s+TotalCount/);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual(summary);
+  });
+
+  it('prints a human report with percentiles as multiples of the baseline', async () => {
+    const out = tempDir();
+    const { code, stdout, stderr } = await runBench(['100', '3', '2', '2', '--out', out, '--coordination', 'client', '--concurrency', '4']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^GET\s+\d+/m);
+    expect(stdout).toMatch(/^PUT\s+\d+/m);
+    expect(stdout).toMatch(/\(\d+\.\d\dx\)/);
+    expect(stdout).toMatch(/GET hits (\d+)\/\1 \(100\.0%\)/);
+    expect(stdout).toMatch(/#\[Mean/);
+    // stdout is not a terminal here: no progress bar.
+    expect(stderr).toBe('');
+  });
+
+  it('--rate runs open loop and reports it', async () => {
+    const { code, stdout } = await runBench(['150', '3', '2', '2', '--rate', '1500', '--concurrency', '8', '--json', '--out', tempDir()]);
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout) as { rate_ops_s: number; errors: number; get: { count: number }; put: { count: number } };
+    expect(summary.rate_ops_s).toBe(1500);
+    expect(summary.get.count + summary.put.count + summary.errors).toBe(150);
+  });
+});
+
+describe('bench CLI - suite', () => {
+  it('--suite writes both logs, an .hgrm per configuration, scaling data and all twelve charts', async () => {
+    const out = tempDir();
+    const { code, stdout, stderr } = await runBench(['--suite', '40', '3', '2', '2', '--config-ops', '8', '--keys', '8', '--warmup', '0', '--json', '--out', out], 120_000);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as { configs: { config: string; get_hit_rate: number }[]; throughput: unknown[]; latencyByN: unknown[] };
+    expect(result.configs).toHaveLength(24);
+    for (const config of result.configs) {
+      expect(existsSync(join(out, `${config.config}.hgrm`)), config.config).toBe(true);
+      expect(config.get_hit_rate === 0 || config.get_hit_rate === 1).toBe(true);
+    }
+    const configLog = readFileSync(join(out, 'latency_configs.log'), 'utf8').trim().split('\n');
+    expect(configLog).toHaveLength(24 * 8);
+    expect(configLog[0]).toMatch(/^\[N3_W1_R1\] (GET|PUT) key=key\d+ latency=\d+\.\d{3}ms N=3 W=1 R=1$/);
+    expect(readFileSync(join(out, 'latency.log'), 'utf8').trim().split('\n')).toHaveLength(40);
+    expect(result.throughput).toHaveLength(8);
+    expect(result.latencyByN).toHaveLength(16);
+    const charts = [
+      'latency_read_histogram', 'latency_write_histogram', 'latency_percentiles', 'latency_cdf',
+      'latency_config_get_boxplot', 'latency_config_put_boxplot', 'latency_config_median', 'latency_config_p99',
+      'latency_n20_varying_r', 'latency_n20_varying_w', 'throughput_vs_concurrency', 'latency_vs_n',
+    ];
+    for (const chart of charts) {
+      expect(existsSync(join(out, `${chart}.png`)), chart).toBe(true);
+      expect(existsSync(join(out, `${chart}.vl.json`)), chart).toBe(true);
+    }
+
+    // --charts re-renders from the logs alone.
+    for (const file of readdirSync(out).filter((f) => f.endsWith('.png'))) writeFileSync(join(out, file), '');
+    const rerender = await runBench(['--charts', out]);
+    expect(rerender.code).toBe(0);
+    for (const chart of charts) expect(readFileSync(join(out, `${chart}.png`)).length, chart).toBeGreaterThan(1000);
+  });
+});
+
+describe('bench CLI - YCSB', () => {
+  const workload = (extra: string): string =>
+    ['recordcount=50', 'operationcount=120', 'workload=site.ycsb.workloads.CoreWorkload', 'fieldcount=4', 'fieldlength=20', extra].join('\n');
+
+  it('runs a workload file and prints YCSB-shaped lines', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'workloada');
+    writeFileSync(file, workload('readproportion=0.5\nupdateproportion=0.5\nrequestdistribution=zipfian'));
+    const { code, stdout, stderr } = await runBench(['--ycsb', file, '--out', dir, '--concurrency', '2']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\[OVERALL\], Throughput\(ops\/sec\), [\d.]+$/m);
+    expect(stdout).toMatch(/^\[READ\], Operations, \d+$/m);
+    expect(stdout).toMatch(/^\[UPDATE\], AverageLatency\(us\), [\d.]+$/m);
+    expect(stdout).toMatch(/^\[READ\], 99thPercentileLatency\(us\), [\d.]+$/m);
+    const reads = Number(/^\[READ\], Operations, (\d+)$/m.exec(stdout)?.[1]);
+    const updates = Number(/^\[UPDATE\], Operations, (\d+)$/m.exec(stdout)?.[1]);
+    expect(reads + updates).toBe(120);
+    expect(existsSync(join(dir, 'ycsb.txt'))).toBe(true);
+  });
+
+  it('refuses a workload with scans with exit code 2', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'workloade');
+    writeFileSync(file, workload('readproportion=0\nscanproportion=0.95\ninsertproportion=0.05'));
+    const { code, stderr } = await runBench(['--ycsb', file]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/scans do not exist in a key-value store/);
+  });
+
+  it('refuses a missing workload file with exit code 2', async () => {
+    const { code, stderr } = await runBench(['--ycsb', '/nonexistent/workload']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/cannot read the YCSB workload/);
+  });
+});
