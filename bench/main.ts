@@ -2,6 +2,7 @@
  * The bench CLI: `node dist/bench.js <ops> <N> <W> <R> [options]`, `--suite`, `--ycsb FILE`,
  * `--charts DIR`. User mistakes print one line on stderr and exit 2, without a stack trace.
  */
+import { setFlagsFromString } from 'node:v8';
 import { BenchArgsError, parseBenchArgs } from './args.js';
 import { renderChartsFromDir } from './charts/from-logs.js';
 import { createProgress } from './progress.js';
@@ -10,6 +11,15 @@ import { runSuite } from './suite.js';
 import { YcsbError } from './ycsb/properties.js';
 import { runYcsb } from './ycsb/run.js';
 import { DynamoError } from '../src/index.js';
+
+/**
+ * V8's parallel scavenger hands each young-generation collection to helper threads. On a
+ * 2-core machine running a thread per node those helpers wait for a core while the collecting
+ * thread waits for them: collections of ~0.3 ms took 3-8 ms and set the p99. Scavenging on
+ * the collecting thread alone removes that stall (docs/PERFORMANCE.md). The flag is read at
+ * each collection, so setting it here covers this thread and every worker started later.
+ */
+if (process.env['DYNAMO_BENCH_PARALLEL_GC'] !== '1') setFlagsFromString('--no-parallel-scavenge');
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = parseBenchArgs(argv);
