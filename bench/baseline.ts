@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { compiledSibling } from '../src/runtime/compiled-path.js';
+import { workerExecArgv } from '../src/runtime/worker-argv.js';
 import { createLatencyHistogram, elapsedUs, recordLatencyUs, summarize } from './hdr.js';
 import type { BaselineFromWorker, BaselinePing, BaselineWorkerData } from './baseline-worker.js';
 
@@ -58,6 +59,7 @@ export async function measureBaseline(options: BaselineOptions = {}): Promise<Ba
   const workerData: BaselineWorkerData = { port: port2 };
   const worker = new Worker(compiledSibling(import.meta.url, './baseline-worker.js'), {
     workerData,
+    execArgv: workerExecArgv(),
     transferList: [port2],
   });
   const link = new EchoLink(port1, worker, stallTimeoutMs);

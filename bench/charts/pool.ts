@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { compiledSibling } from '../../src/runtime/compiled-path.js';
+import { workerExecArgv } from '../../src/runtime/worker-argv.js';
 import type { RenderResult, RenderTask } from './render-protocol.js';
 import type { NamedChart } from './specs.js';
 
@@ -46,6 +47,7 @@ export async function renderCharts(
     filename: compiledSibling(import.meta.url, './render-worker.js').href,
     minThreads: threads,
     maxThreads: threads,
+    execArgv: workerExecArgv(),
   });
   try {
     const results = await Promise.all(

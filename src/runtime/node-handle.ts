@@ -9,6 +9,7 @@ import type { EngineTuning } from '../core/config.js';
 import type { NodeKeyView } from '../core/node.js';
 import { compiledSibling } from './compiled-path.js';
 import type { NodeControl, NodeWorkerData, WorkerStats } from './control-api.js';
+import { workerExecArgv } from './worker-argv.js';
 
 const WORKER_FILE = compiledSibling(import.meta.url, '../../workers/node-worker.js');
 
@@ -26,7 +27,7 @@ export class NodeHandle {
   static async spawn(nodeId: string, actorId: string, tuning: EngineTuning, members: readonly string[]): Promise<NodeHandle> {
     const { port1, port2 } = new MessageChannel();
     const workerData: NodeWorkerData = { nodeId, actorId, tuning, members, controlPort: port2 };
-    const worker = new Worker(WORKER_FILE, { workerData, transferList: [port2] });
+    const worker = new Worker(WORKER_FILE, { workerData, transferList: [port2], execArgv: workerExecArgv() });
     const control = Comlink.wrap<NodeControl>(nodeEndpoint(port1));
     const handle = new NodeHandle(nodeId, worker, control, port1);
     const failed = new Promise<never>((_, reject) => {
