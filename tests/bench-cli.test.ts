@@ -59,7 +59,7 @@ describe('bench CLI - a run', () => {
       expect(summary.get[field]).toBeGreaterThan(0);
       expect(summary.put[field]).toBeGreaterThan(0);
     }
-    expect(summary.get['count'] + summary.put['count']).toBe(200);
+    expect((summary.get['count'] ?? 0) + (summary.put['count'] ?? 0)).toBe(200);
     expect(summary.get['hits']).toBe(summary.get['count']);
     expect(summary.get['sibling_reads']).toBeGreaterThanOrEqual(0);
     expect(summary['read_repairs']).toBeGreaterThanOrEqual(0);

@@ -71,6 +71,7 @@ const control: NodeControl = {
     ...node.stats(),
     messagesIn: mesh.received,
     messagesOut: mesh.sent,
+    batchesOut: mesh.batchesSent,
     messagesDropped: transport.dropped,
     invalidMessages,
     partitionedFrom: transport.blockedPeers,

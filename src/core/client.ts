@@ -3,14 +3,14 @@
  * paper §6.4:
  * - `node`: the request goes to any node, which coordinates it or forwards it to a node of
  *   the key's preference list; the client only waits for the answer (with a deadline).
- * - `client`: the client knows the ring. It coordinates reads itself, talking to the
- *   replicas directly, which saves the hop to a coordinator; it sends each write straight to
- *   a node of the key's preference list, which coordinates it (paper §6.4: with vector
- *   clocks, versions are minted by a node that stores the key).
+ * - `client`: the client knows the ring and coordinates the request itself, talking to the
+ *   replicas directly, which saves the hop to a coordinator. It mints the versions of its
+ *   writes as its own actor (see client-minter.ts).
  */
 import type { CausalContext } from './causal-context.js';
 import type { EngineTuning } from './config.js';
-import { Coordinator, type CoordinatorStats, type GetOutcome } from './coordinator.js';
+import { ClientMinter } from './client-minter.js';
+import { Coordinator, type CoordinatorStats, type GetOutcome, type PutOutcome } from './coordinator.js';
 import { EffectSink, type Effect } from './effects.js';
 import { FailureDetector } from './failure-detector.js';
 import { Ring } from './ring.js';
@@ -54,6 +54,7 @@ export class ClientCore {
   private readonly detector = new FailureDetector();
   private readonly coordinator: Coordinator;
   private readonly waiting = new Map<number, Waiting>();
+  private readonly minter: ClientMinter;
   private ring: Ring;
   private reachable: string[];
   private nextNode = 0;
@@ -72,8 +73,9 @@ export class ClientCore {
   ) {
     this.ring = Ring.of(members, tuning.vnodes);
     this.reachable = [...members];
+    this.minter = new ClientMinter(clientId);
     this.coordinator = new Coordinator(tuning, {
-      actorId: () => clientId,
+      mintDot: (key, context) => this.minter.mint(key, context, this.nowMs),
       sink: this.sink,
       detector: this.detector,
       ring: () => this.ring,
@@ -135,7 +137,7 @@ export class ClientCore {
     if (this.mode === 'client') {
       this.probeSuspects();
       this.coordinator.get(spec, (outcome: GetOutcome) =>
-        done(outcome.ok ? { ...outcome, context: routed(outcome.context, outcome.repliedBy) } : quorumFailed(outcome.message)),
+        done(outcome.ok ? outcome : quorumFailed(outcome.message)),
       );
       return;
     }
@@ -150,14 +152,14 @@ export class ClientCore {
 
   put(spec: ClientPutSpec, nowMs: number, done: (outcome: ClientPutOutcome) => void): void {
     this.nowMs = nowMs;
-    // Writes are coordinated by a node even in client mode (paper §6.4: with vector clocks a
-    // write goes to a node of the key's preference list, which mints the version). The client
-    // picks that node itself: the one its context was read from (§5), else the first
-    // reachable primary, so the write takes no forwarding hop.
-    const preferred = spec.context.readFrom ?? (this.mode === 'client' ? this.firstReachablePrimary(spec.key) : undefined);
+    if (this.mode === 'client') {
+      this.probeSuspects();
+      this.coordinator.put(spec, (outcome: PutOutcome) => done(outcome.ok ? outcome : quorumFailed(outcome.message)));
+      return;
+    }
     const reqId = this.nextReqId++;
     const msg = { kind: 'client.put', reqId, ...spec, hops: 0, replyTo: this.clientId } as const;
-    this.viaNode(reqId, spec.timeoutMs, msg, preferred, (reply) => {
+    this.viaNode(reqId, spec.timeoutMs, msg, spec.context.readFrom, (reply) => {
       if (reply.kind === 'reply.put') done({ ok: true, context: routed(reply.context, reply.ackedBy), ackedBy: reply.ackedBy });
       else if (reply.kind === 'reply.error') done({ ok: false, code: reply.code, message: reply.message });
       else done({ ok: false, code: 'INVALID_ARGUMENT', message: `unexpected ${reply.kind} for a put` });
@@ -195,10 +197,6 @@ export class ClientCore {
     const node = this.reachable[this.nextNode % this.reachable.length];
     this.nextNode = (this.nextNode + 1) % this.reachable.length;
     return node;
-  }
-
-  private firstReachablePrimary(key: string): string | undefined {
-    return this.ring.preferenceList(key, this.tuning.n).find((node) => this.reachable.includes(node) && !this.detector.isSuspect(node));
   }
 
   /** Client mode has no background timer: suspects are probed again as requests come. */

@@ -8,15 +8,14 @@
  * stragglers and repairs the replicas that were behind. Both end with a typed failure when
  * the quorum cannot be had within the request's time.
  */
-import { highestCounter, pruneContext, withDot, type CausalContext } from './causal-context.js';
-import { invariant } from './assert.js';
+import { pruneContext, withDot, type CausalContext, type Dot } from './causal-context.js';
 import type { EffectSink } from './effects.js';
 import type { FailureDetector } from './failure-detector.js';
 import { Fanout } from './fanout.js';
 import { quorumState } from './quorum.js';
 import type { Ring } from './ring.js';
 import type { Target } from './targets.js';
-import { contextOf, highestCounterIn, includesAll, mergeSiblings, type Siblings, type Version } from './versions.js';
+import { contextOf, includesAll, mergeSiblings, type Siblings, type Version } from './versions.js';
 import type { ReplicaReadReply, ReplicaWriteAck } from '../protocol/messages.js';
 
 export interface CoordinatorConfig {
@@ -71,10 +70,11 @@ export interface GetRequestSpec {
 
 interface Collaborators {
   /**
-   * The actor this coordinator mints dots for. It changes when the node forgets what it
-   * minted (a restart, or data handed away): a new actor can never reuse an old dot.
+   * The dot of a new version of `key` written over `context`: the minting actor and the next
+   * counter that actor has for the key. The host guarantees an actor never mints the same
+   * dot twice (a node from what it stores, the client from its counters; see their notes).
    */
-  readonly actorId: () => string;
+  readonly mintDot: (key: string, context: CausalContext) => Dot;
   readonly sink: EffectSink;
   readonly detector: FailureDetector;
   readonly ring: () => Ring;
@@ -112,27 +112,19 @@ export class Coordinator {
   }
 
   /**
-   * Coordinates a write. Only a node coordinates writes (paper §6.4: with vector clocks a
-   * write goes to a node of the preference list): the new version's dot continues the
-   * counter this node's actor has for the key, which only a node that stores the key knows.
+   * Coordinates a write: mints the new version from the caller's context, sends it to the N
+   * highest-ranked reachable replicas, answers at W acknowledgements, and keeps replacing
+   * silent replicas until N copies exist.
    */
   put(spec: PutRequestSpec, done: (outcome: PutOutcome) => void): void {
     const { deps, config } = this;
     const local = deps.local;
-    invariant(local !== null, 'only a node coordinates writes');
     this.stats.puts++;
     const reqId = this.nextReqId++;
     // The stored version keeps only causality: the routing hint of the context stays out.
     const { context, prunedEntries } = pruneContext({ clock: spec.context.clock, dots: spec.context.dots }, config.clockPruneAt);
     this.stats.clockPrunes += prunedEntries;
-    const actor = deps.actorId();
-    const counter = Math.max(highestCounter(spec.context, actor), highestCounterIn(local.read(spec.key), actor)) + 1;
-    const version: Version = {
-      value: spec.value,
-      deleted: spec.deleted,
-      dot: { actor, counter, timeMs: deps.nowMs() },
-      context,
-    };
+    const version: Version = { value: spec.value, deleted: spec.deleted, dot: deps.mintDot(spec.key, spec.context), context };
     const siblings: Siblings = [version];
     const replyContext = withDot(context, version.dot);
     const acked: string[] = [];
@@ -149,7 +141,7 @@ export class Coordinator {
     const ack = (node: string): void => fanout.answered(node, () => acked.push(node));
     const fanout = new Fanout(deps.ring().preferenceList(spec.key), config.n, this.attemptTimeout(quorumMs), deps.sink, deps.detector, deps.nowMs, {
       dispatch: (target: Target) => {
-        if (target.node === local.nodeId) {
+        if (local && target.node === local.nodeId) {
           local.write(spec.key, siblings, target.hintFor);
           ack(target.node);
         } else {
@@ -174,9 +166,9 @@ export class Coordinator {
       onReadReply: () => undefined,
       onWriteAck: (from) => ack(from),
     });
-    // The coordinator keeps every version it mints, so its next dot for the key is above it
-    // even when it is not one of the replicas (all primaries suspected): then as a hint.
-    if (!fanout.targets(local.nodeId)) local.write(spec.key, siblings, fanout.firstPrimary ?? local.nodeId);
+    // A node keeps every version it mints, so its next dot for the key is above it even when
+    // it is not one of the replicas (all primaries suspected): then as a hint.
+    if (local && !fanout.targets(local.nodeId)) local.write(spec.key, siblings, fanout.firstPrimary ?? local.nodeId);
     fanout.start();
   }
 

@@ -10,6 +10,7 @@ import { Coordinator, type CoordinatorStats, type LocalReplica } from './coordin
 import { EffectSink, type Effect } from './effects.js';
 import { FailureDetector } from './failure-detector.js';
 import { HandoffTracker } from './handoff.js';
+import { highestCounter } from './causal-context.js';
 import { HintStore, hintKeyOf, type Hint } from './hints.js';
 import { Ring } from './ring.js';
 import { highestCounterIn, mergeSiblings, type Siblings } from './versions.js';
@@ -82,7 +83,13 @@ export class DynamoNode {
       repair: (key, siblings) => this.storeData(key, siblings),
     };
     this.coordinator = new Coordinator(tuning, {
-      actorId: () => this.actorId,
+      // The next counter is above every one this actor used for the key: the node keeps
+      // every version it mints, and forgets (new actor) before it lets one go.
+      mintDot: (key, context) => {
+        const actor = this.actorId;
+        const counter = Math.max(highestCounter(context, actor), highestCounterIn(this.readLocal(key), actor)) + 1;
+        return { actor, counter, timeMs: this.nowMs };
+      },
       sink: this.sink,
       detector: this.detector,
       ring: () => this.ring,

@@ -20,6 +20,8 @@ export interface NodeWorkerData {
 export interface WorkerStats extends NodeStats {
   readonly messagesIn: number;
   readonly messagesOut: number;
+  /** postMessage calls that carried them (messages of one event-loop turn go together). */
+  readonly batchesOut: number;
   readonly messagesDropped: number;
   readonly invalidMessages: number;
   readonly partitionedFrom: readonly string[];
