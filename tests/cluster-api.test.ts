@@ -3,6 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, DynamoError, type ClusterOptions } from '../src/index.js';
+import { eventually } from './helpers/eventually.js';
 
 async function rejection(promise: Promise<unknown>): Promise<DynamoError> {
   const error = await promise.then(
@@ -119,6 +120,26 @@ describe('Cluster lifecycle', () => {
     await stopping;
     expect((await rejection(cluster.get('k'))).code).toBe('STOPPED');
     await cluster.stop(); // twice is fine
+  });
+
+  it('a node whose thread dies is treated as stopped, and the cluster keeps serving', async () => {
+    const cluster = await Cluster.start({ nodes: 5, n: 3, r: 2, w: 2 });
+    try {
+      await cluster.put('k', 'v', { w: 3 });
+      // Kill node-2's thread behind the cluster's back, as a native crash would.
+      const handle = (cluster as unknown as { topology: { handles(): { nodeId: string; worker: { terminate(): Promise<number> } }[] } }).topology
+        .handles()
+        .find((h) => h.nodeId === 'node-2');
+      await handle?.worker.terminate();
+      await eventually(() => cluster.stats(), (stats) => stats.stopped.includes('node-2'));
+      expect((await cluster.stats()).stopped).toEqual(['node-2']);
+      for (let i = 0; i < 10; i++) await cluster.put(`after${i}`, i);
+      expect((await cluster.get('k')).values).toEqual(['v']);
+      await cluster.startNode('node-2');
+      expect((await cluster.stats()).stopped).toEqual([]);
+    } finally {
+      await cluster.stop();
+    }
   });
 
   it('a request with no running node to take it fails with TIMEOUT', async () => {

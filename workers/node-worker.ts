@@ -23,11 +23,20 @@ const timers = new Map<number, NodeJS.Timeout>();
 const stores = { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() };
 const node = new DynamoNode({ nodeId: data.nodeId, actorId: data.actorId }, data.tuning, stores, data.members);
 let invalidMessages = 0;
+let internalErrors = 0;
 let running = true;
 
+/**
+ * A bug in the core (a broken invariant) must not take the node down with every key it
+ * holds: the input is dropped, the error counted and reported once on stderr.
+ */
 function step(input: NodeInput): void {
   if (!running) return;
-  perform(node.step(input));
+  try {
+    perform(node.step(input));
+  } catch (error) {
+    if (internalErrors++ === 0) console.error(`dynamo ${data.nodeId}: internal error on ${input.kind}:`, error);
+  }
 }
 
 function perform(effects: readonly Effect[]): void {
@@ -74,6 +83,7 @@ const control: NodeControl = {
     batchesOut: mesh.batchesSent,
     messagesDropped: transport.dropped,
     invalidMessages,
+    internalErrors,
     partitionedFrom: transport.blockedPeers,
   }),
   inspect: (key: string) => node.inspect(key),

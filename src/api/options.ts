@@ -87,6 +87,7 @@ export function quorumOption(value: unknown, name: 'r' | 'w', fallback: number, 
 
 /** Checks a per-request timeout. */
 export function timeoutOption(value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
   return integer({ timeoutMs: value }, 'timeoutMs', fallback, 1, 3_600_000);
 }
 

@@ -16,8 +16,15 @@ export function checkKey(key: unknown): string {
   return key;
 }
 
+/** Serialized size bound of a string: two bytes per UTF-16 unit, plus header and length. */
+const stringBoundBytes = (text: string): number => 2 * text.length + 16;
+
 /** The value's size as structured clone serializes it; refuses what cannot be cloned. */
 export function checkValue(value: unknown, maxValueBytes: number): void {
+  // Fast path for what most values are: a string or a scalar well under the limit needs no
+  // serialization to know that it fits (and it always clones).
+  if (typeof value === 'string' && stringBoundBytes(value) <= maxValueBytes) return;
+  if ((typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) && maxValueBytes >= 16) return;
   let sizeBytes: number;
   try {
     sizeBytes = serialize(value).byteLength;

@@ -1,16 +1,24 @@
 /**
  * The replicas one request talks to: who was asked, who answered, who timed out and who
- * replaced them. Shared by gets and puts. Every attempt has a timer, and the preference list
- * bounds the replacements, so a fan-out always ends.
+ * replaced them. Shared by gets and puts. Every attempt is timed, and the preference list
+ * bounds the replacements, so a fan-out always ends. Attempts sent together (the first N,
+ * or one replacement) share one timer: a request costs one timer, not one per replica.
  */
 import type { EffectSink } from './effects.js';
 import type { FailureDetector } from './failure-detector.js';
 import { chooseTargets, replacementFor, type Target } from './targets.js';
 
+/** Attempts sent at the same moment, and the one timer that bounds them. */
+interface Wave {
+  readonly attempts: Attempt[];
+  timerId: number;
+  waiting: number;
+}
+
 interface Attempt {
   readonly target: Target;
+  readonly wave: Wave;
   state: 'waiting' | 'answered' | 'timedOut';
-  timerId: number;
 }
 
 export interface FanoutHooks {
@@ -43,7 +51,7 @@ export class Fanout {
   /** Sends to the initial targets, then reports the state once. */
   start(): void {
     this.starting = true;
-    for (const target of this.initialTargets) this.launch(target);
+    this.launch(this.initialTargets);
     this.starting = false;
     this.hooks.changed();
   }
@@ -55,7 +63,7 @@ export class Fanout {
   answered(node: string, record: () => void): void {
     const attempt = this.attempts.get(node);
     if (!attempt || attempt.state === 'answered') return;
-    this.sink.cancelTimer(attempt.timerId);
+    if (attempt.state === 'waiting' && --attempt.wave.waiting === 0) this.sink.cancelTimer(attempt.wave.timerId);
     attempt.state = 'answered';
     this.detector.heardFrom(node);
     record();
@@ -96,24 +104,38 @@ export class Fanout {
   /** Stops every attempt timer (the request is over). */
   close(): void {
     for (const attempt of this.attempts.values()) {
-      if (attempt.state === 'waiting') this.sink.cancelTimer(attempt.timerId);
+      if (attempt.state === 'waiting' && attempt.wave.waiting > 0) {
+        attempt.wave.waiting = 0;
+        this.sink.cancelTimer(attempt.wave.timerId);
+      }
     }
   }
 
-  private launch(target: Target): void {
-    const attempt: Attempt = { target, state: 'waiting', timerId: 0 };
-    this.attempts.set(target.node, attempt);
-    attempt.timerId = this.sink.setTimer(this.attemptTimeoutMs, () => this.timedOut(attempt));
-    this.hooks.dispatch(target);
+  private launch(targets: readonly Target[]): void {
+    if (targets.length === 0) return;
+    const wave: Wave = { attempts: [], timerId: 0, waiting: targets.length };
+    for (const target of targets) {
+      const attempt: Attempt = { target, wave, state: 'waiting' };
+      wave.attempts.push(attempt);
+      this.attempts.set(target.node, attempt);
+    }
+    wave.timerId = this.sink.setTimer(this.attemptTimeoutMs, () => this.timedOut(wave));
+    for (const target of targets) this.hooks.dispatch(target);
   }
 
-  private timedOut(attempt: Attempt): void {
-    if (attempt.state !== 'waiting') return;
-    attempt.state = 'timedOut';
-    this.detector.suspect(attempt.target.node, this.nowMs());
-    const tried = new Set(this.attempts.keys());
-    const replacement = replacementFor(attempt.target, this.preferenceList, tried, (node) => this.detector.isSuspect(node), this.primaries);
-    if (replacement) this.launch(replacement);
-    this.hooks.changed();
+  /** Every attempt of the wave still waiting is suspected and replaced, if anything is left. */
+  private timedOut(wave: Wave): void {
+    wave.waiting = 0;
+    let changed = false;
+    for (const attempt of wave.attempts) {
+      if (attempt.state !== 'waiting') continue;
+      attempt.state = 'timedOut';
+      changed = true;
+      this.detector.suspect(attempt.target.node, this.nowMs());
+      const tried = new Set(this.attempts.keys());
+      const replacement = replacementFor(attempt.target, this.preferenceList, tried, (node) => this.detector.isSuspect(node), this.primaries);
+      if (replacement) this.launch([replacement]);
+    }
+    if (changed) this.hooks.changed();
   }
 }

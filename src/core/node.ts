@@ -165,8 +165,9 @@ export class DynamoNode {
     switch (msg.kind) {
       case 'client.get':
       case 'client.put':
-        if (msg.hops > 0) this.sink.send(from, { kind: 'forward.ack', reqId: msg.reqId, replyTo: msg.replyTo });
         this.clientRequest(msg);
+        // After the request's own messages: they are on its critical path, the ack is not.
+        if (msg.hops > 0) this.sink.send(from, { kind: 'forward.ack', reqId: msg.reqId, replyTo: msg.replyTo });
         break;
       case 'forward.ack': {
         const id = forwardId(msg);

@@ -24,6 +24,8 @@ export interface WorkerStats extends NodeStats {
   readonly batchesOut: number;
   readonly messagesDropped: number;
   readonly invalidMessages: number;
+  /** Inputs dropped because the core threw on them (a bug; the first is printed). */
+  readonly internalErrors: number;
   readonly partitionedFrom: readonly string[];
 }
 

@@ -40,7 +40,23 @@ export class NodeHandle {
       throw err;
     }
     failed.catch(() => undefined);
+    // A worker that dies later (out of memory, a native fault) must not crash the embedding
+    // program through an unhandled 'error' event: it is reported as an exit instead.
+    worker.on('error', () => undefined);
+    worker.once('exit', (code) => handle.exited(code));
     return handle;
+  }
+
+  private exitListener: ((code: number) => void) | undefined;
+  private terminating = false;
+
+  /** Calls `listener` if the worker exits without being asked to. */
+  onUnexpectedExit(listener: (code: number) => void): void {
+    this.exitListener = listener;
+  }
+
+  private exited(code: number): void {
+    if (!this.terminating) this.exitListener?.(code);
   }
 
   connect(peer: string, port: MessagePort): Promise<void> {
@@ -69,6 +85,7 @@ export class NodeHandle {
 
   /** Asks the worker to stop cleanly, then terminates the thread whatever it answered. */
   async terminate(): Promise<void> {
+    this.terminating = true;
     await withTimeout(this.control.shutdown(), `${this.nodeId} shutdown`, 1000).catch(() => undefined);
     this.controlPort.close();
     await this.worker.terminate();

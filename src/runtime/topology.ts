@@ -150,6 +150,14 @@ export class Topology {
     this.incarnations.set(nodeId, incarnation);
     const handle = await NodeHandle.spawn(nodeId, `${nodeId}#${incarnation}`, this.tuning, members);
     this.running.set(nodeId, handle);
+    // A node whose thread died is what stopNode makes: out of the client's reach, still in
+    // the ring, its data gone; startNode brings it back.
+    handle.onUnexpectedExit(() => {
+      if (this.running.get(nodeId) !== handle) return;
+      this.running.delete(nodeId);
+      this.driver.detach(nodeId);
+      this.client.setReachable(this.runningMembers());
+    });
   }
 
   private async wireNew(nodeId: string): Promise<void> {
