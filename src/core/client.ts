@@ -10,7 +10,7 @@
 import type { CausalContext } from './causal-context.js';
 import type { EngineTuning } from './config.js';
 import { ClientMinter } from './client-minter.js';
-import { Coordinator, type CoordinatorStats, type GetOutcome, type PutOutcome } from './coordinator.js';
+import { Coordinator, type CoordinatorStats, type GetOutcome, type GetRequestSpec, type PutOutcome, type PutRequestSpec } from './coordinator.js';
 import { EffectSink, type Effect } from './effects.js';
 import { FailureDetector } from './failure-detector.js';
 import { Ring } from './ring.js';
@@ -29,20 +29,9 @@ export type ClientPutOutcome =
   | { readonly ok: true; readonly context: CausalContext; readonly ackedBy: readonly string[] }
   | { readonly ok: false; readonly code: ClientErrorCode; readonly message: string };
 
-export interface ClientGetSpec {
-  readonly key: string;
-  readonly r: number;
-  readonly timeoutMs: number;
-}
-
-export interface ClientPutSpec {
-  readonly key: string;
-  readonly value: unknown;
-  readonly deleted: boolean;
-  readonly context: CausalContext;
-  readonly w: number;
-  readonly timeoutMs: number;
-}
+/** What a client asks for: the same requests a coordinator serves. */
+export type ClientGetSpec = GetRequestSpec;
+export type ClientPutSpec = PutRequestSpec;
 
 interface Waiting {
   readonly deliver: (reply: ClientReply) => void;
