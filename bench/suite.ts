@@ -73,7 +73,10 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
   const latencyByN: LatencyByNPoint[] = [];
   for (const coordination of MODES) {
     for (const concurrency of SCALING_CONCURRENCY) {
-      const spec = { ...base, N: 3, W: 2, R: 2, nodes: 5, ops: Math.max(args.configOps, 8 * concurrency), concurrency, rateOpsPerS: undefined, coordination, seed: nextSeed() };
+      // Enough operations that every client runs many requests, so the point measures a
+      // steady state rather than the ramp-up of the first requests.
+      const ops = Math.max(args.configOps, 50 * concurrency);
+      const spec = { ...base, N: 3, W: 2, R: 2, nodes: 5, ops, concurrency, rateOpsPerS: undefined, coordination, seed: nextSeed() };
       const run = await measureRun(spec, baseline, progress, `${coordination} c=${concurrency}`);
       throughput.push({ concurrency, coordination, throughputOpsS: run.summary.throughput_ops_s });
     }

@@ -38,7 +38,7 @@ describe('bench args - defaults', () => {
       concurrency: 1,
       rateOpsPerS: undefined,
       coordination: 'node',
-      warmupOps: 50,
+      warmupOps: 200,
       timeoutMs: 1000,
       seed: 424242,
       seedSource: 'random',
