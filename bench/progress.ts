@@ -17,10 +17,15 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
   let total = 1;
   let current = 0;
   let lastDrawnPercent = -1;
+  let lastDrawnMs = Number.NEGATIVE_INFINITY;
+  // A terminal write is synchronous and lands between measured requests: redraw at most ten
+  // times a second, and at the end.
   const draw = (): void => {
     const percent = Math.floor((100 * current) / total);
-    if (percent === lastDrawnPercent) return;
+    const nowMs = performance.now();
+    if (percent === lastDrawnPercent || (nowMs - lastDrawnMs < 100 && current < total)) return;
     lastDrawnPercent = percent;
+    lastDrawnMs = nowMs;
     const width = 30;
     const filled = Math.round((width * current) / total);
     stream.write(`\r${label.padEnd(24).slice(0, 24)} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${String(percent).padStart(3)}% ${current}/${total}`);
@@ -31,6 +36,7 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
       total = Math.max(1, nextTotal);
       current = 0;
       lastDrawnPercent = -1;
+      lastDrawnMs = Number.NEGATIVE_INFINITY;
       draw();
     },
     advance(steps = 1) {
