@@ -1,8 +1,8 @@
 /**
  * A Jepsen-style set test over the simulator: clients add elements to one key by
- * get / merge siblings / put-with-context while the network is cut in halves and healed.
- * Every add that was acknowledged must be in the final read: siblings merged by the client
- * lose nothing (unlike last-write-wins).
+ * get / merge siblings / put-with-context while the network is cut and healed and nodes join
+ * and leave. Every add that was acknowledged must be in the final read: siblings merged by
+ * the client lose nothing (unlike last-write-wins).
  */
 import { describe, expect, it } from 'vitest';
 import type { ClientGetOutcome, ClientPutOutcome } from '../src/core/client.js';
@@ -15,27 +15,54 @@ type Phase =
   | { kind: 'reading'; poll: () => ClientGetOutcome | undefined }
   | { kind: 'writing'; element: number; poll: () => ClientPutOutcome | undefined };
 
+function ok<T extends ClientGetOutcome | ClientPutOutcome>(outcome: T): Extract<T, { ok: true }> {
+  if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
+  return outcome as Extract<T, { ok: true }>;
+}
+
 function union(outcome: Extract<ClientGetOutcome, { ok: true }>): number[] {
   const all = new Set<number>();
   for (const version of outcome.siblings) if (!version.deleted) for (const e of version.value as number[]) all.add(e);
   return [...all].sort((a, b) => a - b);
 }
 
-function runSetWorkload(seed: number, mode: 'node' | 'client'): { acknowledged: number[]; final: number[]; attempts: number } {
-  const sim = new SimCluster({ seed, nodes: 5, mode, tuning: { requestTimeoutMs: 600 } });
-  const prng = new Prng(seed);
+interface Workload {
+  readonly seed: number;
+  readonly mode: 'node' | 'client';
+  readonly clockPruneAt: number;
+  readonly churn: boolean;
+}
+
+function runSetWorkload({ seed, mode, clockPruneAt, churn }: Workload): { acknowledged: number[]; final: number[]; attempts: number } {
+  const sim = new SimCluster({ seed, nodes: 5, mode, tuning: { requestTimeoutMs: 600, clockPruneAt } });
+  const prng = new Prng(seed * 7 + 1);
   const clients: Phase[] = Array.from({ length: 4 }, () => ({ kind: 'idle' }));
   const acknowledged: number[] = [];
+  const leaving: string[] = [];
   let nextElement = 1;
+  let nextNode = 6;
   let attempts = 0;
   const key = 'set';
   for (let tick = 0; tick < 600; tick++) {
-    // Nemesis: every 150 ms of virtual time cut a random minority off, then heal.
-    if (tick % 30 === 10) {
-      const cut = sim.nodeIds.filter(() => prng.nextFloat() < 0.4);
-      sim.partition([cut]);
-    }
+    // Nemesis: every 150 ms of virtual time cut a random group off, then heal.
+    if (tick % 30 === 10) sim.partition([sim.nodeIds.filter(() => prng.nextFloat() < 0.4)]);
     if (tick % 30 === 25) sim.heal();
+    if (churn && tick % 150 === 60) {
+      if (prng.nextFloat() < 0.5 || sim.nodeIds.length <= 4) {
+        sim.addNode(`node-${nextNode++}`);
+      } else {
+        const id = sim.nodeIds[Math.floor(prng.nextFloat() * sim.nodeIds.length)] ?? 'node-1';
+        sim.removeNode(id);
+        leaving.push(id);
+      }
+    }
+    for (const id of [...leaving]) {
+      const stats = sim.node(id).stats();
+      if (stats.keys === 0 && stats.hintsPending === 0) {
+        sim.retire(id);
+        leaving.splice(leaving.indexOf(id), 1);
+      }
+    }
     clients.forEach((phase, i) => {
       if (phase.kind === 'idle') {
         clients[i] = { kind: 'reading', poll: sim.getAsync(key) };
@@ -60,18 +87,47 @@ function runSetWorkload(seed: number, mode: 'node' | 'client'): { acknowledged: 
     sim.runFor(5);
   }
   sim.heal();
-  sim.runFor(3000);
-  const final = sim.get(key, { r: 3 });
-  if (!final.ok) throw new Error(final.message);
-  return { acknowledged, final: union(final), attempts };
+  sim.runFor(5000);
+  return { acknowledged, final: union(ok(sim.get(key, { r: 3 }))), attempts };
 }
 
 describe.each(['node', 'client'] as const)('no lost writes (%s coordination)', (mode) => {
   it.each([11, 12, 13])('set test - every acknowledged add survives partitions (seed %i)', (seed) => {
-    const { acknowledged, final, attempts } = runSetWorkload(seed, mode);
+    const { acknowledged, final, attempts } = runSetWorkload({ seed, mode, clockPruneAt: 10, churn: false });
     expect(attempts).toBeGreaterThan(50);
     expect(acknowledged.length).toBeGreaterThan(20);
-    const missing = acknowledged.filter((e) => !final.includes(e));
-    expect(missing).toEqual([]);
+    expect(acknowledged.filter((e) => !final.includes(e))).toEqual([]);
+  });
+
+  it.each([1, 2, 3, 4, 5, 6])('set test - with joins, leaves and clocks pruned past 2 actors (seed %i)', (seed) => {
+    // Regression: with heavy pruning a node could mint a dot it had used before, and a
+    // replica that still held the old version ignored the new, acknowledged one.
+    const { acknowledged, final } = runSetWorkload({ seed, mode, clockPruneAt: 2, churn: true });
+    expect(acknowledged.length).toBeGreaterThan(20);
+    expect(acknowledged.filter((e) => !final.includes(e))).toEqual([]);
+  });
+});
+
+describe('minting after pruning', () => {
+  it('a node never mints a dot twice, even when pruning hid its earlier one from it', () => {
+    const sim = new SimCluster({ seed: 7, nodes: 5, mode: 'node', tuning: { clockPruneAt: 2 } });
+    const via = (context: CausalContext, node: string): CausalContext => ({ clock: context.clock, dots: context.dots, readFrom: node });
+    const [a = '', b = '', c = ''] = sim.node('node-1')['ring'].preferenceList('k', 3);
+    ok(sim.put('k', 'v1', { context: via({ clock: {}, dots: [] }, a) }));
+    sim.runFor(50);
+    ok(sim.put('k', 'v1b', { context: via(ok(sim.get('k', { r: 3 })).context, c) }));
+    sim.runFor(50);
+    ok(sim.put('k', 'v2', { context: via(ok(sim.get('k', { r: 3 })).context, b) }));
+    sim.runFor(50);
+    const afterV2 = ok(sim.get('k', { r: 3 })).context;
+    sim.partition([[b], sim.nodeIds.filter((id) => id !== b)]);
+    ok(sim.put('k', 'v3', { context: via(afterV2, c) })); // its pruned context drops a's entry
+    sim.runFor(50);
+    ok(sim.put('k', 'v4', { context: via(ok(sim.get('k', { r: 2 })).context, a) })); // acknowledged
+    sim.runFor(50);
+    ok(sim.get('k', { r: 2 }));
+    sim.heal();
+    sim.runFor(3000);
+    expect(ok(sim.get('k', { r: 3 })).siblings.map((v) => v.value)).toContain('v4');
   });
 });

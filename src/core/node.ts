@@ -305,8 +305,15 @@ export class DynamoNode {
   }
 
   private writeLocal(key: string, siblings: Siblings, hintFor: string | null): void {
-    if (hintFor !== null && hintFor !== this.nodeId) this.hintStore.add(hintFor, key, siblings);
-    else this.storeData(key, siblings);
+    // A hint for a node that is no longer in the ring would never be delivered: the versions
+    // become this node's data, which goes to the key's owners like any other.
+    if (hintFor !== null && hintFor !== this.nodeId && this.ring.has(hintFor)) {
+      const before = highestCounterIn(this.hintStore.versionsOf(key), this.actorId);
+      this.hintStore.add(hintFor, key, siblings);
+      this.noticeKnowledge(before, highestCounterIn(this.hintStore.versionsOf(key), this.actorId));
+    } else {
+      this.storeData(key, siblings);
+    }
   }
 
   /** Merges versions into this node's own data; a key it does not own is offered onwards. */
@@ -314,8 +321,18 @@ export class DynamoNode {
     const existing = this.stores.data.get(key) ?? [];
     const merged = mergeSiblings(existing, siblings);
     if (merged === existing) return;
+    this.noticeKnowledge(highestCounterIn(existing, this.actorId), highestCounterIn(merged, this.actorId));
     this.stores.data.set(key, merged);
     this.checkOwnership(key);
+  }
+
+  /**
+   * A merge can lower the highest counter this node can still see for its own actor: a
+   * version it minted is superseded by one whose context was pruned of its actor. The node
+   * would then mint that counter again; a new actor is the only safe way on.
+   */
+  private noticeKnowledge(beforeCounter: number, afterCounter: number): void {
+    if (afterCounter < beforeCounter) this.actorEpoch++;
   }
 
   private checkOwnership(key: string): void {
