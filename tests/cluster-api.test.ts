@@ -25,6 +25,8 @@ describe('Cluster.start - refuses bad configurations with a message naming the f
     [{ requestTimeoutMs: -1 }, /requestTimeoutMs must be at least 1/],
     [{ coordination: 'proxy' as 'node' }, /coordination must be 'node' or 'client'/],
     [{ nodez: 3 } as ClusterOptions, /unknown option 'nodez'/],
+    [{ requestTimeoutMs: 2 ** 31 }, /requestTimeoutMs must be at most 3600000/],
+    [{ nodes: 1000 }, /nodes must be at most 256/],
   ];
   it.each(cases)('%j', async (options, message) => {
     const error = await rejection(Cluster.start(options));
@@ -70,6 +72,20 @@ describe('Cluster API', () => {
       const error = await rejection(attempt);
       expect(error.code).toBe('INVALID_ARGUMENT');
     }
+  });
+
+  it('stores the value as it was when put was called, whatever the caller does to it after', async () => {
+    const value: Record<string, unknown> = { name: 'before' };
+    const writing = cluster.put('snapshot', value);
+    value['name'] = 'after';
+    value['fn'] = () => 1; // no longer cloneable: must not matter any more
+    await writing;
+    expect((await cluster.get('snapshot')).values).toEqual([{ name: 'before' }]);
+  });
+
+  it('refuses a forged context with impossible counters', async () => {
+    const context = { clock: { 'node-1#1': { counter: 2 ** 53 - 1, timeMs: 0 } }, dots: [] };
+    expect((await rejection(cluster.put('k', 1, { context }))).code).toBe('INVALID_ARGUMENT');
   });
 
   it('rejects a value above maxValueBytes with VALUE_TOO_LARGE', async () => {
@@ -120,6 +136,30 @@ describe('Cluster lifecycle', () => {
     await stopping;
     expect((await rejection(cluster.get('k'))).code).toBe('STOPPED');
     await cluster.stop(); // twice is fine
+  });
+
+  it('topology changes run one at a time: two joins at once both join, two starts of one node start it once', async () => {
+    const cluster = await Cluster.start({ nodes: 3, n: 3 });
+    try {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => cluster.put(`k${i}`, i, { w: 3 })));
+      const added = await Promise.all([cluster.addNode(), cluster.addNode()]);
+      expect(new Set(added).size).toBe(2);
+      expect(cluster.nodeIds).toEqual(['node-1', 'node-2', 'node-3', ...added]);
+      await cluster.stopNode('node-2');
+      const starts = await Promise.allSettled([cluster.startNode('node-2'), cluster.startNode('node-2')]);
+      expect(starts.map((s) => s.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect((await cluster.stats()).nodes.map((n) => n.nodeId).sort()).toEqual(['node-1', 'node-2', 'node-3', ...added].sort());
+      for (let i = 0; i < 20; i++) expect((await cluster.get(`k${i}`, { r: 3 })).values).toEqual([i]);
+    } finally {
+      await cluster.stop();
+    }
+  });
+
+  it('a join still under way when the cluster stops rejects with STOPPED and leaves no thread behind', async () => {
+    const cluster = await Cluster.start({ nodes: 3 });
+    const adding = rejection(cluster.addNode());
+    await cluster.stop();
+    expect((await adding).code).toBe('STOPPED');
   });
 
   it('a node whose thread dies is treated as stopped, and the cluster keeps serving', async () => {

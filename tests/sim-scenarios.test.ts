@@ -150,6 +150,21 @@ describe.each(['node', 'client'] as const)('sim (%s coordination)', (mode) => {
   });
 });
 
+describe('sim - client coordination after a partition', () => {
+  it('suspicion expires: once healed, the owners serve reads again rather than empty fallbacks', () => {
+    const sim = new SimCluster({ seed: 9, nodes: 7, mode: 'client' });
+    ok(sim.put('k', 'v', { w: 3 }));
+    const owners = sim.node('node-1')['ring'].preferenceList('k', 3);
+    sim.partition([owners, sim.nodeIds.filter((id) => !owners.includes(id))]);
+    sim.get('k', { r: 1, timeoutMs: 800 }); // the owners time out and are suspected
+    sim.heal();
+    sim.runFor(sim.tuning.suspectForMs + 100);
+    const read = ok(sim.get('k', { r: 3 }));
+    expect(read.siblings.map((v) => v.value)).toEqual(['v']);
+    expect([...read.repliedBy].sort()).toEqual([...owners].sort());
+  });
+});
+
 describe('sim - deterministic', () => {
   it('the same seed replays the same run', () => {
     const run = (): string => {

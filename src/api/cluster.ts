@@ -13,7 +13,7 @@ import type { WorkerStats } from '../runtime/control-api.js';
 import { DRAIN_TIMEOUT_MS, Topology } from '../runtime/topology.js';
 import { DynamoError, DynamoErrorCode, invalidArgument } from './errors.js';
 import { quorumOption, resolveClusterOptions, timeoutOption, type ClusterOptions } from './options.js';
-import { abortable, checkContext, checkKey, checkValue } from './values.js';
+import { abortable, checkContext, checkKey, snapshotValue } from './values.js';
 
 /**
  * The opaque causal context of a read or write: hand it back to `put` or `delete` to say
@@ -158,7 +158,6 @@ export class Cluster {
   async stopNode(nodeId: string): Promise<void> {
     this.checkRunning();
     this.checkMember(nodeId);
-    if (!this.topology.isRunning(nodeId)) throw invalidArgument(`node ${nodeId} is already stopped`);
     await this.topology.stopNode(nodeId);
   }
 
@@ -166,7 +165,6 @@ export class Cluster {
   async startNode(nodeId: string): Promise<void> {
     this.checkRunning();
     this.checkMember(nodeId);
-    if (this.topology.isRunning(nodeId)) throw invalidArgument(`node ${nodeId} is already running`);
     await this.topology.startNode(nodeId);
   }
 
@@ -179,17 +177,13 @@ export class Cluster {
   /**
    * Removes a node from the ring. It hands every key and hint to the new owners, then stops.
    * Rejects with TIMEOUT if that takes longer than 15 s; the node keeps handing off then,
-   * and `removeNode` may be called again to wait for it.
+   * and `removeNode` may be called again to wait for it. Topology changes (this one, adding,
+   * stopping, starting, partitions) run one at a time.
    */
   async removeNode(nodeId: string): Promise<void> {
     this.checkRunning();
-    if (!this.topology.isLeaving(nodeId)) {
-      this.checkMember(nodeId);
-      if (this.topology.nodeIds.length - 1 < this.tuning.n) {
-        throw invalidArgument(`removing ${nodeId} would leave fewer nodes than n (${this.tuning.n})`);
-      }
-    }
-    if (!(await this.topology.removeNode(nodeId))) {
+    if (typeof nodeId !== 'string') this.checkMember(nodeId);
+    if (!(await this.topology.removeNode(nodeId, this.tuning.n))) {
       throw new DynamoError(DynamoErrorCode.Timeout, `${nodeId} did not hand off its data within ${DRAIN_TIMEOUT_MS} ms; it keeps trying`);
     }
   }
@@ -200,7 +194,8 @@ export class Cluster {
     checkKey(key);
     const out: InspectEntry[] = [];
     for (const handle of this.topology.handles()) {
-      const view = await handle.inspect(key);
+      // A node that stops while we ask holds nothing any more.
+      const view = await handle.inspect(key).catch(() => ({ versions: [], hints: [] }));
       if (view.versions.length > 0) out.push({ node: handle.nodeId, versions: view.versions.map(describeVersion) });
       for (const hint of view.hints) out.push({ node: handle.nodeId, versions: hint.siblings.map(describeVersion), hintFor: hint.owner });
     }
@@ -239,10 +234,10 @@ export class Cluster {
   private async write(key: string, value: unknown, deleted: boolean, options: PutOptions): Promise<PutResult> {
     this.checkRunning();
     checkKey(key);
-    if (!deleted) checkValue(value, this.maxValueBytes);
+    const stored = deleted ? null : snapshotValue(value, this.maxValueBytes);
     const spec = {
       key,
-      value,
+      value: stored,
       deleted,
       context: checkContext(options.context) ?? EMPTY_CONTEXT,
       w: quorumOption(options.w, 'w', this.tuning.w, this.tuning.n),

@@ -45,6 +45,10 @@ const KNOWN = new Set([
 ]);
 
 export const DEFAULT_NODES = 5;
+/** One worker thread per node: more than this is a mistake, not a cluster. */
+export const MAX_NODES = 256;
+/** Node's timers hold at most 2^31-1 ms; an hour is beyond any sensible request. */
+export const MAX_TIMEOUT_MS = 3_600_000;
 export const DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
 
 /** Checks `Cluster.start`'s options and fills in the defaults. */
@@ -52,7 +56,7 @@ export function resolveClusterOptions(input: ClusterOptions | undefined): Resolv
   const options: Record<string, unknown> = { ...(input ?? {}) };
   if (input !== undefined && (typeof input !== 'object' || input === null)) throw invalidArgument('options must be an object');
   for (const name of Object.keys(options)) if (!KNOWN.has(name)) throw invalidArgument(`unknown option '${name}'`);
-  const nodes = integer(options, 'nodes', DEFAULT_NODES, 1);
+  const nodes = integer(options, 'nodes', DEFAULT_NODES, 1, MAX_NODES);
   const n = integer(options, 'n', Math.min(DEFAULT_TUNING.n, nodes), 1);
   if (n > nodes) throw invalidArgument(`n (${n}) must not exceed nodes (${nodes})`);
   const r = integer(options, 'r', Math.min(DEFAULT_TUNING.r, n), 1);
@@ -68,13 +72,13 @@ export function resolveClusterOptions(input: ClusterOptions | undefined): Resolv
     n,
     r,
     w,
-    vnodes: integer(options, 'vnodes', DEFAULT_TUNING.vnodes, 1),
-    requestTimeoutMs: integer(options, 'requestTimeoutMs', DEFAULT_TUNING.requestTimeoutMs, 1),
-    replicaTimeoutMs: integer(options, 'replicaTimeoutMs', DEFAULT_TUNING.replicaTimeoutMs, 1),
-    readRepairWindowMs: integer(options, 'readRepairWindowMs', DEFAULT_TUNING.readRepairWindowMs, 0),
-    clockPruneAt: integer(options, 'clockPruneAt', DEFAULT_TUNING.clockPruneAt, 1),
+    vnodes: integer(options, 'vnodes', DEFAULT_TUNING.vnodes, 1, 4096),
+    requestTimeoutMs: integer(options, 'requestTimeoutMs', DEFAULT_TUNING.requestTimeoutMs, 1, MAX_TIMEOUT_MS),
+    replicaTimeoutMs: integer(options, 'replicaTimeoutMs', DEFAULT_TUNING.replicaTimeoutMs, 1, MAX_TIMEOUT_MS),
+    readRepairWindowMs: integer(options, 'readRepairWindowMs', DEFAULT_TUNING.readRepairWindowMs, 0, MAX_TIMEOUT_MS),
+    clockPruneAt: integer(options, 'clockPruneAt', DEFAULT_TUNING.clockPruneAt, 1, 1000),
   };
-  return { nodes, coordination, maxValueBytes: integer(options, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 1), tuning };
+  return { nodes, coordination, maxValueBytes: integer(options, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 1, 512 * 1024 * 1024), tuning };
 }
 
 /** Checks a per-request quorum override against N. */
@@ -88,7 +92,7 @@ export function quorumOption(value: unknown, name: 'r' | 'w', fallback: number, 
 /** Checks a per-request timeout. */
 export function timeoutOption(value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  return integer({ timeoutMs: value }, 'timeoutMs', fallback, 1, 3_600_000);
+  return integer({ timeoutMs: value }, 'timeoutMs', fallback, 1, MAX_TIMEOUT_MS);
 }
 
 function integer(options: Record<string, unknown>, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

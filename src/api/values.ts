@@ -1,7 +1,7 @@
 /**
  * Checks of what callers hand the API: keys, values, contexts, abort signals.
  */
-import { serialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 import type { CausalContext } from '../core/causal-context.js';
 import { isCausalContext } from '../protocol/guards.js';
 import { DynamoError, DynamoErrorCode, invalidArgument } from './errors.js';
@@ -19,26 +19,37 @@ export function checkKey(key: unknown): string {
 /** Serialized size bound of a string: two bytes per UTF-16 unit, plus header and length. */
 const stringBoundBytes = (text: string): number => 2 * text.length + 16;
 
-/** The value's size as structured clone serializes it; refuses what cannot be cloned. */
-export function checkValue(value: unknown, maxValueBytes: number): void {
-  // Fast path for what most values are: a string or a scalar well under the limit needs no
-  // serialization to know that it fits (and it always clones).
-  if (typeof value === 'string' && stringBoundBytes(value) <= maxValueBytes) return;
-  if ((typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) && maxValueBytes >= 16) return;
-  let sizeBytes: number;
+/**
+ * Checks a value and returns the copy that gets stored: its size as structured clone
+ * serializes it must fit `maxValueBytes`, and it must be cloneable. An object is copied now,
+ * because it is sent later (batched, and again to replacement replicas): a caller changing
+ * it after `put` returned must change neither what is stored nor whether it can be sent.
+ */
+export function snapshotValue(value: unknown, maxValueBytes: number): unknown {
+  // Fast path for what most values are: strings and scalars are immutable, and one well
+  // under the limit needs no serialization to know that it fits.
+  if (typeof value === 'string' && stringBoundBytes(value) <= maxValueBytes) return value;
+  if ((typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) && maxValueBytes >= 16) return value;
+  let bytes: Buffer;
   try {
-    sizeBytes = serialize(value).byteLength;
+    bytes = serialize(value);
   } catch (err) {
     throw new DynamoError(DynamoErrorCode.InvalidArgument, `value cannot be stored: ${(err as Error).message}`, { cause: err });
   }
-  if (sizeBytes > maxValueBytes) {
-    throw new DynamoError(DynamoErrorCode.ValueTooLarge, `value is ${sizeBytes} bytes serialized; maxValueBytes is ${maxValueBytes}`);
+  if (bytes.byteLength > maxValueBytes) {
+    throw new DynamoError(DynamoErrorCode.ValueTooLarge, `value is ${bytes.byteLength} bytes serialized; maxValueBytes is ${maxValueBytes}`);
   }
+  return typeof value === 'object' ? deserialize(bytes) : value;
 }
+
+/** Counters far beyond any real history: one more write must still be a safe integer. */
+const MAX_COUNTER = 2 ** 48;
 
 export function checkContext(context: unknown): CausalContext | undefined {
   if (context === undefined) return undefined;
   if (!isCausalContext(context)) throw invalidArgument('context must be a context returned by get, put or delete');
+  const counters = [...Object.values(context.clock).map((entry) => entry.counter), ...context.dots.map((dot) => dot.counter)];
+  if (counters.some((counter) => counter > MAX_COUNTER)) throw invalidArgument('context holds counters no write produced; pass a context returned by get, put or delete');
   return context;
 }
 

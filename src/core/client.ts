@@ -40,7 +40,7 @@ interface Waiting {
 
 export class ClientCore {
   private readonly sink = new EffectSink();
-  private readonly detector = new FailureDetector();
+  private readonly detector: FailureDetector;
   private readonly coordinator: Coordinator;
   private readonly waiting = new Map<number, Waiting>();
   private readonly minter: ClientMinter;
@@ -61,6 +61,7 @@ export class ClientCore {
     members: readonly string[],
   ) {
     this.ring = Ring.of(members, tuning.vnodes);
+    this.detector = new FailureDetector(() => this.nowMs, tuning.suspectForMs);
     this.reachable = [...members];
     this.minter = new ClientMinter(clientId);
     this.coordinator = new Coordinator(tuning, {

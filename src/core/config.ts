@@ -21,6 +21,8 @@ export interface EngineTuning {
   readonly clockPruneAt: number;
   /** How many times a client request may be forwarded between nodes. */
   readonly maxHops: number;
+  /** How long a node that did not answer stays suspected before it is tried again. */
+  readonly suspectForMs: number;
   /** Period of a node's background work: probes, hint delivery, handoff resends. */
   readonly maintenanceIntervalMs: number;
   /** Hints delivered to one owner per probe answer. */
@@ -39,6 +41,7 @@ export const DEFAULT_TUNING: EngineTuning = {
   readRepairWindowMs: 50,
   clockPruneAt: 10,
   maxHops: 2,
+  suspectForMs: 1000,
   maintenanceIntervalMs: 100,
   hintBatchSize: 64,
   handoffBatchSize: 256,

@@ -1,16 +1,27 @@
 /**
  * Local failure detection (paper §4.8): a node that stops answering is suspected by the
- * node that noticed, and only by it; it is cleared as soon as it answers anything again.
+ * node that noticed, and only by it. It is cleared as soon as it answers anything again,
+ * and in any case after `suspectForMs`: then it is tried again with the next request, so a
+ * host without probes of its own (the client) never shuns a node that came back.
  */
 export class FailureDetector {
   private readonly suspectSince = new Map<string, number>();
 
+  constructor(
+    private readonly nowMs: () => number,
+    private readonly suspectForMs: number,
+  ) {}
+
   isSuspect(node: string): boolean {
-    return this.suspectSince.has(node);
+    const since = this.suspectSince.get(node);
+    if (since === undefined) return false;
+    if (this.nowMs() - since < this.suspectForMs) return true;
+    this.suspectSince.delete(node);
+    return false;
   }
 
   suspect(node: string, nowMs: number): void {
-    if (!this.suspectSince.has(node)) this.suspectSince.set(node, nowMs);
+    if (!this.isSuspect(node)) this.suspectSince.set(node, nowMs);
   }
 
   /** Called on any message from `node`: it is alive. */
@@ -22,7 +33,8 @@ export class FailureDetector {
     this.suspectSince.delete(node);
   }
 
+  /** Nodes suspected now. */
   list(): string[] {
-    return [...this.suspectSince.keys()].sort();
+    return [...this.suspectSince.keys()].filter((node) => this.isSuspect(node)).sort();
   }
 }

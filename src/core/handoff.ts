@@ -43,14 +43,24 @@ export class HandoffTracker {
     return true;
   }
 
-  /** Up to `limit` (key, target) pairs still waiting for an ack, for a resend. */
+  /**
+   * Up to `limit` (key, target) pairs still waiting for an ack, for a resend. The keys
+   * returned move to the back of the queue, so keys waiting on a dead owner cannot starve
+   * the others of resends.
+   */
   unacknowledged(limit: number): { key: string; seq: number; target: string }[] {
     const out: { key: string; seq: number; target: string }[] = [];
+    const visited: string[] = [];
     for (const [key, handoff] of this.pending) {
-      for (const target of handoff.targets) {
-        if (out.length >= limit) return out;
-        if (!handoff.acked.has(target)) out.push({ key, seq: handoff.seq, target });
-      }
+      if (out.length >= limit) break;
+      visited.push(key);
+      for (const target of handoff.targets) if (!handoff.acked.has(target)) out.push({ key, seq: handoff.seq, target });
+    }
+    for (const key of visited) {
+      const handoff = this.pending.get(key);
+      if (!handoff) continue;
+      this.pending.delete(key);
+      this.pending.set(key, handoff);
     }
     return out;
   }

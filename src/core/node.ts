@@ -56,7 +56,7 @@ export interface NodeStores {
 
 export class DynamoNode {
   private readonly sink = new EffectSink();
-  private readonly detector = new FailureDetector();
+  private readonly detector: FailureDetector;
   private readonly hintStore: HintStore;
   private readonly handoffs = new HandoffTracker();
   private readonly coordinator: Coordinator;
@@ -75,6 +75,7 @@ export class DynamoNode {
     members: readonly string[],
   ) {
     this.ring = Ring.of(members, tuning.vnodes);
+    this.detector = new FailureDetector(() => this.nowMs, tuning.suspectForMs);
     this.hintStore = new HintStore(stores.hints);
     const local: LocalReplica = {
       nodeId: identity.nodeId,

@@ -17,12 +17,21 @@ const WORKER_FILE = compiledSibling(import.meta.url, '../../workers/node-worker.
 const CONTROL_TIMEOUT_MS = 10_000;
 
 export class NodeHandle {
+  /** Rejects once the worker is gone, so that no control call waits on a dead thread. */
+  private readonly gone: Promise<never>;
+  private markGone: (reason: Error) => void = () => undefined;
+
   private constructor(
     readonly nodeId: string,
     private readonly worker: Worker,
     private readonly control: Comlink.Remote<NodeControl>,
     private readonly controlPort: MessagePort,
-  ) {}
+  ) {
+    this.gone = new Promise<never>((_, reject) => {
+      this.markGone = reject;
+    });
+    this.gone.catch(() => undefined);
+  }
 
   static async spawn(nodeId: string, actorId: string, tuning: EngineTuning, members: readonly string[]): Promise<NodeHandle> {
     const { port1, port2 } = new MessageChannel();
@@ -56,36 +65,43 @@ export class NodeHandle {
   }
 
   private exited(code: number): void {
+    this.markGone(new Error(`node ${this.nodeId} has stopped`));
     if (!this.terminating) this.exitListener?.(code);
   }
 
+  /** A control call, bounded in time and by the worker's life. */
+  private call<T>(promise: Promise<T>, what: string, timeoutMs = CONTROL_TIMEOUT_MS): Promise<T> {
+    return Promise.race([withTimeout(promise, `${this.nodeId} ${what}`, timeoutMs), this.gone]);
+  }
+
   connect(peer: string, port: MessagePort): Promise<void> {
-    return withTimeout(this.control.connect(peer, Comlink.transfer(port, [port])), `${this.nodeId} connect`);
+    return this.call(this.control.connect(peer, Comlink.transfer(port, [port])), 'connect');
   }
 
   disconnect(peer: string): Promise<void> {
-    return withTimeout(this.control.disconnect(peer), `${this.nodeId} disconnect`);
+    return this.call(this.control.disconnect(peer), 'disconnect');
   }
 
   setMembership(nodes: readonly string[]): Promise<void> {
-    return withTimeout(this.control.setMembership(nodes), `${this.nodeId} membership`);
+    return this.call(this.control.setMembership(nodes), 'membership');
   }
 
   setPartition(blocked: readonly string[]): Promise<void> {
-    return withTimeout(this.control.setPartition(blocked), `${this.nodeId} partition`);
+    return this.call(this.control.setPartition(blocked), 'partition');
   }
 
   stats(): Promise<WorkerStats> {
-    return withTimeout(this.control.stats(), `${this.nodeId} stats`);
+    return this.call(this.control.stats(), 'stats');
   }
 
   inspect(key: string): Promise<NodeKeyView> {
-    return withTimeout(this.control.inspect(key), `${this.nodeId} inspect`);
+    return this.call(this.control.inspect(key), 'inspect');
   }
 
   /** Asks the worker to stop cleanly, then terminates the thread whatever it answered. */
   async terminate(): Promise<void> {
     this.terminating = true;
+    this.markGone(new Error(`node ${this.nodeId} has stopped`));
     await withTimeout(this.control.shutdown(), `${this.nodeId} shutdown`, 1000).catch(() => undefined);
     this.controlPort.close();
     await this.worker.terminate();

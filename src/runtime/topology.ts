@@ -1,7 +1,8 @@
 /**
  * The running cluster's shape: which nodes are in the ring, which run (one worker each), the
  * MessagePort mesh between them and to the client, and the faults in force. Every change
- * (start, stop, join, leave, partition) goes through here.
+ * (start, stop, join, leave, partition) goes through here, one at a time: each takes several
+ * awaits, and two interleaved would each act on a ring the other is changing.
  */
 import { MessageChannel } from 'node:worker_threads';
 import type { ClientCore } from '../core/client.js';
@@ -10,6 +11,7 @@ import type { ClientDriver } from './client-driver.js';
 import type { WorkerStats } from './control-api.js';
 import { NodeHandle } from './node-handle.js';
 import { blockedPeers, partitionSides } from '../transport/partition.js';
+import { DynamoError, DynamoErrorCode, invalidArgument } from '../api/errors.js';
 
 /** How long `leave` waits for a node to hand off its keys and hints. */
 export const DRAIN_TIMEOUT_MS = 15_000;
@@ -23,6 +25,9 @@ export class Topology {
   private members: string[] = [];
   private groups: readonly (readonly string[])[] = [];
   private nextNodeNumber = 1;
+  /** The tail of the queue of topology changes. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   constructor(
     private readonly tuning: EngineTuning,
@@ -53,32 +58,33 @@ export class Topology {
   }
 
   /** Stops a node's worker; its in-memory data is gone. It stays in the ring. */
-  async stopNode(nodeId: string): Promise<void> {
-    const handle = this.running.get(nodeId);
-    if (!handle) return;
-    this.running.delete(nodeId);
-    this.driver.detach(nodeId);
-    this.client.setReachable(this.runningMembers());
-    await handle.terminate();
-    await Promise.all([...this.running.values()].map((other) => other.disconnect(nodeId)));
+  stopNode(nodeId: string): Promise<void> {
+    return this.exclusive(async () => {
+      if (!this.running.has(nodeId)) throw invalidArgument(`node ${nodeId} is already stopped`);
+      await this.halt(nodeId);
+    });
   }
 
   /** Starts a stopped node again: empty, with a new actor incarnation. */
-  async startNode(nodeId: string): Promise<void> {
-    await this.spawn(nodeId, this.members);
-    await this.wireNew(nodeId);
-    await this.applyPartition();
+  startNode(nodeId: string): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.running.has(nodeId)) throw invalidArgument(`node ${nodeId} is already running`);
+      await this.spawn(nodeId, this.members);
+      await this.wireNew(nodeId);
+      await this.applyPartition();
+    });
   }
 
   /** A new node joins: it starts, then every node learns the new ring and hands keys over. */
-  async addNode(): Promise<string> {
-    const nodeId = this.newNodeId();
-    const next = [...this.members, nodeId];
-    await this.spawn(nodeId, next);
-    await this.wireNew(nodeId);
-    await this.setMembers(next);
-    await this.applyPartition();
-    return nodeId;
+  addNode(): Promise<string> {
+    return this.exclusive(async () => {
+      const nodeId = this.newNodeId();
+      await this.spawn(nodeId, [...this.members, nodeId]);
+      await this.wireNew(nodeId);
+      await this.setMembers([...this.members, nodeId]);
+      await this.applyPartition();
+      return nodeId;
+    });
   }
 
   /**
@@ -86,52 +92,89 @@ export class Topology {
    * stops once it holds nothing. Resolves false when it could not drain in time (it keeps
    * running, out of the ring, and keeps retrying).
    */
-  async removeNode(nodeId: string): Promise<boolean> {
-    if (this.members.includes(nodeId)) {
-      await this.setMembers(this.members.filter((m) => m !== nodeId), nodeId);
-      if (this.running.has(nodeId)) this.leaving.add(nodeId);
-    }
-    const handle = this.running.get(nodeId);
-    if (!handle) return true;
-    const deadline = performance.now() + DRAIN_TIMEOUT_MS;
-    for (;;) {
-      const stats = await handle.stats();
-      if (stats.keys === 0 && stats.hintsPending === 0) break;
-      if (performance.now() > deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
-    }
-    this.leaving.delete(nodeId);
-    await this.stopNode(nodeId);
-    return true;
-  }
-
-  isLeaving(nodeId: string): boolean {
-    return this.leaving.has(nodeId);
+  removeNode(nodeId: string, minimumNodes: number): Promise<boolean> {
+    return this.exclusive(async () => {
+      if (this.members.includes(nodeId)) {
+        if (this.members.length - 1 < minimumNodes) {
+          throw invalidArgument(`removing ${nodeId} would leave fewer nodes than n (${minimumNodes})`);
+        }
+        await this.setMembers(this.members.filter((m) => m !== nodeId), nodeId);
+        if (this.running.has(nodeId)) this.leaving.add(nodeId);
+      } else if (!this.leaving.has(nodeId)) {
+        throw invalidArgument(`unknown node id ${JSON.stringify(nodeId)}; nodes are ${this.members.join(', ')}`);
+      }
+      const handle = this.running.get(nodeId);
+      if (!handle) return true;
+      const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+      for (;;) {
+        const stats = await handle.stats();
+        if (stats.keys === 0 && stats.hintsPending === 0) break;
+        if (performance.now() > deadline) return false;
+        await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+        this.checkOpen();
+      }
+      this.leaving.delete(nodeId);
+      await this.halt(nodeId);
+      return true;
+    });
   }
 
   /** Nodes in different groups cannot reach each other; unlisted nodes form one more group. */
-  async partition(groups: readonly (readonly string[])[]): Promise<void> {
-    this.groups = groups;
-    await this.applyPartition();
+  partition(groups: readonly (readonly string[])[]): Promise<void> {
+    return this.exclusive(async () => {
+      this.groups = groups;
+      await this.applyPartition();
+    });
   }
 
-  async heal(): Promise<void> {
-    this.groups = [];
-    await this.applyPartition();
+  heal(): Promise<void> {
+    return this.partition([]);
   }
 
   handles(): NodeHandle[] {
     return [...this.running.values()];
   }
 
+  /** Stats of the running nodes; a node that stops meanwhile is left out. */
   async stats(): Promise<WorkerStats[]> {
-    return Promise.all(this.handles().map((h) => h.stats()));
+    const settled = await Promise.allSettled(this.handles().map((h) => h.stats()));
+    return settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   }
 
+  /**
+   * Stops every worker. A change still under way notices at its next step, stops what it
+   * started and rejects with STOPPED.
+   */
   async shutdown(): Promise<void> {
+    this.closed = true;
     const handles = this.handles();
     this.running.clear();
     await Promise.all(handles.map((h) => h.terminate()));
+  }
+
+  /** Runs topology changes one after the other, never once the cluster is closed. */
+  private exclusive<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => {
+      this.checkOpen();
+      return change();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new DynamoError(DynamoErrorCode.Stopped, 'the cluster was stopped');
+  }
+
+  /** Terminates a running node's worker and tells the others it is gone. */
+  private async halt(nodeId: string): Promise<void> {
+    const handle = this.running.get(nodeId);
+    if (!handle) return;
+    this.running.delete(nodeId);
+    this.driver.detach(nodeId);
+    this.client.setReachable(this.runningMembers());
+    await handle.terminate();
+    await Promise.all([...this.running.values()].map((other) => other.disconnect(nodeId)));
   }
 
   /** Nodes the client can send requests to: running and on its side of any partition. */
@@ -149,6 +192,10 @@ export class Topology {
     const incarnation = (this.incarnations.get(nodeId) ?? 0) + 1;
     this.incarnations.set(nodeId, incarnation);
     const handle = await NodeHandle.spawn(nodeId, `${nodeId}#${incarnation}`, this.tuning, members);
+    if (this.closed) {
+      await handle.terminate();
+      this.checkOpen();
+    }
     this.running.set(nodeId, handle);
     // A node whose thread died is what stopNode makes: out of the client's reach, still in
     // the ring, its data gone; startNode brings it back.

@@ -16,6 +16,8 @@ export class Batcher {
   private scheduled = false;
   messages = 0;
   batches = 0;
+  /** Messages that could not be sent at all (not cloneable). */
+  dropped = 0;
 
   /** @param post delivers one batch to a peer (false when the peer is unknown: dropped). */
   constructor(private readonly post: (peer: string, batch: Batch) => void) {}
@@ -39,9 +41,28 @@ export class Batcher {
     this.outbox.clear();
     for (const [peer, batch] of pending) {
       this.batches++;
-      this.post(peer, batch);
+      try {
+        this.post(peer, batch);
+      } catch {
+        this.postOneByOne(peer, batch);
+      }
     }
   };
+
+  /**
+   * A batch that cannot be cloned is sent message by message, so that only the message at
+   * fault is lost (its request then fails by its deadline) and nothing throws out of the
+   * event loop.
+   */
+  private postOneByOne(peer: string, batch: Batch): void {
+    for (const msg of batch) {
+      try {
+        this.post(peer, [msg]);
+      } catch {
+        this.dropped++;
+      }
+    }
+  }
 
   /** Drops what is queued for `peer` (it went away). */
   discard(peer: string): void {
