@@ -93,7 +93,9 @@ describe.each(['node', 'client'] as const)('cluster (%s coordination)', (coordin
       expect(error).toBeInstanceOf(DynamoError);
       expect((error as DynamoError).code).toBe('QUORUM_FAILED');
       expect((error as DynamoError).message).toMatch(/reached 1 of [RW]=2/);
-      expect(elapsedMs).toBeLessThan(500 + 50);
+      // QUORUM_FAILED (not TIMEOUT) shows the coordinator answered within the budget; the
+      // bound only guards against a hang on a loaded machine.
+      expect(elapsedMs).toBeLessThan(500 + 250);
     }
   });
 

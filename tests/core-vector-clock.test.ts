@@ -183,7 +183,7 @@ describe('vector clock - merge', () => {
         const m = merge(a, b);
         expect(descends(m, a)).toBe(true);
         expect(descends(m, b)).toBe(true);
-        // Least upper bound: any clock that descends both also descends the merge.
+        // Least upper bound: every clock that descends both also descends the merge.
         if (descends(c, a) && descends(c, b)) expect(descends(c, m)).toBe(true);
         for (const actor of ACTORS) expect(counterOf(m, actor)).toBe(Math.max(counterOf(a, actor), counterOf(b, actor)));
       }),

@@ -124,7 +124,7 @@ describe('protocol guards - rejected input', () => {
   it('protocol guards - rejects every message with any one field of the wrong type', () => {
     for (const msg of allExamples) {
       for (const [field, value] of Object.entries(msg)) {
-        // A put's value is the client's opaque payload: any type is well-formed there.
+        // A put's value is the client's opaque payload: every type is well-formed there.
         if (field === 'kind' || (msg.kind === 'client.put' && field === 'value')) continue;
         expect(isMessage(withField(msg, field, mistyped(value))), `${msg.kind} with a mistyped ${field}`).toBe(false);
       }

@@ -18,7 +18,7 @@ export interface ClusterOptions {
   readonly w?: number;
   /** Virtual nodes per physical node (default 10). */
   readonly vnodes?: number;
-  /** Who coordinates requests: any node (`node`, default) or the client library (`client`). */
+  /** Who coordinates requests: the nodes (`node`, the default) or the client library (`client`). */
   readonly coordination?: CoordinationMode;
   /** Default time budget of a request (default 1000 ms). */
   readonly requestTimeoutMs?: number;
