@@ -149,7 +149,7 @@ function buildParser() {
       .option('concurrency', { describe: 'closed-loop clients, each waiting for its reply before the next request', requiresArg: true, default: 1 })
       .option('rate', { describe: 'open-loop target in ops/s; latency counts from each intended start time', requiresArg: true, defaultDescription: 'closed loop' })
       .option('coordination', { describe: 'who coordinates requests: "node" or "client"', requiresArg: true, default: 'node' })
-      .option('warmup', { describe: 'operations run before measuring starts (not recorded)', requiresArg: true, default: 200 })
+      .option('warmup', { describe: 'operations run before measuring starts (not recorded; --ycsb warms up with its load phase)', requiresArg: true, default: 200 })
       .option('timeout-ms', { describe: 'per-request timeout in milliseconds', requiresArg: true, default: 1000 })
       .option('seed', { describe: 'seed of every random choice; the report prints it, to replay a run', requiresArg: true, defaultDescription: 'random' })
       .option('out', { describe: 'directory for latency.log, *.hgrm, summary.json and charts', requiresArg: true, type: 'string', default: 'reports/' })
@@ -210,6 +210,10 @@ function validate(raw: Record<string, unknown>, options: ParseOptions): BenchArg
   if (raw['rate'] !== undefined) {
     rateOpsPerS = number(raw, 'rate');
     if (rateOpsPerS <= 0) throw new BenchArgsError(`--rate must be greater than 0, got ${rateOpsPerS}`);
+  }
+
+  if (mode === 'ycsb' && rateOpsPerS !== undefined) {
+    throw new BenchArgsError('--rate does not apply to --ycsb: YCSB workloads run closed loop with --concurrency clients');
   }
 
   const coordination = raw['coordination'];

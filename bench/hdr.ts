@@ -68,7 +68,10 @@ export function summarize(histogram: Histogram): LatencySummary {
   if (count === 0) {
     return { count: 0, mean_us: 0, min_us: 0, p50_us: 0, p90_us: 0, p95_us: 0, p99_us: 0, p999_us: 0, max_us: 0 };
   }
-  const at = (percentile: number): number => round1(histogram.getValueAtPercentile(percentile));
+  // A percentile is reported as the top of its bucket (within 0.1%); capped at the largest
+  // value recorded, so that p99.9 never reads above the max.
+  const maxUs = histogram.maxValue;
+  const at = (percentile: number): number => round1(Math.min(histogram.getValueAtPercentile(percentile), maxUs));
   return {
     count,
     mean_us: round1(histogram.mean),
@@ -80,7 +83,7 @@ export function summarize(histogram: Histogram): LatencySummary {
     p95_us: at(95),
     p99_us: at(99),
     p999_us: at(99.9),
-    max_us: round1(histogram.maxValue),
+    max_us: round1(maxUs),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { BenchArgsError, parseBenchArgs } from './args.js';
-import { renderChartsFromDir } from './charts/from-logs.js';
+import { ChartInputError, renderChartsFromDir } from './charts/from-logs.js';
 import { createProgress } from './progress.js';
 import { runSingle } from './single.js';
 import { runSuite } from './suite.js';
@@ -50,12 +50,18 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// `node dist/bench.js ... | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof BenchArgsError || error instanceof YcsbError) {
+    if (error instanceof BenchArgsError || error instanceof YcsbError || error instanceof ChartInputError) {
       process.stderr.write(`bench: ${error.message}\n`);
       process.exitCode = 2;
       return;

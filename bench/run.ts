@@ -22,6 +22,15 @@ export interface MeasuredRun {
 
 /** Preload writes in flight at once. */
 const PRELOAD_PARALLELISM = 16;
+const PRELOAD_TIMEOUT_MS = 10_000;
+
+/**
+ * The cluster's value limit for a run: the engine's default (1 MiB, serialized), or more when
+ * the values asked for need it (a string serializes to its length plus a few header bytes).
+ */
+export function valueLimitBytes(valueBytes: number): number {
+  return Math.max(1024 * 1024, valueBytes + 1024);
+}
 
 export async function measureRun(spec: RunSpec, baseline: BaselineResult, progress: Progress, label: string): Promise<MeasuredRun> {
   const cluster = await Cluster.start({
@@ -32,11 +41,12 @@ export async function measureRun(spec: RunSpec, baseline: BaselineResult, progre
     vnodes: spec.vnodes,
     coordination: spec.coordination,
     requestTimeoutMs: spec.timeoutMs,
+    maxValueBytes: valueLimitBytes(spec.valueBytes),
   });
   try {
     const plan = new OpPlan(spec.seed, spec.keys, spec.readRatio, spec.valueBytes);
     const contexts: ContextCache = new Map();
-    await preload(cluster, plan, contexts);
+    await preload(cluster, plan, contexts, spec.timeoutMs);
     if (spec.warmupOps > 0) {
       await runPhase(cluster, plan, contexts, { ops: spec.warmupOps, concurrency: spec.concurrency, timeoutMs: spec.timeoutMs });
     }
@@ -61,14 +71,16 @@ export async function measureRun(spec: RunSpec, baseline: BaselineResult, progre
  * Writes every key to all N replicas before anything is measured, so that every GET of the
  * run reads a key that holds data (the seed's GETs never did).
  */
-async function preload(cluster: Cluster, plan: OpPlan, contexts: ContextCache): Promise<void> {
+async function preload(cluster: Cluster, plan: OpPlan, contexts: ContextCache, timeoutMs: number): Promise<void> {
   const n = cluster.config.n;
   let next = 0;
   const writer = async (): Promise<void> => {
     while (next < plan.keys.length) {
       const index = next++;
       const key = plan.keys[index] ?? 'key0';
-      const { context } = await cluster.put(key, plan.preloadValue(index), { w: n });
+      // The preload runs on a cold cluster and is not measured: it gets a generous time budget,
+    // whatever --timeout-ms says about the measured requests.
+    const { context } = await cluster.put(key, plan.preloadValue(index), { w: n, timeoutMs: Math.max(timeoutMs, PRELOAD_TIMEOUT_MS) });
       contexts.set(key, context);
     }
   };

@@ -1,7 +1,7 @@
 /**
  * `node dist/bench.js <ops> <N> <W> <R>`: one run, its report, and its files in --out.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchArgs } from './args.js';
 import { measureBaseline } from './baseline.js';
@@ -11,6 +11,7 @@ import { toHgrm } from './hdr.js';
 import { formatLatencyLine } from './logs.js';
 import type { Progress } from './progress.js';
 import { formatRunReport } from './report.js';
+import { prepareOutDir } from './out-dir.js';
 import { measureRun, type RunSpec } from './run.js';
 
 export function runSpecOf(args: BenchArgs): RunSpec {
@@ -34,10 +35,10 @@ export function runSpecOf(args: BenchArgs): RunSpec {
 }
 
 export async function runSingle(args: BenchArgs, progress: Progress, print: (text: string) => void): Promise<void> {
+  await prepareOutDir(args.outDir);
   // The baseline is measured before the cluster starts, on an otherwise idle process.
   const baseline = await measureBaseline();
   const { summary, phase } = await measureRun(runSpecOf(args), baseline, progress, 'measuring');
-  await mkdir(args.outDir, { recursive: true });
   await Promise.all([
     writeFile(join(args.outDir, 'latency.log'), phase.records.map((r) => `${formatLatencyLine(r)}\n`).join('')),
     writeFile(join(args.outDir, 'get.hgrm'), toHgrm(phase.get)),

@@ -6,7 +6,7 @@
  * first. Writes the logs, one .hgrm per configuration, scaling.json, suite.json and the
  * twelve charts.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchArgs } from './args.js';
 import { measureBaseline, type BaselineResult } from './baseline.js';
@@ -16,6 +16,7 @@ import type { LatencyByNPoint, ThroughputPoint } from './charts/types.js';
 import { createLatencyHistogram, toHgrm } from './hdr.js';
 import { configLabel, formatConfigLine, formatLatencyLine, type ConfigLatencyRecord } from './logs.js';
 import type { Progress } from './progress.js';
+import { prepareOutDir } from './out-dir.js';
 import { measureRun, type MeasuredRun } from './run.js';
 import { runSpecOf } from './single.js';
 import type { RunSummary } from './summary.js';
@@ -39,8 +40,8 @@ interface ConfigResult {
 }
 
 export async function runSuite(args: BenchArgs, progress: Progress, print: (text: string) => void): Promise<void> {
+  await prepareOutDir(args.outDir);
   const baseline = await measureBaseline();
-  await mkdir(args.outDir, { recursive: true });
   let seed = args.seed;
   const nextSeed = (): number => (seed = (seed + 1) % Number.MAX_SAFE_INTEGER);
   const base = runSpecOf(args);

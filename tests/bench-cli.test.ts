@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runBench } from './helpers/run-bench.js';
+import { spawnSync } from 'node:child_process';
+import { BENCH, runBench } from './helpers/run-bench.js';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'dynamo-bench-'));
 
@@ -43,7 +44,53 @@ describe('bench CLI - user mistakes exit 2 with one line and no stack trace', ()
   });
 });
 
+describe('bench CLI - more user mistakes exit 2 before anything runs', () => {
+  it('--out naming a file', async () => {
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, 'x');
+    const { code, stderr } = await runBench(['50', '3', '2', '2', '--out', file]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--out .* cannot hold the reports/);
+  });
+
+  it('--charts on a directory without logs, with a malformed log, or with a broken scaling.json', async () => {
+    const empty = tempDir();
+    expect((await runBench(['--charts', empty])).code).toBe(2);
+    const malformed = tempDir();
+    writeFileSync(join(malformed, 'latency.log'), 'GET key=key1 latency=abc\n');
+    const bad = await runBench(['--charts', malformed]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/latency\.log: .*line 1/);
+    const scaling = tempDir();
+    writeFileSync(join(scaling, 'latency.log'), 'GET key=key1 latency=0.100ms\n');
+    writeFileSync(join(scaling, 'scaling.json'), JSON.stringify({ throughput: [{ concurrency: { a: 1 }, coordination: 'node', throughputOpsS: 'x' }], latencyByN: [] }));
+    expect((await runBench(['--charts', scaling])).code).toBe(2);
+    const nothing = tempDir();
+    writeFileSync(join(nothing, 'latency.log'), '');
+    expect((await runBench(['--charts', nothing])).code).toBe(2);
+  });
+
+  it('--rate with --ycsb', async () => {
+    const { code, stderr } = await runBench(['--ycsb', 'whatever', '--rate', '100']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--rate does not apply to --ycsb/);
+  });
+});
+
 describe('bench CLI - a run', () => {
+  it('a very short --timeout-ms still preloads, and measured timeouts are counted, not fatal', async () => {
+    const { code, stdout } = await runBench(['100', '3', '2', '2', '--timeout-ms', '5', '--json', '--out', tempDir()]);
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout) as { errors: number; get: { count: number }; put: { count: number } };
+    expect(summary.get.count + summary.put.count + summary.errors).toBe(100);
+  });
+
+  it('a reader that closes the pipe early gets no stack trace', () => {
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${BENCH}" 300 3 2 2 --out "${tempDir()}" | head -1`], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.stdout).toMatch(/^Dynamo bench: 300 ops/);
+    expect(result.stderr).not.toMatch(/EPIPE|at /);
+  });
+
   it('--json prints only the summary: every GET hits, and every file is written', async () => {
     const out = tempDir();
     const { code, stdout, stderr } = await runBench(['200', '3', '2', '2', '--json', '--seed', '5', '--out', out, '--keys', '20']);
@@ -154,6 +201,20 @@ describe('bench CLI - YCSB', () => {
     const updates = Number(/^\[UPDATE\], Operations, (\d+)$/m.exec(stdout)?.[1]);
     expect(reads + updates).toBe(120);
     expect(existsSync(join(dir, 'ycsb.txt'))).toBe(true);
+  });
+
+  it('counts the read and the update of a read-modify-write as YCSB does', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'workloadf');
+    writeFileSync(file, workload('readproportion=0.5\nupdateproportion=0\nreadmodifywriteproportion=0.5\nrequestdistribution=zipfian'));
+    const { code, stdout } = await runBench(['--ycsb', file, '--out', dir]);
+    expect(code).toBe(0);
+    const count = (section: string): number => Number(new RegExp(`^\\[${section}\\], Operations, (\\d+)$`, 'm').exec(stdout)?.[1] ?? 0);
+    const rmw = count('READ-MODIFY-WRITE');
+    expect(rmw).toBeGreaterThan(0);
+    expect(count('UPDATE')).toBe(rmw);
+    expect(count('READ')).toBe(120);
+    expect(stdout).toMatch(/^\[OVERALL\], Throughput\(ops\/sec\), /m);
   });
 
   it('refuses a workload with scans with exit code 2', async () => {

@@ -23,6 +23,17 @@ describe('hdr - summary', () => {
     histogram.destroy();
   });
 
+  it('never reports a percentile above the largest value recorded', () => {
+    // 5229 falls in a bucket whose top is 5231: the percentile must not read above the max.
+    const histogram = createLatencyHistogram();
+    for (let i = 0; i < 999; i++) recordLatencyUs(histogram, 300);
+    recordLatencyUs(histogram, 5229);
+    const summary = summarize(histogram);
+    expect(summary.max_us).toBe(5229);
+    expect(summary.p999_us).toBeLessThanOrEqual(summary.max_us);
+    expect(summary.p99_us).toBeLessThanOrEqual(summary.max_us);
+  });
+
   it('keeps 3 significant digits for large values', () => {
     const histogram = createLatencyHistogram();
     for (let i = 1; i <= 1000; i++) recordLatencyUs(histogram, i * 10_000);

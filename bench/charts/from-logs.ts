@@ -8,6 +8,11 @@ import type { RenderedChart } from './pool.js';
 import { buildCharts } from './specs.js';
 import type { ChartInputs, ScalingData } from './specs.js';
 
+/** The logs in a --charts directory cannot be charted: a user's mistake, not a crash. */
+export class ChartInputError extends Error {
+  override readonly name = 'ChartInputError';
+}
+
 /** The basic run's log file name. */
 export const LATENCY_LOG = 'latency.log';
 /** The suite's per-configuration log file name. */
@@ -20,7 +25,9 @@ export const SCALING_JSON = 'scaling.json';
  * the seed's `make graphs`). Either log may be missing, not both; `scaling.json` is optional.
  */
 export async function renderChartsFromDir(dir: string): Promise<RenderedChart[]> {
-  return renderCharts(buildCharts(await readChartInputs(dir)), dir);
+  const charts = buildCharts(await readChartInputs(dir));
+  if (charts.length === 0) throw new ChartInputError(`nothing to chart in ${dir}: the logs hold no operations`);
+  return renderCharts(charts, dir);
 }
 
 /** Reads and parses the chart inputs found in `dir`. */
@@ -30,10 +37,10 @@ export async function readChartInputs(dir: string): Promise<ChartInputs> {
   const hasBasic = existsSync(latencyPath);
   const hasConfigs = existsSync(configPath);
   if (!hasBasic && !hasConfigs) {
-    throw new Error(`no latency logs in ${dir}: looked for ${LATENCY_LOG} and ${CONFIG_LOG}`);
+    throw new ChartInputError(`no latency logs in ${dir}: looked for ${LATENCY_LOG} and ${CONFIG_LOG}`);
   }
-  const basic: LatencyRecord[] = hasBasic ? parseLatencyLog(await readFile(latencyPath, 'utf8')) : [];
-  const configs: ConfigLatencyRecord[] = hasConfigs ? parseConfigLog(await readFile(configPath, 'utf8')) : [];
+  const basic: LatencyRecord[] = hasBasic ? parseLog(latencyPath, await readFile(latencyPath, 'utf8'), parseLatencyLog) : [];
+  const configs: ConfigLatencyRecord[] = hasConfigs ? parseLog(configPath, await readFile(configPath, 'utf8'), parseConfigLog) : [];
   const inputs: ChartInputs = { basic, configs };
   const scalingPath = join(dir, SCALING_JSON);
   if (existsSync(scalingPath)) {
@@ -44,19 +51,37 @@ export async function readChartInputs(dir: string): Promise<ChartInputs> {
   return inputs;
 }
 
-function parseScaling(text: string, path: string): ScalingData {
-  const data: unknown = JSON.parse(text);
-  // Only the shape is checked, not every field: the file is ours, written by the suite, and a
-  // bad value inside shows up plainly on the chart.
-  if (
-    typeof data !== 'object' ||
-    data === null ||
-    !('throughput' in data) ||
-    !Array.isArray(data.throughput) ||
-    !('latencyByN' in data) ||
-    !Array.isArray(data.latencyByN)
-  ) {
-    throw new Error(`${path}: expected { throughput: [...], latencyByN: [...] }`);
+function parseLog<T>(path: string, text: string, parse: (text: string) => T[]): T[] {
+  try {
+    return parse(text);
+  } catch (error) {
+    throw new ChartInputError(`${path}: ${(error as Error).message}`);
   }
-  return data as ScalingData;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isFiniteNumber = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
+const isMode = (x: unknown): boolean => x === 'node' || x === 'client';
+
+function parseScaling(text: string, path: string): ScalingData {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ChartInputError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  if (!isObject(data) || !Array.isArray(data['throughput']) || !Array.isArray(data['latencyByN'])) {
+    throw new ChartInputError(`${path}: expected { throughput: [...], latencyByN: [...] }`);
+  }
+  const throughputOk = data['throughput'].every(
+    (p: unknown) => isObject(p) && isFiniteNumber(p['concurrency']) && isMode(p['coordination']) && isFiniteNumber(p['throughputOpsS']),
+  );
+  const latencyOk = data['latencyByN'].every(
+    (p: unknown) =>
+      isObject(p) && isFiniteNumber(p['n']) && isMode(p['coordination']) && (p['op'] === 'GET' || p['op'] === 'PUT') && isFiniteNumber(p['p50Us']) && isFiniteNumber(p['p99Us']),
+  );
+  if (!throughputOk || !latencyOk) {
+    throw new ChartInputError(`${path}: every point needs numbers and a coordination of "node" or "client" (as the suite writes them)`);
+  }
+  return data as unknown as ScalingData;
 }
