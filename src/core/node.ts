@@ -5,16 +5,17 @@
  * The same code runs in a worker thread, in the deterministic simulator and in unit tests.
  */
 import { assertNever } from './assert.js';
-import { coordinatorBudgetMs, type EngineTuning } from './config.js';
+import type { EngineTuning } from './config.js';
 import { Coordinator, type CoordinatorStats, type LocalReplica } from './coordinator.js';
 import { EffectSink, type Effect } from './effects.js';
 import { FailureDetector } from './failure-detector.js';
 import { HandoffTracker } from './handoff.js';
 import { highestCounter } from './causal-context.js';
 import { HintStore, hintKeyOf, type Hint } from './hints.js';
+import { RequestRouter } from './request-router.js';
 import { Ring } from './ring.js';
 import { highestCounterIn, mergeSiblings, type Siblings } from './versions.js';
-import type { ClientGet, ClientPut, Message } from '../protocol/messages.js';
+import type { Message } from '../protocol/messages.js';
 import type { KeyValueStore } from '../storage/store.js';
 
 export interface NodeIdentity {
@@ -60,13 +61,12 @@ export class DynamoNode {
   private readonly hintStore: HintStore;
   private readonly handoffs = new HandoffTracker();
   private readonly coordinator: Coordinator;
+  private readonly router: RequestRouter;
   private ring: Ring;
   private nowMs = 0;
   private pingSeq = 0;
   private actorEpoch = 0;
-  /** Forwarded requests not yet confirmed by their new coordinator: id -> timer. */
-  private readonly forwards = new Map<string, number>();
-  private counters = { hintsDelivered: 0, handedOff: 0, forwarded: 0 };
+  private counters = { hintsDelivered: 0, handedOff: 0 };
 
   constructor(
     readonly identity: NodeIdentity,
@@ -96,6 +96,15 @@ export class DynamoNode {
       ring: () => this.ring,
       nowMs: () => this.nowMs,
       local,
+    });
+    this.router = new RequestRouter({
+      nodeId: identity.nodeId,
+      tuning,
+      sink: this.sink,
+      detector: this.detector,
+      coordinator: this.coordinator,
+      ring: () => this.ring,
+      nowMs: () => this.nowMs,
     });
   }
 
@@ -146,6 +155,7 @@ export class DynamoNode {
       actorId: this.actorId,
       ...this.coordinator.stats,
       ...this.counters,
+      forwarded: this.router.forwarded,
       keys: this.stores.data.size,
       hintsPending: this.hintStore.size,
       handoffsPending: this.handoffs.size,
@@ -166,16 +176,11 @@ export class DynamoNode {
     switch (msg.kind) {
       case 'client.get':
       case 'client.put':
-        this.clientRequest(msg);
-        // After the request's own messages: they are on its critical path, the ack is not.
-        if (msg.hops > 0) this.sink.send(from, { kind: 'forward.ack', reqId: msg.reqId, replyTo: msg.replyTo });
+        this.router.receive(from, msg);
         break;
-      case 'forward.ack': {
-        const id = forwardId(msg);
-        this.sink.cancelTimer(this.forwards.get(id) ?? 0);
-        this.forwards.delete(id);
+      case 'forward.ack':
+        this.router.confirmed(msg);
         break;
-      }
       case 'replica.read':
         this.sink.send(from, { kind: 'replica.readReply', reqId: msg.reqId, siblings: this.readLocal(msg.key) });
         break;
@@ -227,74 +232,6 @@ export class DynamoNode {
       default:
         assertNever(msg, 'message');
     }
-  }
-
-  /** Node coordination mode: coordinate if this node is a primary for the key, else forward. */
-  private clientRequest(msg: ClientGet | ClientPut): void {
-    const quorum = msg.kind === 'client.get' ? msg.r : msg.w;
-    if (!Number.isInteger(quorum) || quorum < 1 || quorum > this.tuning.n) {
-      const name = msg.kind === 'client.get' ? 'R' : 'W';
-      const message = `${name}=${quorum} must be an integer from 1 to N=${this.tuning.n}`;
-      this.sink.send(msg.replyTo, { kind: 'reply.error', reqId: msg.reqId, code: 'INVALID_ARGUMENT', message });
-      return;
-    }
-    const primaries = this.ring.preferenceList(msg.key, this.tuning.n);
-    if (!primaries.includes(this.nodeId) && msg.hops < this.tuning.maxHops) {
-      const healthy = primaries.find((node) => !this.detector.isSuspect(node));
-      if (healthy !== undefined) {
-        this.forward(msg, healthy);
-        return;
-      }
-    }
-    this.coordinate(msg);
-  }
-
-  /**
-   * Hands a request to a primary. If the primary does not confirm in time it is suspected
-   * and the request is routed again (another primary, or this node) with what is left of
-   * its time budget.
-   */
-  private forward(msg: ClientGet | ClientPut, target: string): void {
-    this.counters.forwarded++;
-    const id = forwardId(msg);
-    const sentAtMs = this.nowMs;
-    const waitMs = Math.max(1, Math.min(this.tuning.replicaTimeoutMs, Math.floor(msg.timeoutMs / 3)));
-    this.forwards.set(
-      id,
-      this.sink.setTimer(waitMs, () => {
-        this.forwards.delete(id);
-        this.detector.suspect(target, this.nowMs);
-        const remainingMs = Math.floor(msg.timeoutMs - (this.nowMs - sentAtMs));
-        // With no time left the client is already giving up with TIMEOUT.
-        if (remainingMs > 1) this.clientRequest({ ...msg, timeoutMs: remainingMs });
-      }),
-    );
-    this.sink.send(target, { ...msg, hops: msg.hops + 1 });
-  }
-
-  private coordinate(msg: ClientGet | ClientPut): void {
-    const timeoutMs = coordinatorBudgetMs(msg.timeoutMs);
-    const { reqId, replyTo } = msg;
-    if (msg.kind === 'client.get') {
-      this.coordinator.get({ key: msg.key, r: msg.r, timeoutMs }, (outcome) => {
-        this.sink.send(
-          replyTo,
-          outcome.ok
-            ? { kind: 'reply.get', reqId, siblings: outcome.siblings, context: outcome.context, repliedBy: outcome.repliedBy }
-            : { kind: 'reply.error', reqId, code: 'QUORUM_FAILED', message: outcome.message },
-        );
-      });
-      return;
-    }
-    const spec = { key: msg.key, value: msg.value, deleted: msg.deleted, context: msg.context, w: msg.w, timeoutMs };
-    this.coordinator.put(spec, (outcome) => {
-      this.sink.send(
-        replyTo,
-        outcome.ok
-          ? { kind: 'reply.put', reqId, context: outcome.context, ackedBy: outcome.ackedBy }
-          : { kind: 'reply.error', reqId, code: 'QUORUM_FAILED', message: outcome.message },
-      );
-    });
   }
 
   // ---- replica ---------------------------------------------------------------------------
@@ -389,8 +326,4 @@ export class DynamoNode {
       this.sink.send(owner, { kind: 'hint.deliver', hintKey: hintKeyOf(hint.owner, hint.key), seq: hint.seq, key: hint.key, siblings: hint.siblings });
     }
   }
-}
-
-function forwardId(msg: { readonly replyTo: string; readonly reqId: number }): string {
-  return `${msg.replyTo}/${msg.reqId}`;
 }
