@@ -86,6 +86,9 @@ export function contextAsClock(context: CausalContext): VectorClock {
  * context covers fewer versions, so a later write keeps more siblings: never fewer.
  */
 export function pruneContext(context: CausalContext, maxActors: number): { context: CausalContext; prunedEntries: number } {
+  // The common case, checked without building anything: few enough entries to name at most
+  // `maxActors` actors.
+  if (Object.keys(context.clock).length + context.dots.length <= maxActors) return { context, prunedEntries: 0 };
   const lastUpdate = new Map<string, number>();
   for (const [actor, entry] of Object.entries(context.clock)) lastUpdate.set(actor, entry.timeMs);
   for (const dot of context.dots) lastUpdate.set(dot.actor, Math.max(lastUpdate.get(dot.actor) ?? 0, dot.timeMs));
