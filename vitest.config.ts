@@ -7,6 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Worker-thread clusters are CPU-bound on a 2-core machine: run test files two at a time.
     maxWorkers: 2,
-    reporters: ['default'],
+    // vitest's summary, then one plain `N passed, N failed` line for CI logs.
+    reporters: ['default', './tests/reporters/plain-summary.ts'],
   },
 });
