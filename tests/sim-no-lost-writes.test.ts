@@ -33,7 +33,15 @@ interface Workload {
   readonly churn: boolean;
 }
 
-function runSetWorkload({ seed, mode, clockPruneAt, churn }: Workload): { acknowledged: number[]; final: number[]; attempts: number } {
+interface Outcome {
+  readonly acknowledged: number[];
+  readonly final: number[];
+  readonly attempts: number;
+  /** The key's primaries hold the same versions and no hint is left. */
+  readonly converged: boolean;
+}
+
+function runSetWorkload({ seed, mode, clockPruneAt, churn }: Workload): Outcome {
   const sim = new SimCluster({ seed, nodes: 5, mode, tuning: { requestTimeoutMs: 600, clockPruneAt } });
   const prng = new Prng(seed * 7 + 1);
   const clients: Phase[] = Array.from({ length: 4 }, () => ({ kind: 'idle' }));
@@ -88,23 +96,34 @@ function runSetWorkload({ seed, mode, clockPruneAt, churn }: Workload): { acknow
   }
   sim.heal();
   sim.runFor(5000);
-  return { acknowledged, final: union(ok(sim.get(key, { r: 3 }))), attempts };
+  const final = union(ok(sim.get(key, { r: 3 })));
+  // Liveness: once healed, hints delivered and the final read repaired, the key's primaries
+  // hold the same versions and no hint is left anywhere.
+  sim.runFor(500);
+  const primaries = new Set(sim.node(sim.nodeIds[0] ?? 'node-1')['ring'].preferenceList(key, 3));
+  const holdings = sim.holdings(key);
+  const dots = (versions: readonly { dot: { actor: string; counter: number } }[]): string[] => versions.map((v) => `${v.dot.actor}:${v.dot.counter}`).sort();
+  const primaryViews = holdings.filter((h) => primaries.has(h.node)).map((h) => JSON.stringify(dots(h.versions)));
+  const converged = primaryViews.length === primaries.size && new Set(primaryViews).size === 1 && holdings.every((h) => h.hints.length === 0);
+  return { acknowledged, final, attempts, converged };
 }
 
 describe.each(['node', 'client'] as const)('no lost writes (%s coordination)', (mode) => {
   it.each([11, 12, 13])('set test - every acknowledged add survives partitions (seed %i)', (seed) => {
-    const { acknowledged, final, attempts } = runSetWorkload({ seed, mode, clockPruneAt: 10, churn: false });
+    const { acknowledged, final, attempts, converged } = runSetWorkload({ seed, mode, clockPruneAt: 10, churn: false });
     expect(attempts).toBeGreaterThan(50);
     expect(acknowledged.length).toBeGreaterThan(20);
     expect(acknowledged.filter((e) => !final.includes(e))).toEqual([]);
+    expect(converged).toBe(true);
   });
 
   it.each([1, 2, 3, 4, 5, 6])('set test - with joins, leaves and clocks pruned past 2 actors (seed %i)', (seed) => {
     // Regression: with heavy pruning a node could mint a dot it had used before, and a
     // replica that still held the old version ignored the new, acknowledged one.
-    const { acknowledged, final } = runSetWorkload({ seed, mode, clockPruneAt: 2, churn: true });
+    const { acknowledged, final, converged } = runSetWorkload({ seed, mode, clockPruneAt: 2, churn: true });
     expect(acknowledged.length).toBeGreaterThan(20);
     expect(acknowledged.filter((e) => !final.includes(e))).toEqual([]);
+    expect(converged).toBe(true);
   });
 });
 
