@@ -192,13 +192,15 @@ export class Cluster {
   async inspect(key: string): Promise<InspectEntry[]> {
     this.checkRunning();
     checkKey(key);
+    const handles = this.topology.handles();
+    // A node that stops while we ask holds nothing any more.
+    const views = await Promise.all(handles.map((handle) => handle.inspect(key).catch(() => ({ versions: [], hints: [] }))));
     const out: InspectEntry[] = [];
-    for (const handle of this.topology.handles()) {
-      // A node that stops while we ask holds nothing any more.
-      const view = await handle.inspect(key).catch(() => ({ versions: [], hints: [] }));
-      if (view.versions.length > 0) out.push({ node: handle.nodeId, versions: view.versions.map(describeVersion) });
-      for (const hint of view.hints) out.push({ node: handle.nodeId, versions: hint.siblings.map(describeVersion), hintFor: hint.owner });
-    }
+    views.forEach((view, i) => {
+      const node = handles[i]?.nodeId ?? '';
+      if (view.versions.length > 0) out.push({ node, versions: view.versions.map(describeVersion) });
+      for (const hint of view.hints) out.push({ node, versions: hint.siblings.map(describeVersion), hintFor: hint.owner });
+    });
     return out;
   }
 
