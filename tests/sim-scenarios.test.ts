@@ -102,6 +102,22 @@ describe.each(['node', 'client'] as const)('sim (%s coordination)', (mode) => {
     expect(!get.ok && get.code).toBe('QUORUM_FAILED');
   });
 
+  it('membership - hints held for a node that leaves go to the key\'s new owners', () => {
+    const sim = new SimCluster({ seed: 10, nodes: 5, mode });
+    const owners = sim.node('node-1')['ring'].preferenceList('k', 3);
+    const gone = owners[0] ?? '';
+    sim.partition([[gone], sim.nodeIds.filter((id) => id !== gone)]);
+    ok(sim.put('k', 'while-cut-off'));
+    sim.runFor(1000);
+    expect(sim.holdings('k').some((h) => h.hints.some((hint) => hint.owner === gone))).toBe(true);
+    sim.removeNode(gone);
+    sim.runFor(1000);
+    const newOwners = sim.node(owners[1] ?? 'node-1')['ring'].preferenceList('k', 3);
+    const holdings = sim.holdings('k').filter((h) => h.node !== gone);
+    expect(holdings.flatMap((h) => h.hints)).toEqual([]);
+    for (const owner of newOwners) expect(holdings.find((h) => h.node === owner)?.versions.map((v) => v.value)).toEqual(['while-cut-off']);
+  });
+
   it('contexts - a long chain of read-modify-writes with concurrent writers keeps contexts small', () => {
     // Regression: dots minted from one global counter per actor never folded into the clock,
     // so every context carried the key's whole history.
