@@ -162,6 +162,23 @@ describe('Cluster lifecycle', () => {
     expect((await adding).code).toBe('STOPPED');
   });
 
+  it('a topology change cut short by stop() rejects with STOPPED, never a bare error', async () => {
+    for (let delay = 0; delay < 4; delay++) {
+      const cluster = await Cluster.start({ nodes: 3 });
+      const change = cluster.partition([['node-1']]).then(
+        () => 'done',
+        (error: unknown) => error,
+      );
+      for (let i = 0; i < delay; i++) await new Promise((resolve) => setImmediate(resolve));
+      await cluster.stop();
+      const outcome = await change;
+      if (outcome !== 'done') {
+        expect(outcome).toBeInstanceOf(DynamoError);
+        expect((outcome as DynamoError).code).toBe('STOPPED');
+      }
+    }
+  });
+
   it('a node whose thread dies is treated as stopped, and the cluster keeps serving', async () => {
     const cluster = await Cluster.start({ nodes: 5, n: 3, r: 2, w: 2 });
     try {

@@ -246,9 +246,7 @@ export class DynamoNode {
     // A hint for a node that is no longer in the ring would never be delivered: the versions
     // become this node's data, which goes to the key's owners like any other.
     if (hintFor !== null && hintFor !== this.nodeId && this.ring.has(hintFor)) {
-      const before = highestCounterIn(this.hintStore.versionsOf(key), this.actorId);
-      this.hintStore.add(hintFor, key, siblings);
-      this.noticeKnowledge(before, highestCounterIn(this.hintStore.versionsOf(key), this.actorId));
+      this.keepingKnowledge(key, () => this.hintStore.add(hintFor, key, siblings));
     } else {
       this.storeData(key, siblings);
     }
@@ -259,18 +257,20 @@ export class DynamoNode {
     const existing = this.stores.data.get(key) ?? [];
     const merged = mergeSiblings(existing, siblings);
     if (merged === existing) return;
-    this.noticeKnowledge(highestCounterIn(existing, this.actorId), highestCounterIn(merged, this.actorId));
-    this.stores.data.set(key, merged);
+    this.keepingKnowledge(key, () => this.stores.data.set(key, merged));
     this.checkOwnership(key);
   }
 
   /**
-   * A merge can lower the highest counter this node can still see for its own actor: a
-   * version it minted is superseded by one whose context was pruned of its actor. The node
-   * would then mint that counter again; a new actor is the only safe way on.
+   * Runs a change to what this node holds for `key`, and takes a new actor if it lowered the
+   * highest counter of this node's actor that the node can still see there (data and hints
+   * together, as the minter reads them): a version it minted was superseded by one whose
+   * pruned context no longer names it, and the node would mint that counter again.
    */
-  private noticeKnowledge(beforeCounter: number, afterCounter: number): void {
-    if (afterCounter < beforeCounter) this.actorEpoch++;
+  private keepingKnowledge(key: string, change: () => void): void {
+    const before = highestCounterIn(this.readLocal(key), this.actorId);
+    change();
+    if (highestCounterIn(this.readLocal(key), this.actorId) < before) this.actorEpoch++;
   }
 
   private checkOwnership(key: string): void {
@@ -295,8 +295,10 @@ export class DynamoNode {
     // Hints for a node that left go to the key's current owners, through this node's data.
     for (const [, hint] of [...this.hintStore.all()]) {
       if (next.has(hint.owner)) continue;
-      this.hintStore.deleteIfUnchanged(hintKeyOf(hint.owner, hint.key), hint.seq);
-      this.storeData(hint.key, hint.siblings);
+      this.keepingKnowledge(hint.key, () => {
+        this.hintStore.deleteIfUnchanged(hintKeyOf(hint.owner, hint.key), hint.seq);
+        this.storeData(hint.key, hint.siblings);
+      });
     }
     this.handoffs.clear();
     for (const key of [...this.stores.data.keys()]) this.checkOwnership(key);

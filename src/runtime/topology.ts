@@ -154,10 +154,16 @@ export class Topology {
 
   /** Runs topology changes one after the other, never once the cluster is closed. */
   private exclusive<T>(change: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => {
-      this.checkOpen();
-      return change();
-    });
+    const run = this.queue
+      .then(() => {
+        this.checkOpen();
+        return change();
+      })
+      .catch((error: unknown) => {
+        // A change cut short by stop() fails on a worker that is gone: it is STOPPED.
+        if (this.closed && !(error instanceof DynamoError)) this.checkOpen();
+        throw error;
+      });
     this.queue = run.catch(() => undefined);
     return run;
   }
