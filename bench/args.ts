@@ -10,12 +10,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
+import type { CoordinationMode as Coordination } from '../src/index.js';
 
 /** What the bench does: one run, the seed's suite, a YCSB workload, or re-rendering charts. */
 export type BenchMode = 'run' | 'suite' | 'ycsb' | 'charts';
 
 /** Who coordinates a request: a Dynamo node (as in the paper), or the client library itself. */
-export type Coordination = 'node' | 'client';
+export type { CoordinationMode as Coordination } from '../src/index.js';
 
 /** Validated bench arguments, with every default filled in. */
 export interface BenchArgs {

@@ -3,37 +3,12 @@
  * is built from a measured phase.
  */
 import { summarize, type LatencySummary } from './hdr.js';
-import type { BaselineResult } from '../bench/baseline.js';
+import type { BaselineResult } from './baseline.js';
 import type { PhaseResult } from './driver.js';
 
 type Percentiles = Pick<LatencySummary, 'count' | 'mean_us' | 'p50_us' | 'p90_us' | 'p99_us' | 'p999_us' | 'max_us'>;
 
-export interface RunSummary {
-  readonly ops: number;
-  readonly N: number;
-  readonly W: number;
-  readonly R: number;
-  readonly nodes: number;
-  readonly concurrency: number;
-  readonly coordination: 'node' | 'client';
-  readonly rate_ops_s: number | null;
-  readonly keys: number;
-  readonly value_bytes: number;
-  readonly read_ratio: number;
-  readonly seed: number;
-  readonly get: Percentiles & { readonly hits: number; readonly hit_rate: number; readonly sibling_reads: number };
-  readonly put: Percentiles;
-  readonly read_repairs: number;
-  readonly throughput_ops_s: number;
-  readonly duration_s: number;
-  /** Failed operations in total, and by error code. */
-  readonly errors: number;
-  readonly errors_by_code: Record<string, number>;
-  readonly baseline: BaselineResult;
-  /** Each p50 as a multiple of the baseline round trip (what the engine adds to the transport). */
-  readonly baseline_multiples: { readonly get_p50: number; readonly put_p50: number };
-}
-
+/** What describes a run, in the bench's own (camelCase) terms. */
 export interface RunDescription {
   readonly ops: number;
   readonly N: number;
@@ -47,6 +22,24 @@ export interface RunDescription {
   readonly valueBytes: number;
   readonly readRatio: number;
   readonly seed: number;
+}
+
+/** The JSON summary: the run's description (snake_case where DESIGN.md names it so) and its results. */
+export interface RunSummary extends Pick<RunDescription, 'ops' | 'N' | 'W' | 'R' | 'nodes' | 'concurrency' | 'coordination' | 'keys' | 'seed'> {
+  readonly rate_ops_s: number | null;
+  readonly value_bytes: number;
+  readonly read_ratio: number;
+  readonly get: Percentiles & { readonly hits: number; readonly hit_rate: number; readonly sibling_reads: number };
+  readonly put: Percentiles;
+  readonly read_repairs: number;
+  readonly throughput_ops_s: number;
+  readonly duration_s: number;
+  /** Failed operations in total, and by error code. */
+  readonly errors: number;
+  readonly errors_by_code: Record<string, number>;
+  readonly baseline: BaselineResult;
+  /** Each p50 as a multiple of the baseline round trip (what the engine adds to the transport). */
+  readonly baseline_multiples: { readonly get_p50: number; readonly put_p50: number };
 }
 
 function percentiles(summary: LatencySummary): Percentiles {

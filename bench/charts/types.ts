@@ -1,7 +1,8 @@
 import type { ConfigLatencyRecord, LatencyRecord, OpKind } from '../logs.js';
+import type { CoordinationMode as Coordination } from '../../src/index.js';
 
 /** How requests reach a coordinator: through a node, or coordinated by the client itself. */
-export type Coordination = 'node' | 'client';
+export type { CoordinationMode as Coordination } from '../../src/index.js';
 
 /** Throughput measured at one closed-loop concurrency level. */
 export interface ThroughputPoint {

@@ -80,11 +80,6 @@ export class Fanout {
     return this.preferenceList[0];
   }
 
-  /** The target an answering node was asked as. */
-  targetOf(node: string): Target | undefined {
-    return this.attempts.get(node)?.target;
-  }
-
   /** Attempts still waiting for an answer. */
   get waiting(): number {
     let count = 0;
