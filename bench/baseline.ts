@@ -7,8 +7,8 @@
 import { performance } from 'node:perf_hooks';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { compiledSibling } from '../src/runtime/compiled-path.js';
-import { workerExecArgv } from '../src/runtime/worker-argv.js';
+import { compiledSibling } from '../src/util/compiled-path.js';
+import { workerExecArgv } from '../src/util/worker-argv.js';
 import { createLatencyHistogram, elapsedUs, recordLatencyUs, summarize } from './hdr.js';
 import type { BaselineFromWorker, BaselinePing, BaselineWorkerData } from './baseline-worker.js';
 

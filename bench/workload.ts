@@ -3,7 +3,7 @@
  * PRNG so a run replays from its seed. Keys are the seed's key0..key{n-1}; every one is
  * written before measuring, so every GET reads a key that holds data.
  */
-import { Prng } from '../src/sim/prng.js';
+import { Prng } from '../src/util/prng.js';
 import type { OpKind } from './logs.js';
 
 export interface BenchOp {

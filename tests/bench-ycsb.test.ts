@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../src/sim/prng.js';
+import { Prng } from '../src/util/prng.js';
 import {
   ScrambledZipfianGenerator,
   SkewedLatestGenerator,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { workerExecArgv } from '../src/runtime/worker-argv.js';
+import { workerExecArgv } from '../src/util/worker-argv.js';
 
 describe('worker flags', () => {
   it('workers drop the flags that only apply to the main script, with the inline script, and keep the rest', () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClientGetOutcome, ClientPutOutcome } from '../src/core/client.js';
 import type { CausalContext } from '../src/core/causal-context.js';
 import { SimCluster } from '../src/sim/sim-cluster.js';
-import { Prng } from '../src/sim/prng.js';
+import { Prng } from '../src/util/prng.js';
 
 type Phase =
   | { kind: 'idle' }

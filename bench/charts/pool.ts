@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
-import { compiledSibling } from '../../src/runtime/compiled-path.js';
-import { workerExecArgv } from '../../src/runtime/worker-argv.js';
+import { compiledSibling } from '../../src/util/compiled-path.js';
+import { workerExecArgv } from '../../src/util/worker-argv.js';
 import type { RenderResult, RenderTask } from './render-protocol.js';
 import type { NamedChart } from './specs.js';
 

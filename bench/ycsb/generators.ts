@@ -4,7 +4,7 @@
  * Generating Billion-Record Synthetic Databases", SIGMOD 1994), ScrambledZipfianGenerator and
  * SkewedLatestGenerator. Randomness comes from a seeded Prng instead of ThreadLocalRandom.
  */
-import type { Prng } from '../../src/sim/prng.js';
+import type { Prng } from '../../src/util/prng.js';
 
 /** YCSB's ZipfianGenerator.ZIPFIAN_CONSTANT: the skew of every zipfian CoreWorkload. */
 export const ZIPFIAN_CONSTANT = 0.99;

@@ -6,7 +6,7 @@
  * (writeallfields=false) sends one field and lets the database merge it, but a key-value store
  * has no partial write: the value is the record, so the update carries every field.
  */
-import { Prng } from '../../src/sim/prng.js';
+import { Prng } from '../../src/util/prng.js';
 import {
   ScrambledZipfianGenerator,
   SkewedLatestGenerator,

@@ -7,9 +7,9 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { EngineTuning } from '../core/config.js';
 import type { NodeKeyView } from '../core/node.js';
-import { compiledSibling } from './compiled-path.js';
+import { compiledSibling } from '../util/compiled-path.js';
 import type { NodeControl, NodeWorkerData, WorkerStats } from './control-api.js';
-import { workerExecArgv } from './worker-argv.js';
+import { workerExecArgv } from '../util/worker-argv.js';
 
 const WORKER_FILE = compiledSibling(import.meta.url, '../../workers/node-worker.js');
 

@@ -12,7 +12,7 @@ import type { Hint } from '../core/hints.js';
 import type { Siblings } from '../core/versions.js';
 import type { Message } from '../protocol/messages.js';
 import { MemoryStore } from '../storage/store.js';
-import { Prng } from './prng.js';
+import { Prng } from '../util/prng.js';
 import { EventQueue } from './event-queue.js';
 import { partitionSides, type PartitionSides } from '../transport/partition.js';
 
