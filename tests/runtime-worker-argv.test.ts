@@ -104,6 +104,12 @@ describe('worker flags - mixed lists', () => {
     ).toEqual(['--enable-source-maps', '--conditions', 'development', '-r', PRELOAD_CJS, '--no-warnings']);
   });
 
+  it('keeps an option that is valid only beside another, even when that one comes later', () => {
+    expect(workerExecArgv(['--heap-prof-dir=/tmp/profiles', '--heap-prof'])).toEqual(['--heap-prof-dir=/tmp/profiles', '--heap-prof']);
+    expect(workerExecArgv(['--cpu-prof', '--cpu-prof-dir', '/tmp/profiles'])).toEqual(['--cpu-prof', '--cpu-prof-dir', '/tmp/profiles']);
+    expect(workerExecArgv(['--heap-prof-dir=/tmp/profiles', '--expose-gc'])).toEqual([]);
+  });
+
   it('keeps nothing from an empty list', () => {
     expect(workerExecArgv([])).toEqual([]);
   });

@@ -66,14 +66,23 @@ let lastAnswer: { key: string; execArgv: readonly string[] } | undefined;
 
 function filterForWorker(parent: readonly string[]): string[] {
   const accepts = nodeAccepts();
-  const kept: string[] = [];
-  for (const option of optionsOf(parent)) {
-    if (MAIN_SCRIPT_ONLY.has(optionName(option[0] ?? ''))) continue;
-    // Judged together with what is already kept, so that the list handed to the Worker is
-    // exactly a list Node has accepted, including any rule about flags used together.
-    if (accepts([...kept, ...option])) kept.push(...option);
+  const candidates = optionsOf(parent).filter((option) => !MAIN_SCRIPT_ONLY.has(optionName(option[0] ?? '')));
+  const listed = (kept: ReadonlySet<number>): string[] => candidates.flatMap((option, i) => (kept.has(i) ? option : []));
+  // An option is judged together with those already kept, so that the list handed to the
+  // Worker is exactly one Node has accepted, rules about flags used together included. Some
+  // options are valid only beside another that may come later (`--heap-prof-dir` needs
+  // `--heap-prof`), so passes repeat while they keep more; each pass that repeats keeps at
+  // least one more option, so there are at most candidates.length + 1 passes.
+  const kept = new Set<number>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (let i = 0; i < candidates.length; i++) {
+      if (kept.has(i) || !accepts(listed(new Set(kept).add(i)))) continue;
+      kept.add(i);
+      grew = true;
+    }
   }
-  return kept;
+  return listed(kept);
 }
 
 /**
