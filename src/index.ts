@@ -7,4 +7,4 @@ export type { Context, GetOptions, GetResult, PutOptions, PutResult, InspectEntr
 export type { ClusterOptions } from './api/options.js';
 export { DynamoError, DynamoErrorCode } from './api/errors.js';
 export type { CoordinationMode } from './core/client.js';
-export type { VectorClock, ClockEntry } from './core/vector-clock.js';
+export type { VectorClock, ClockEntry, Gap } from './protocol/data.js';

@@ -1,250 +1,191 @@
+/**
+ * Causal contexts as version vectors with exceptions, checked against the naive model they
+ * stand for: a plain set of (actor, counter) events.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  compactContext,
   contextActors,
-  contextAsClock,
+  contextIncludes,
   covers,
   EMPTY_CONTEXT,
-  isEmpty,
-  mergeContexts,
-  pruneContext,
-  sameDot,
+  highestCounter,
+  isEmptyContext,
+  joinContexts,
   withDot,
-  type CausalContext,
-  type Dot,
 } from '../src/core/causal-context.js';
-import { counterOf, type ClockEntry, type VectorClock } from '../src/core/vector-clock.js';
+import type { CausalContext, Dot } from '../src/protocol/data.js';
+import { isCausalContext } from '../src/protocol/guards.js';
 
-/** Pinned so the properties replay the same runs every time; fast-check prints it on failure anyway. */
-const SEED = 20_071_015;
+const SEED = 4_404;
 
-const ACTORS = ['a', 'b', 'c', 'd'] as const;
-const MAX_COUNTER = 7;
+const dot = (actor: string, counter: number, timeMs = counter): Dot => ({ actor, counter, timeMs });
+const ctx = (...dots: Dot[]): CausalContext => dots.reduce(withDot, EMPTY_CONTEXT);
 
-function dot(actor: string, counter: number, timeMs = 0): Dot {
-  return { actor, counter, timeMs };
-}
+/** Events as a set of "actor:counter" strings: what a context means. */
+type Model = Set<string>;
+const event = (d: { actor: string; counter: number }): string => `${d.actor}:${d.counter}`;
 
-/** A context folded from dots, one `withDot` at a time, starting from `base`. */
-function contextOf(dots: readonly Dot[], base: CausalContext = EMPTY_CONTEXT): CausalContext {
-  return dots.reduce(withDot, base);
-}
+const actorArb = fc.constantFrom('a', 'b', 'c', 'd');
+const dotArb = fc.record({ actor: actorArb, counter: fc.integer({ min: 1, max: 40 }), timeMs: fc.integer({ min: 0, max: 1000 }) });
+/** A context built from random dots, with the set it must stand for. */
+const contextArb = fc.array(dotArb, { maxLength: 40 }).map((dots) => ({
+  context: ctx(...dots),
+  model: new Set(dots.map(event)) as Model,
+}));
 
-/** Every dot a test ever asks about: each actor, counters 1..MAX_COUNTER. */
-const ALL_DOTS: readonly Dot[] = ACTORS.flatMap((actor) => Array.from({ length: MAX_COUNTER }, (_, i) => dot(actor, i + 1)));
-
-const dotArb: fc.Arbitrary<Dot> = fc.record({
-  actor: fc.constantFrom(...ACTORS),
-  counter: fc.integer({ min: 1, max: MAX_COUNTER }),
-  timeMs: fc.nat({ max: 100 }),
-});
-const dotsArb = fc.array(dotArb, { maxLength: 14 });
-
-const entryArb: fc.Arbitrary<ClockEntry> = fc.record({ counter: fc.nat({ max: 3 }), timeMs: fc.nat({ max: 100 }) });
-const baseClockArb: fc.Arbitrary<VectorClock> = fc.record({ a: entryArb, b: entryArb, c: entryArb, d: entryArb }, { requiredKeys: [] });
-
-/** A well-formed context: a random base clock, then random dots added one by one. */
-const contextArb: fc.Arbitrary<{ context: CausalContext; model: (d: Dot) => boolean }> = fc
-  .tuple(baseClockArb, dotsArb)
-  .map(([clock, dots]) => ({
-    context: contextOf(dots, { clock, dots: [] }),
-    // The set the context stands for, computed naively: the clock's down-set plus every dot added.
-    model: (d: Dot) => d.counter <= counterOf(clock, d.actor) || dots.some((x) => sameDot(x, d)),
-  }));
-
-/** The representation invariant: the dot cloud holds only gaps, each once. */
-function expectNormalized(context: CausalContext): void {
-  context.dots.forEach((d, i) => {
-    expect(d.counter).toBeGreaterThan(counterOf(context.clock, d.actor) + 1);
-    expect(context.dots.findIndex((other) => sameDot(other, d))).toBe(i);
-  });
+/** Every event the context covers, for counters up to 45 (beyond the generators' range). */
+function coverage(context: CausalContext): Model {
+  const out: Model = new Set();
+  for (const actor of ['a', 'b', 'c', 'd', 'e']) for (let c = 1; c <= 45; c++) if (covers(context, dot(actor, c))) out.add(`${actor}:${c}`);
+  return out;
 }
 
 describe('causal context - covers and withDot', () => {
-  it('causal context - the empty context covers nothing', () => {
-    for (const d of ALL_DOTS) expect(covers(EMPTY_CONTEXT, d)).toBe(false);
-    expect(isEmpty(EMPTY_CONTEXT)).toBe(true);
+  it('causal context - the empty context covers nothing and is empty', () => {
+    expect(covers(EMPTY_CONTEXT, dot('a', 1))).toBe(false);
+    expect(isEmptyContext(EMPTY_CONTEXT)).toBe(true);
+    expect(isEmptyContext(ctx(dot('a', 1)))).toBe(false);
   });
 
-  it('causal context - the clock covers every counter up to its own, the dots only themselves', () => {
-    const context: CausalContext = { clock: { a: { counter: 2, timeMs: 0 } }, dots: [dot('a', 5), dot('b', 3)] };
-    expect(covers(context, dot('a', 1))).toBe(true);
-    expect(covers(context, dot('a', 2))).toBe(true);
-    expect(covers(context, dot('a', 3))).toBe(false);
-    expect(covers(context, dot('a', 4))).toBe(false);
-    expect(covers(context, dot('a', 5))).toBe(true);
-    expect(covers(context, dot('a', 6))).toBe(false);
-    expect(covers(context, dot('b', 1))).toBe(false);
-    expect(covers(context, dot('b', 3))).toBe(true);
-    // The time of a dot is not part of its identity.
-    expect(covers(context, dot('a', 5, 999))).toBe(true);
+  it('causal context - dots that run 1, 2, 3 fold into one counter without gaps', () => {
+    expect(ctx(dot('a', 1), dot('a', 2), dot('a', 3))).toEqual({ clock: { a: { counter: 3, timeMs: 3 } } });
   });
 
-  it('causal context - withDot folds a dot that extends the clock contiguously into it', () => {
-    const one = withDot(EMPTY_CONTEXT, dot('a', 1, 10));
-    expect(one).toEqual({ clock: { a: { counter: 1, timeMs: 10 } }, dots: [] });
-    const two = withDot(one, dot('a', 2, 20));
-    expect(two).toEqual({ clock: { a: { counter: 2, timeMs: 20 } }, dots: [] });
+  it('causal context - a dot beyond a gap keeps the missing counters uncovered, as one gap', () => {
+    const context = ctx(dot('a', 1), dot('a', 5));
+    expect(context.clock.a).toEqual({ counter: 5, timeMs: 5, gaps: [[2, 4]] });
+    expect([1, 2, 3, 4, 5].map((c) => covers(context, dot('a', c)))).toEqual([true, false, false, false, true]);
   });
 
-  it('causal context - withDot keeps a dot beyond a gap as a dot, so the missing counters stay uncovered', () => {
-    const context = withDot(withDot(EMPTY_CONTEXT, dot('a', 1)), dot('a', 3));
-    expect(context.clock).toEqual({ a: { counter: 1, timeMs: 0 } });
-    expect(context.dots).toEqual([dot('a', 3)]);
-    expect(covers(context, dot('a', 2))).toBe(false);
-    expect(covers(context, dot('a', 3))).toBe(true);
+  it('causal context - one counter that never arrives costs one gap: later dots still fold', () => {
+    let context = ctx(dot('a', 1));
+    for (let c = 3; c <= 500; c++) context = withDot(context, dot('a', c));
+    expect(context.clock.a).toEqual({ counter: 500, timeMs: 500, gaps: [[2, 2]] });
   });
 
-  it('causal context - withDot folds a whole run once the gap is filled', () => {
-    const gappy = contextOf([dot('a', 1), dot('a', 4), dot('a', 3)]);
-    expect(gappy.dots).toHaveLength(2);
-    const filled = withDot(gappy, dot('a', 2, 7));
-    expect(filled.dots).toEqual([]);
-    expect(counterOf(filled.clock, 'a')).toBe(4);
+  it('causal context - filling a gap splits it, and filling it completely removes it', () => {
+    let context = ctx(dot('a', 6));
+    context = withDot(context, dot('a', 3));
+    expect(context.clock.a?.gaps).toEqual([[1, 2], [4, 5]]);
+    for (const c of [1, 2, 4, 5]) context = withDot(context, dot('a', c));
+    expect(context.clock.a).toEqual({ counter: 6, timeMs: 6 });
   });
 
-  it('causal context - withDot of a covered dot returns the same context', () => {
-    const context = contextOf([dot('a', 1), dot('a', 2), dot('b', 4)]);
+  it('causal context - withDot of a covered dot returns the same object', () => {
+    const context = ctx(dot('a', 1), dot('a', 2));
     expect(withDot(context, dot('a', 1))).toBe(context);
-    expect(withDot(context, dot('b', 4))).toBe(context);
   });
 
-  it('causal context - withDot adds exactly one dot to the set and keeps the representation normal', () => {
+  it('causal context - built from any dots, it covers exactly those dots and stays well-formed', () => {
     fc.assert(
-      fc.property(contextArb, dotArb, ({ context, model }, added) => {
-        const next = withDot(context, added);
-        for (const d of ALL_DOTS) expect(covers(next, d)).toBe(model(d) || sameDot(d, added));
-        expectNormalized(next);
-      }),
-      { seed: SEED, numRuns: 300 },
-    );
-  });
-
-  it('causal context - a context built from dots covers exactly those dots', () => {
-    fc.assert(
-      fc.property(dotsArb, (dots) => {
-        const context = contextOf(dots);
-        for (const d of ALL_DOTS) expect(covers(context, d)).toBe(dots.some((x) => sameDot(x, d)));
-        expectNormalized(context);
-      }),
-      { seed: SEED, numRuns: 300 },
-    );
-  });
-});
-
-describe('causal context - mergeContexts', () => {
-  it('causal context - merging folds dots that the other side made contiguous', () => {
-    const a = contextOf([dot('a', 1), dot('a', 3)]);
-    const b = contextOf([dot('a', 1), dot('a', 2)]);
-    const merged = mergeContexts(a, b);
-    expect(merged.dots).toEqual([]);
-    expect(counterOf(merged.clock, 'a')).toBe(3);
-  });
-
-  it('causal context - merging with the empty context returns the other side', () => {
-    const a = contextOf([dot('a', 1), dot('b', 3)]);
-    expect(mergeContexts(a, EMPTY_CONTEXT)).toBe(a);
-    expect(mergeContexts(EMPTY_CONTEXT, a)).toBe(a);
-    expect(mergeContexts(a, a)).toBe(a);
-  });
-
-  it('causal context - a merge is the set union: it covers a dot exactly when either side does', () => {
-    fc.assert(
-      fc.property(contextArb, contextArb, (x, y) => {
-        const merged = mergeContexts(x.context, y.context);
-        for (const d of ALL_DOTS) expect(covers(merged, d)).toBe(covers(x.context, d) || covers(y.context, d));
-        expectNormalized(merged);
-      }),
-      { seed: SEED, numRuns: 400 },
-    );
-  });
-
-  it('causal context - merge is commutative, associative and idempotent in what it covers', () => {
-    fc.assert(
-      fc.property(contextArb, contextArb, contextArb, (x, y, z) => {
-        const a = x.context;
-        const b = y.context;
-        const c = z.context;
-        const coverage = (ctx: CausalContext): boolean[] => ALL_DOTS.map((d) => covers(ctx, d));
-        expect(coverage(mergeContexts(a, b))).toEqual(coverage(mergeContexts(b, a)));
-        expect(coverage(mergeContexts(mergeContexts(a, b), c))).toEqual(coverage(mergeContexts(a, mergeContexts(b, c))));
-        expect(coverage(mergeContexts(a, a))).toEqual(coverage(a));
-      }),
-      { seed: SEED, numRuns: 200 },
-    );
-  });
-});
-
-describe('causal context - inspection', () => {
-  it('causal context - contextActors counts actors of the clock and of the dots once each', () => {
-    const context: CausalContext = { clock: { a: { counter: 1, timeMs: 0 } }, dots: [dot('a', 3), dot('b', 2), dot('b', 4)] };
-    expect(contextActors(context)).toBe(2);
-    expect(contextActors(EMPTY_CONTEXT)).toBe(0);
-  });
-
-  it('causal context - contextAsClock folds every dot in as a maximum', () => {
-    const context: CausalContext = { clock: { a: { counter: 1, timeMs: 5 } }, dots: [dot('a', 3, 9), dot('b', 2, 4)] };
-    expect(contextAsClock(context)).toEqual({ a: { counter: 3, timeMs: 9 }, b: { counter: 2, timeMs: 4 } });
-    expect(contextAsClock(EMPTY_CONTEXT)).toEqual({});
-  });
-
-  it('causal context - a context with only zero entries is not the empty context but covers nothing', () => {
-    const zero: CausalContext = { clock: { a: { counter: 0, timeMs: 0 } }, dots: [] };
-    expect(isEmpty(zero)).toBe(false);
-    for (const d of ALL_DOTS) expect(covers(zero, d)).toBe(false);
-  });
-});
-
-describe('causal context - pruneContext', () => {
-  it('causal context - pruneContext leaves a context within the limit untouched', () => {
-    const context = contextOf([dot('a', 1), dot('b', 3)]);
-    expect(pruneContext(context, 2)).toEqual({ context, prunedEntries: 0 });
-    expect(pruneContext(context, 2).context).toBe(context);
-  });
-
-  it('causal context - pruneContext drops the actors updated longest ago, dots included', () => {
-    const context: CausalContext = {
-      clock: { a: { counter: 2, timeMs: 10 }, b: { counter: 1, timeMs: 50 } },
-      // c lives only in the dot cloud; a's gap dot makes a recent, so b is older than a.
-      dots: [dot('a', 4, 60), dot('c', 2, 30)],
-    };
-    const { context: pruned, prunedEntries } = pruneContext(context, 2);
-    expect(prunedEntries).toBe(1);
-    expect(pruned).toEqual({ clock: { a: { counter: 2, timeMs: 10 }, b: { counter: 1, timeMs: 50 } }, dots: [dot('a', 4, 60)] });
-    const one = pruneContext(context, 1);
-    expect(one.prunedEntries).toBe(2);
-    expect(one.context).toEqual({ clock: { a: { counter: 2, timeMs: 10 } }, dots: [dot('a', 4, 60)] });
-  });
-
-  it('causal context - pruneContext breaks time ties by actor id', () => {
-    const context = contextOf([dot('b', 1, 10), dot('a', 1, 10), dot('c', 1, 20)]);
-    expect(Object.keys(pruneContext(context, 2).context.clock).sort()).toEqual(['b', 'c']);
-  });
-
-  it('causal context - pruning only ever reduces coverage, keeps at most maxActors and drops the oldest', () => {
-    fc.assert(
-      fc.property(contextArb, fc.nat({ max: 4 }), ({ context }, maxActors) => {
-        const { context: pruned, prunedEntries } = pruneContext(context, maxActors);
-        const before = contextActors(context);
-        expect(contextActors(pruned)).toBe(Math.min(before, maxActors));
-        expect(prunedEntries).toBe(before - contextActors(pruned));
-        // Never covers more: a later write supersedes fewer versions, never more.
-        for (const d of ALL_DOTS) if (covers(pruned, d)) expect(covers(context, d)).toBe(true);
-        // A kept actor keeps all its coverage: pruning drops whole actors only.
-        const kept = new Set([...Object.keys(pruned.clock), ...pruned.dots.map((d) => d.actor)]);
-        for (const d of ALL_DOTS) if (kept.has(d.actor)) expect(covers(pruned, d)).toBe(covers(context, d));
-        // Every dropped actor was updated no later than every kept one.
-        const lastUpdate = (actor: string): number =>
-          Math.max(context.clock[actor]?.timeMs ?? 0, ...context.dots.filter((d) => d.actor === actor).map((d) => d.timeMs));
-        const all = new Set([...Object.keys(context.clock), ...context.dots.map((d) => d.actor)]);
-        for (const dropped of [...all].filter((actor) => !kept.has(actor))) {
-          for (const keptActor of kept) {
-            const ok = lastUpdate(dropped) < lastUpdate(keptActor) || (lastUpdate(dropped) === lastUpdate(keptActor) && dropped < keptActor);
-            expect(ok).toBe(true);
-          }
+      fc.property(contextArb, ({ context, model }) => {
+        expect(coverage(context)).toEqual(model);
+        expect(isCausalContext(structuredClone(context))).toBe(true);
+        for (const actor of Object.keys(context.clock)) {
+          const highest = Math.max(...[...model].filter((e) => e.startsWith(`${actor}:`)).map((e) => Number(e.split(':')[1])));
+          expect(highestCounter(context, actor)).toBe(highest);
         }
       }),
       { seed: SEED, numRuns: 300 },
     );
+  });
+});
+
+describe('causal context - join and inclusion', () => {
+  it('causal context - a join covers an event exactly when either side does', () => {
+    fc.assert(
+      fc.property(contextArb, contextArb, (a, b) => {
+        expect(coverage(joinContexts(a.context, b.context))).toEqual(new Set([...a.model, ...b.model]));
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('causal context - join is commutative, associative and idempotent, and returns the left side when the right adds nothing', () => {
+    fc.assert(
+      fc.property(contextArb, contextArb, contextArb, (a, b, c) => {
+        const same = (x: CausalContext, y: CausalContext): void => expect(coverage(x)).toEqual(coverage(y));
+        same(joinContexts(a.context, b.context), joinContexts(b.context, a.context));
+        same(joinContexts(joinContexts(a.context, b.context), c.context), joinContexts(a.context, joinContexts(b.context, c.context)));
+        const ab = joinContexts(a.context, b.context);
+        expect(joinContexts(ab, a.context)).toBe(ab);
+        expect(joinContexts(ab, b.context)).toBe(ab);
+        expect(joinContexts(a.context, EMPTY_CONTEXT)).toBe(a.context);
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('causal context - contextIncludes is set inclusion', () => {
+    fc.assert(
+      fc.property(contextArb, contextArb, (a, b) => {
+        const included = [...b.model].every((e) => a.model.has(e));
+        expect(contextIncludes(a.context, b.context)).toBe(included);
+        expect(contextIncludes(joinContexts(a.context, b.context), b.context)).toBe(true);
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+});
+
+describe('causal context - compaction (what handing a context out may drop)', () => {
+  const limitsArb = fc.record({ maxActors: fc.integer({ min: 1, max: 4 }), maxGaps: fc.integer({ min: 0, max: 4 }) });
+
+  it('causal context - compaction only ever removes coverage, and never that of the live dots', () => {
+    fc.assert(
+      fc.property(contextArb, limitsArb, fc.array(fc.nat(), { maxLength: 4 }), ({ context, model }, limits, picks) => {
+        const events = [...model];
+        const live = picks.flatMap((p) => {
+          const e = events.length > 0 ? events[p % events.length] : undefined;
+          if (e === undefined) return [];
+          const [actor = '', counter = '0'] = e.split(':');
+          return [dot(actor, Number(counter))];
+        });
+        const { context: compacted, pruned } = compactContext(context, live, limits);
+        const after = coverage(compacted);
+        for (const e of after) expect(model.has(e)).toBe(true);
+        for (const d of live) expect(covers(compacted, d)).toBe(true);
+        expect(pruned === 0).toBe(compacted === context);
+        expect(isCausalContext(structuredClone(compacted))).toBe(true);
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it('causal context - compaction bounds actors (beyond those of live dots) and gaps per actor', () => {
+    fc.assert(
+      fc.property(contextArb, limitsArb, ({ context }, limits) => {
+        const { context: compacted } = compactContext(context, [], limits);
+        expect(contextActors(compacted)).toBeLessThanOrEqual(limits.maxActors);
+        for (const entry of Object.values(compacted.clock)) expect(entry.gaps?.length ?? 0).toBeLessThanOrEqual(Math.max(limits.maxGaps, 1));
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('causal context - the actors updated longest ago go first, ties by actor id', () => {
+    const context = ctx(dot('b', 1, 5), dot('a', 1, 5), dot('c', 1, 9), dot('d', 1, 1));
+    const { context: compacted, pruned } = compactContext(context, [], { maxActors: 2, maxGaps: 8 });
+    expect(Object.keys(compacted.clock).sort()).toEqual(['b', 'c']);
+    expect(pruned).toBe(2);
+  });
+
+  it('causal context - an actor whose dot is live is kept even past the limit', () => {
+    const context = ctx(dot('a', 1, 1), dot('b', 1, 2), dot('c', 1, 3));
+    const { context: compacted } = compactContext(context, [dot('a', 1, 1), dot('b', 1, 2)], { maxActors: 1, maxGaps: 8 });
+    expect(Object.keys(compacted.clock).sort()).toEqual(['a', 'b']);
+  });
+
+  it('causal context - past maxGaps the oldest counters are forgotten, the newest detail kept', () => {
+    // Two writers interleaving through one actor: the context of one sees every other counter.
+    let context = EMPTY_CONTEXT;
+    for (let c = 1; c <= 41; c += 2) context = withDot(context, dot('x', c));
+    const { context: compacted } = compactContext(context, [dot('x', 41)], { maxActors: 10, maxGaps: 3 });
+    expect(compacted.clock.x?.gaps).toEqual([[1, 36], [38, 38], [40, 40]]);
+    expect(covers(compacted, dot('x', 41))).toBe(true);
+    expect(covers(compacted, dot('x', 37))).toBe(true);
+    expect(covers(compacted, dot('x', 33))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { quorumState, type QuorumState } from '../src/core/quorum.js';
-import { chooseTargets, replacementFor, type Target } from '../src/core/targets.js';
+import { chooseTargets, replacementFor, slotOf, type Target } from '../src/core/sloppy-quorum.js';
 
 /** Pinned so the properties replay the same runs every time; fast-check prints it on failure anyway. */
 const SEED = 20_071_017;
@@ -88,19 +88,12 @@ function naiveChooseTargets(list: readonly string[], n: number, isSuspect: (node
   return out;
 }
 
-/** The reference: scan the list in order; the hint follows the data it stands for. */
-function naiveReplacementFor(
-  failed: Target,
-  list: readonly string[],
-  tried: ReadonlySet<string>,
-  isSuspect: (node: string) => boolean,
-  primaries: ReadonlySet<string>,
-): Target | null {
-  for (const candidate of list) {
-    if (tried.has(candidate) || isSuspect(candidate)) continue;
-    if (primaries.has(candidate)) return { node: candidate, hintFor: null };
-    if (failed.hintFor !== null) return { node: candidate, hintFor: failed.hintFor };
-    return { node: candidate, hintFor: primaries.has(failed.node) ? failed.node : null };
+/** The reference: the slot's own primary if it may be tried, else the first usable fallback, hinted for the slot. */
+function naiveReplacementFor(slot: string, list: readonly string[], n: number, tried: ReadonlySet<string>, isSuspect: (node: string) => boolean): Target | null {
+  if (!tried.has(slot) && !isSuspect(slot)) return { node: slot, hintFor: null };
+  for (let i = n; i < list.length; i++) {
+    const candidate = list[i] as string;
+    if (!tried.has(candidate) && !isSuspect(candidate)) return { node: candidate, hintFor: slot };
   }
   return null;
 }
@@ -189,38 +182,38 @@ describe('targets - chooseTargets', () => {
   });
 });
 
-describe('targets - replacementFor', () => {
-  const primaries = new Set(['p1', 'p2', 'p3']);
-
-  it('targets - a silent primary is replaced by the next untried healthy node with a hint naming it', () => {
+describe('targets - replacementFor (one stand-in per silent slot)', () => {
+  it('targets - a silent primary is replaced by the next untried healthy fallback with a hint naming it', () => {
     const tried = new Set(['p1', 'p2', 'p3']);
-    expect(replacementFor({ node: 'p2', hintFor: null }, LIST, tried, suspects(), primaries)).toEqual({ node: 'f1', hintFor: 'p2' });
+    expect(replacementFor('p2', LIST, 3, tried, suspects())).toEqual({ node: 'f1', hintFor: 'p2' });
   });
 
-  it('targets - a silent fallback passes its hint on to the replacement', () => {
+  it('targets - a silent fallback is replaced by the next one, for the same slot', () => {
     const tried = new Set(['p1', 'f1', 'p3']);
-    expect(replacementFor({ node: 'f1', hintFor: 'p2' }, LIST, tried, suspects('p2'), primaries)).toEqual({ node: 'f2', hintFor: 'p2' });
+    expect(replacementFor('p2', LIST, 3, tried, suspects('p2'))).toEqual({ node: 'f2', hintFor: 'p2' });
   });
 
   it('targets - suspect and already tried nodes are skipped', () => {
     const tried = new Set(['p1', 'p2', 'p3', 'f1']);
-    expect(replacementFor({ node: 'p3', hintFor: null }, LIST, tried, suspects('f2'), primaries)).toEqual({ node: 'f3', hintFor: 'p3' });
+    expect(replacementFor('p3', LIST, 3, tried, suspects('f2'))).toEqual({ node: 'f3', hintFor: 'p3' });
   });
 
-  it('targets - no replacement once every node was tried or is suspect', () => {
+  it('targets - no replacement once every fallback was tried or is suspect', () => {
     const tried = new Set(['p1', 'p2', 'p3', 'f1']);
-    expect(replacementFor({ node: 'p1', hintFor: null }, LIST, tried, suspects('f2', 'f3'), primaries)).toBeNull();
+    expect(replacementFor('p1', LIST, 3, tried, suspects('f2', 'f3'))).toBeNull();
   });
 
-  it('targets - a replacement that is itself a primary holds the data as its own, without a hint', () => {
-    // p2 was suspect when the targets were chosen, so it was never tried; it is healthy again now.
+  it('targets - a slot whose primary was never tried (suspected then, healthy now) gets the primary itself', () => {
     const tried = new Set(['p1', 'f1', 'p3']);
-    expect(replacementFor({ node: 'p3', hintFor: null }, LIST, tried, suspects(), primaries)).toEqual({ node: 'p2', hintFor: null });
+    expect(replacementFor('p2', LIST, 3, tried, suspects())).toEqual({ node: 'p2', hintFor: null });
   });
 
-  it('targets - a silent node outside the primaries without a hint passes no hint on', () => {
-    const tried = new Set(['p1', 'p2', 'p3', 'f1']);
-    expect(replacementFor({ node: 'f1', hintFor: null }, LIST, tried, suspects(), primaries)).toEqual({ node: 'f2', hintFor: null });
+  it('targets - another primary never stands in for a slot: it is its own slot', () => {
+    // p2 was never tried, but the slot that went silent is p3's.
+    const tried = new Set(['p1', 'f1', 'p3']);
+    const replacement = replacementFor('p3', LIST, 3, tried, suspects());
+    expect(replacement).toEqual({ node: 'f2', hintFor: 'p3' });
+    expect(replacement && slotOf(replacement)).toBe('p3');
   });
 
   it('targets - replacementFor matches a naive re-implementation', () => {
@@ -232,18 +225,17 @@ describe('targets - replacementFor', () => {
         fc.subarray([...nodes]),
         fc.subarray([...nodes]),
         fc.nat({ max: 6 }),
-        fc.option(fc.constantFrom(...nodes), { nil: null }),
-        (list, n, down, triedExtra, failedIndex, hint) => {
+        (list, n, down, triedExtra, slotIndex) => {
           const isSuspect = suspects(...down);
-          const primarySet = new Set(list.slice(0, n));
-          const failedNode = list[failedIndex % list.length] ?? 'a';
-          const failed: Target = { node: failedNode, hintFor: hint };
-          const tried = new Set([failedNode, ...triedExtra]);
-          const got = replacementFor(failed, list, tried, isSuspect, primarySet);
-          expect(got).toEqual(naiveReplacementFor(failed, list, tried, isSuspect, primarySet));
+          const primaries = list.slice(0, n);
+          const slot = primaries[slotIndex % primaries.length] as string;
+          const tried = new Set(triedExtra);
+          const got = replacementFor(slot, list, n, tried, isSuspect);
+          expect(got).toEqual(naiveReplacementFor(slot, list, n, tried, isSuspect));
           if (got !== null) {
             expect(tried.has(got.node)).toBe(false);
             expect(isSuspect(got.node)).toBe(false);
+            expect(slotOf(got)).toBe(slot);
           }
         },
       ),

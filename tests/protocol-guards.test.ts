@@ -1,22 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CausalContext } from '../src/core/causal-context.js';
-import type { Siblings } from '../src/core/versions.js';
-import { isCausalContext, isMessage, isSiblings } from '../src/protocol/guards.js';
+import type { CausalContext, Siblings } from '../src/protocol/data.js';
+import { copyContext, isCausalContext, isMessage, isSiblings } from '../src/protocol/guards.js';
 import type { Message, MessageKind } from '../src/protocol/messages.js';
 
 /** Pinned so the properties replay the same runs every time; fast-check prints it on failure anyway. */
 const SEED = 20_071_018;
 
 const context: CausalContext = {
-  clock: { 'n1#1': { counter: 2, timeMs: 100 }, 'n2#1': { counter: 1, timeMs: 90 } },
-  dots: [{ actor: 'n3#1', counter: 4, timeMs: 120 }],
+  clock: { 'n1#1': { counter: 3, timeMs: 130 }, 'n2#1': { counter: 6, timeMs: 131, gaps: [[1, 1], [3, 4]] } },
 };
 
-const siblings: Siblings = [
-  { value: { cart: ['book'] }, deleted: false, dot: { actor: 'n1#1', counter: 3, timeMs: 130 }, context },
-  { value: null, deleted: true, dot: { actor: 'n2#1', counter: 2, timeMs: 131 }, context: { clock: {}, dots: [] } },
-];
+const siblings: Siblings = {
+  versions: [
+    { value: { cart: ['book'] }, deleted: false, dot: { actor: 'n1#1', counter: 3, timeMs: 130 } },
+    { value: null, deleted: true, dot: { actor: 'n2#1', counter: 6, timeMs: 131 } },
+  ],
+  context,
+};
 
 /** One well-formed message of every kind; the mapped type makes a missing kind a compile error. */
 const examples: { readonly [K in MessageKind]: Extract<Message, { kind: K }> } = {
@@ -34,7 +35,7 @@ const examples: { readonly [K in MessageKind]: Extract<Message, { kind: K }> } =
     replyTo: 'client',
   },
   'forward.ack': { kind: 'forward.ack', reqId: 2, replyTo: 'client' },
-  'reply.get': { kind: 'reply.get', reqId: 3, siblings, context, repliedBy: ['n1', 'n2'] },
+  'reply.get': { kind: 'reply.get', reqId: 3, versions: siblings.versions, context, repliedBy: ['n1', 'n2'] },
   'reply.put': { kind: 'reply.put', reqId: 4, context, ackedBy: ['n1'] },
   'reply.error': { kind: 'reply.error', reqId: 5, code: 'QUORUM_FAILED', message: 'only 1 of 2 replicas answered' },
   'replica.read': { kind: 'replica.read', reqId: 6, key: 'k' },
@@ -44,8 +45,8 @@ const examples: { readonly [K in MessageKind]: Extract<Message, { kind: K }> } =
   'replica.repair': { kind: 'replica.repair', key: 'k', siblings },
   ping: { kind: 'ping', seq: 10 },
   pong: { kind: 'pong', seq: 10 },
-  'hint.deliver': { kind: 'hint.deliver', hintKey: 'n2\u0000k', seq: 11, key: 'k', siblings },
-  'hint.ack': { kind: 'hint.ack', hintKey: 'n2\u0000k', seq: 11 },
+  'hint.deliver': { kind: 'hint.deliver', key: 'k', seq: 11, siblings },
+  'hint.ack': { kind: 'hint.ack', key: 'k', seq: 11 },
   handoff: { kind: 'handoff', key: 'k', seq: 12, siblings },
   'handoff.ack': { kind: 'handoff.ack', key: 'k', seq: 12 },
 };
@@ -94,8 +95,14 @@ describe('protocol guards - well-formed messages', () => {
 
   it('protocol guards - accepts a fallback write naming its owner and empty sibling lists', () => {
     expect(isMessage({ ...examples['replica.write'], hintFor: 'n3' })).toBe(true);
-    expect(isMessage({ ...examples['replica.readReply'], siblings: [] })).toBe(true);
+    expect(isMessage({ ...examples['replica.readReply'], siblings: { versions: [], context: { clock: {} } } })).toBe(true);
     expect(isMessage({ ...examples['client.put'], value: undefined, deleted: true })).toBe(true);
+  });
+
+  it('protocol guards - a forwarded put carries the dot its first node minted; a malformed one is refused', () => {
+    expect(isMessage({ ...examples['client.put'], dot: { actor: 'n1#1', counter: 4, timeMs: 1 } })).toBe(true);
+    expect(isMessage({ ...examples['client.put'], dot: { actor: 'n1#1', counter: 0, timeMs: 1 } })).toBe(false);
+    expect(isMessage({ ...examples['client.put'], dot: 'n1#1:4' })).toBe(false);
   });
 });
 
@@ -142,21 +149,23 @@ describe('protocol guards - rejected input', () => {
   });
 
   it('protocol guards - rejects malformed siblings', () => {
-    const good = siblings[0];
-    if (good === undefined) throw new Error('fixture has no sibling');
+    const good = siblings.versions[0];
+    if (good === undefined) throw new Error('fixture has no version');
+    const withVersions = (versions: unknown): unknown => ({ versions, context });
     const cases: Record<string, unknown> = {
-      'not an array': { 0: good },
-      'a null version': [null],
-      'a version without value': [{ deleted: false, dot: good.dot, context }],
-      'deleted not a boolean': [{ ...good, deleted: 'no' }],
-      'no dot': [{ ...good, dot: undefined }],
-      'a dot with counter 0': [{ ...good, dot: { actor: 'a', counter: 0, timeMs: 1 } }],
-      'a dot with a fractional counter': [{ ...good, dot: { actor: 'a', counter: 1.5, timeMs: 1 } }],
-      'a dot with a numeric actor': [{ ...good, dot: { actor: 7, counter: 1, timeMs: 1 } }],
-      'a dot without time': [{ ...good, dot: { actor: 'a', counter: 1 } }],
-      'a version without context': [{ ...good, context: undefined }],
-      'a version with a malformed context': [{ ...good, context: { clock: {}, dots: [{ actor: 'a', counter: -1, timeMs: 0 }] } }],
-      'one good and one bad version': [good, { ...good, dot: null }],
+      'an array': [good],
+      'versions not an array': withVersions({ 0: good }),
+      'no context': { versions: [good] },
+      'a malformed context': { versions: [good], context: { clock: { a: { counter: -1, timeMs: 0 } } } },
+      'a null version': withVersions([null]),
+      'a version without value': withVersions([{ deleted: false, dot: good.dot }]),
+      'deleted not a boolean': withVersions([{ ...good, deleted: 'no' }]),
+      'no dot': withVersions([{ ...good, dot: undefined }]),
+      'a dot with counter 0': withVersions([{ ...good, dot: { actor: 'a', counter: 0, timeMs: 1 } }]),
+      'a dot with a fractional counter': withVersions([{ ...good, dot: { actor: 'a', counter: 1.5, timeMs: 1 } }]),
+      'a dot with a numeric actor': withVersions([{ ...good, dot: { actor: 7, counter: 1, timeMs: 1 } }]),
+      'a dot without time': withVersions([{ ...good, dot: { actor: 'a', counter: 1 } }]),
+      'one good and one bad version': withVersions([good, { ...good, dot: null }]),
     };
     for (const [name, bad] of Object.entries(cases)) {
       expect(isSiblings(bad), name).toBe(false);
@@ -166,25 +175,55 @@ describe('protocol guards - rejected input', () => {
   });
 
   it('protocol guards - rejects malformed causal contexts', () => {
+    const entry = (e: unknown): unknown => ({ clock: { a: e } });
     const cases: Record<string, unknown> = {
       'null': null,
-      'no clock': { dots: [] },
-      'no dots': { clock: {} },
-      'an array clock': { clock: [], dots: [] },
-      'dots not an array': { clock: {}, dots: {} },
-      'a clock entry that is a number': { clock: { a: 3 }, dots: [] },
-      'a clock entry with a negative counter': { clock: { a: { counter: -1, timeMs: 0 } }, dots: [] },
-      'a clock entry without time': { clock: { a: { counter: 1 } }, dots: [] },
-      'a clock entry with infinite time': { clock: { a: { counter: 1, timeMs: Number.POSITIVE_INFINITY } }, dots: [] },
-      'a dot that is a string': { clock: {}, dots: ['a:1'] },
+      'no clock': {},
+      'an array clock': { clock: [] },
+      'a clock entry that is a number': entry(3),
+      'a clock entry with a negative counter': entry({ counter: -1, timeMs: 0 }),
+      'a clock entry with counter 0': entry({ counter: 0, timeMs: 0 }),
+      'a clock entry without time': entry({ counter: 1 }),
+      'a clock entry with infinite time': entry({ counter: 1, timeMs: Number.POSITIVE_INFINITY }),
+      'gaps that are not ranges': entry({ counter: 5, timeMs: 0, gaps: [2, 3] }),
+      'an empty gap list': entry({ counter: 5, timeMs: 0, gaps: [] }),
+      'a gap reaching the counter': entry({ counter: 5, timeMs: 0, gaps: [[2, 5]] }),
+      'a gap starting at 0': entry({ counter: 5, timeMs: 0, gaps: [[0, 2]] }),
+      'a reversed gap': entry({ counter: 5, timeMs: 0, gaps: [[3, 2]] }),
+      'gaps out of order': entry({ counter: 9, timeMs: 0, gaps: [[5, 6], [1, 2]] }),
+      'overlapping gaps': entry({ counter: 9, timeMs: 0, gaps: [[1, 4], [3, 6]] }),
+      'adjacent gaps (they are one gap)': entry({ counter: 9, timeMs: 0, gaps: [[1, 2], [3, 4]] }),
+      'a fractional gap': entry({ counter: 9, timeMs: 0, gaps: [[1.5, 2]] }),
+      'an actor named __proto__': JSON.parse('{"clock":{"__proto__":{"counter":1,"timeMs":0}}}'),
+      'a readFrom that is not a string': { clock: {}, readFrom: 3 },
     };
     for (const [name, bad] of Object.entries(cases)) {
       expect(isCausalContext(bad), name).toBe(false);
       expect(isMessage(putWithContext(bad)), name).toBe(false);
+      expect(copyContext(bad), name).toBeUndefined();
     }
     expect(isCausalContext(context)).toBe(true);
-    // A zero entry is a valid (if useless) clock entry.
-    expect(isCausalContext({ clock: { a: { counter: 0, timeMs: 0 } }, dots: [] })).toBe(true);
+  });
+
+  it('protocol guards - copyContext refuses a context holding anything else, and copies one that holds nothing else', () => {
+    const fn = (): void => undefined;
+    const entry = { counter: 2, timeMs: 1, gaps: [[1, 1]] };
+    for (const [name, dirty] of Object.entries({
+      'a function in a clock entry': { clock: { a: { ...entry, extra: fn } } },
+      'a symbol key in a clock entry': { clock: { a: { ...entry, [Symbol('s')]: 1 } } },
+      'a symbol key in the clock': { clock: { a: entry, [Symbol('s')]: entry } },
+      'a field of an older format': { clock: { a: entry }, dots: [] },
+      'a function beside the clock': { clock: { a: entry }, other: fn },
+      'a gap with an extra field': { clock: { a: { ...entry, gaps: [Object.assign([1, 1], { extra: fn })] } } },
+    })) {
+      expect(isCausalContext(dirty), name).toBe(true);
+      expect(copyContext(dirty), name).toBeUndefined();
+    }
+    const clean = { clock: { a: entry }, readFrom: 'n1' };
+    const copy = copyContext(clean);
+    expect(copy).toEqual(clean);
+    expect(copy?.clock.a?.gaps).not.toBe(entry.gaps);
+    expect(structuredClone(copy)).toEqual(copy);
   });
 
   // Regression: node lists of replies were only checked to be arrays.

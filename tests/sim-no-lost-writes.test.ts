@@ -5,24 +5,24 @@
  * the client lose nothing (unlike last-write-wins).
  */
 import { describe, expect, it } from 'vitest';
-import type { ClientGetOutcome, ClientPutOutcome } from '../src/core/client.js';
-import type { CausalContext } from '../src/core/causal-context.js';
+import type { GetOutcome, PutOutcome } from '../src/protocol/outcomes.js';
+import type { CausalContext } from '../src/protocol/data.js';
 import { SimCluster } from '../src/sim/sim-cluster.js';
 import { Prng } from '../src/util/prng.js';
 
 type Phase =
   | { kind: 'idle' }
-  | { kind: 'reading'; poll: () => ClientGetOutcome | undefined }
-  | { kind: 'writing'; element: number; poll: () => ClientPutOutcome | undefined };
+  | { kind: 'reading'; poll: () => GetOutcome | undefined }
+  | { kind: 'writing'; element: number; poll: () => PutOutcome | undefined };
 
-function ok<T extends ClientGetOutcome | ClientPutOutcome>(outcome: T): Extract<T, { ok: true }> {
+function ok<T extends GetOutcome | PutOutcome>(outcome: T): Extract<T, { ok: true }> {
   if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
   return outcome as Extract<T, { ok: true }>;
 }
 
-function union(outcome: Extract<ClientGetOutcome, { ok: true }>): number[] {
+function union(outcome: Extract<GetOutcome, { ok: true }>): number[] {
   const all = new Set<number>();
-  for (const version of outcome.siblings) if (!version.deleted) for (const e of version.value as number[]) all.add(e);
+  for (const version of outcome.versions) if (!version.deleted) for (const e of version.value as number[]) all.add(e);
   return [...all].sort((a, b) => a - b);
 }
 
@@ -100,10 +100,10 @@ function runSetWorkload({ seed, mode, clockPruneAt, churn }: Workload): Outcome 
   // Liveness: once healed, hints delivered and the final read repaired, the key's primaries
   // hold the same versions and no hint is left anywhere.
   sim.runFor(500);
-  const primaries = new Set(sim.node(sim.nodeIds[0] ?? 'node-1')['ring'].preferenceList(key, 3));
+  const primaries = new Set(sim.preferenceList(key, 3));
   const holdings = sim.holdings(key);
   const dots = (versions: readonly { dot: { actor: string; counter: number } }[]): string[] => versions.map((v) => `${v.dot.actor}:${v.dot.counter}`).sort();
-  const primaryViews = holdings.filter((h) => primaries.has(h.node)).map((h) => JSON.stringify(dots(h.versions)));
+  const primaryViews = holdings.filter((h) => primaries.has(h.node)).map((h) => JSON.stringify(dots(h.siblings?.versions ?? [])));
   const converged = primaryViews.length === primaries.size && new Set(primaryViews).size === 1 && holdings.every((h) => h.hints.length === 0);
   return { acknowledged, final, attempts, converged };
 }
@@ -130,9 +130,9 @@ describe.each(['node', 'client'] as const)('no lost writes (%s coordination)', (
 describe('minting after pruning', () => {
   it('a node never mints a dot twice, even when pruning hid its earlier one from it', () => {
     const sim = new SimCluster({ seed: 7, nodes: 5, mode: 'node', tuning: { clockPruneAt: 2 } });
-    const via = (context: CausalContext, node: string): CausalContext => ({ clock: context.clock, dots: context.dots, readFrom: node });
-    const [a = '', b = '', c = ''] = sim.node('node-1')['ring'].preferenceList('k', 3);
-    ok(sim.put('k', 'v1', { context: via({ clock: {}, dots: [] }, a) }));
+    const via = (context: CausalContext, node: string): CausalContext => ({ clock: context.clock, readFrom: node });
+    const [a = '', b = '', c = ''] = sim.preferenceList('k', 3);
+    ok(sim.put('k', 'v1', { context: via({ clock: {} }, a) }));
     sim.runFor(50);
     ok(sim.put('k', 'v1b', { context: via(ok(sim.get('k', { r: 3 })).context, c) }));
     sim.runFor(50);
@@ -147,6 +147,6 @@ describe('minting after pruning', () => {
     ok(sim.get('k', { r: 2 }));
     sim.heal();
     sim.runFor(3000);
-    expect(ok(sim.get('k', { r: 3 })).siblings.map((v) => v.value)).toContain('v4');
+    expect(ok(sim.get('k', { r: 3 })).versions.map((v) => v.value)).toContain('v4');
   });
 });

@@ -1,19 +1,20 @@
 /**
  * The embedding API: a Dynamo cluster of worker threads, started, used and stopped from
- * the calling program. Every method returns a promise that settles.
+ * the calling program. Every method returns a promise that settles, and rejects only with a
+ * DynamoError.
  */
 import { randomUUID } from 'node:crypto';
-import { EMPTY_CONTEXT, type CausalContext } from '../core/causal-context.js';
-import { ClientCore, type ClientGetOutcome, type ClientPutOutcome, type CoordinationMode } from '../core/client.js';
+import { ClientCore, type ClientStats, type CoordinationMode } from '../core/client.js';
 import type { EngineTuning } from '../core/config.js';
-import { clockOf, type Version } from '../core/versions.js';
-import type { VectorClock } from '../core/vector-clock.js';
-import { ClientDriver, type StoppedOutcome } from '../runtime/client-driver.js';
+import type { CausalContext, Siblings, VectorClock } from '../protocol/data.js';
+import { EMPTY_CONTEXT } from '../core/causal-context.js';
+import { ClientDriver } from '../runtime/client-driver.js';
 import type { WorkerStats } from '../runtime/control-api.js';
 import { DRAIN_TIMEOUT_MS, Topology } from '../runtime/topology.js';
-import { DynamoError, DynamoErrorCode, invalidArgument } from './errors.js';
-import { quorumOption, resolveClusterOptions, timeoutOption, type ClusterOptions } from './options.js';
-import { abortable, checkContext, checkKey, snapshotValue } from './values.js';
+import { md5Hex } from '../util/md5.js';
+import { DynamoError, DynamoErrorCode, fromFailure, guarded, invalidArgument, toDynamoError } from './errors.js';
+import { optionsObject, quorumOption, resolveClusterOptions, timeoutOption, type ClusterOptions } from './options.js';
+import { abortable, checkContext, checkKey, checkSignal, snapshotValue } from './values.js';
 
 /**
  * The opaque causal context of a read or write: hand it back to `put` or `delete` to say
@@ -40,7 +41,7 @@ export interface PutOptions {
 export interface GetResult {
   /** Every causally concurrent value (siblings); empty when the key is absent or deleted. */
   readonly values: unknown[];
-  /** Merged context of everything read; pass it to the put that resolves the siblings. */
+  /** Covers everything read; pass it to the put that resolves the siblings. */
   readonly context: Context;
 }
 
@@ -52,16 +53,19 @@ export interface PutResult {
 /** One node's holding of a key, as `inspect` reports it. */
 export interface InspectEntry {
   readonly node: string;
-  readonly versions: { readonly value: unknown; readonly clock: VectorClock; readonly deleted: boolean }[];
   /** Set when the node keeps these versions as a hint for that owner (§4.6). */
   readonly hintFor?: string;
+  /** Every write event this holding has seen for the key: its versions' and those they superseded. */
+  readonly clock: VectorClock;
+  /** The concurrent versions held, each named by the write that made it. */
+  readonly versions: { readonly value: unknown; readonly deleted: boolean; readonly dot: { readonly actor: string; readonly counter: number } }[];
 }
 
 export interface ClusterStats {
   readonly nodes: WorkerStats[];
   /** Nodes in the ring whose worker is not running. */
   readonly stopped: string[];
-  readonly client: ClientCore['stats'];
+  readonly client: ClientStats;
   readonly totals: {
     readonly keys: number;
     readonly hintsPending: number;
@@ -73,12 +77,14 @@ export interface ClusterStats {
   };
 }
 
+const GET_OPTIONS: ReadonlySet<string> = new Set(['r', 'timeoutMs', 'signal']);
+const PUT_OPTIONS: ReadonlySet<string> = new Set(['context', 'w', 'timeoutMs', 'signal']);
+
 export class Cluster {
   private stopped = false;
 
   private constructor(
     private readonly topology: Topology,
-    private readonly client: ClientCore,
     private readonly driver: ClientDriver,
     private readonly tuning: EngineTuning,
     private readonly maxValueBytes: number,
@@ -87,17 +93,17 @@ export class Cluster {
   /** Starts a cluster: one worker thread per node, wired into a MessagePort mesh. */
   static async start(options?: ClusterOptions): Promise<Cluster> {
     const resolved = resolveClusterOptions(options);
-    const client = new ClientCore(`client-${randomUUID()}`, resolved.coordination, resolved.tuning, []);
+    const client = new ClientCore(`client-${randomUUID()}`, resolved.coordination, resolved.tuning, [], md5Hex);
     const driver = new ClientDriver(client);
-    const topology = new Topology(resolved.tuning, client, driver);
+    const topology = new Topology(resolved.tuning, driver);
     try {
       await topology.boot(resolved.nodes);
     } catch (err) {
       driver.close();
       await topology.shutdown();
-      throw err;
+      throw toDynamoError(err);
     }
-    return new Cluster(topology, client, driver, resolved.tuning, resolved.maxValueBytes);
+    return new Cluster(topology, driver, resolved.tuning, resolved.maxValueBytes);
   }
 
   /** Node ids in the ring, running or stopped. */
@@ -106,7 +112,7 @@ export class Cluster {
   }
 
   get coordination(): CoordinationMode {
-    return this.client.mode;
+    return this.driver.core.mode;
   }
 
   /** The cluster's N, R, W and the other tunables in force. */
@@ -115,21 +121,23 @@ export class Cluster {
   }
 
   /** Reads every concurrent version of `key` and the context that covers them. */
-  async get(key: string, options: GetOptions = {}): Promise<GetResult> {
+  async get(key: string, options?: GetOptions): Promise<GetResult> {
     this.checkRunning();
-    const spec = { key: checkKey(key), r: quorumOption(options.r, 'r', this.tuning.r, this.tuning.n), timeoutMs: this.timeout(options) };
-    const outcome = await abortable(this.driver.get(spec), checkSignal(options.signal));
-    const ok = settle<ClientGetOutcome>(outcome);
-    return { values: ok.siblings.filter((v: Version) => !v.deleted).map((v) => v.value), context: ok.context };
+    const given = optionsObject(options, GET_OPTIONS, 'get');
+    const spec = { key: checkKey(key), r: quorumOption(given.r, 'r', this.tuning.r, this.tuning.n), timeoutMs: timeoutOption(given.timeoutMs, this.tuning.requestTimeoutMs) };
+    const signal = checkSignal(given.signal);
+    const outcome = await abortable(this.driver.get(spec), signal);
+    if (!outcome.ok) throw fromFailure(outcome);
+    return { values: outcome.versions.filter((v) => !v.deleted).map((v) => v.value), context: outcome.context };
   }
 
   /** Writes a value; with `context`, it supersedes the versions that context covers. */
-  put(key: string, value: unknown, options: PutOptions = {}): Promise<PutResult> {
+  put(key: string, value: unknown, options?: PutOptions): Promise<PutResult> {
     return this.write(key, value, false, options);
   }
 
   /** Deletes by writing a tombstone that supersedes the versions `context` covers. */
-  delete(key: string, options: PutOptions = {}): Promise<PutResult> {
+  delete(key: string, options?: PutOptions): Promise<PutResult> {
     return this.write(key, null, true, options);
   }
 
@@ -146,32 +154,32 @@ export class Cluster {
         seen.add(id);
       }
     }
-    await this.topology.partition(groups.map((g) => [...g]));
+    await guarded(() => this.topology.partition(groups.map((g) => [...g])));
   }
 
   async heal(): Promise<void> {
     this.checkRunning();
-    await this.topology.heal();
+    await guarded(() => this.topology.heal());
   }
 
   /** Stops a node's worker. An in-memory node loses its data; it stays in the ring. */
   async stopNode(nodeId: string): Promise<void> {
     this.checkRunning();
     this.checkMember(nodeId);
-    await this.topology.stopNode(nodeId);
+    await guarded(() => this.topology.stopNode(nodeId));
   }
 
   /** Starts a stopped node again, empty, under a new actor id. */
   async startNode(nodeId: string): Promise<void> {
     this.checkRunning();
     this.checkMember(nodeId);
-    await this.topology.startNode(nodeId);
+    await guarded(() => this.topology.startNode(nodeId));
   }
 
   /** Adds a node to the ring; keys it now owns move to it. Resolves to its id. */
   async addNode(): Promise<string> {
     this.checkRunning();
-    return this.topology.addNode();
+    return guarded(() => this.topology.addNode());
   }
 
   /**
@@ -183,7 +191,7 @@ export class Cluster {
   async removeNode(nodeId: string): Promise<void> {
     this.checkRunning();
     if (typeof nodeId !== 'string') this.checkMember(nodeId);
-    if (!(await this.topology.removeNode(nodeId, this.tuning.n))) {
+    if (!(await guarded(() => this.topology.removeNode(nodeId, this.tuning.n)))) {
       throw new DynamoError(DynamoErrorCode.Timeout, `${nodeId} did not hand off its data within ${DRAIN_TIMEOUT_MS} ms; it keeps trying`);
     }
   }
@@ -194,12 +202,13 @@ export class Cluster {
     checkKey(key);
     const handles = this.topology.handles();
     // A node that stops while we ask holds nothing any more.
-    const views = await Promise.all(handles.map((handle) => handle.inspect(key).catch(() => ({ versions: [], hints: [] }))));
+    const views = await Promise.all(handles.map((handle) => handle.inspect(key).catch(() => ({ siblings: null, hints: [] }))));
     const out: InspectEntry[] = [];
-    views.forEach((view, i) => {
-      const node = handles[i]?.nodeId ?? '';
-      if (view.versions.length > 0) out.push({ node, versions: view.versions.map(describeVersion) });
-      for (const hint of view.hints) out.push({ node, versions: hint.siblings.map(describeVersion), hintFor: hint.owner });
+    handles.forEach((handle, i) => {
+      const view = views[i];
+      if (!view) return;
+      if (view.siblings !== null) out.push(describeHolding(handle.nodeId, view.siblings));
+      for (const hint of view.hints) out.push({ ...describeHolding(handle.nodeId, hint.siblings), hintFor: hint.owner });
     });
     return out;
   }
@@ -207,7 +216,7 @@ export class Cluster {
   async stats(): Promise<ClusterStats> {
     this.checkRunning();
     const nodes = await this.topology.stats();
-    const client = this.client.stats;
+    const client = this.driver.core.stats;
     const sum = (pick: (s: WorkerStats) => number): number => nodes.reduce((acc, s) => acc + pick(s), 0);
     return {
       nodes,
@@ -230,29 +239,24 @@ export class Cluster {
     if (this.stopped) return;
     this.stopped = true;
     this.driver.close();
-    await this.topology.shutdown();
+    await guarded(() => this.topology.shutdown());
   }
 
-  private async write(key: string, value: unknown, deleted: boolean, options: PutOptions): Promise<PutResult> {
+  private async write(key: string, value: unknown, deleted: boolean, options: PutOptions | undefined): Promise<PutResult> {
     this.checkRunning();
-    checkKey(key);
-    const stored = deleted ? null : snapshotValue(value, this.maxValueBytes);
+    const given = optionsObject(options, PUT_OPTIONS, deleted ? 'delete' : 'put');
     const spec = {
-      key,
-      value: stored,
+      key: checkKey(key),
+      value: deleted ? null : snapshotValue(value, this.maxValueBytes),
       deleted,
-      context: checkContext(options.context) ?? EMPTY_CONTEXT,
-      w: quorumOption(options.w, 'w', this.tuning.w, this.tuning.n),
-      timeoutMs: this.timeout(options),
+      context: checkContext(given.context) ?? EMPTY_CONTEXT,
+      w: quorumOption(given.w, 'w', this.tuning.w, this.tuning.n),
+      timeoutMs: timeoutOption(given.timeoutMs, this.tuning.requestTimeoutMs),
     };
-    const signal = checkSignal(options.signal);
-    if (signal?.aborted) throw new DynamoError(DynamoErrorCode.Aborted, 'the request was aborted by its signal');
-    const ok = settle<ClientPutOutcome>(await abortable(this.driver.put(spec), signal));
-    return { context: ok.context };
-  }
-
-  private timeout(options: { timeoutMs?: number }): number {
-    return timeoutOption(options.timeoutMs, this.tuning.requestTimeoutMs);
+    const signal = checkSignal(given.signal);
+    const outcome = await abortable(this.driver.put(spec), signal);
+    if (!outcome.ok) throw fromFailure(outcome);
+    return { context: outcome.context };
   }
 
   private checkRunning(): void {
@@ -266,18 +270,10 @@ export class Cluster {
   }
 }
 
-/** Turns a failed outcome into the matching DynamoError. */
-function settle<T extends ClientGetOutcome | ClientPutOutcome>(outcome: T | StoppedOutcome): Extract<T, { ok: true }> {
-  if (outcome.ok) return outcome as Extract<T, { ok: true }>;
-  throw new DynamoError(outcome.code, outcome.message);
-}
-
-function checkSignal(signal: unknown): AbortSignal | undefined {
-  if (signal === undefined) return undefined;
-  if (!(signal instanceof AbortSignal)) throw invalidArgument('signal must be an AbortSignal');
-  return signal;
-}
-
-function describeVersion(version: Version): InspectEntry['versions'][number] {
-  return { value: version.value, clock: clockOf(version), deleted: version.deleted };
+function describeHolding(node: string, siblings: Siblings): InspectEntry {
+  return {
+    node,
+    clock: siblings.context.clock,
+    versions: siblings.versions.map((v) => ({ value: v.value, deleted: v.deleted, dot: { actor: v.dot.actor, counter: v.dot.counter } })),
+  };
 }

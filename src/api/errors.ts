@@ -1,23 +1,15 @@
 /**
- * The errors of the public API: one class, told apart by `code`.
+ * The errors of the public API: one class, told apart by `code`. The codes are the engine's
+ * one outcome vocabulary (src/protocol/outcomes.ts); this is the one place a failure of the
+ * engine becomes a DynamoError.
  */
+import { ErrorCode } from '../protocol/outcomes.js';
+import type { Failure } from '../protocol/outcomes.js';
+import { EngineError } from '../runtime/engine-error.js';
 
-export const DynamoErrorCode = {
-  /** A bad key, value, option, N/R/W or node id. */
-  InvalidArgument: 'INVALID_ARGUMENT',
-  /** The value's serialized size is above `maxValueBytes`. */
-  ValueTooLarge: 'VALUE_TOO_LARGE',
-  /** The coordinator gave up: fewer than W (or R) replicas answered in time. */
-  QuorumFailed: 'QUORUM_FAILED',
-  /** No coordinator answered in time. */
-  Timeout: 'TIMEOUT',
-  /** The cluster was stopped. */
-  Stopped: 'STOPPED',
-  /** The caller's AbortSignal fired; a write may still complete in the cluster. */
-  Aborted: 'ABORTED',
-} as const;
-
-export type DynamoErrorCode = (typeof DynamoErrorCode)[keyof typeof DynamoErrorCode];
+/** Every code a DynamoError may carry. */
+export const DynamoErrorCode = ErrorCode;
+export type DynamoErrorCode = ErrorCode;
 
 /** Every error the engine's API rejects with. */
 export class DynamoError extends Error {
@@ -33,5 +25,27 @@ export class DynamoError extends Error {
 }
 
 export function invalidArgument(message: string): DynamoError {
-  return new DynamoError(DynamoErrorCode.InvalidArgument, message);
+  return new DynamoError(ErrorCode.InvalidArgument, message);
+}
+
+/** A failed request as the DynamoError it rejects with. */
+export function fromFailure(outcome: Failure): DynamoError {
+  return new DynamoError(outcome.code, outcome.message);
+}
+
+/** Whatever a call below the API threw, as a DynamoError (INTERNAL when it was not the engine's own). */
+export function toDynamoError(error: unknown): DynamoError {
+  if (error instanceof DynamoError) return error;
+  if (error instanceof EngineError) return new DynamoError(error.code, error.message, { cause: error });
+  const message = error instanceof Error ? error.message : String(error);
+  return new DynamoError(ErrorCode.Internal, `internal error: ${message}`, { cause: error });
+}
+
+/** Runs an engine call so that it can only reject with a DynamoError. */
+export async function guarded<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toDynamoError(error);
+  }
 }

@@ -2,8 +2,8 @@
  * The options of `Cluster.start` and of each request, checked with messages that name the
  * field at fault.
  */
-import { DEFAULT_TUNING, type EngineTuning } from '../core/config.js';
 import type { CoordinationMode } from '../core/client.js';
+import { DEFAULT_TUNING, type EngineTuning } from '../core/config.js';
 import { invalidArgument } from './errors.js';
 
 /** Options of `Cluster.start`; every field has a default. */
@@ -28,7 +28,7 @@ export interface ClusterOptions {
   readonly readRepairWindowMs?: number;
   /** Largest value accepted, as serialized by structured clone (default 1 MiB). */
   readonly maxValueBytes?: number;
-  /** Contexts are pruned past this many entries (default 10). */
+  /** Contexts handed out keep at most this many actors, beyond those of the versions read (default 10). */
   readonly clockPruneAt?: number;
 }
 
@@ -53,9 +53,7 @@ export const DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
 
 /** Checks `Cluster.start`'s options and fills in the defaults. */
 export function resolveClusterOptions(input: ClusterOptions | undefined): ResolvedClusterOptions {
-  const options: Record<string, unknown> = { ...(input ?? {}) };
-  if (input !== undefined && (typeof input !== 'object' || input === null)) throw invalidArgument('options must be an object');
-  for (const name of Object.keys(options)) if (!KNOWN.has(name)) throw invalidArgument(`unknown option '${name}'`);
+  const options = optionsObject(input, KNOWN, 'Cluster.start');
   const nodes = integer(options, 'nodes', DEFAULT_NODES, 1, MAX_NODES);
   const n = integer(options, 'n', Math.min(DEFAULT_TUNING.n, nodes), 1);
   if (n > nodes) throw invalidArgument(`n (${n}) must not exceed nodes (${nodes})`);
@@ -79,6 +77,20 @@ export function resolveClusterOptions(input: ClusterOptions | undefined): Resolv
     clockPruneAt: integer(options, 'clockPruneAt', DEFAULT_TUNING.clockPruneAt, 1, 1000),
   };
   return { nodes, coordination, maxValueBytes: integer(options, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 1, 512 * 1024 * 1024), tuning };
+}
+
+/**
+ * The options object of a call: undefined or null mean none; anything but a plain object, or
+ * a field the call does not know (a typo would otherwise be ignored), is refused.
+ */
+export function optionsObject(input: unknown, known: ReadonlySet<string>, call: string): Record<string, unknown> {
+  if (input === undefined || input === null) return {};
+  if (typeof input !== 'object' || Array.isArray(input)) throw invalidArgument(`${call} options must be an object, got ${describe(input)}`);
+  const options: Record<string, unknown> = { ...input };
+  for (const name of Object.keys(options)) {
+    if (!known.has(name)) throw invalidArgument(`unknown option '${name}' for ${call}; known: ${[...known].join(', ')}`);
+  }
+  return options;
 }
 
 /** Checks a per-request quorum override against N. */
@@ -105,5 +117,7 @@ function integer(options: Record<string, unknown>, name: string, fallback: numbe
 }
 
 function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'function' ? 'a function' : String(value);
 }

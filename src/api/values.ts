@@ -1,9 +1,11 @@
 /**
- * Checks of what callers hand the API: keys, values, contexts, abort signals.
+ * Checks of what callers hand the API: keys, values, contexts, abort signals. Each returns
+ * what the engine keeps (a copy where a caller could still change or break the original) or
+ * throws a DynamoError naming what is wrong.
  */
 import { deserialize, serialize } from 'node:v8';
-import type { CausalContext } from '../core/causal-context.js';
-import { isCausalContext } from '../protocol/guards.js';
+import type { CausalContext } from '../protocol/data.js';
+import { copyContext } from '../protocol/guards.js';
 import { DynamoError, DynamoErrorCode, invalidArgument } from './errors.js';
 
 /** Longest key accepted, in UTF-16 code units. */
@@ -31,28 +33,49 @@ export function snapshotValue(value: unknown, maxValueBytes: number): unknown {
   if (typeof value === 'string' && stringBoundBytes(value) <= maxValueBytes) return value;
   if ((typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) && maxValueBytes >= 16) return value;
   let bytes: Buffer;
+  let copy: unknown;
   try {
     bytes = serialize(value);
+    // Reading it back is part of the check: a value nested too deeply serializes but
+    // overflows the stack when it is read, here or in a node.
+    copy = typeof value === 'object' && bytes.byteLength <= maxValueBytes ? deserialize(bytes) : value;
   } catch (err) {
-    throw new DynamoError(DynamoErrorCode.InvalidArgument, `value cannot be stored: ${(err as Error).message}`, { cause: err });
+    const reason = err instanceof RangeError ? 'it is nested too deeply' : (err as Error).message;
+    throw new DynamoError(DynamoErrorCode.InvalidArgument, `value cannot be stored: ${reason}`, { cause: err });
   }
   if (bytes.byteLength > maxValueBytes) {
     throw new DynamoError(DynamoErrorCode.ValueTooLarge, `value is ${bytes.byteLength} bytes serialized; maxValueBytes is ${maxValueBytes}`);
   }
-  return typeof value === 'object' ? deserialize(bytes) : value;
+  return copy;
 }
 
 /** Counters far beyond any real history: one more write must still be a safe integer. */
 const MAX_COUNTER = 2 ** 48;
+/** Actors plus gap ranges: far above any context the engine hands out (clockPruneAt <= 1000). */
+const MAX_CONTEXT_ENTRIES = 100_000;
 
+/**
+ * A clean copy of a context a caller handed back: only the fields a context has, so nothing
+ * it carries can fail to reach a node.
+ */
 export function checkContext(context: unknown): CausalContext | undefined {
   if (context === undefined) return undefined;
-  if (!isCausalContext(context)) throw invalidArgument('context must be a context returned by get, put or delete');
-  let highest = 0;
-  for (const entry of Object.values(context.clock)) highest = Math.max(highest, entry.counter);
-  for (const dot of context.dots) highest = Math.max(highest, dot.counter);
-  if (highest > MAX_COUNTER) throw invalidArgument('context holds counters no write produced; pass a context returned by get, put or delete');
-  return context;
+  const copy = copyContext(context);
+  if (copy === undefined) throw invalidArgument('context must be a context returned by get, put or delete');
+  let entries = 0;
+  for (const entry of Object.values(copy.clock)) {
+    entries += 1 + (entry.gaps?.length ?? 0);
+    if (entry.counter > MAX_COUNTER) throw invalidArgument('context holds counters no write produced; pass a context returned by get, put or delete');
+  }
+  if (entries > MAX_CONTEXT_ENTRIES) throw invalidArgument(`context holds ${entries} entries, more than any context the engine hands out; pass a context returned by get, put or delete`);
+  return copy;
+}
+
+export function checkSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  if (!(signal instanceof AbortSignal)) throw invalidArgument('signal must be an AbortSignal');
+  if (signal.aborted) throw aborted();
+  return signal;
 }
 
 /** Rejects with ABORTED when the signal fires first; the operation itself is not undone. */

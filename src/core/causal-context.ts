@@ -1,121 +1,231 @@
 /**
- * Causal contexts: the exact set of write events ("dots") a client has seen.
+ * Causal contexts (paper §4.4): the set of write events ("dots") someone has seen, as one
+ * vector clock with exceptions. Per actor, every counter up to the highest is seen except the
+ * counters in its gaps. A plain vector clock would claim every counter up to its highest, so
+ * a reader that saw an actor's 5th write but not its concurrent 4th would silently supersede
+ * the 4th; the gaps keep the set exact. One event that never arrives costs one gap, so later
+ * events still fold into the counter instead of piling up beside it.
  *
- * A plain vector clock covers every counter up to its maximum, so a reader that saw an
- * actor's 5th write but not its concurrent 4th would silently supersede the 4th. A context
- * here is a vector clock plus the dots that do not fit contiguously into it (the "dot
- * cloud" of dotted version vectors), which keeps the set exact: a put supersedes precisely
- * the versions its context came from. This is how two puts carrying the same context stay
- * siblings even through the same coordinator (Riak's lesson with dotted version vectors).
+ * Every operation only ever adds what was seen (a dot, a union) or removes coverage
+ * (`compactContext`): a context never claims an event nobody saw, which is what makes
+ * dropping coverage safe (a write then supersedes less: a sibling, never a loss).
  */
-import { advanceTo, counterOf, EMPTY_CLOCK, merge as mergeClocks, type VectorClock } from './vector-clock.js';
+import type { CausalContext, ClockEntry, Dot, Gap, VectorClock } from '../protocol/data.js';
 
-/** One write event: the actor that made it, its counter, and when it was made. */
-export interface Dot {
-  readonly actor: string;
-  readonly counter: number;
-  readonly timeMs: number;
-}
-
-/** The exact set of dots seen: everything up to `clock`, plus the `dots` beyond it. */
-export interface CausalContext {
-  readonly clock: VectorClock;
-  readonly dots: readonly Dot[];
-  /**
-   * The node that answered the read (or took the write) this context came from. In node
-   * coordination mode the next write goes there, as paper §5 suggests: it is in the key's
-   * preference list, so no forward is needed, and it has just seen the versions.
-   */
-  readonly readFrom?: string;
-}
-
-export const EMPTY_CONTEXT: CausalContext = Object.freeze({ clock: EMPTY_CLOCK, dots: Object.freeze([]) });
+export const EMPTY_CONTEXT: CausalContext = Object.freeze({ clock: Object.freeze({}) });
 
 /** True when the dot belongs to the context's set of seen events. */
 export function covers(context: CausalContext, dot: Dot): boolean {
-  if (counterOf(context.clock, dot.actor) >= dot.counter) return true;
-  return context.dots.some((d) => d.actor === dot.actor && d.counter === dot.counter);
+  const entry = context.clock[dot.actor];
+  return entry !== undefined && dot.counter <= entry.counter && !inGaps(entry.gaps, dot.counter);
 }
 
 /** The highest counter of `actor` the context has seen (0 when none). */
 export function highestCounter(context: CausalContext, actor: string): number {
-  let highest = counterOf(context.clock, actor);
-  for (const dot of context.dots) if (dot.actor === actor && dot.counter > highest) highest = dot.counter;
-  return highest;
-}
-
-/** Same actor and counter. */
-export function sameDot(a: Dot, b: Dot): boolean {
-  return a.actor === b.actor && a.counter === b.counter;
-}
-
-/** The context with one more dot in it. */
-export function withDot(context: CausalContext, dot: Dot): CausalContext {
-  if (covers(context, dot)) return context;
-  return normalize(context.clock, [...context.dots, dot]);
-}
-
-/** The union of two contexts. */
-export function mergeContexts(a: CausalContext, b: CausalContext): CausalContext {
-  if (a === b || isEmpty(b)) return a;
-  if (isEmpty(a)) return b;
-  return normalize(mergeClocks(a.clock, b.clock), [...a.dots, ...b.dots]);
+  return context.clock[actor]?.counter ?? 0;
 }
 
 /** True for the context of a blind write. */
-export function isEmpty(context: CausalContext): boolean {
-  return context.dots.length === 0 && Object.keys(context.clock).length === 0;
+export function isEmptyContext(context: CausalContext): boolean {
+  for (const _ in context.clock) return false;
+  return true;
 }
 
-/** Number of actors the context mentions (what pruning bounds). */
+/** Number of actors the context names (what pruning bounds, §4.4). */
 export function contextActors(context: CausalContext): number {
-  const actors = new Set(Object.keys(context.clock));
-  for (const dot of context.dots) actors.add(dot.actor);
-  return actors.size;
+  return Object.keys(context.clock).length;
 }
 
-/** The context as one vector clock, for display: every dot folded in as a maximum. */
-export function contextAsClock(context: CausalContext): VectorClock {
-  let clock = context.clock;
-  for (const dot of context.dots) clock = advanceTo(clock, dot.actor, dot.counter, dot.timeMs);
-  return clock;
+/** The context without its routing hint (`readFrom`): what a stored version keeps. */
+export function causalPart(context: CausalContext): CausalContext {
+  return context.readFrom === undefined ? context : { clock: context.clock };
 }
 
-/**
- * Drops the actors updated longest ago until at most `maxActors` remain (§4.4). A pruned
- * context covers fewer versions, so a later write keeps more siblings: never fewer.
- */
-export function pruneContext(context: CausalContext, maxActors: number): { context: CausalContext; prunedEntries: number } {
-  // The common case, checked without building anything: few enough entries to name at most
-  // `maxActors` actors.
-  if (Object.keys(context.clock).length + context.dots.length <= maxActors) return { context, prunedEntries: 0 };
-  const lastUpdate = new Map<string, number>();
-  for (const [actor, entry] of Object.entries(context.clock)) lastUpdate.set(actor, entry.timeMs);
-  for (const dot of context.dots) lastUpdate.set(dot.actor, Math.max(lastUpdate.get(dot.actor) ?? 0, dot.timeMs));
-  if (lastUpdate.size <= maxActors) return { context, prunedEntries: 0 };
-  const oldestFirst = [...lastUpdate.entries()]
-    .sort(([actorA, a], [actorB, b]) => a - b || (actorA < actorB ? -1 : actorA > actorB ? 1 : 0))
-    .map(([actor]) => actor);
-  const dropped = new Set(oldestFirst.slice(0, lastUpdate.size - maxActors));
-  const clock: Record<string, VectorClock[string]> = {};
-  for (const [actor, entry] of Object.entries(context.clock)) if (!dropped.has(actor)) clock[actor] = entry;
-  const dots = context.dots.filter((d) => !dropped.has(d.actor));
-  return { context: { clock, dots }, prunedEntries: dropped.size };
-}
-
-/**
- * Folds dots that extend the clock contiguously into it and drops duplicates. Sorting by
- * actor then counter lets one pass fold a whole run (2 then 3 onto a clock at 1).
- */
-function normalize(clockIn: VectorClock, dotsIn: readonly Dot[]): CausalContext {
-  let clock = clockIn;
-  const sorted = [...dotsIn].sort((a, b) => (a.actor < b.actor ? -1 : a.actor > b.actor ? 1 : a.counter - b.counter));
-  const dots: Dot[] = [];
-  for (const dot of sorted) {
-    const have = counterOf(clock, dot.actor);
-    if (dot.counter <= have) continue;
-    if (dot.counter === have + 1) clock = advanceTo(clock, dot.actor, dot.counter, dot.timeMs);
-    else if (!dots.some((d) => sameDot(d, dot))) dots.push(dot);
+/** The context with one more dot in it (the same object when it was there already). */
+export function withDot(context: CausalContext, dot: Dot): CausalContext {
+  const entry = context.clock[dot.actor];
+  let next: ClockEntry;
+  if (entry === undefined) {
+    next = entryOf(dot.counter, dot.timeMs, dot.counter > 1 ? [[1, dot.counter - 1]] : []);
+  } else if (dot.counter > entry.counter) {
+    const gaps = [...(entry.gaps ?? [])];
+    if (dot.counter > entry.counter + 1) gaps.push([entry.counter + 1, dot.counter - 1]);
+    next = entryOf(dot.counter, Math.max(entry.timeMs, dot.timeMs), gaps);
+  } else if (inGaps(entry.gaps, dot.counter)) {
+    next = entryOf(entry.counter, entry.timeMs, splitAround(entry.gaps ?? [], dot.counter));
+  } else {
+    return context;
   }
-  return { clock, dots };
+  return { ...context, clock: { ...context.clock, [dot.actor]: next } };
+}
+
+/**
+ * The union of two contexts: an event is in it when it is in either. Returns `a` itself when
+ * `b` adds nothing, so a caller can tell that nothing changed.
+ */
+export function joinContexts(a: CausalContext, b: CausalContext): CausalContext {
+  if (a === b || a.clock === b.clock) return a;
+  let clock: Record<string, ClockEntry> | null = null;
+  for (const [actor, theirs] of Object.entries(b.clock)) {
+    const mine = a.clock[actor];
+    const joined = mine === undefined ? theirs : joinEntries(mine, theirs);
+    if (joined === mine) continue;
+    clock ??= { ...a.clock };
+    clock[actor] = joined;
+  }
+  return clock === null ? a : { ...a, clock };
+}
+
+/** True when `holder` has seen every event `other` has (times aside). */
+export function contextIncludes(holder: CausalContext, other: CausalContext): boolean {
+  for (const [actor, theirs] of Object.entries(other.clock)) {
+    const mine = holder.clock[actor];
+    if (mine === undefined || !entryIncludes(mine, theirs)) return false;
+  }
+  return true;
+}
+
+/** How far a context handed out may grow. */
+export interface ContextLimits {
+  /** Actors kept (paper §4.4: about 10); the actors of `live` dots are always kept. */
+  readonly maxActors: number;
+  /** Gap ranges kept per actor; older detail becomes "not seen". */
+  readonly maxGaps: number;
+}
+
+/**
+ * Bounds a context by dropping coverage, never by adding it: past `maxActors` the actors
+ * updated longest ago go (ties by actor id, so the result is deterministic), and past
+ * `maxGaps` gap ranges an actor's oldest counters become "not seen". The `live` dots (the
+ * versions the context is handed out with) stay covered, so a write with the context always
+ * supersedes every version that was read with it.
+ */
+export function compactContext(context: CausalContext, live: readonly Dot[], limits: ContextLimits): { context: CausalContext; pruned: number } {
+  let clock: Record<string, ClockEntry> | null = null;
+  let pruned = 0;
+  const actors = Object.keys(context.clock);
+  if (actors.length > limits.maxActors) {
+    const needed = new Set(live.map((dot) => dot.actor));
+    const droppable = actors
+      .filter((actor) => !needed.has(actor))
+      .sort((x, y) => timeOf(context.clock, x) - timeOf(context.clock, y) || (x < y ? -1 : x > y ? 1 : 0));
+    const drop = droppable.slice(0, Math.min(droppable.length, actors.length - limits.maxActors));
+    if (drop.length > 0) {
+      clock = { ...context.clock };
+      for (const actor of drop) delete clock[actor];
+      pruned += drop.length;
+    }
+  }
+  for (const [actor, entry] of Object.entries(clock ?? context.clock)) {
+    if ((entry.gaps?.length ?? 0) <= limits.maxGaps) continue;
+    const liveCounters = live.filter((dot) => dot.actor === actor).map((dot) => dot.counter);
+    clock ??= { ...context.clock };
+    clock[actor] = forgetOldest(entry, liveCounters, limits.maxGaps);
+    pruned++;
+  }
+  return { context: clock === null ? context : { ...context, clock }, pruned };
+}
+
+// ---- per-actor sets: [1, counter] minus the gaps -------------------------------------------
+
+function entryOf(counter: number, timeMs: number, gaps: readonly Gap[]): ClockEntry {
+  return gaps.length === 0 ? { counter, timeMs } : { counter, timeMs, gaps };
+}
+
+function timeOf(clock: VectorClock, actor: string): number {
+  return clock[actor]?.timeMs ?? 0;
+}
+
+function inGaps(gaps: readonly Gap[] | undefined, counter: number): boolean {
+  if (gaps === undefined) return false;
+  for (const [from, to] of gaps) {
+    if (counter < from) return false;
+    if (counter <= to) return true;
+  }
+  return false;
+}
+
+function splitAround(gaps: readonly Gap[], counter: number): Gap[] {
+  const out: Gap[] = [];
+  for (const gap of gaps) {
+    const [from, to] = gap;
+    if (counter < from || counter > to) out.push(gap);
+    else {
+      if (from < counter) out.push([from, counter - 1]);
+      if (counter < to) out.push([counter + 1, to]);
+    }
+  }
+  return out;
+}
+
+/** The counters up to `upTo` an entry has not seen: its gaps, and everything above its counter. */
+function unseenUpTo(entry: ClockEntry, upTo: number): Gap[] {
+  const unseen = [...(entry.gaps ?? [])];
+  if (upTo > entry.counter) unseen.push([entry.counter + 1, upTo]);
+  return unseen;
+}
+
+/** Intersection of two sorted lists of disjoint ranges. */
+function intersect(a: readonly Gap[], b: readonly Gap[]): Gap[] {
+  const out: Gap[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const [aFrom, aTo] = a[i] as Gap;
+    const [bFrom, bTo] = b[j] as Gap;
+    const from = Math.max(aFrom, bFrom);
+    const to = Math.min(aTo, bTo);
+    if (from <= to) out.push([from, to]);
+    if (aTo < bTo) i++;
+    else j++;
+  }
+  return out;
+}
+
+/** The union of two entries' seen sets; `mine` itself when `theirs` adds nothing. */
+function joinEntries(mine: ClockEntry, theirs: ClockEntry): ClockEntry {
+  if (mine === theirs) return mine;
+  const counter = Math.max(mine.counter, theirs.counter);
+  const timeMs = mine.counter === theirs.counter ? Math.max(mine.timeMs, theirs.timeMs) : mine.counter > theirs.counter ? mine.timeMs : theirs.timeMs;
+  if (timeMs === mine.timeMs && entryIncludes(mine, theirs)) return mine;
+  // Unseen by the union = unseen by both.
+  return entryOf(counter, timeMs, intersect(unseenUpTo(mine, counter), unseenUpTo(theirs, counter)));
+}
+
+/** True when every counter `theirs` saw, `mine` saw too. */
+function entryIncludes(mine: ClockEntry, theirs: ClockEntry): boolean {
+  if (theirs.counter > mine.counter || inGaps(mine.gaps, theirs.counter)) return false;
+  const mineUnseen = mine.gaps ?? [];
+  if (mineUnseen.length === 0) return true;
+  // Each of my gaps (up to their counter) must lie inside one of theirs.
+  const theirUnseen = theirs.gaps ?? [];
+  let j = 0;
+  for (const [from, to] of mineUnseen) {
+    if (from > theirs.counter) break;
+    const end = Math.min(to, theirs.counter);
+    while (j < theirUnseen.length && (theirUnseen[j] as Gap)[1] < from) j++;
+    const around = theirUnseen[j];
+    if (around === undefined || around[0] > from || around[1] < end) return false;
+  }
+  return true;
+}
+
+/**
+ * Keeps the newest `maxGaps` gaps of an entry; every counter below them becomes "not seen",
+ * except the live ones.
+ */
+function forgetOldest(entry: ClockEntry, liveCounters: readonly number[], maxGaps: number): ClockEntry {
+  const gaps = entry.gaps ?? [];
+  const kept = gaps.slice(gaps.length - maxGaps);
+  // Everything below the first gap kept (below the counter, when none is) is forgotten.
+  const [floor, forgetTo] = kept[0] ?? [entry.counter, entry.counter - 1];
+  const spared = liveCounters.filter((counter) => counter < floor).sort((x, y) => x - y);
+  const forgotten: Gap[] = [];
+  let from = 1;
+  for (const counter of spared) {
+    if (counter > from) forgotten.push([from, counter - 1]);
+    from = Math.max(from, counter + 1);
+  }
+  if (from <= forgetTo) forgotten.push([from, forgetTo]);
+  return entryOf(entry.counter, entry.timeMs, [...forgotten, ...kept.slice(1)]);
 }

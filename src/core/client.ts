@@ -5,53 +5,65 @@
  *   the key's preference list; the client only waits for the answer (with a deadline).
  * - `client`: the client knows the ring and coordinates the request itself, talking to the
  *   replicas directly, which saves the hop to a coordinator. It mints the versions of its
- *   writes as its own actor (see client-minter.ts).
+ *   writes as its own actor (minting.ts).
+ * A local caller's request comes in as an input and its answer goes out as a `settle` effect.
  */
-import type { CausalContext } from './causal-context.js';
+import type { CausalContext } from '../protocol/data.js';
+import type { ClientGet, ClientPut, ClientReply, Message } from '../protocol/messages.js';
+import { failure, type GetOutcome, type PutOutcome } from '../protocol/outcomes.js';
+import { assertNever } from './assert.js';
 import type { EngineTuning } from './config.js';
-import { ClientMinter } from './client-minter.js';
-import { Coordinator, type CoordinatorStats, type GetOutcome, type GetRequestSpec, type PutOutcome, type PutRequestSpec } from './coordinator.js';
-import { EffectSink, type Effect } from './effects.js';
+import { Coordinator, type CoordinatorStats } from './coordinator.js';
+import { EffectSink, type Effect, type HostInput, type StateMachine } from './effects.js';
 import { FailureDetector } from './failure-detector.js';
-import { Ring } from './ring.js';
-import type { Siblings } from './versions.js';
-import type { ClientReply, Message } from '../protocol/messages.js';
+import type { GetSpec } from './get-request.js';
+import { DotMinter } from './minting.js';
+import type { PutSpec } from './put-request.js';
+import { Ring, type RingHash } from './ring.js';
 
 export type CoordinationMode = 'node' | 'client';
 
-export type ClientErrorCode = 'QUORUM_FAILED' | 'TIMEOUT' | 'INVALID_ARGUMENT';
+/** A write as a caller asks for it: the version gets its dot from whoever coordinates. */
+export type WriteSpec = Omit<PutSpec, 'dot'>;
 
-export type ClientGetOutcome =
-  | { readonly ok: true; readonly siblings: Siblings; readonly context: CausalContext; readonly repliedBy: readonly string[] }
-  | { readonly ok: false; readonly code: ClientErrorCode; readonly message: string };
+export type ClientInput =
+  | HostInput
+  | { readonly kind: 'get'; readonly requestId: number; readonly spec: GetSpec; readonly nowMs: number }
+  | { readonly kind: 'put'; readonly requestId: number; readonly spec: WriteSpec; readonly nowMs: number }
+  | { readonly kind: 'membership'; readonly nodes: readonly string[]; readonly nowMs: number }
+  /** Nodes the host can deliver to now (node coordination sends requests only to these). */
+  | { readonly kind: 'reachable'; readonly nodes: readonly string[]; readonly nowMs: number };
 
-export type ClientPutOutcome =
-  | { readonly ok: true; readonly context: CausalContext; readonly ackedBy: readonly string[] }
-  | { readonly ok: false; readonly code: ClientErrorCode; readonly message: string };
+export interface ClientStats extends CoordinatorStats {
+  /** Requests a coordinator did not answer in time (node coordination). */
+  readonly timeouts: number;
+  /** Replies of the wrong kind for their request, dropped (a bug elsewhere if ever seen). */
+  readonly mismatchedReplies: number;
+  readonly suspects: readonly string[];
+}
 
-/** What a client asks for: the same requests a coordinator serves. */
-export type ClientGetSpec = GetRequestSpec;
-export type ClientPutSpec = PutRequestSpec;
-
+/** A node-coordinated request waiting for its reply. */
 interface Waiting {
-  readonly deliver: (reply: ClientReply) => void;
+  readonly requestId: number;
+  readonly op: 'get' | 'put';
   readonly timerId: number;
 }
 
-export class ClientCore {
+export class ClientCore implements StateMachine<ClientInput> {
   private readonly sink = new EffectSink();
   private readonly detector: FailureDetector;
   private readonly coordinator: Coordinator;
   private readonly waiting = new Map<number, Waiting>();
-  private readonly minter: ClientMinter;
+  private readonly minter: DotMinter;
   private ring: Ring;
-  private reachable: string[];
+  private reachable: readonly string[];
   private nextNode = 0;
   private nextReqId = 1;
   private nowMs = 0;
   private lastProbeMs = Number.NEGATIVE_INFINITY;
   private pingSeq = 0;
-  timeouts = 0;
+  private timeouts = 0;
+  private mismatchedReplies = 0;
 
   constructor(
     /** This client's endpoint id; in `client` mode also the actor of the dots it mints. */
@@ -59,59 +71,54 @@ export class ClientCore {
     readonly mode: CoordinationMode,
     private readonly tuning: EngineTuning,
     members: readonly string[],
+    hash: RingHash,
   ) {
-    this.ring = Ring.of(members, tuning.vnodes);
+    this.ring = Ring.of(members, tuning.vnodes, hash);
     this.detector = new FailureDetector(() => this.nowMs, tuning.suspectForMs);
     this.reachable = [...members];
-    this.minter = new ClientMinter(clientId);
-    this.coordinator = new Coordinator(tuning, {
-      mintDot: (key, context) => this.minter.mint(key, context, this.nowMs),
-      sink: this.sink,
-      detector: this.detector,
-      ring: () => this.ring,
-      nowMs: () => this.nowMs,
-      local: null,
-    });
+    this.minter = new DotMinter(clientId, tuning.minterCapacity);
+    this.coordinator = new Coordinator({ tuning, sink: this.sink, detector: this.detector, ring: () => this.ring, nowMs: () => this.nowMs, local: null });
   }
 
-  /** The effects produced since the last call. */
-  drain(): Effect[] {
+  get stats(): ClientStats {
+    return { ...this.coordinator.stats, timeouts: this.timeouts, mismatchedReplies: this.mismatchedReplies, suspects: this.detector.list() };
+  }
+
+  step(input: ClientInput): Effect[] {
+    this.nowMs = input.nowMs;
+    switch (input.kind) {
+      case 'receive':
+        this.receive(input.from, input.msg);
+        break;
+      case 'timer':
+        this.sink.fire(input.timerId);
+        break;
+      case 'get':
+        this.get(input.requestId, input.spec);
+        break;
+      case 'put':
+        this.put(input.requestId, input.spec);
+        break;
+      case 'membership':
+        this.ring = this.ring.withMembers(input.nodes);
+        break;
+      case 'reachable':
+        this.reachable = [...input.nodes];
+        break;
+      default:
+        assertNever(input, 'client input');
+    }
     return this.sink.drain();
   }
 
-  get stats(): CoordinatorStats & { timeouts: number; suspects: readonly string[] } {
-    return { ...this.coordinator.stats, timeouts: this.timeouts, suspects: this.detector.list() };
-  }
-
-  /** Nodes the host can currently deliver to (node mode sends requests only to these). */
-  setReachable(nodes: readonly string[]): void {
-    this.reachable = [...nodes];
-  }
-
-  membership(nodes: readonly string[], nowMs: number): void {
-    this.nowMs = nowMs;
-    this.ring = Ring.of(nodes, this.tuning.vnodes);
-  }
-
-  timer(timerId: number, nowMs: number): void {
-    this.nowMs = nowMs;
-    this.sink.fire(timerId);
-  }
-
-  receive(from: string, msg: Message, nowMs: number): void {
-    this.nowMs = nowMs;
+  private receive(from: string, msg: Message): void {
     this.detector.heardFrom(from);
     switch (msg.kind) {
       case 'reply.get':
       case 'reply.put':
-      case 'reply.error': {
-        const waiting = this.waiting.get(msg.reqId);
-        if (!waiting) return;
-        this.waiting.delete(msg.reqId);
-        this.sink.cancelTimer(waiting.timerId);
-        waiting.deliver(msg);
+      case 'reply.error':
+        this.onReply(msg);
         return;
-      }
       case 'replica.readReply':
       case 'replica.writeAck':
         this.coordinator.receive(from, msg);
@@ -122,64 +129,59 @@ export class ClientCore {
     }
   }
 
-  get(spec: ClientGetSpec, nowMs: number, done: (outcome: ClientGetOutcome) => void): void {
-    this.nowMs = nowMs;
+  private get(requestId: number, spec: GetSpec): void {
     if (this.mode === 'client') {
       this.probeSuspects();
-      this.coordinator.get(spec, (outcome: GetOutcome) =>
-        done(outcome.ok ? outcome : quorumFailed(outcome.message)),
-      );
+      this.coordinator.get(spec, (outcome) => this.sink.settle(requestId, outcome));
       return;
     }
     const reqId = this.nextReqId++;
-    const msg = { kind: 'client.get', reqId, key: spec.key, r: spec.r, timeoutMs: spec.timeoutMs, hops: 0, replyTo: this.clientId } as const;
-    this.viaNode(reqId, spec.timeoutMs, msg, undefined, (reply) => {
-      if (reply.kind === 'reply.get') done({ ok: true, siblings: reply.siblings, context: routed(reply.context, reply.repliedBy), repliedBy: reply.repliedBy });
-      else if (reply.kind === 'reply.error') done({ ok: false, code: reply.code, message: reply.message });
-      else done({ ok: false, code: 'INVALID_ARGUMENT', message: `unexpected ${reply.kind} for a get` });
-    }, (message) => done({ ok: false, code: 'TIMEOUT', message }));
+    const msg: ClientGet = { kind: 'client.get', reqId, key: spec.key, r: spec.r, timeoutMs: spec.timeoutMs, hops: 0, replyTo: this.clientId };
+    this.viaNode(requestId, 'get', msg, undefined);
   }
 
-  put(spec: ClientPutSpec, nowMs: number, done: (outcome: ClientPutOutcome) => void): void {
-    this.nowMs = nowMs;
+  private put(requestId: number, spec: WriteSpec): void {
     if (this.mode === 'client') {
       this.probeSuspects();
-      this.coordinator.put(spec, (outcome: PutOutcome) => done(outcome.ok ? outcome : quorumFailed(outcome.message)));
+      const dot = this.minter.mint(spec.key, spec.context, () => 0, this.nowMs);
+      this.coordinator.put({ ...spec, dot }, (outcome) => this.sink.settle(requestId, outcome));
       return;
     }
     const reqId = this.nextReqId++;
-    const msg = { kind: 'client.put', reqId, ...spec, hops: 0, replyTo: this.clientId } as const;
-    this.viaNode(reqId, spec.timeoutMs, msg, spec.context.readFrom, (reply) => {
-      if (reply.kind === 'reply.put') done({ ok: true, context: routed(reply.context, reply.ackedBy), ackedBy: reply.ackedBy });
-      else if (reply.kind === 'reply.error') done({ ok: false, code: reply.code, message: reply.message });
-      else done({ ok: false, code: 'INVALID_ARGUMENT', message: `unexpected ${reply.kind} for a put` });
-    }, (message) => done({ ok: false, code: 'TIMEOUT', message }));
+    const msg: ClientPut = { kind: 'client.put', reqId, ...spec, hops: 0, replyTo: this.clientId };
+    this.viaNode(requestId, 'put', msg, spec.context.readFrom);
   }
 
   /**
    * Node mode: send to `preferred` when it is reachable (the node a context was read from),
-   * else to the next reachable node in turn, and wait at most `timeoutMs`.
+   * else to the next reachable node in turn, and wait at most the request's time.
    */
-  private viaNode(
-    reqId: number,
-    timeoutMs: number,
-    msg: Message,
-    preferred: string | undefined,
-    deliver: (reply: ClientReply) => void,
-    timedOut: (message: string) => void,
-  ): void {
+  private viaNode(requestId: number, op: 'get' | 'put', msg: ClientGet | ClientPut, preferred: string | undefined): void {
     const node = preferred !== undefined && this.reachable.includes(preferred) ? preferred : this.pickNode();
     if (node === undefined) {
-      timedOut('no node is running to take the request');
+      this.sink.settle(requestId, failure('TIMEOUT', 'no node is running to take the request'));
       return;
     }
-    const timerId = this.sink.setTimer(timeoutMs, () => {
-      this.waiting.delete(reqId);
+    const timerId = this.sink.setTimer(msg.timeoutMs, () => {
+      this.waiting.delete(msg.reqId);
       this.timeouts++;
-      timedOut(`no answer from coordinator ${node} within ${timeoutMs} ms`);
+      this.sink.settle(requestId, failure('TIMEOUT', `no answer from coordinator ${node} within ${msg.timeoutMs} ms`));
     });
-    this.waiting.set(reqId, { deliver, timerId });
+    this.waiting.set(msg.reqId, { requestId, op, timerId });
     this.sink.send(node, msg);
+  }
+
+  private onReply(reply: ClientReply): void {
+    const waiting = this.waiting.get(reply.reqId);
+    if (!waiting) return;
+    const outcome = outcomeOf(waiting.op, reply);
+    if (outcome === null) {
+      this.mismatchedReplies++;
+      return;
+    }
+    this.waiting.delete(reply.reqId);
+    this.sink.cancelTimer(waiting.timerId);
+    this.sink.settle(waiting.requestId, outcome);
   }
 
   private pickNode(): string | undefined {
@@ -198,11 +200,21 @@ export class ClientCore {
   }
 }
 
-function quorumFailed(message: string): { ok: false; code: 'QUORUM_FAILED'; message: string } {
-  return { ok: false, code: 'QUORUM_FAILED', message };
+/** The outcome a reply carries for a request of kind `op`; null for a reply of the wrong kind. */
+function outcomeOf(op: 'get' | 'put', reply: ClientReply): GetOutcome | PutOutcome | null {
+  switch (reply.kind) {
+    case 'reply.error':
+      return failure(reply.code, reply.message);
+    case 'reply.get':
+      return op === 'get' ? { ok: true, versions: reply.versions, context: routed(reply.context, reply.repliedBy), repliedBy: reply.repliedBy } : null;
+    case 'reply.put':
+      return op === 'put' ? { ok: true, context: routed(reply.context, reply.ackedBy), ackedBy: reply.ackedBy } : null;
+    default:
+      return assertNever(reply, 'client reply');
+  }
 }
 
-/** The context with the node to send the next write to (the fastest answer: the coordinator). */
+/** The context with the node to send the next write to (the fastest answer: the coordinator, §5). */
 function routed(context: CausalContext, answeredBy: readonly string[]): CausalContext {
   const readFrom = answeredBy[0];
   return readFrom === undefined ? context : { ...context, readFrom };

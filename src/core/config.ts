@@ -17,8 +17,19 @@ export interface EngineTuning {
   readonly replicaTimeoutMs: number;
   /** How long a get keeps listening for stragglers after answering, before read repair. */
   readonly readRepairWindowMs: number;
-  /** Contexts are pruned past this many actors (§4.4). */
+  /** Contexts handed to clients keep at most this many actors (§4.4); those of the versions read always stay. */
   readonly clockPruneAt: number;
+  /** Gap ranges per actor a context handed to a client keeps; older detail is forgotten. */
+  readonly contextMaxGaps: number;
+  /**
+   * A key's stored context keeps at most this many actors and gap ranges per actor. It is
+   * what tells a replica that a version it meets again is dead, so it is kept far longer than
+   * a client's context; the bound only keeps a key with an endless history of writers finite.
+   */
+  readonly storedContextMaxActors: number;
+  readonly storedContextMaxGaps: number;
+  /** Keys whose last minted counter a node (or the client) remembers; past it, a new actor. */
+  readonly minterCapacity: number;
   /** How many times a client request may be forwarded between nodes. */
   readonly maxHops: number;
   /** How long a node that did not answer stays suspected before it is tried again. */
@@ -40,6 +51,10 @@ export const DEFAULT_TUNING: EngineTuning = {
   replicaTimeoutMs: 300,
   readRepairWindowMs: 50,
   clockPruneAt: 10,
+  contextMaxGaps: 8,
+  storedContextMaxActors: 64,
+  storedContextMaxGaps: 64,
+  minterCapacity: 65_536,
   maxHops: 2,
   suspectForMs: 1000,
   maintenanceIntervalMs: 100,

@@ -1,14 +1,28 @@
 /**
  * What a state machine of the core asks its host to do. The core never performs I/O or
- * reads a clock: it returns these, and the host (a worker, the simulator, a test) carries
- * them out and feeds the results back in as inputs.
+ * reads a clock: it returns these, and the host (src/runtime/effect-host.ts, the same in a
+ * worker, in the client and in the simulator) carries them out and feeds the results back in
+ * as inputs. A new kind here is a compile error in the host until it is handled.
  */
 import type { Message } from '../protocol/messages.js';
+import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
 
 export type Effect =
   | { readonly kind: 'send'; readonly to: string; readonly msg: Message }
   | { readonly kind: 'setTimer'; readonly timerId: number; readonly delayMs: number }
-  | { readonly kind: 'cancelTimer'; readonly timerId: number };
+  | { readonly kind: 'cancelTimer'; readonly timerId: number }
+  /** The answer to a request made on this endpoint by a local caller (the client API). */
+  | { readonly kind: 'settle'; readonly requestId: number; readonly outcome: GetOutcome | PutOutcome };
+
+/** Inputs every state machine takes from its host: a message arrived, a timer fired. */
+export type HostInput =
+  | { readonly kind: 'receive'; readonly from: string; readonly msg: Message; readonly nowMs: number }
+  | { readonly kind: 'timer'; readonly timerId: number; readonly nowMs: number };
+
+/** A state machine of the core: one input in, the effects out. */
+export interface StateMachine<I> {
+  step(input: I): Effect[];
+}
 
 /**
  * Collects effects during one step and keeps the callbacks of the timers the core asked
@@ -21,6 +35,10 @@ export class EffectSink {
 
   send(to: string, msg: Message): void {
     this.effects.push({ kind: 'send', to, msg });
+  }
+
+  settle(requestId: number, outcome: GetOutcome | PutOutcome): void {
+    this.effects.push({ kind: 'settle', requestId, outcome });
   }
 
   /** Asks for `onFire` to run after `delayMs`; returns the id to cancel it with. */

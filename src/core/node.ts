@@ -1,38 +1,42 @@
 /**
  * One Dynamo node as a pure state machine: an input (a message, a fired timer, a membership
- * change) goes in, effects (messages to send, timers to set) come out. It is a replica
- * (store, read, repair, keep hints for others) and a coordinator of client requests.
- * The same code runs in a worker thread, in the deterministic simulator and in unit tests.
+ * change) goes in, effects (messages to send, timers to set) come out. This file only wires
+ * the behaviours together and dispatches to them; each lives in a file named for it:
+ * replica.ts (copies and hints), request-router.ts (coordinate or forward),
+ * coordinator.ts with get-request.ts, put-request.ts and read-repair.ts (§4.5, §5),
+ * sloppy-quorum.ts (§4.6), hinted-handoff.ts (§4.6), membership-handoff.ts (§4.9),
+ * failure-detector.ts (§4.8) and minting.ts (the names of new versions).
  */
+import type { Siblings } from '../protocol/data.js';
+import type { Message } from '../protocol/messages.js';
 import { assertNever } from './assert.js';
 import type { EngineTuning } from './config.js';
-import { Coordinator, type CoordinatorStats, type LocalReplica } from './coordinator.js';
-import { EffectSink, type Effect } from './effects.js';
+import { Coordinator, type CoordinatorStats } from './coordinator.js';
+import { EffectSink, type Effect, type HostInput, type StateMachine } from './effects.js';
 import { FailureDetector } from './failure-detector.js';
-import { HandoffTracker } from './handoff.js';
+import { HintedHandoff, HintStore, type Hint } from './hinted-handoff.js';
+import { MembershipHandoff } from './membership-handoff.js';
+import { DotMinter } from './minting.js';
 import { highestCounter } from './causal-context.js';
-import { HintStore, hintKeyOf, type Hint } from './hints.js';
+import { Replica } from './replica.js';
 import { RequestRouter } from './request-router.js';
-import { Ring } from './ring.js';
-import { highestCounterIn, mergeSiblings, type Siblings } from './versions.js';
-import type { Message } from '../protocol/messages.js';
-import type { KeyValueStore } from '../storage/store.js';
+import { Ring, type RingHash } from './ring.js';
+import type { KeyValueStore } from './storage.js';
 
 export interface NodeIdentity {
   readonly nodeId: string;
-  /** Unique per start of this node: the actor its coordinator mints dots for. */
+  /** Unique per start of this node: the actor its dots are minted for. */
   readonly actorId: string;
 }
 
 export type NodeInput =
+  | HostInput
   | { readonly kind: 'start'; readonly nowMs: number }
-  | { readonly kind: 'receive'; readonly from: string; readonly msg: Message; readonly nowMs: number }
-  | { readonly kind: 'timer'; readonly timerId: number; readonly nowMs: number }
   | { readonly kind: 'membership'; readonly nodes: readonly string[]; readonly nowMs: number };
 
 export interface NodeStats extends CoordinatorStats {
   readonly nodeId: string;
-  /** The actor this node currently mints dots for. */
+  /** The actor this node mints new dots for. */
   readonly actorId: string;
   readonly keys: number;
   readonly hintsPending: number;
@@ -40,13 +44,15 @@ export interface NodeStats extends CoordinatorStats {
   readonly handoffsPending: number;
   readonly handedOff: number;
   readonly forwarded: number;
+  /** Forwards that were not confirmed in time and were routed again. */
+  readonly rerouted: number;
   readonly suspects: readonly string[];
   readonly inFlight: number;
 }
 
-/** What one node holds for a key: its own versions and any it keeps as hints for others. */
+/** What one node holds for a key: its own siblings and any it keeps as hints for others. */
 export interface NodeKeyView {
-  readonly versions: Siblings;
+  readonly siblings: Siblings | null;
   readonly hints: readonly { readonly owner: string; readonly siblings: Siblings }[];
 }
 
@@ -55,76 +61,54 @@ export interface NodeStores {
   readonly hints: KeyValueStore<Hint>;
 }
 
-export class DynamoNode {
+export class DynamoNode implements StateMachine<NodeInput> {
   private readonly sink = new EffectSink();
   private readonly detector: FailureDetector;
-  private readonly hintStore: HintStore;
-  private readonly handoffs = new HandoffTracker();
+  private readonly hints: HintStore;
+  private readonly replica: Replica;
+  private readonly hinted: HintedHandoff;
+  private readonly handoff: MembershipHandoff;
+  private readonly minter: DotMinter;
   private readonly coordinator: Coordinator;
   private readonly router: RequestRouter;
   private ring: Ring;
   private nowMs = 0;
   private pingSeq = 0;
-  private actorEpoch = 0;
-  private counters = { hintsDelivered: 0, handedOff: 0 };
 
   constructor(
     readonly identity: NodeIdentity,
     private readonly tuning: EngineTuning,
     private readonly stores: NodeStores,
     members: readonly string[],
+    hash: RingHash,
   ) {
-    this.ring = Ring.of(members, tuning.vnodes);
-    this.detector = new FailureDetector(() => this.nowMs, tuning.suspectForMs);
-    this.hintStore = new HintStore(stores.hints);
-    const local: LocalReplica = {
-      nodeId: identity.nodeId,
-      read: (key) => this.readLocal(key),
-      write: (key, siblings, hintFor) => this.writeLocal(key, siblings, hintFor),
-      repair: (key, siblings) => this.storeData(key, siblings),
-    };
-    this.coordinator = new Coordinator(tuning, {
-      // The next counter is above every one this actor used for the key: the node keeps
-      // every version it mints, and forgets (new actor) before it lets one go.
-      mintDot: (key, context) => {
-        const actor = this.actorId;
-        const counter = Math.max(highestCounter(context, actor), highestCounterIn(this.readLocal(key), actor)) + 1;
-        return { actor, counter, timeMs: this.nowMs };
-      },
-      sink: this.sink,
-      detector: this.detector,
-      ring: () => this.ring,
-      nowMs: () => this.nowMs,
-      local,
-    });
+    const nodeId = identity.nodeId;
+    const storedLimits = { maxActors: Math.max(tuning.storedContextMaxActors, tuning.clockPruneAt), maxGaps: tuning.storedContextMaxGaps };
+    const ring = (): Ring => this.ring;
+    const nowMs = (): number => this.nowMs;
+    this.ring = Ring.of(members, tuning.vnodes, hash);
+    this.detector = new FailureDetector(nowMs, tuning.suspectForMs);
+    this.hints = new HintStore(stores.hints, storedLimits);
+    this.replica = new Replica({ nodeId, storedLimits, data: stores.data, hints: this.hints, ring, dataChanged: (key) => this.handoff.check(key) });
+    const storeData = (key: string, siblings: Siblings): void => this.replica.storeData(key, siblings);
+    this.hinted = new HintedHandoff(this.hints, this.sink, tuning.hintBatchSize, storeData);
+    this.handoff = new MembershipHandoff({ nodeId, n: tuning.n, data: stores.data, hints: this.hints, sink: this.sink, ring, storeData });
+    this.minter = new DotMinter(identity.actorId, tuning.minterCapacity);
+    this.coordinator = new Coordinator({ tuning, sink: this.sink, detector: this.detector, ring, nowMs, local: this.replica });
     this.router = new RequestRouter({
-      nodeId: identity.nodeId,
+      nodeId,
       tuning,
       sink: this.sink,
       detector: this.detector,
       coordinator: this.coordinator,
-      ring: () => this.ring,
-      nowMs: () => this.nowMs,
+      ring,
+      nowMs,
+      mint: (key, context) => this.minter.mint(key, context, (actor) => highestCounter(this.replica.read(key).context, actor), this.nowMs),
     });
   }
 
   get nodeId(): string {
     return this.identity.nodeId;
-  }
-
-  /**
-   * The actor this node mints dots for: its incarnation's id, plus an epoch that grows each
-   * time the node lets go of versions its actor wrote (a handoff or a delivered hint). After
-   * that it no longer knows which counters it used for those keys, and a new actor is the
-   * only way never to mint the same dot twice (Riak's "actor amnesia", KV679).
-   */
-  get actorId(): string {
-    return this.actorEpoch === 0 ? this.identity.actorId : `${this.identity.actorId}.${this.actorEpoch}`;
-  }
-
-  /** Called before versions leave this node's stores for good. */
-  private forgetting(siblings: Siblings): void {
-    if (highestCounterIn(siblings, this.actorId) > 0) this.actorEpoch++;
   }
 
   /** Feeds one input in and returns what the host must do. */
@@ -152,13 +136,16 @@ export class DynamoNode {
   stats(): NodeStats {
     return {
       nodeId: this.nodeId,
-      actorId: this.actorId,
+      actorId: this.minter.actorId,
       ...this.coordinator.stats,
-      ...this.counters,
-      forwarded: this.router.forwarded,
+      clockPrunes: this.coordinator.stats.clockPrunes + this.replica.contextPrunes + this.hints.contextPrunes,
       keys: this.stores.data.size,
-      hintsPending: this.hintStore.size,
-      handoffsPending: this.handoffs.size,
+      hintsPending: this.hints.size,
+      hintsDelivered: this.hinted.delivered,
+      handoffsPending: this.handoff.size,
+      handedOff: this.handoff.handedOff,
+      forwarded: this.router.forwarded,
+      rerouted: this.router.rerouted,
       suspects: this.detector.list(),
       inFlight: this.coordinator.inFlight,
     };
@@ -166,8 +153,8 @@ export class DynamoNode {
 
   inspect(key: string): NodeKeyView {
     return {
-      versions: this.stores.data.get(key) ?? [],
-      hints: this.hintStore.forKey(key).map((hint) => ({ owner: hint.owner, siblings: hint.siblings })),
+      siblings: this.stores.data.get(key) ?? null,
+      hints: this.hints.forKey(key).map((hint) => ({ owner: hint.owner, siblings: hint.siblings })),
     };
   }
 
@@ -182,14 +169,14 @@ export class DynamoNode {
         this.router.confirmed(msg);
         break;
       case 'replica.read':
-        this.sink.send(from, { kind: 'replica.readReply', reqId: msg.reqId, siblings: this.readLocal(msg.key) });
+        this.sink.send(from, { kind: 'replica.readReply', reqId: msg.reqId, siblings: this.replica.read(msg.key) });
         break;
       case 'replica.write':
-        this.writeLocal(msg.key, msg.siblings, msg.hintFor);
+        this.replica.write(msg.key, msg.siblings, msg.hintFor);
         this.sink.send(from, { kind: 'replica.writeAck', reqId: msg.reqId });
         break;
       case 'replica.repair':
-        this.storeData(msg.key, msg.siblings);
+        this.replica.storeData(msg.key, msg.siblings);
         break;
       case 'replica.readReply':
       case 'replica.writeAck':
@@ -199,30 +186,19 @@ export class DynamoNode {
         this.sink.send(from, { kind: 'pong', seq: msg.seq });
         break;
       case 'pong':
-        this.deliverHints(from);
+        this.hinted.ownerIsUp(from);
         break;
       case 'hint.deliver':
-        this.storeData(msg.key, msg.siblings);
-        this.sink.send(from, { kind: 'hint.ack', hintKey: msg.hintKey, seq: msg.seq });
+        this.hinted.onDelivery(from, msg);
         break;
-      case 'hint.ack': {
-        const hint = this.hintStore.get(msg.hintKey);
-        if (hint?.seq !== msg.seq) break;
-        this.forgetting(hint.siblings);
-        this.hintStore.deleteIfUnchanged(msg.hintKey, msg.seq);
-        this.counters.hintsDelivered++;
+      case 'hint.ack':
+        this.hinted.onAck(from, msg);
         break;
-      }
       case 'handoff':
-        this.storeData(msg.key, msg.siblings);
-        this.sink.send(from, { kind: 'handoff.ack', key: msg.key, seq: msg.seq });
+        this.handoff.onHandoff(from, msg);
         break;
       case 'handoff.ack':
-        if (this.handoffs.acknowledge(msg.key, msg.seq, from)) {
-          this.forgetting(this.stores.data.get(msg.key) ?? []);
-          this.stores.data.delete(msg.key);
-          this.counters.handedOff++;
-        }
+        this.handoff.onAck(from, msg);
         break;
       case 'reply.get':
       case 'reply.put':
@@ -234,74 +210,11 @@ export class DynamoNode {
     }
   }
 
-  // ---- replica ---------------------------------------------------------------------------
-
-  private readLocal(key: string): Siblings {
-    const own = this.stores.data.get(key) ?? [];
-    const hinted = this.hintStore.versionsOf(key);
-    return hinted.length === 0 ? own : mergeSiblings(own, hinted);
-  }
-
-  private writeLocal(key: string, siblings: Siblings, hintFor: string | null): void {
-    // A hint for a node that is no longer in the ring would never be delivered: the versions
-    // become this node's data, which goes to the key's owners like any other.
-    if (hintFor !== null && hintFor !== this.nodeId && this.ring.has(hintFor)) {
-      this.keepingKnowledge(key, () => this.hintStore.add(hintFor, key, siblings));
-    } else {
-      this.storeData(key, siblings);
-    }
-  }
-
-  /** Merges versions into this node's own data; a key it does not own is offered onwards. */
-  private storeData(key: string, siblings: Siblings): void {
-    const existing = this.stores.data.get(key) ?? [];
-    const merged = mergeSiblings(existing, siblings);
-    if (merged === existing) return;
-    this.keepingKnowledge(key, () => this.stores.data.set(key, merged));
-    this.checkOwnership(key);
-  }
-
-  /**
-   * Runs a change to what this node holds for `key`, and takes a new actor if it lowered the
-   * highest counter of this node's actor that the node can still see there (data and hints
-   * together, as the minter reads them): a version it minted was superseded by one whose
-   * pruned context no longer names it, and the node would mint that counter again.
-   */
-  private keepingKnowledge(key: string, change: () => void): void {
-    const before = highestCounterIn(this.readLocal(key), this.actorId);
-    change();
-    if (highestCounterIn(this.readLocal(key), this.actorId) < before) this.actorEpoch++;
-  }
-
-  private checkOwnership(key: string): void {
-    const owners = this.ring.preferenceList(key, this.tuning.n);
-    if (owners.includes(this.nodeId)) {
-      this.handoffs.cancel(key);
-      return;
-    }
-    const siblings = this.stores.data.get(key);
-    if (!siblings) return;
-    if (owners.length === 0) return; // an empty ring: nowhere to hand off to, keep it
-    const handoff = this.handoffs.begin(key, owners);
-    for (const target of owners) this.sink.send(target, { kind: 'handoff', key, seq: handoff.seq, siblings });
-  }
-
-  // ---- membership, probes, hinted handoff ------------------------------------------------
-
   private changeMembership(nodes: readonly string[]): void {
-    const next = Ring.of(nodes, this.tuning.vnodes);
+    const next = this.ring.withMembers(nodes);
     for (const node of this.ring.nodes) if (!next.has(node)) this.detector.forget(node);
     this.ring = next;
-    // Hints for a node that left go to the key's current owners, through this node's data.
-    for (const [, hint] of [...this.hintStore.all()]) {
-      if (next.has(hint.owner)) continue;
-      this.keepingKnowledge(hint.key, () => {
-        this.hintStore.deleteIfUnchanged(hintKeyOf(hint.owner, hint.key), hint.seq);
-        this.storeData(hint.key, hint.siblings);
-      });
-    }
-    this.handoffs.clear();
-    for (const key of [...this.stores.data.keys()]) this.checkOwnership(key);
+    this.handoff.ringChanged();
   }
 
   private scheduleMaintenance(): void {
@@ -313,19 +226,10 @@ export class DynamoNode {
 
   /** Probes suspects and hint owners (a pong triggers delivery) and resends handoffs. */
   private maintain(): void {
-    const probe = new Set([...this.detector.list(), ...this.hintStore.pendingOwners()]);
+    const probe = new Set([...this.detector.list(), ...this.hinted.ownersWaiting()]);
     for (const node of probe) {
       if (node !== this.nodeId && this.ring.has(node)) this.sink.send(node, { kind: 'ping', seq: ++this.pingSeq });
     }
-    for (const { key, seq, target } of this.handoffs.unacknowledged(this.tuning.handoffBatchSize)) {
-      const siblings = this.stores.data.get(key);
-      if (siblings) this.sink.send(target, { kind: 'handoff', key, seq, siblings });
-    }
-  }
-
-  private deliverHints(owner: string): void {
-    for (const hint of this.hintStore.forOwner(owner, this.tuning.hintBatchSize)) {
-      this.sink.send(owner, { kind: 'hint.deliver', hintKey: hintKeyOf(hint.owner, hint.key), seq: hint.seq, key: hint.key, siblings: hint.siblings });
-    }
+    this.handoff.resend(this.tuning.handoffBatchSize);
   }
 }

@@ -7,11 +7,15 @@
  * there, the distinct physical nodes met form its preference list: the first N
  * are its primary replicas, the rest are fallbacks for the sloppy quorum (§4.6).
  *
- * Positions are 32-character lowercase hex strings, which compare with `<`
- * exactly as the 128-bit numbers they spell.
+ * The hash is passed in (the core does no I/O and carries no crypto of its own):
+ * the hosts give it node:crypto's MD5 as 32-character lowercase hex, which
+ * compares with `<` exactly as the 128-bit number it spells.
  */
 
-import { md5Position } from './md5.js';
+import { invariant } from './assert.js';
+
+/** Text to a ring position: 32 lowercase hex digits (MD5, paper §4.2). */
+export type RingHash = (text: string) => string;
 
 /** One virtual node: a position on the ring and the physical node that owns it. */
 interface Token {
@@ -27,9 +31,9 @@ function compareTokens(a: Token, b: Token): number {
   return 0;
 }
 
-function tokensFor(nodeId: string, vnodesPerNode: number): Token[] {
+function tokensFor(nodeId: string, vnodesPerNode: number, hash: RingHash): Token[] {
   const tokens: Token[] = [];
-  for (let i = 0; i < vnodesPerNode; i++) tokens.push({ position: md5Position(`${nodeId}:${i}`), nodeId });
+  for (let i = 0; i < vnodesPerNode; i++) tokens.push({ position: hash(`${nodeId}:${i}`), nodeId });
   return tokens;
 }
 
@@ -42,8 +46,6 @@ export class Ring {
 
   /** Node id to its index in `nodes`. */
   private readonly indexOfNode: ReadonlyMap<string, number>;
-  /** Every token, sorted by (position, node id). */
-  private readonly tokens: readonly Token[];
   /** `tokens[i].position`, kept apart so the binary search touches only strings. */
   private readonly positions: readonly string[];
   /** `tokens[i]`'s owner as an index into `nodes`, so the walk dedups with integers. */
@@ -59,7 +61,11 @@ export class Ring {
   private readonly seen: Uint32Array;
   private stamp = 0;
 
-  private constructor(vnodesPerNode: number, tokens: Token[]) {
+  private constructor(
+    vnodesPerNode: number,
+    tokens: Token[],
+    private readonly hash: RingHash,
+  ) {
     tokens.sort(compareTokens);
     const nodes = [...new Set(tokens.map((t) => t.nodeId))].sort();
     const indexOf = new Map<string, number>();
@@ -68,9 +74,12 @@ export class Ring {
     this.vnodesPerNode = vnodesPerNode;
     this.nodes = Object.freeze(nodes);
     this.indexOfNode = indexOf;
-    this.tokens = Object.freeze(tokens);
     this.positions = Object.freeze(tokens.map((t) => t.position));
-    this.ownerIndex = Uint32Array.from(tokens, (t) => indexOf.get(t.nodeId) ?? 0);
+    this.ownerIndex = Uint32Array.from(tokens, (t) => {
+      const index = indexOf.get(t.nodeId);
+      invariant(index !== undefined, `token of unknown node ${t.nodeId}`);
+      return index;
+    });
     this.seen = new Uint32Array(nodes.length);
   }
 
@@ -78,33 +87,23 @@ export class Ring {
    * Builds a ring of `nodeIds` (duplicates ignored), each with `vnodesPerNode` tokens.
    * @throws RangeError when `vnodesPerNode` is not an integer >= 1.
    */
-  static of(nodeIds: readonly string[], vnodesPerNode: number): Ring {
+  static of(nodeIds: readonly string[], vnodesPerNode: number, hash: RingHash): Ring {
     if (!Number.isInteger(vnodesPerNode) || vnodesPerNode < 1) {
       throw new RangeError(`vnodesPerNode must be an integer >= 1, got ${String(vnodesPerNode)}`);
     }
     const tokens: Token[] = [];
-    for (const id of new Set(nodeIds)) tokens.push(...tokensFor(id, vnodesPerNode));
-    return new Ring(vnodesPerNode, tokens);
+    for (const id of new Set(nodeIds)) tokens.push(...tokensFor(id, vnodesPerNode, hash));
+    return new Ring(vnodesPerNode, tokens, hash);
+  }
+
+  /** The same ring over other nodes (a membership change). */
+  withMembers(nodeIds: readonly string[]): Ring {
+    return Ring.of(nodeIds, this.vnodesPerNode, this.hash);
   }
 
   /** Whether `nodeId` is one of the ring's physical nodes. */
   has(nodeId: string): boolean {
     return this.indexOfNode.has(nodeId);
-  }
-
-  /** A ring with `nodeId` added; `this` when it is already present. */
-  withNode(nodeId: string): Ring {
-    if (this.has(nodeId)) return this;
-    return new Ring(this.vnodesPerNode, [...this.tokens, ...tokensFor(nodeId, this.vnodesPerNode)]);
-  }
-
-  /** A ring with `nodeId` removed; `this` when it is absent. */
-  withoutNode(nodeId: string): Ring {
-    if (!this.has(nodeId)) return this;
-    return new Ring(
-      this.vnodesPerNode,
-      this.tokens.filter((t) => t.nodeId !== nodeId),
-    );
   }
 
   /**
@@ -125,13 +124,13 @@ export class Ring {
 
     const positions = this.positions;
     const total = positions.length;
-    const target = md5Position(key);
+    const target = this.hash(key);
     // Binary search for the first token whose position is >= the key's.
     let lo = 0;
     let hi = total;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((positions[mid] ?? '') < target) lo = mid + 1;
+      if ((positions[mid] as string) < target) lo = mid + 1;
       else hi = mid;
     }
     let at = lo === total ? 0 : lo;
@@ -143,19 +142,14 @@ export class Ring {
     // Every node owns at least one token, so one lap always finds `want` nodes;
     // the step bound only guards the invariant.
     for (let step = 0; step < total && result.length < want; step++) {
-      const owner = owners[at] ?? 0;
+      const owner = owners[at] as number;
       if (seen[owner] !== stamp) {
         seen[owner] = stamp;
-        result.push(nodes[owner] ?? '');
+        result.push(nodes[owner] as string);
       }
       at = at + 1 === total ? 0 : at + 1;
     }
     return result;
-  }
-
-  /** Token positions (hex) owned by `nodeId`, in ring (ascending) order; [] for an absent node. */
-  tokensOf(nodeId: string): string[] {
-    return this.tokens.filter((t) => t.nodeId === nodeId).map((t) => t.position);
   }
 
   private nextStamp(): number {

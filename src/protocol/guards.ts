@@ -1,11 +1,11 @@
 /**
  * Guards for data that arrives from outside a thread: a malformed message is dropped and
- * counted, never allowed to throw inside a node's state machine.
+ * counted, never allowed to throw inside a node's state machine. `copyContext` also makes a
+ * clean copy of a context handed in by a caller, refusing one that holds anything else.
  */
-import type { CausalContext, Dot } from '../core/causal-context.js';
-import type { VectorClock } from '../core/vector-clock.js';
-import type { Siblings } from '../core/versions.js';
-import { WireErrorCode, type Message } from './messages.js';
+import type { CausalContext, ClockEntry, Dot, Gap, Siblings, VectorClock, Version } from './data.js';
+import type { Message } from './messages.js';
+import { ErrorCode } from './outcomes.js';
 
 type Fields = Record<string, unknown>;
 
@@ -17,45 +17,91 @@ function isCount(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }
 
+function isCounter(x: unknown): x is number {
+  return isCount(x) && x > 0;
+}
+
 function isTime(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x);
 }
 
 function isDot(x: unknown): x is Dot {
-  return isObject(x) && typeof x.actor === 'string' && isCount(x.counter) && x.counter > 0 && isTime(x.timeMs);
+  return isObject(x) && typeof x.actor === 'string' && x.actor !== '__proto__' && isCounter(x.counter) && isTime(x.timeMs);
 }
 
+/** Gaps lie below the counter, in order, apart from each other (adjacent ranges would be one). */
+function areGaps(x: unknown, counter: number): x is readonly Gap[] {
+  if (!Array.isArray(x) || x.length === 0) return false;
+  let previousEnd = -1;
+  for (const gap of x as unknown[]) {
+    if (!Array.isArray(gap) || gap.length !== 2) return false;
+    const [from, to] = gap as unknown[];
+    if (!isCounter(from) || !isCounter(to) || from > to || to >= counter || from <= previousEnd + 1) return false;
+    previousEnd = to;
+  }
+  return true;
+}
+
+function isClockEntry(x: unknown): x is ClockEntry {
+  return isObject(x) && isCounter(x.counter) && isTime(x.timeMs) && (x.gaps === undefined || areGaps(x.gaps, x.counter));
+}
+
+/** `__proto__` is refused as an actor: assigned as a key, it would replace an object's prototype. */
 function isClock(x: unknown): x is VectorClock {
-  if (!isObject(x)) return false;
-  return Object.values(x).every((entry) => isObject(entry) && isCount(entry.counter) && isTime(entry.timeMs));
+  return isObject(x) && Object.entries(x).every(([actor, entry]) => actor !== '__proto__' && isClockEntry(entry));
 }
 
-/** A causal context as clients hand it back: a clock plus the dots beyond it. */
+/** A causal context as a node or the client sends it: a vector clock with exceptions. */
 export function isCausalContext(x: unknown): x is CausalContext {
-  return isObject(x) && isClock(x.clock) && Array.isArray(x.dots) && x.dots.every(isDot) && (x.readFrom === undefined || typeof x.readFrom === 'string');
+  return isObject(x) && isClock(x.clock) && (x.readFrom === undefined || typeof x.readFrom === 'string');
+}
+
+function isVersion(x: unknown): x is Version {
+  return isObject(x) && 'value' in x && typeof x.deleted === 'boolean' && isDot(x.dot);
 }
 
 export function isSiblings(x: unknown): x is Siblings {
-  return (
-    Array.isArray(x) &&
-    x.every((v: unknown) => isObject(v) && 'value' in v && typeof v.deleted === 'boolean' && isDot(v.dot) && isCausalContext(v.context))
-  );
+  return isObject(x) && Array.isArray(x.versions) && x.versions.every(isVersion) && isCausalContext(x.context);
+}
+
+/** True when `x` has no own keys (symbols included) but `allowed`. */
+function onlyKeys(x: object, allowed: readonly string[]): boolean {
+  return Reflect.ownKeys(x).every((key) => typeof key === 'string' && allowed.includes(key));
+}
+
+/**
+ * A fresh copy of a context handed in from outside (a caller of the API), or undefined when
+ * it is not exactly a context: anything else in it (a function, a symbol, a field a context
+ * does not have) would at best be dropped and at worst fail to reach a node. The copy is the
+ * engine's own, so the caller changing the original later changes nothing.
+ */
+export function copyContext(x: unknown): CausalContext | undefined {
+  if (!isCausalContext(x) || !onlyKeys(x, ['clock', 'readFrom']) || !onlyKeys(x.clock, Object.keys(x.clock))) return undefined;
+  const clock: Record<string, ClockEntry> = {};
+  for (const [actor, entry] of Object.entries(x.clock)) {
+    if (!onlyKeys(entry, ['counter', 'timeMs', 'gaps'])) return undefined;
+    if (entry.gaps !== undefined && !entry.gaps.every((gap) => onlyKeys(gap, ['0', '1', 'length']))) return undefined;
+    clock[actor] = entry.gaps === undefined
+      ? { counter: entry.counter, timeMs: entry.timeMs }
+      : { counter: entry.counter, timeMs: entry.timeMs, gaps: entry.gaps.map(([from, to]): Gap => [from, to]) };
+  }
+  return x.readFrom === undefined ? { clock } : { clock, readFrom: x.readFrom };
 }
 
 const str = (x: unknown): boolean => typeof x === 'string';
 const strings = (x: unknown): boolean => Array.isArray(x) && x.every(str);
-const wireCodes: readonly unknown[] = Object.values(WireErrorCode);
+const errorCodes: readonly unknown[] = Object.values(ErrorCode);
 
 /** Per kind, the check of its fields beyond `kind`. */
 const checks: { [K in Message['kind']]: (m: Fields) => boolean } = {
   'client.get': (m) => isCount(m.reqId) && str(m.key) && isCount(m.r) && isTime(m.timeoutMs) && isCount(m.hops) && str(m.replyTo),
   'client.put': (m) =>
     isCount(m.reqId) && str(m.key) && 'value' in m && typeof m.deleted === 'boolean' && isCausalContext(m.context) &&
-    isCount(m.w) && isTime(m.timeoutMs) && isCount(m.hops) && str(m.replyTo),
+    isCount(m.w) && isTime(m.timeoutMs) && isCount(m.hops) && str(m.replyTo) && (m.dot === undefined || isDot(m.dot)),
   'forward.ack': (m) => isCount(m.reqId) && str(m.replyTo),
-  'reply.get': (m) => isCount(m.reqId) && isSiblings(m.siblings) && isCausalContext(m.context) && strings(m.repliedBy),
+  'reply.get': (m) => isCount(m.reqId) && Array.isArray(m.versions) && m.versions.every(isVersion) && isCausalContext(m.context) && strings(m.repliedBy),
   'reply.put': (m) => isCount(m.reqId) && isCausalContext(m.context) && strings(m.ackedBy),
-  'reply.error': (m) => isCount(m.reqId) && wireCodes.includes(m.code) && str(m.message),
+  'reply.error': (m) => isCount(m.reqId) && errorCodes.includes(m.code) && str(m.message),
   'replica.read': (m) => isCount(m.reqId) && str(m.key),
   'replica.readReply': (m) => isCount(m.reqId) && isSiblings(m.siblings),
   'replica.write': (m) => isCount(m.reqId) && str(m.key) && isSiblings(m.siblings) && (m.hintFor === null || str(m.hintFor)),
@@ -63,8 +109,8 @@ const checks: { [K in Message['kind']]: (m: Fields) => boolean } = {
   'replica.repair': (m) => str(m.key) && isSiblings(m.siblings),
   ping: (m) => isCount(m.seq),
   pong: (m) => isCount(m.seq),
-  'hint.deliver': (m) => str(m.hintKey) && isCount(m.seq) && str(m.key) && isSiblings(m.siblings),
-  'hint.ack': (m) => str(m.hintKey) && isCount(m.seq),
+  'hint.deliver': (m) => str(m.key) && isCount(m.seq) && isSiblings(m.siblings),
+  'hint.ack': (m) => str(m.key) && isCount(m.seq),
   handoff: (m) => str(m.key) && isCount(m.seq) && isSiblings(m.siblings),
   'handoff.ack': (m) => str(m.key) && isCount(m.seq),
 };

@@ -5,15 +5,8 @@
  * structured clone and v8.serialize unchanged. Replies carry the `reqId` of the request
  * they answer; ids are unique per sender, and replies go back to the sender.
  */
-import type { CausalContext } from '../core/causal-context.js';
-import type { Siblings } from '../core/versions.js';
-
-/** Error codes that cross the wire (the public API adds its own on top). */
-export const WireErrorCode = {
-  QuorumFailed: 'QUORUM_FAILED',
-  InvalidArgument: 'INVALID_ARGUMENT',
-} as const;
-export type WireErrorCode = (typeof WireErrorCode)[keyof typeof WireErrorCode];
+import type { CausalContext, Dot, Siblings, Version } from './data.js';
+import type { ErrorCode } from './outcomes.js';
 
 // ---- client to node (node coordination mode) -------------------------------------------
 
@@ -41,6 +34,12 @@ export interface ClientPut {
   readonly timeoutMs: number;
   readonly hops: number;
   readonly replyTo: string;
+  /**
+   * The dot of the new version, minted by the first node the request reached. Whoever ends
+   * up coordinating (after forwards and re-routes) writes this dot, so a request coordinated
+   * twice is still one version.
+   */
+  readonly dot?: Dot;
 }
 
 /**
@@ -53,11 +52,11 @@ export interface ForwardAck {
   readonly replyTo: string;
 }
 
-/** A successful get: every concurrent version (tombstones included) and one merged context. */
+/** A successful get: every concurrent version (tombstones included) and one context covering them. */
 export interface GetReply {
   readonly kind: 'reply.get';
   readonly reqId: number;
-  readonly siblings: Siblings;
+  readonly versions: readonly Version[];
   readonly context: CausalContext;
   /** Nodes that answered, in the order they did (the fastest first). */
   readonly repliedBy: readonly string[];
@@ -75,7 +74,7 @@ export interface PutReply {
 export interface ErrorReply {
   readonly kind: 'reply.error';
   readonly reqId: number;
-  readonly code: WireErrorCode;
+  readonly code: ErrorCode;
   readonly message: string;
 }
 
@@ -87,13 +86,14 @@ export interface ReplicaRead {
   readonly key: string;
 }
 
+/** What the replica holds for the key: its own data and any hints, merged. */
 export interface ReplicaReadReply {
   readonly kind: 'replica.readReply';
   readonly reqId: number;
   readonly siblings: Siblings;
 }
 
-/** Store these versions; `hintFor` names the intended owner when sent to a fallback (§4.6). */
+/** Merge these siblings; `hintFor` names the intended owner when sent to a fallback (§4.6). */
 export interface ReplicaWrite {
   readonly kind: 'replica.write';
   readonly reqId: number;
@@ -107,7 +107,7 @@ export interface ReplicaWriteAck {
   readonly reqId: number;
 }
 
-/** Read repair (§5): newer versions for a replica that lacked them; not acknowledged. */
+/** Read repair (§5): what a read merged, for a replica that lacked some of it; not acknowledged. */
 export interface ReadRepair {
   readonly kind: 'replica.repair';
   readonly key: string;
@@ -130,15 +130,14 @@ export interface Pong {
 /** A hinted replica returned to its owner; deleted by the sender only after the ack. */
 export interface HintDelivery {
   readonly kind: 'hint.deliver';
-  readonly hintKey: string;
-  readonly seq: number;
   readonly key: string;
+  readonly seq: number;
   readonly siblings: Siblings;
 }
 
 export interface HintAck {
   readonly kind: 'hint.ack';
-  readonly hintKey: string;
+  readonly key: string;
   readonly seq: number;
 }
 
@@ -156,7 +155,7 @@ export interface HandoffAck {
   readonly seq: number;
 }
 
-/** Messages a client endpoint receives. */
+/** Messages a client endpoint receives in answer to a request. */
 export type ClientReply = GetReply | PutReply | ErrorReply;
 
 /** Every message of the data plane. */

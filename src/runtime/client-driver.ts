@@ -1,109 +1,103 @@
 /**
- * Runs the client state machine on the main thread: one MessagePort to each node, real
- * timers, and a promise per request. Every promise settles: the core answers each request
- * by its deadline, and closing the driver answers the rest with STOPPED.
+ * Runs the client state machine on the main thread through the one effect host: a
+ * MessagePort to each node (the same PortMesh the workers use, batched per event-loop turn),
+ * the same fault layer, real timers, and a promise per request. Every promise settles: the
+ * core answers each request by its deadline, and closing the driver answers the rest with
+ * STOPPED.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { ClientCore, ClientGetOutcome, ClientGetSpec, ClientPutOutcome, ClientPutSpec } from '../core/client.js';
-import { isMessage } from '../protocol/guards.js';
-import { Batcher, unbatch } from '../transport/batcher.js';
-
-export type StoppedOutcome = { readonly ok: false; readonly code: 'STOPPED'; readonly message: string };
+import type { ClientCore, ClientInput, WriteSpec } from '../core/client.js';
+import type { GetSpec } from '../core/get-request.js';
+import { failure, type GetOutcome, type PutOutcome } from '../protocol/outcomes.js';
+import { FaultLayer, type LinkCut } from '../transport/fault-layer.js';
+import { PortMesh } from '../transport/port-mesh.js';
+import { EffectHost, realScheduler } from './effect-host.js';
 
 export class ClientDriver {
-  private readonly ports = new Map<string, MessagePort>();
-  private readonly timers = new Map<number, NodeJS.Timeout>();
-  private readonly inflight = new Set<(outcome: StoppedOutcome) => void>();
-  /** Nodes a partition cut off from the client: nothing goes to them or comes from them. */
-  private blocked = new Set<string>();
-  private readonly batcher = new Batcher((nodeId, batch) => this.ports.get(nodeId)?.postMessage(batch));
-  invalidMessages = 0;
+  private readonly mesh = new PortMesh();
+  private readonly faults = new FaultLayer(this.mesh);
+  private readonly host: EffectHost<ClientInput>;
+  private readonly waiting = new Map<number, (outcome: GetOutcome | PutOutcome) => void>();
+  private nextRequestId = 1;
+  private reportedError = false;
 
-  constructor(readonly core: ClientCore) {}
-
-  attach(nodeId: string, port: MessagePort): void {
-    this.detach(nodeId);
-    this.ports.set(nodeId, port);
-    port.on('message', (data: unknown) => {
-      if (this.blocked.has(nodeId)) return;
-      const batch = unbatch(data) ?? [data];
-      const nowMs = performance.now();
-      for (const msg of batch) {
-        if (isMessage(msg)) this.core.receive(nodeId, msg, nowMs);
-        else this.invalidMessages++;
-      }
-      this.flush();
+  constructor(readonly core: ClientCore) {
+    this.host = new EffectHost<ClientInput>(core, this.faults, realScheduler, {
+      settled: (requestId, outcome) => this.settle(requestId, outcome),
+      failed: (error, input) => {
+        // A bug in the client core must not hang the request that hit it.
+        if (input.kind === 'get' || input.kind === 'put') this.settle(input.requestId, failure('INTERNAL', `internal error: ${String(error)}`));
+        if (!this.reportedError) {
+          this.reportedError = true;
+          console.error('dynamo client: internal error:', error);
+        }
+      },
     });
   }
 
-  setBlocked(nodes: readonly string[]): void {
-    this.blocked = new Set(nodes);
+  get invalidMessages(): number {
+    return this.host.invalidMessages;
   }
 
-  isBlocked(nodeId: string): boolean {
-    return this.blocked.has(nodeId);
+  get internalErrors(): number {
+    return this.host.internalErrors;
+  }
+
+  attach(nodeId: string, port: MessagePort): void {
+    this.mesh.connect(nodeId, port);
   }
 
   detach(nodeId: string): void {
-    this.batcher.discard(nodeId);
-    this.ports.get(nodeId)?.close();
-    this.ports.delete(nodeId);
+    this.mesh.disconnect(nodeId);
   }
 
-  get(spec: ClientGetSpec): Promise<ClientGetOutcome | StoppedOutcome> {
-    return this.track((done) => this.core.get(spec, performance.now(), done));
+  setCut(cut: LinkCut): void {
+    this.faults.setCut(cut);
   }
 
-  put(spec: ClientPutSpec): Promise<ClientPutOutcome | StoppedOutcome> {
-    return this.track((done) => this.core.put(spec, performance.now(), done));
+  /** False when a partition cut the client off from `nodeId`. */
+  canReach(nodeId: string): boolean {
+    return this.faults.canSendTo(nodeId);
+  }
+
+  membership(nodes: readonly string[]): void {
+    this.host.input({ kind: 'membership', nodes, nowMs: this.host.nowMs });
+  }
+
+  reachable(nodes: readonly string[]): void {
+    this.host.input({ kind: 'reachable', nodes, nowMs: this.host.nowMs });
+  }
+
+  // The core settles a get with a get's outcome and a put with a put's: the casts below name
+  // which half of the shared `settle` effect each request gets.
+  get(spec: GetSpec): Promise<GetOutcome> {
+    return this.request((requestId) => ({ kind: 'get', requestId, spec, nowMs: this.host.nowMs })) as Promise<GetOutcome>;
+  }
+
+  put(spec: WriteSpec): Promise<PutOutcome> {
+    return this.request((requestId) => ({ kind: 'put', requestId, spec, nowMs: this.host.nowMs })) as Promise<PutOutcome>;
   }
 
   /** Settles every request still waiting with STOPPED and releases ports and timers. */
   close(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-    for (const nodeId of [...this.ports.keys()]) this.detach(nodeId);
-    const waiting = [...this.inflight];
-    this.inflight.clear();
-    for (const stop of waiting) stop({ ok: false, code: 'STOPPED', message: 'the cluster was stopped' });
+    this.host.stop();
+    this.mesh.closeAll();
+    const waiting = [...this.waiting.keys()];
+    for (const requestId of waiting) this.settle(requestId, failure('STOPPED', 'the cluster was stopped'));
   }
 
-  private track<T>(start: (done: (outcome: T) => void) => void): Promise<T | StoppedOutcome> {
+  private request(input: (requestId: number) => ClientInput): Promise<GetOutcome | PutOutcome> {
+    const requestId = this.nextRequestId++;
     return new Promise((resolve) => {
-      let settled = false;
-      const settle = (outcome: T | StoppedOutcome): void => {
-        if (settled) return;
-        settled = true;
-        this.inflight.delete(settle);
-        resolve(outcome);
-      };
-      this.inflight.add(settle);
-      start(settle);
-      this.flush();
+      this.waiting.set(requestId, resolve);
+      this.host.input(input(requestId));
     });
   }
 
-  private flush(): void {
-    for (const effect of this.core.drain()) {
-      switch (effect.kind) {
-        case 'send':
-          if (!this.blocked.has(effect.to) && this.ports.has(effect.to)) this.batcher.send(effect.to, effect.msg);
-          break;
-        case 'setTimer':
-          this.timers.set(
-            effect.timerId,
-            setTimeout(() => {
-              this.timers.delete(effect.timerId);
-              this.core.timer(effect.timerId, performance.now());
-              this.flush();
-            }, effect.delayMs),
-          );
-          break;
-        case 'cancelTimer':
-          clearTimeout(this.timers.get(effect.timerId));
-          this.timers.delete(effect.timerId);
-          break;
-      }
-    }
+  private settle(requestId: number, outcome: GetOutcome | PutOutcome): void {
+    const resolve = this.waiting.get(requestId);
+    if (!resolve) return;
+    this.waiting.delete(requestId);
+    resolve(outcome);
   }
 }

@@ -5,6 +5,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { EngineTuning } from '../core/config.js';
 import type { NodeKeyView, NodeStats } from '../core/node.js';
+import type { LinkCut } from '../transport/fault-layer.js';
 
 /** What the main thread hands a new node worker. */
 export interface NodeWorkerData {
@@ -36,8 +37,8 @@ export interface NodeControl {
   connect(peer: string, port: MessagePort): void;
   disconnect(peer: string): void;
   setMembership(nodes: readonly string[]): void;
-  /** Cuts this node off from these peers; [] heals. */
-  setPartition(blockedPeers: readonly string[]): void;
+  /** Cuts this node off from peers (a partition); NO_CUT heals. */
+  setCut(cut: LinkCut): void;
   stats(): WorkerStats;
   inspect(key: string): NodeKeyView;
   /** Stops timers and closes every port; the worker thread then exits by itself. */

@@ -7,9 +7,11 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { EngineTuning } from '../core/config.js';
 import type { NodeKeyView } from '../core/node.js';
+import type { LinkCut } from '../transport/fault-layer.js';
 import { compiledSibling } from '../util/compiled-path.js';
-import type { NodeControl, NodeWorkerData, WorkerStats } from './control-api.js';
 import { workerExecArgv } from '../util/worker-argv.js';
+import type { NodeControl, NodeWorkerData, WorkerStats } from './control-api.js';
+import { EngineError } from './engine-error.js';
 
 const WORKER_FILE = compiledSibling(import.meta.url, '../../workers/node-worker.js');
 
@@ -19,7 +21,7 @@ const CONTROL_TIMEOUT_MS = 10_000;
 export class NodeHandle {
   /** Rejects once the worker is gone, so that no control call waits on a dead thread. */
   private readonly gone: Promise<never>;
-  private markGone: (reason: Error) => void = () => undefined;
+  private markGone: (reason: EngineError) => void = () => undefined;
 
   private constructor(
     readonly nodeId: string,
@@ -36,11 +38,17 @@ export class NodeHandle {
   static async spawn(nodeId: string, actorId: string, tuning: EngineTuning, members: readonly string[]): Promise<NodeHandle> {
     const { port1, port2 } = new MessageChannel();
     const workerData: NodeWorkerData = { nodeId, actorId, tuning, members, controlPort: port2 };
-    const worker = new Worker(WORKER_FILE, { workerData, transferList: [port2], execArgv: workerExecArgv() });
+    let worker: Worker;
+    try {
+      worker = new Worker(WORKER_FILE, { workerData, transferList: [port2], execArgv: workerExecArgv() });
+    } catch (err) {
+      port1.close();
+      throw new EngineError('INTERNAL', `node ${nodeId} could not start a worker thread: ${(err as Error).message}`, { cause: err });
+    }
     const control = Comlink.wrap<NodeControl>(nodeEndpoint(port1));
     const handle = new NodeHandle(nodeId, worker, control, port1);
     const failed = new Promise<never>((_, reject) => {
-      worker.once('error', (err) => reject(new Error(`node ${nodeId} failed to start: ${err.message}`)));
+      worker.once('error', (err) => reject(new EngineError('INTERNAL', `node ${nodeId} failed to start: ${err.message}`, { cause: err })));
     });
     try {
       await Promise.race([withTimeout(control.ready(), `${nodeId} ready`), failed]);
@@ -65,7 +73,7 @@ export class NodeHandle {
   }
 
   private exited(code: number): void {
-    this.markGone(new Error(`node ${this.nodeId} has stopped`));
+    this.markGone(new EngineError('INTERNAL', `node ${this.nodeId} has stopped`));
     if (!this.terminating) this.exitListener?.(code);
   }
 
@@ -86,8 +94,8 @@ export class NodeHandle {
     return this.call(this.control.setMembership(nodes), 'membership');
   }
 
-  setPartition(blocked: readonly string[]): Promise<void> {
-    return this.call(this.control.setPartition(blocked), 'partition');
+  setCut(cut: LinkCut): Promise<void> {
+    return this.call(this.control.setCut(cut), 'partition');
   }
 
   stats(): Promise<WorkerStats> {
@@ -101,7 +109,7 @@ export class NodeHandle {
   /** Asks the worker to stop cleanly, then terminates the thread whatever it answered. */
   async terminate(): Promise<void> {
     this.terminating = true;
-    this.markGone(new Error(`node ${this.nodeId} has stopped`));
+    this.markGone(new EngineError('STOPPED', `node ${this.nodeId} has stopped`));
     await withTimeout(this.control.shutdown(), `${this.nodeId} shutdown`, 1000).catch(() => undefined);
     this.controlPort.close();
     await this.worker.terminate();
@@ -112,7 +120,7 @@ export class NodeHandle {
 function withTimeout<T>(promise: Promise<T>, what: string, timeoutMs = CONTROL_TIMEOUT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`control call ${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new EngineError('TIMEOUT', `control call ${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -5,13 +5,13 @@
  * awaits, and two interleaved would each act on a ring the other is changing.
  */
 import { MessageChannel } from 'node:worker_threads';
-import type { ClientCore } from '../core/client.js';
 import type { EngineTuning } from '../core/config.js';
+import { partitionCuts } from '../transport/partition.js';
 import type { ClientDriver } from './client-driver.js';
 import type { WorkerStats } from './control-api.js';
+import { EngineError } from './engine-error.js';
+import { nodesToTell } from './membership.js';
 import { NodeHandle } from './node-handle.js';
-import { blockedPeers, partitionSides } from '../transport/partition.js';
-import { DynamoError, DynamoErrorCode, invalidArgument } from '../api/errors.js';
 
 /** How long `leave` waits for a node to hand off its keys and hints. */
 export const DRAIN_TIMEOUT_MS = 15_000;
@@ -31,7 +31,6 @@ export class Topology {
 
   constructor(
     private readonly tuning: EngineTuning,
-    private readonly client: ClientCore,
     private readonly driver: ClientDriver,
   ) {}
 
@@ -46,7 +45,7 @@ export class Topology {
   /** Starts the first nodes, wired to each other and to the client. */
   async boot(count: number): Promise<void> {
     this.members = Array.from({ length: count }, () => this.newNodeId());
-    this.client.membership(this.members, performance.now());
+    this.driver.membership(this.members);
     await Promise.all(this.members.map((id) => this.spawn(id, this.members)));
     const wiring: Promise<void>[] = [];
     for (const [i, a] of this.members.entries()) {
@@ -54,13 +53,13 @@ export class Topology {
       wiring.push(this.linkClient(a));
     }
     await Promise.all(wiring);
-    this.client.setReachable(this.runningMembers());
+    this.driver.reachable(this.runningMembers());
   }
 
   /** Stops a node's worker; its in-memory data is gone. It stays in the ring. */
   stopNode(nodeId: string): Promise<void> {
     return this.exclusive(async () => {
-      if (!this.running.has(nodeId)) throw invalidArgument(`node ${nodeId} is already stopped`);
+      if (!this.running.has(nodeId)) throw new EngineError('INVALID_ARGUMENT', `node ${nodeId} is already stopped`);
       await this.halt(nodeId);
     });
   }
@@ -68,7 +67,7 @@ export class Topology {
   /** Starts a stopped node again: empty, with a new actor incarnation. */
   startNode(nodeId: string): Promise<void> {
     return this.exclusive(async () => {
-      if (this.running.has(nodeId)) throw invalidArgument(`node ${nodeId} is already running`);
+      if (this.running.has(nodeId)) throw new EngineError('INVALID_ARGUMENT', `node ${nodeId} is already running`);
       await this.spawn(nodeId, this.members);
       await this.wireNew(nodeId);
       await this.applyPartition();
@@ -96,12 +95,12 @@ export class Topology {
     return this.exclusive(async () => {
       if (this.members.includes(nodeId)) {
         if (this.members.length - 1 < minimumNodes) {
-          throw invalidArgument(`removing ${nodeId} would leave fewer nodes than n (${minimumNodes})`);
+          throw new EngineError('INVALID_ARGUMENT', `removing ${nodeId} would leave fewer nodes than n (${minimumNodes})`);
         }
         await this.setMembers(this.members.filter((m) => m !== nodeId), nodeId);
         if (this.running.has(nodeId)) this.leaving.add(nodeId);
       } else if (!this.leaving.has(nodeId)) {
-        throw invalidArgument(`unknown node id ${JSON.stringify(nodeId)}; nodes are ${this.members.join(', ')}`);
+        throw new EngineError('INVALID_ARGUMENT', `unknown node id ${JSON.stringify(nodeId)}; nodes are ${this.members.join(', ')}`);
       }
       const handle = this.running.get(nodeId);
       if (!handle) return true;
@@ -161,7 +160,7 @@ export class Topology {
       })
       .catch((error: unknown) => {
         // A change cut short by stop() fails on a worker that is gone: it is STOPPED.
-        if (this.closed && !(error instanceof DynamoError)) this.checkOpen();
+        if (this.closed && !(error instanceof EngineError && error.code === 'INVALID_ARGUMENT')) this.checkOpen();
         throw error;
       });
     this.queue = run.catch(() => undefined);
@@ -169,7 +168,7 @@ export class Topology {
   }
 
   private checkOpen(): void {
-    if (this.closed) throw new DynamoError(DynamoErrorCode.Stopped, 'the cluster was stopped');
+    if (this.closed) throw new EngineError('STOPPED', 'the cluster was stopped');
   }
 
   /** Terminates a running node's worker and tells the others it is gone. */
@@ -178,14 +177,14 @@ export class Topology {
     if (!handle) return;
     this.running.delete(nodeId);
     this.driver.detach(nodeId);
-    this.client.setReachable(this.runningMembers());
+    this.driver.reachable(this.runningMembers());
     await handle.terminate();
     await Promise.all([...this.running.values()].map((other) => other.disconnect(nodeId)));
   }
 
   /** Nodes the client can send requests to: running and on its side of any partition. */
   private runningMembers(): string[] {
-    return this.members.filter((m) => this.running.has(m) && !this.driver.isBlocked(m));
+    return this.members.filter((m) => this.running.has(m) && this.driver.canReach(m));
   }
 
   private newNodeId(): string {
@@ -209,22 +208,23 @@ export class Topology {
       if (this.running.get(nodeId) !== handle) return;
       this.running.delete(nodeId);
       this.driver.detach(nodeId);
-      this.client.setReachable(this.runningMembers());
+      this.driver.reachable(this.runningMembers());
     });
   }
 
   private async wireNew(nodeId: string): Promise<void> {
     const others = [...this.running.keys()].filter((id) => id !== nodeId);
     await Promise.all([...others.map((other) => this.link(nodeId, other)), this.linkClient(nodeId)]);
-    this.client.setReachable(this.runningMembers());
+    this.driver.reachable(this.runningMembers());
   }
 
-  private async setMembers(next: string[], alsoTell?: string): Promise<void> {
+  private async setMembers(next: string[], leavingNow?: string): Promise<void> {
     this.members = next;
-    this.client.membership(next, performance.now());
-    this.client.setReachable(this.runningMembers());
-    const told = [...this.running.entries()].filter(([id]) => next.includes(id) || id === alsoTell || this.leaving.has(id));
-    await Promise.all(told.map(([, handle]) => handle.setMembership(next)));
+    this.driver.membership(next);
+    this.driver.reachable(this.runningMembers());
+    const leaving = leavingNow === undefined ? this.leaving : new Set([...this.leaving, leavingNow]);
+    const told = nodesToTell(next, this.running.keys(), leaving);
+    await Promise.all(told.map((id) => this.running.get(id)?.setMembership(next)));
   }
 
   private async link(a: string, b: string): Promise<void> {
@@ -240,16 +240,14 @@ export class Topology {
     if (!handle) return;
     const { port1, port2 } = new MessageChannel();
     this.driver.attach(nodeId, port1);
-    await handle.connect(this.client.clientId, port2);
+    await handle.connect(this.driver.core.clientId, port2);
   }
 
   private async applyPartition(): Promise<void> {
     const everyone = [...new Set([...this.members, ...this.running.keys()])];
-    const sides = this.groups.length === 0 ? null : partitionSides(this.groups, everyone);
-    this.driver.setBlocked(sides ? blockedPeers(sides, 'client', everyone) : []);
-    this.client.setReachable(this.runningMembers());
-    await Promise.all(
-      [...this.running.entries()].map(([id, handle]) => handle.setPartition(sides ? blockedPeers(sides, id, everyone) : [])),
-    );
+    const cutOf = partitionCuts(this.groups, everyone, this.driver.core.clientId);
+    this.driver.setCut(cutOf(this.driver.core.clientId));
+    this.driver.reachable(this.runningMembers());
+    await Promise.all([...this.running.entries()].map(([id, handle]) => handle.setCut(cutOf(id))));
   }
 }

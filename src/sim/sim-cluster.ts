@@ -1,20 +1,27 @@
 /**
- * A deterministic in-memory network for the core: every node's state machine and one client,
- * a virtual clock, and a seeded PRNG that decides every message delay. The same seed replays
- * the same run exactly. Faults: partitions, stopped nodes, dropped links.
+ * A deterministic cluster for the core: every node's state machine and one client, each on
+ * the same effect host and fault layer as in the worker runtime, over a simulated network
+ * and a virtual clock. One seed decides every message delay, so the same seed replays the
+ * same run exactly. Faults: partitions (the runtime's arithmetic), one-way cuts, stopped and
+ * restarted nodes; membership changes tell the same nodes the runtime tells.
  */
-import { ClientCore, type ClientGetOutcome, type ClientPutOutcome, type CoordinationMode } from '../core/client.js';
+import { ClientCore, type ClientInput, type CoordinationMode } from '../core/client.js';
+import { EMPTY_CONTEXT } from '../core/causal-context.js';
 import { DEFAULT_TUNING, type EngineTuning } from '../core/config.js';
-import { EMPTY_CONTEXT, type CausalContext } from '../core/causal-context.js';
-import type { Effect } from '../core/effects.js';
-import { DynamoNode } from '../core/node.js';
-import type { Hint } from '../core/hints.js';
-import type { Siblings } from '../core/versions.js';
-import type { Message } from '../protocol/messages.js';
-import { MemoryStore } from '../storage/store.js';
+import type { Hint } from '../core/hinted-handoff.js';
+import { DynamoNode, type NodeInput, type NodeKeyView } from '../core/node.js';
+import { Ring } from '../core/ring.js';
+import type { CausalContext, Siblings } from '../protocol/data.js';
+import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
+import { EffectHost } from '../runtime/effect-host.js';
+import { nodesToTell } from '../runtime/membership.js';
+import { MemoryStore } from '../storage/memory-store.js';
+import { FaultLayer, type LinkCut } from '../transport/fault-layer.js';
+import { partitionCuts } from '../transport/partition.js';
+import { md5Hex } from '../util/md5.js';
 import { Prng } from '../util/prng.js';
 import { EventQueue } from './event-queue.js';
-import { partitionSides, type PartitionSides } from '../transport/partition.js';
+import { SimNetwork } from './sim-network.js';
 
 export const SIM_CLIENT = 'client';
 
@@ -28,42 +35,90 @@ export interface SimOptions {
   readonly maxDelayMs?: number;
 }
 
+interface SimNode {
+  readonly node: DynamoNode;
+  readonly host: EffectHost<NodeInput>;
+  readonly faults: FaultLayer;
+}
+
+export interface Holding extends NodeKeyView {
+  readonly node: string;
+}
+
+export interface PutOptions {
+  readonly context?: CausalContext;
+  readonly w?: number;
+  readonly timeoutMs?: number;
+  readonly deleted?: boolean;
+}
+
+/** Rethrows: in the simulator a broken invariant must fail the test that found it. */
+function rethrow(error: unknown): never {
+  throw error;
+}
+
 export class SimCluster {
   readonly tuning: EngineTuning;
   readonly client: ClientCore;
-  private readonly nodes = new Map<string, DynamoNode>();
+  private readonly clientHost: EffectHost<ClientInput>;
+  private readonly clientFaults: FaultLayer;
+  private readonly nodes = new Map<string, SimNode>();
   private readonly incarnations = new Map<string, number>();
   private readonly queue = new EventQueue();
-  private readonly prng: Prng;
-  private readonly stopped = new Set<string>();
-  private readonly timerEvents = new Map<string, number>();
-  private sides: PartitionSides | null = null;
+  private readonly network: SimNetwork;
+  private readonly outcomes = new Map<number, GetOutcome | PutOutcome>();
+  /** Nodes out of the ring that still run until their data is handed off. */
+  private readonly leaving = new Set<string>();
+  private groups: readonly (readonly string[])[] = [];
+  /** One-way cuts: messages from the first node to the second are lost. */
+  private oneWay: (readonly [from: string, to: string])[] = [];
   private members: string[];
+  private nextRequestId = 1;
   nowMs = 0;
-  delivered = 0;
 
-  constructor(private readonly options: SimOptions) {
+  constructor(options: SimOptions) {
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
-    this.prng = new Prng(options.seed);
+    this.network = new SimNetwork(this.queue, new Prng(options.seed), () => this.nowMs, { minMs: options.minDelayMs ?? 1, maxMs: options.maxDelayMs ?? 5 });
     this.members = Array.from({ length: options.nodes }, (_, i) => `node-${i + 1}`);
-    this.client = new ClientCore(SIM_CLIENT, options.mode ?? 'node', this.tuning, this.members);
+    this.client = new ClientCore(SIM_CLIENT, options.mode ?? 'node', this.tuning, this.members, md5Hex);
+    this.clientFaults = new FaultLayer(this.network.attach(SIM_CLIENT));
+    this.clientHost = new EffectHost<ClientInput>(this.client, this.clientFaults, this.network.scheduler(), {
+      settled: (requestId, outcome) => this.outcomes.set(requestId, outcome),
+      failed: rethrow,
+    });
     for (const id of this.members) this.boot(id);
+    this.updateReachable();
   }
 
   get nodeIds(): readonly string[] {
     return this.members;
   }
 
-  node(id: string): DynamoNode {
-    const node = this.nodes.get(id);
-    if (!node) throw new Error(`no node ${id}`);
-    return node;
+  /** Messages delivered so far. */
+  get delivered(): number {
+    return this.network.delivered;
   }
 
-  // ---- client operations: run the world until the answer arrives ------------------------
+  node(id: string): DynamoNode {
+    const running = this.nodes.get(id);
+    if (!running) throw new Error(`no node ${id} is running`);
+    return running.node;
+  }
 
-  put(key: string, value: unknown, opts: { context?: CausalContext; w?: number; timeoutMs?: number; deleted?: boolean } = {}): ClientPutOutcome {
-    let outcome: ClientPutOutcome | undefined;
+  isRunning(id: string): boolean {
+    return this.nodes.has(id);
+  }
+
+  /** The key's preference list in the current ring (its first N are the primaries). */
+  preferenceList(key: string, count = this.members.length): string[] {
+    return Ring.of(this.members, this.tuning.vnodes, md5Hex).preferenceList(key, count);
+  }
+
+  // ---- client operations ----------------------------------------------------------------
+
+  /** Starts a put without waiting for it; the returned function polls its outcome. */
+  putAsync(key: string, value: unknown, options: PutOptions | CausalContext = {}): () => PutOutcome | undefined {
+    const opts: PutOptions = 'clock' in options ? { context: options } : options;
     const spec = {
       key,
       value,
@@ -72,80 +127,83 @@ export class SimCluster {
       w: opts.w ?? this.tuning.w,
       timeoutMs: opts.timeoutMs ?? this.tuning.requestTimeoutMs,
     };
-    this.client.put(spec, this.nowMs, (o) => (outcome = o));
-    this.perform(SIM_CLIENT, this.client.drain());
-    this.runUntil(() => outcome !== undefined, spec.timeoutMs * 2);
-    if (!outcome) throw new Error(`put ${key} did not settle`);
-    return outcome;
-  }
-
-  /** Starts a put without waiting for it (to make concurrent writes). */
-  putAsync(key: string, value: unknown, context: CausalContext = EMPTY_CONTEXT): () => ClientPutOutcome | undefined {
-    let outcome: ClientPutOutcome | undefined;
-    const spec = { key, value, deleted: false, context, w: this.tuning.w, timeoutMs: this.tuning.requestTimeoutMs };
-    this.client.put(spec, this.nowMs, (o) => (outcome = o));
-    this.perform(SIM_CLIENT, this.client.drain());
-    return () => outcome;
+    return this.request((requestId) => ({ kind: 'put', requestId, spec, nowMs: this.nowMs })) as () => PutOutcome | undefined;
   }
 
   /** Starts a get without waiting for it. */
-  getAsync(key: string, r = this.tuning.r): () => ClientGetOutcome | undefined {
-    let outcome: ClientGetOutcome | undefined;
-    this.client.get({ key, r, timeoutMs: this.tuning.requestTimeoutMs }, this.nowMs, (o) => (outcome = o));
-    this.perform(SIM_CLIENT, this.client.drain());
-    return () => outcome;
+  getAsync(key: string, options: { r?: number; timeoutMs?: number } | number = {}): () => GetOutcome | undefined {
+    const opts = typeof options === 'number' ? { r: options } : options;
+    const spec = { key, r: opts.r ?? this.tuning.r, timeoutMs: opts.timeoutMs ?? this.tuning.requestTimeoutMs };
+    return this.request((requestId) => ({ kind: 'get', requestId, spec, nowMs: this.nowMs })) as () => GetOutcome | undefined;
   }
 
-  get(key: string, opts: { r?: number; timeoutMs?: number } = {}): ClientGetOutcome {
-    let outcome: ClientGetOutcome | undefined;
-    const spec = { key, r: opts.r ?? this.tuning.r, timeoutMs: opts.timeoutMs ?? this.tuning.requestTimeoutMs };
-    this.client.get(spec, this.nowMs, (o) => (outcome = o));
-    this.perform(SIM_CLIENT, this.client.drain());
-    this.runUntil(() => outcome !== undefined, spec.timeoutMs * 2);
-    if (!outcome) throw new Error(`get ${key} did not settle`);
-    return outcome;
+  /** A put, running the world until it settles. */
+  put(key: string, value: unknown, options: PutOptions = {}): PutOutcome {
+    return this.settle(this.putAsync(key, value, options), options.timeoutMs, `put ${key}`);
+  }
+
+  get(key: string, options: { r?: number; timeoutMs?: number } = {}): GetOutcome {
+    return this.settle(this.getAsync(key, options), options.timeoutMs, `get ${key}`);
   }
 
   // ---- faults and membership --------------------------------------------------------------
 
   /** Nodes in different groups cannot talk; the client stays with the largest group. */
   partition(groups: readonly (readonly string[])[]): void {
-    this.sides = partitionSides(groups, this.members);
-    this.updateReachable();
+    this.groups = groups;
+    this.applyCuts();
   }
 
+  /** Messages from `from` to `to` are lost from now on (the other direction still works). */
+  cut(from: string, to: string): void {
+    this.oneWay.push([from, to]);
+    this.applyCuts();
+  }
+
+  /** Heals every partition and cut. */
   heal(): void {
-    this.sides = null;
-    this.updateReachable();
+    this.groups = [];
+    this.oneWay = [];
+    this.applyCuts();
   }
 
   /** Stops a node: it loses its in-memory data and gets no messages or timers. */
   stop(id: string): void {
-    this.stopped.add(id);
+    const running = this.nodes.get(id);
+    if (!running) return;
+    running.host.stop();
+    this.network.detach(id);
     this.nodes.delete(id);
     this.updateReachable();
   }
 
   /** Starts a stopped node again, empty, with a new actor incarnation. */
   restart(id: string): void {
-    this.stopped.delete(id);
     this.boot(id);
-    this.updateReachable();
+    this.applyCuts();
   }
 
   addNode(id: string): void {
-    this.members = [...this.members, id];
     this.boot(id);
-    this.broadcastMembership();
+    this.setMembers([...this.members, id]);
+    this.applyCuts();
   }
 
+  /** The node leaves the ring and hands off its data; `retire` stops it once it is drained. */
   removeNode(id: string): void {
-    this.members = this.members.filter((m) => m !== id);
-    this.broadcastMembership(id);
+    if (this.nodes.has(id)) this.leaving.add(id);
+    this.setMembers(this.members.filter((m) => m !== id));
   }
 
-  /** Drops a node entirely (after it handed off its data). */
+  /** True once a leaving node holds nothing any more (what the runtime waits for). */
+  drained(id: string): boolean {
+    const stats = this.node(id).stats();
+    return stats.keys === 0 && stats.hintsPending === 0;
+  }
+
+  /** Stops a node that left the ring (after it handed off its data). */
   retire(id: string): void {
+    this.leaving.delete(id);
     this.stop(id);
   }
 
@@ -168,89 +226,74 @@ export class SimCluster {
     }
   }
 
-  /** Every node's data and hints, for checkers. */
-  holdings(key: string): { node: string; versions: Siblings; hints: readonly { owner: string; siblings: Siblings }[] }[] {
-    return [...this.nodes.values()].map((node) => ({ node: node.nodeId, ...node.inspect(key) }));
+  /** What every running node holds for `key`, for checkers. */
+  holdings(key: string): Holding[] {
+    return [...this.nodes.entries()].map(([node, running]) => ({ node, ...running.node.inspect(key) }));
+  }
+
+  /** What one node holds for `key` as its own data (hints aside). */
+  dataOf(node: string, key: string): Siblings | null {
+    return this.node(node).inspect(key).siblings;
+  }
+
+  private request(input: (requestId: number) => ClientInput): () => GetOutcome | PutOutcome | undefined {
+    const requestId = this.nextRequestId++;
+    this.clientHost.input(input(requestId));
+    return () => this.outcomes.get(requestId);
+  }
+
+  private settle<T>(poll: () => T | undefined, timeoutMs: number | undefined, what: string): T {
+    this.runUntil(() => poll() !== undefined, 2 * (timeoutMs ?? this.tuning.requestTimeoutMs));
+    const outcome = poll();
+    if (outcome === undefined) throw new Error(`${what} did not settle`);
+    return outcome;
   }
 
   private boot(id: string): void {
     const incarnation = (this.incarnations.get(id) ?? 0) + 1;
     this.incarnations.set(id, incarnation);
     const stores = { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() };
-    const node = new DynamoNode({ nodeId: id, actorId: `${id}#${incarnation}` }, this.tuning, stores, this.members);
-    this.nodes.set(id, node);
-    this.perform(id, node.step({ kind: 'start', nowMs: this.nowMs }));
+    const node = new DynamoNode({ nodeId: id, actorId: `${id}#${incarnation}` }, this.tuning, stores, this.members.includes(id) ? this.members : [...this.members, id], md5Hex);
+    const faults = new FaultLayer(this.network.attach(id));
+    const host = new EffectHost<NodeInput>(node, faults, this.network.scheduler(), {
+      settled: () => {
+        throw new Error(`node ${id} settled a local request`);
+      },
+      failed: rethrow,
+    });
+    this.nodes.set(id, { node, host, faults });
+    host.input({ kind: 'start', nowMs: this.nowMs });
   }
 
-  private broadcastMembership(alsoTell?: string): void {
-    this.client.membership(this.members, this.nowMs);
-    const targets = alsoTell ? [...this.members, alsoTell] : this.members;
-    for (const id of targets) {
-      const node = this.nodes.get(id);
-      if (node) this.perform(id, node.step({ kind: 'membership', nodes: this.members, nowMs: this.nowMs }));
+  private setMembers(next: string[]): void {
+    this.members = next;
+    this.clientHost.input({ kind: 'membership', nodes: next, nowMs: this.nowMs });
+    for (const id of nodesToTell(next, this.nodes.keys(), this.leaving)) {
+      this.nodes.get(id)?.host.input({ kind: 'membership', nodes: next, nowMs: this.nowMs });
     }
+    this.updateReachable();
   }
 
-  private perform(from: string, effects: readonly Effect[]): void {
-    for (const effect of effects) {
-      switch (effect.kind) {
-        case 'send':
-          this.transmit(from, effect.to, effect.msg);
-          break;
-        case 'setTimer':
-          this.timerEvents.set(`${from}/${effect.timerId}`, this.queue.push(this.nowMs + effect.delayMs, () => this.fireTimer(from, effect.timerId)));
-          break;
-        case 'cancelTimer': {
-          const key = `${from}/${effect.timerId}`;
-          const eventId = this.timerEvents.get(key);
-          if (eventId !== undefined) this.queue.cancel(eventId);
-          this.timerEvents.delete(key);
-          break;
-        }
+  private applyCuts(): void {
+    const everyone = [...new Set([...this.members, ...this.nodes.keys()])];
+    const cutOf = partitionCuts(this.groups, everyone, SIM_CLIENT);
+    const withOneWay = (self: string): LinkCut => {
+      const cut = cutOf(self);
+      const outbound = [...cut.outbound];
+      const inbound = [...cut.inbound];
+      for (const [from, to] of this.oneWay) {
+        if (from === self) outbound.push(to);
+        if (to === self) inbound.push(from);
       }
-    }
-  }
-
-  private fireTimer(owner: string, timerId: number): void {
-    this.timerEvents.delete(`${owner}/${timerId}`);
-    if (owner === SIM_CLIENT) {
-      this.client.timer(timerId, this.nowMs);
-      this.perform(SIM_CLIENT, this.client.drain());
-      return;
-    }
-    const node = this.nodes.get(owner);
-    if (node) this.perform(owner, node.step({ kind: 'timer', timerId, nowMs: this.nowMs }));
-  }
-
-  private transmit(from: string, to: string, msg: Message): void {
-    if (this.stopped.has(to) || this.stopped.has(from) || !this.linked(from, to)) return;
-    const min = this.options.minDelayMs ?? 1;
-    const max = this.options.maxDelayMs ?? 5;
-    const delay = min + this.prng.nextFloat() * (max - min);
-    // Structured clone, as a MessagePort would: no state is shared between endpoints.
-    const copy = structuredClone(msg);
-    this.queue.push(this.nowMs + delay, () => this.deliver(from, to, copy));
-  }
-
-  private deliver(from: string, to: string, msg: Message): void {
-    this.delivered++;
-    if (to === SIM_CLIENT) {
-      this.client.receive(from, msg, this.nowMs);
-      this.perform(SIM_CLIENT, this.client.drain());
-      return;
-    }
-    const node = this.nodes.get(to);
-    if (node) this.perform(to, node.step({ kind: 'receive', from, msg, nowMs: this.nowMs }));
-  }
-
-  private linked(a: string, b: string): boolean {
-    const sides = this.sides;
-    if (!sides) return true;
-    const sideOf = (id: string): number => (id === SIM_CLIENT ? sides.clientSide : sides.sideOf(id));
-    return sideOf(a) === sideOf(b);
+      return { outbound, inbound };
+    };
+    this.clientFaults.setCut(withOneWay(SIM_CLIENT));
+    for (const [id, running] of this.nodes) running.faults.setCut(withOneWay(id));
+    this.updateReachable();
   }
 
   private updateReachable(): void {
-    this.client.setReachable(this.members.filter((m) => !this.stopped.has(m) && this.linked(SIM_CLIENT, m)));
+    const reachable = this.members.filter((m) => this.nodes.has(m) && this.clientFaults.canSendTo(m));
+    this.clientHost.input({ kind: 'reachable', nodes: reachable, nowMs: this.nowMs });
   }
 }

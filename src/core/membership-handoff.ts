@@ -1,0 +1,115 @@
+/**
+ * Handing keys over when membership changes (paper §4.9): after a join or a leave, a node
+ * offers every key it holds but no longer owns to the key's N owners, and deletes it only
+ * once every owner acknowledged the copy that is still current. A key written again
+ * meanwhile gets a new sequence number and is offered again, so an ack for an older copy
+ * never drops newer data. Hints held for a node that left the ring could never be delivered:
+ * they become this node's data, which then goes to the key's owners like any other.
+ */
+import type { Siblings } from '../protocol/data.js';
+import type { Handoff, HandoffAck } from '../protocol/messages.js';
+import type { EffectSink } from './effects.js';
+import type { HintStore } from './hinted-handoff.js';
+import type { Ring } from './ring.js';
+import type { KeyValueStore } from './storage.js';
+
+interface PendingHandoff {
+  readonly seq: number;
+  readonly owners: readonly string[];
+  readonly acked: Set<string>;
+}
+
+export interface HandoffDeps {
+  readonly nodeId: string;
+  readonly n: number;
+  readonly data: KeyValueStore<Siblings>;
+  readonly hints: HintStore;
+  readonly sink: EffectSink;
+  readonly ring: () => Ring;
+  /** Merges versions into this node's data (and checks ownership again). */
+  readonly storeData: (key: string, siblings: Siblings) => void;
+}
+
+export class MembershipHandoff {
+  private readonly pending = new Map<string, PendingHandoff>();
+  private nextSeq = 1;
+  handedOff = 0;
+
+  constructor(private readonly deps: HandoffDeps) {}
+
+  /** Keys offered and not yet acknowledged by every owner. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** The ring changed: hints for departed owners become data, then every key is checked. */
+  ringChanged(): void {
+    const { hints, data, ring } = this.deps;
+    this.pending.clear();
+    for (const hint of hints.all()) {
+      if (ring().has(hint.owner)) continue;
+      hints.deleteIfUnchanged(hint.owner, hint.key, hint.seq);
+      this.deps.storeData(hint.key, hint.siblings);
+    }
+    // Keys just stored from hints were checked (and offered) by storeData already.
+    for (const key of [...data.keys()]) if (!this.pending.has(key)) this.check(key);
+  }
+
+  /** Offers `key` to its owners when this node is not one of them (any more). */
+  check(key: string): void {
+    const owners = this.deps.ring().preferenceList(key, this.deps.n);
+    if (owners.includes(this.deps.nodeId)) {
+      this.pending.delete(key);
+      return;
+    }
+    const siblings = this.deps.data.get(key);
+    // An empty ring has nowhere to hand off to: the key stays.
+    if (!siblings || owners.length === 0) return;
+    const seq = this.nextSeq++;
+    this.pending.set(key, { seq, owners, acked: new Set() });
+    for (const owner of owners) this.deps.sink.send(owner, { kind: 'handoff', key, seq, siblings });
+  }
+
+  /** As a new owner: take the key and acknowledge that copy. */
+  onHandoff(from: string, msg: Handoff): void {
+    this.deps.storeData(msg.key, msg.siblings);
+    this.deps.sink.send(from, { kind: 'handoff.ack', key: msg.key, seq: msg.seq });
+  }
+
+  /** An owner has the copy; once every owner has it, the key is deleted here. */
+  onAck(from: string, msg: HandoffAck): void {
+    const handoff = this.pending.get(msg.key);
+    if (!handoff || handoff.seq !== msg.seq || !handoff.owners.includes(from)) return;
+    handoff.acked.add(from);
+    if (handoff.acked.size < handoff.owners.length) return;
+    this.pending.delete(msg.key);
+    this.deps.data.delete(msg.key);
+    this.handedOff++;
+  }
+
+  /**
+   * Offers again up to `limit` (key, owner) pairs still waiting for an ack. The keys offered
+   * move to the back of the queue, so keys waiting on a dead owner cannot starve the others.
+   */
+  resend(limit: number): void {
+    const visited: string[] = [];
+    let sent = 0;
+    for (const [key, handoff] of this.pending) {
+      if (sent >= limit) break;
+      visited.push(key);
+      const siblings = this.deps.data.get(key);
+      if (!siblings) continue;
+      for (const owner of handoff.owners) {
+        if (handoff.acked.has(owner)) continue;
+        this.deps.sink.send(owner, { kind: 'handoff', key, seq: handoff.seq, siblings });
+        sent++;
+      }
+    }
+    for (const key of visited) {
+      const handoff = this.pending.get(key);
+      if (!handoff) continue;
+      this.pending.delete(key);
+      this.pending.set(key, handoff);
+    }
+  }
+}

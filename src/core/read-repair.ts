@@ -1,0 +1,28 @@
+/**
+ * Read repair (paper §5): after a get answered and waited a short window for stragglers,
+ * every primary that answered without some of what the get merged receives the merge. The
+ * merge carries its context, so a primary that held a version others saw superseded drops it.
+ */
+import type { Siblings } from '../protocol/data.js';
+import type { LocalReplica } from './coordinator.js';
+import type { EffectSink } from './effects.js';
+import { includesAll } from './siblings.js';
+
+/** Sends the repairs; returns how many replicas were repaired. */
+export function readRepair(
+  key: string,
+  merged: Siblings,
+  replies: ReadonlyMap<string, Siblings>,
+  primaries: readonly string[],
+  sink: EffectSink,
+  local: LocalReplica | null,
+): number {
+  let repaired = 0;
+  for (const [node, siblings] of replies) {
+    if (!primaries.includes(node) || includesAll(siblings, merged)) continue;
+    repaired++;
+    if (node === local?.nodeId) local.write(key, merged, null);
+    else sink.send(node, { kind: 'replica.repair', key, siblings: merged });
+  }
+  return repaired;
+}

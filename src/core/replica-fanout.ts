@@ -1,0 +1,151 @@
+/**
+ * The replicas one request talks to: who was asked, for which slot, who answered, who timed
+ * out and who replaced them. Shared by gets and puts. Every attempt is timed and the
+ * preference list bounds the replacements, so a fan-out always ends. Attempts sent together
+ * (the first N, or the replacements of one timeout) share one timer: a request costs one
+ * timer, not one per replica.
+ */
+import type { EffectSink } from './effects.js';
+import type { FailureDetector } from './failure-detector.js';
+import { chooseTargets, replacementFor, slotOf, type Target } from './sloppy-quorum.js';
+
+/** Attempts sent at the same moment, and the one timer that bounds them. */
+interface Wave {
+  readonly attempts: Attempt[];
+  timerId: number;
+  waiting: number;
+}
+
+interface Attempt {
+  readonly target: Target;
+  readonly slot: string;
+  readonly wave: Wave;
+  state: 'waiting' | 'answered' | 'timedOut';
+}
+
+export interface FanoutHooks {
+  /** Send the request to this target (or serve it locally). */
+  readonly dispatch: (target: Target) => void;
+  /** Called once per change of the attempts' states, after the fan-out updated itself. */
+  readonly changed: () => void;
+}
+
+export class ReplicaFanout {
+  private readonly attempts = new Map<string, Attempt>();
+  /** The key's primaries: one slot each. */
+  private readonly slots: readonly string[];
+  private readonly answeredSlots = new Set<string>();
+  /** Nodes whose answer filled a slot, in the order they answered. */
+  private readonly counted: string[] = [];
+  /** True while the first targets are sent: local answers must not end the request early. */
+  private starting = false;
+
+  constructor(
+    private readonly preferenceList: readonly string[],
+    private readonly n: number,
+    private readonly attemptTimeoutMs: number,
+    private readonly sink: EffectSink,
+    private readonly detector: FailureDetector,
+    private readonly nowMs: () => number,
+    private readonly hooks: FanoutHooks,
+  ) {
+    this.slots = preferenceList.slice(0, n);
+  }
+
+  /** Sends to the first targets, then reports the state once. */
+  start(): void {
+    this.starting = true;
+    this.launch(chooseTargets(this.preferenceList, this.n, (node) => this.detector.isSuspect(node)));
+    this.starting = false;
+    this.hooks.changed();
+  }
+
+  /**
+   * Records an answer from `node`: `record` is told whether it filled a slot (a second
+   * answer for one slot, from a primary and its stand-in, does not count again). An answer
+   * from a node never asked, or already heard, is ignored.
+   */
+  answered(node: string, record: (counted: boolean) => void): void {
+    const attempt = this.attempts.get(node);
+    if (!attempt || attempt.state === 'answered') return;
+    if (attempt.state === 'waiting' && --attempt.wave.waiting === 0) this.sink.cancelTimer(attempt.wave.timerId);
+    attempt.state = 'answered';
+    this.detector.heardFrom(node);
+    const counted = !this.answeredSlots.has(attempt.slot);
+    if (counted) {
+      this.answeredSlots.add(attempt.slot);
+      this.counted.push(node);
+    }
+    record(counted);
+    if (!this.starting) this.hooks.changed();
+  }
+
+  /** Slots with an answer. */
+  get filled(): number {
+    return this.answeredSlots.size;
+  }
+
+  /** Slots answered, plus those still waiting on an attempt: the most that can be filled. */
+  get fillable(): number {
+    let fillable = this.answeredSlots.size;
+    for (const attempt of this.attempts.values()) {
+      if (attempt.state === 'waiting' && !this.answeredSlots.has(attempt.slot)) fillable++;
+    }
+    return fillable;
+  }
+
+  /** Attempts still waiting for an answer. */
+  get waiting(): number {
+    let count = 0;
+    for (const attempt of this.attempts.values()) if (attempt.state === 'waiting') count++;
+    return count;
+  }
+
+  /** The nodes whose answers filled slots, fastest first. */
+  get countedNodes(): readonly string[] {
+    return this.counted;
+  }
+
+  get primaries(): readonly string[] {
+    return this.slots;
+  }
+
+  /** Stops every attempt timer (the request is over). */
+  close(): void {
+    for (const attempt of this.attempts.values()) {
+      if (attempt.state === 'waiting' && attempt.wave.waiting > 0) {
+        attempt.wave.waiting = 0;
+        this.sink.cancelTimer(attempt.wave.timerId);
+      }
+    }
+  }
+
+  private launch(targets: readonly Target[]): void {
+    if (targets.length === 0) return;
+    const wave: Wave = { attempts: [], timerId: 0, waiting: targets.length };
+    for (const target of targets) {
+      const attempt: Attempt = { target, slot: slotOf(target), wave, state: 'waiting' };
+      wave.attempts.push(attempt);
+      this.attempts.set(target.node, attempt);
+    }
+    wave.timerId = this.sink.setTimer(this.attemptTimeoutMs, () => this.timedOut(wave));
+    for (const target of targets) this.hooks.dispatch(target);
+  }
+
+  /** Every attempt of the wave still waiting is suspected; its slot gets a stand-in if one is left. */
+  private timedOut(wave: Wave): void {
+    wave.waiting = 0;
+    const replacements: Target[] = [];
+    for (const attempt of wave.attempts) {
+      if (attempt.state !== 'waiting') continue;
+      attempt.state = 'timedOut';
+      this.detector.suspect(attempt.target.node, this.nowMs());
+      if (this.answeredSlots.has(attempt.slot)) continue;
+      const tried = new Set([...this.attempts.keys(), ...replacements.map((target) => target.node)]);
+      const replacement = replacementFor(attempt.slot, this.preferenceList, this.n, tried, (node) => this.detector.isSuspect(node));
+      if (replacement) replacements.push(replacement);
+    }
+    this.launch(replacements);
+    this.hooks.changed();
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Siblings (paper §4.4): the concurrent versions of a key and the context of everything seen
+ * for it, merged the way causal CRDTs (and Riak's DVVSets) merge.
+ *
+ * A version survives a merge unless the other side's context covers its dot while the other
+ * side no longer holds it: then the other side saw it and something superseded it there. So
+ * a replica that saw a version die keeps knowing it is dead (its context says so) whatever
+ * the context of the write that killed it, and a stale copy met later (a late message, an old
+ * hint, a replica that was cut off) is recognised and dropped. The merge is a join: the same
+ * result in any order, any grouping, any number of repeats.
+ */
+import type { CausalContext, Dot, Siblings, Version } from '../protocol/data.js';
+import { compactContext, covers, EMPTY_CONTEXT, joinContexts, withDot, type ContextLimits } from './causal-context.js';
+
+export const NO_SIBLINGS: Siblings = Object.freeze({ versions: Object.freeze([]), context: EMPTY_CONTEXT });
+
+/** Same actor and counter. */
+export function sameDot(a: Dot, b: Dot): boolean {
+  return a.actor === b.actor && a.counter === b.counter;
+}
+
+function holds(versions: readonly Version[], dot: Dot): boolean {
+  return versions.some((version) => sameDot(version.dot, dot));
+}
+
+/**
+ * What a write of `version` over `context` (what its writer had seen) adds to a key: the
+ * version, and the context with its own dot, so every version the context covers is
+ * superseded wherever this meets it.
+ */
+export function writeOf(version: Version, context: CausalContext): Siblings {
+  return { versions: [version], context: withDot(context, version.dot) };
+}
+
+/** The join of two sibling sets; `a` itself when `b` adds nothing, so callers can skip a store. */
+export function mergeSiblings(a: Siblings, b: Siblings): Siblings {
+  if (a === b || b === NO_SIBLINGS) return a;
+  if (a === NO_SIBLINGS) return b;
+  const context = joinContexts(a.context, b.context);
+  let changed = context !== a.context;
+  const versions: Version[] = [];
+  for (const version of a.versions) {
+    if (holds(b.versions, version.dot) || !covers(b.context, version.dot)) versions.push(version);
+    else changed = true;
+  }
+  for (const version of b.versions) {
+    if (holds(a.versions, version.dot) || covers(a.context, version.dot)) continue;
+    versions.push(version);
+    changed = true;
+  }
+  return changed ? { versions, context } : a;
+}
+
+/** True when `holder` has everything `wanted` would bring (every version, or what superseded it). */
+export function includesAll(holder: Siblings, wanted: Siblings): boolean {
+  return mergeSiblings(holder, wanted) === holder;
+}
+
+/** The dots of the versions held. */
+export function liveDots(siblings: Siblings): Dot[] {
+  return siblings.versions.map((version) => version.dot);
+}
+
+/** True when both hold the same versions (by dot), whatever their order. */
+export function sameVersions(a: Siblings, b: Siblings): boolean {
+  if (a.versions.length !== b.versions.length) return false;
+  return a.versions.every((version) => holds(b.versions, version.dot));
+}
+
+/**
+ * Siblings as stored: their context bounded (the versions' own dots always stay covered).
+ * `pruned` counts what the bound dropped.
+ */
+export function boundSiblings(siblings: Siblings, limits: ContextLimits): { siblings: Siblings; pruned: number } {
+  const { context, pruned } = compactContext(siblings.context, liveDots(siblings), limits);
+  return pruned === 0 ? { siblings, pruned } : { siblings: { versions: siblings.versions, context }, pruned };
+}

@@ -1,0 +1,119 @@
+/**
+ * The one effect host: it runs a state machine of the core (a node, or the client) over a
+ * Transport and a Scheduler, and carries out every effect the machine returns. The worker
+ * shell, the client driver and the simulator all use it, with real ports and timers in the
+ * first two and a virtual network and clock in the third, so the core runs the same way in
+ * all three. Every switch is exhaustive: a new kind of effect does not compile until it is
+ * handled here.
+ */
+import { assertNever } from '../core/assert.js';
+import type { Effect, HostInput, StateMachine } from '../core/effects.js';
+import { isMessage } from '../protocol/guards.js';
+import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
+import type { Transport } from '../transport/transport.js';
+
+/** Time and timers as a host has them: real in a thread, virtual in the simulator. */
+export interface Scheduler {
+  nowMs(): number;
+  /** Runs `run` after `delayMs`; returns a handle for `cancel`. */
+  schedule(delayMs: number, run: () => void): number;
+  cancel(handle: number): void;
+}
+
+export interface HostHooks<I> {
+  /** A local caller's request was answered (the client's `settle` effect). */
+  readonly settled: (requestId: number, outcome: GetOutcome | PutOutcome) => void;
+  /** The machine threw on an input: a broken invariant, a bug. */
+  readonly failed: (error: unknown, input: I | HostInput) => void;
+}
+
+export class EffectHost<I extends { readonly kind: string; readonly nowMs: number }> {
+  private readonly timers = new Map<number, number>();
+  private running = true;
+  /** Arrivals that were not a well-formed message: dropped. */
+  invalidMessages = 0;
+  /** Inputs the machine threw on: dropped, and reported through `failed`. */
+  internalErrors = 0;
+
+  constructor(
+    private readonly machine: StateMachine<I | HostInput>,
+    private readonly transport: Transport,
+    private readonly scheduler: Scheduler,
+    private readonly hooks: HostHooks<I>,
+  ) {
+    transport.onMessage((from, msg) => {
+      if (!isMessage(msg)) {
+        this.invalidMessages++;
+        return;
+      }
+      this.input({ kind: 'receive', from, msg, nowMs: scheduler.nowMs() });
+    });
+  }
+
+  get nowMs(): number {
+    return this.scheduler.nowMs();
+  }
+
+  /** Feeds one input to the machine and performs what it asks for. */
+  input(input: I | HostInput): void {
+    if (!this.running) return;
+    let effects: Effect[];
+    try {
+      effects = this.machine.step(input);
+    } catch (error) {
+      this.internalErrors++;
+      this.hooks.failed(error, input);
+      return;
+    }
+    this.perform(effects);
+  }
+
+  /** Stops feeding the machine and cancels its timers; arrivals are ignored from now on. */
+  stop(): void {
+    this.running = false;
+    for (const handle of this.timers.values()) this.scheduler.cancel(handle);
+    this.timers.clear();
+  }
+
+  private perform(effects: readonly Effect[]): void {
+    for (const effect of effects) {
+      switch (effect.kind) {
+        case 'send':
+          this.transport.send(effect.to, effect.msg);
+          break;
+        case 'setTimer': {
+          const { timerId } = effect;
+          const handle = this.scheduler.schedule(effect.delayMs, () => {
+            this.timers.delete(timerId);
+            this.input({ kind: 'timer', timerId, nowMs: this.scheduler.nowMs() });
+          });
+          this.timers.set(timerId, handle);
+          break;
+        }
+        case 'cancelTimer': {
+          const handle = this.timers.get(effect.timerId);
+          if (handle !== undefined) this.scheduler.cancel(handle);
+          this.timers.delete(effect.timerId);
+          break;
+        }
+        case 'settle':
+          this.hooks.settled(effect.requestId, effect.outcome);
+          break;
+        default:
+          assertNever(effect, 'effect');
+      }
+    }
+  }
+}
+
+/**
+ * Real time for hosts on threads: milliseconds since the epoch with sub-millisecond
+ * resolution, the same origin in every thread, so the times in clock entries compare across
+ * nodes (pruning drops the oldest).
+ */
+export const realScheduler: Scheduler = {
+  nowMs: () => performance.timeOrigin + performance.now(),
+  // A Node timer's primitive id is accepted by clearTimeout.
+  schedule: (delayMs, run) => Number(setTimeout(run, delayMs)),
+  cancel: (handle) => clearTimeout(handle),
+};
