@@ -156,7 +156,7 @@ function buildParser() {
       .option('out', { describe: 'directory for latency.log, *.hgrm, summary.json and charts', requiresArg: true, type: 'string', default: 'reports/' })
       .option('json', { describe: 'print only the JSON summary on stdout', type: 'boolean', default: false })
       .option('suite', { describe: "run the seed's suite instead of one run", type: 'boolean', default: false })
-      .option('config-ops', { describe: 'with --suite: operations per (N,W,R) configuration and per scaling point', requiresArg: true, default: 200 })
+      .option('config-ops', { describe: 'with --suite: operations per (N,W,R) configuration and per latency-by-N point; a throughput point runs min(this, 50) requests per client', requiresArg: true, default: 200 })
       .option('ycsb', { describe: 'run a YCSB CoreWorkload properties file', requiresArg: true, type: 'string' })
       .option('charts', { describe: 'only re-render charts from the logs in this directory', requiresArg: true, type: 'string' })
       .parserConfiguration({

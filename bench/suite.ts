@@ -32,6 +32,8 @@ export const SEED_CONFIGS: readonly (readonly [number, number, number])[] = [
 
 export const SCALING_CONCURRENCY = [1, 4, 16, 64] as const;
 export const SCALING_N = [1, 3, 5, 10] as const;
+/** Requests per closed-loop client at a throughput point (unless --config-ops is smaller). */
+const OPS_PER_CLIENT = 50;
 const MODES = ['node', 'client'] as const;
 
 interface ConfigResult {
@@ -75,8 +77,9 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
   for (const coordination of MODES) {
     for (const concurrency of SCALING_CONCURRENCY) {
       // Enough operations that every client runs many requests, so the point measures a
-      // steady state rather than the ramp-up of the first requests.
-      const ops = Math.max(args.configOps, 50 * concurrency);
+      // steady state rather than the ramp-up of the first requests; a --config-ops below that
+      // asks for a quick look, not a steady state, and sets the requests per client instead.
+      const ops = Math.max(args.configOps, Math.min(args.configOps, OPS_PER_CLIENT) * concurrency);
       const spec = { ...base, N: 3, W: 2, R: 2, nodes: 5, ops, concurrency, rateOpsPerS: undefined, coordination, seed: nextSeed() };
       const run = await measureRun(spec, baseline, progress, `${coordination} c=${concurrency}`);
       throughput.push({ concurrency, coordination, throughputOpsS: run.summary.throughput_ops_s });

@@ -1,0 +1,66 @@
+/**
+ * `node dist/bench.js --suite` end to end, in a file of its own so that vitest runs it beside
+ * the other CLI tests instead of after them.
+ *
+ * The suite starts 41 clusters, 280 worker threads for the 24 configurations alone; starting
+ * them is most of its time (about 20 s on an idle 2-core machine) and no option shrinks it, as
+ * the test must see every configuration. Everything else is cut to the least that still shows
+ * each file being written: 4 operations per configuration (so a throughput point runs 4 per
+ * client), 20 for the headline, no warm-up. On a loaded machine the run can take several
+ * times as long, hence the explicit timeouts: the child is killed first, so that a hang
+ * reports itself as one, and the test's own limit sits above that.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runBench } from './helpers/run-bench.js';
+
+const SUITE_KILL_MS = 240_000;
+const SUITE_TEST_TIMEOUT_MS = SUITE_KILL_MS + 60_000;
+const CONFIG_OPS = 4;
+const HEADLINE_OPS = 20;
+
+describe('bench CLI - suite', () => {
+  it(
+    '--suite writes both logs, an .hgrm per configuration, scaling data and all twelve charts',
+    async () => {
+      const out = mkdtempSync(join(tmpdir(), 'dynamo-bench-'));
+      const { code, stdout, stderr } = await runBench(
+        ['--suite', String(HEADLINE_OPS), '3', '2', '2', '--config-ops', String(CONFIG_OPS), '--keys', '8', '--warmup', '0', '--seed', '1', '--json', '--out', out],
+        SUITE_KILL_MS,
+      );
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const result = JSON.parse(stdout) as { configs: { config: string; get_hit_rate: number }[]; throughput: unknown[]; latencyByN: unknown[] };
+      expect(result.configs).toHaveLength(24);
+      for (const config of result.configs) {
+        expect(existsSync(join(out, `${config.config}.hgrm`)), config.config).toBe(true);
+        expect(config.get_hit_rate === 0 || config.get_hit_rate === 1).toBe(true);
+      }
+      const configLog = readFileSync(join(out, 'latency_configs.log'), 'utf8').trim().split('\n');
+      expect(configLog).toHaveLength(24 * CONFIG_OPS);
+      expect(configLog[0]).toMatch(/^\[N3_W1_R1\] (GET|PUT) key=key\d+ latency=\d+\.\d{3}ms N=3 W=1 R=1$/);
+      expect(readFileSync(join(out, 'latency.log'), 'utf8').trim().split('\n')).toHaveLength(HEADLINE_OPS);
+      expect(result.throughput).toHaveLength(8);
+      expect(result.latencyByN).toHaveLength(16);
+      expect(JSON.parse(readFileSync(join(out, 'scaling.json'), 'utf8'))).toEqual({ throughput: result.throughput, latencyByN: result.latencyByN });
+      const charts = [
+        'latency_read_histogram', 'latency_write_histogram', 'latency_percentiles', 'latency_cdf',
+        'latency_config_get_boxplot', 'latency_config_put_boxplot', 'latency_config_median', 'latency_config_p99',
+        'latency_n20_varying_r', 'latency_n20_varying_w', 'throughput_vs_concurrency', 'latency_vs_n',
+      ];
+      for (const chart of charts) {
+        expect(existsSync(join(out, `${chart}.png`)), chart).toBe(true);
+        expect(existsSync(join(out, `${chart}.vl.json`)), chart).toBe(true);
+      }
+
+      // --charts re-renders from the logs alone.
+      for (const file of readdirSync(out).filter((f) => f.endsWith('.png'))) writeFileSync(join(out, file), '');
+      const rerender = await runBench(['--charts', out]);
+      expect(rerender.code).toBe(0);
+      for (const chart of charts) expect(readFileSync(join(out, `${chart}.png`)).length, chart).toBeGreaterThan(1000);
+    },
+    SUITE_TEST_TIMEOUT_MS,
+  );
+});
