@@ -3,7 +3,7 @@
  * kill timeout (runBench), below the test's own timeout, so that a hang fails one test with a
  * message saying so instead of stalling the suite. The suite's run is in bench-suite.test.ts.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,8 @@ const tempDir = (): string => mkdtempSync(join(tmpdir(), 'dynamo-bench-'));
  * they can take many times as long, and runBench kills each after 60 s.
  */
 const CLI_TEST_TIMEOUT_MS = 120_000;
+/** A bad --out is refused before anything starts: well under a second, so 20 s means a hang. */
+const REFUSAL_KILL_MS = 20_000;
 
 describe('bench CLI - user mistakes exit 2 with one line and no stack trace', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it.each([
@@ -56,9 +58,9 @@ describe('bench CLI - more user mistakes exit 2 before anything runs', { timeout
   it('--out naming a file', async () => {
     const file = join(tempDir(), 'a-file');
     writeFileSync(file, 'x');
-    const { code, stderr } = await runBench(['50', '3', '2', '2', '--out', file]);
+    const { code, stderr } = await runBench(['50', '3', '2', '2', '--out', file], REFUSAL_KILL_MS);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/--out .* cannot hold the reports/);
+    expect(stderr).toMatch(/--out .* cannot hold the reports: .*a-file is a file, not a directory/);
   });
 
   it('--charts on a directory without logs, with a malformed log, or with a broken scaling.json', async () => {
@@ -83,6 +85,90 @@ describe('bench CLI - more user mistakes exit 2 before anything runs', { timeout
     expect(code).toBe(2);
     expect(stderr).toMatch(/--rate does not apply to --ycsb/);
   });
+});
+
+const isRoot = process.getuid?.() === 0;
+const hasProcfs = existsSync('/proc/self');
+
+/** An --out the bench must refuse, how to make it, and what the message says is wrong. */
+interface BadOut {
+  readonly name: string;
+  readonly path: () => string;
+  readonly problem: RegExp;
+  /** Cases that need procfs, sysfs or a user whom mode bits stop. */
+  readonly skip?: boolean;
+}
+
+const BAD_OUTS: readonly BadOut[] = [
+  // Node's recursive mkdir looped for ever on these: procfs answers ENOENT to any new name.
+  { name: 'a new directory in procfs', path: () => '/proc/dynamo-bench-out', problem: /\/proc does not accept new directories \(ENOENT\)/, skip: !hasProcfs },
+  { name: 'a path several levels deep in procfs', path: () => '/proc/self/dynamo/bench/out', problem: /\/proc\/self does not accept new directories/, skip: !hasProcfs },
+  { name: 'procfs itself, a directory that refuses files', path: () => '/proc', problem: /\/proc does not accept new files/, skip: !hasProcfs },
+  {
+    name: 'a path under a regular file',
+    path: () => {
+      const file = join(tempDir(), 'a-file');
+      writeFileSync(file, 'x');
+      return join(file, 'reports', 'today');
+    },
+    problem: /a-file is a file, not a directory/,
+  },
+  {
+    name: 'a path through a symbolic link to nothing',
+    path: () => {
+      const dir = tempDir();
+      symlinkSync(join(dir, 'gone'), join(dir, 'link'));
+      return join(dir, 'link', 'out');
+    },
+    problem: /link is a symbolic link to nothing, not a directory/,
+  },
+  { name: 'a device', path: () => '/dev/null', problem: /\/dev\/null is a device, not a directory/, skip: !existsSync('/dev/null') },
+  // No permission, for root too: nobody makes directories at the top of sysfs.
+  {
+    name: 'a new directory in sysfs',
+    path: () => '/sys/dynamo-bench-out',
+    problem: /cannot create \/sys\/dynamo-bench-out: (operation not permitted|permission denied|read-only file system)/,
+    skip: !existsSync('/sys/kernel'),
+  },
+  // Mode bits do not stop root, so these run for other users only.
+  {
+    name: 'a new directory in a directory without write permission',
+    path: () => {
+      const dir = join(tempDir(), 'locked');
+      mkdirSync(dir, { mode: 0o555 });
+      return join(dir, 'out');
+    },
+    problem: /cannot create .*locked\/out: permission denied \(EACCES\)/,
+    skip: isRoot,
+  },
+  {
+    name: 'an existing directory without write permission',
+    path: () => {
+      const dir = tempDir();
+      chmodSync(dir, 0o555);
+      return dir;
+    },
+    problem: /cannot create files in .*: permission denied \(EACCES\)/,
+    skip: isRoot,
+  },
+];
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe.concurrent('bench CLI - an --out that cannot hold the reports exits 2 at once, naming the path and the problem', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
+  for (const bad of BAD_OUTS) {
+    it.skipIf(bad.skip === true)(bad.name, async ({ expect }) => {
+      const out = bad.path();
+      const { code, stdout, stderr } = await runBench(['50', '3', '2', '2', '--out', out], REFUSAL_KILL_MS);
+      expect(code).toBe(2);
+      // Refused before the baseline or any cluster ran: nothing was reported.
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(new RegExp(`^bench: --out ${escapeRegExp(out)} cannot hold the reports: `));
+      expect(stderr).toMatch(bad.problem);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    });
+  }
 });
 
 describe('bench CLI - a run', { timeout: CLI_TEST_TIMEOUT_MS }, () => {

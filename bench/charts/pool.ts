@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { compiledSibling } from '../../src/util/compiled-path.js';
 import { workerExecArgv } from '../../src/util/worker-argv.js';
+import { makeDirectory } from '../make-directory.js';
 import type { RenderResult, RenderTask } from './render-protocol.js';
 import type { NamedChart } from './specs.js';
 
@@ -31,7 +32,8 @@ export async function renderCharts(
   outDir: string,
   options: RenderChartsOptions = {},
 ): Promise<RenderedChart[]> {
-  await mkdir(outDir, { recursive: true });
+  // Not Node's recursive mkdir, which loops for ever on a procfs path (make-directory.ts).
+  await makeDirectory(outDir);
   const tasks: (RenderTask & { name: string })[] = [];
   for (const { name, spec } of charts) {
     const specPath = join(outDir, `${name}.vl.json`);
