@@ -6,10 +6,8 @@
  * line naming what is wrong; the CLI prints it to stderr and exits with code 2.
  */
 import { randomInt } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
+import { readPackageManifest } from './packages.js';
 import type { CoordinationMode as Coordination } from '../src/index.js';
 
 /** What the bench does: one run, the seed's suite, a YCSB workload, or re-rendering charts. */
@@ -314,25 +312,9 @@ function defaultRandomSeed(): number {
   return randomInt(0, 0x1_0000_0000);
 }
 
-/**
- * The version in the package's package.json. The directory depth differs between the source
- * (bench/args.ts) and the build (dist/bench/args.js), so the file is found by walking up.
- */
+/** The version in the package's package.json (found from `moduleUrl`, see readPackageManifest). */
 export function readPackageVersion(moduleUrl: string): string {
-  let dir = dirname(fileURLToPath(moduleUrl));
-  for (;;) {
-    const candidate = join(dir, 'package.json');
-    if (existsSync(candidate)) {
-      const manifest: unknown = JSON.parse(readFileSync(candidate, 'utf8'));
-      if (typeof manifest === 'object' && manifest !== null && 'version' in manifest && typeof manifest.version === 'string') {
-        return manifest.version;
-      }
-      // A package.json without a version (e.g. one that only sets "type") is not the package's.
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return 'unknown';
-    dir = parent;
-  }
+  return readPackageManifest(moduleUrl)?.version ?? 'unknown';
 }
 
 function oneLine(text: string): string {

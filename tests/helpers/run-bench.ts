@@ -13,16 +13,22 @@ export interface BenchOutcome {
   readonly stderr: string;
 }
 
+/** `node dist/bench.js ...args`, killed after `timeoutMs`. */
 export function runBench(args: readonly string[], timeoutMs = 60_000): Promise<BenchOutcome> {
+  return runNodeScript(BENCH, args, timeoutMs);
+}
+
+/** `node script ...args`, killed (and the promise rejected) after `timeoutMs`. */
+export function runNodeScript(script: string, args: readonly string[], timeoutMs: number): Promise<BenchOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`bench ${args.join(' ')} did not finish within ${timeoutMs} ms`));
+      reject(new Error(`${script} ${args.join(' ')} did not finish within ${timeoutMs} ms`));
     }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
