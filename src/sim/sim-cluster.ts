@@ -72,6 +72,8 @@ export class SimCluster {
   private groups: readonly (readonly string[])[] = [];
   /** One-way cuts: messages from the first node to the second are lost. */
   private oneWay: (readonly [from: string, to: string])[] = [];
+  /** Slow links: messages from the first endpoint to the second leave this much later. */
+  private slowLinks: (readonly [from: string, to: string, delayMs: number])[] = [];
   private members: string[];
   private nextRequestId = 1;
   nowMs = 0;
@@ -81,7 +83,7 @@ export class SimCluster {
     this.network = new SimNetwork(this.queue, new Prng(options.seed), () => this.nowMs, { minMs: options.minDelayMs ?? 1, maxMs: options.maxDelayMs ?? 5 });
     this.members = Array.from({ length: options.nodes }, (_, i) => `node-${i + 1}`);
     this.client = new ClientCore(SIM_CLIENT, options.mode ?? 'node', this.tuning, this.members, md5Hex);
-    this.clientFaults = new FaultLayer(this.network.attach(SIM_CLIENT));
+    this.clientFaults = this.faultLayerFor(SIM_CLIENT);
     this.clientHost = new EffectHost<ClientInput>(this.client, this.clientFaults, this.network.scheduler(), {
       settled: (requestId, outcome) => this.outcomes.set(requestId, outcome),
       failed: rethrow,
@@ -160,10 +162,17 @@ export class SimCluster {
     this.applyCuts();
   }
 
-  /** Heals every partition and cut. */
+  /** Messages from `from` to `to` (either may be the client) leave `delayMs` later from now on. */
+  slow(from: string, to: string, delayMs: number): void {
+    this.slowLinks.push([from, to, delayMs]);
+    this.applyCuts();
+  }
+
+  /** Heals every partition, cut and slow link. */
   heal(): void {
     this.groups = [];
     this.oneWay = [];
+    this.slowLinks = [];
     this.applyCuts();
   }
 
@@ -254,7 +263,7 @@ export class SimCluster {
     this.incarnations.set(id, incarnation);
     const stores = { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() };
     const node = new DynamoNode({ nodeId: id, actorId: `${id}#${incarnation}` }, this.tuning, stores, this.members.includes(id) ? this.members : [...this.members, id], md5Hex);
-    const faults = new FaultLayer(this.network.attach(id));
+    const faults = this.faultLayerFor(id);
     const host = new EffectHost<NodeInput>(node, faults, this.network.scheduler(), {
       settled: () => {
         throw new Error(`node ${id} settled a local request`);
@@ -287,9 +296,19 @@ export class SimCluster {
       }
       return { outbound, inbound };
     };
+    const delaysOf = (self: string): Map<string, number> => new Map(this.slowLinks.filter(([from]) => from === self).map(([, to, delayMs]) => [to, delayMs]));
     this.clientFaults.setCut(withOneWay(SIM_CLIENT));
-    for (const [id, running] of this.nodes) running.faults.setCut(withOneWay(id));
+    this.clientFaults.setDelays(delaysOf(SIM_CLIENT));
+    for (const [id, running] of this.nodes) {
+      running.faults.setCut(withOneWay(id));
+      running.faults.setDelays(delaysOf(id));
+    }
     this.updateReachable();
+  }
+
+  private faultLayerFor(id: string): FaultLayer {
+    const scheduler = this.network.scheduler();
+    return new FaultLayer(this.network.attach(id), (delayMs, run) => scheduler.schedule(delayMs, run));
   }
 
   private updateReachable(): void {
