@@ -4,54 +4,17 @@
  * node (node coordination) or in the client (client coordination, §6.4); `local` is the
  * node's own replica, null in the client.
  */
-import type { Siblings } from '../protocol/data.js';
 import type { ReplicaReadReply, ReplicaWriteAck } from '../protocol/messages.js';
 import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
-import type { ContextLimits } from './causal-context.js';
 import type { EngineTuning } from './config.js';
 import type { EffectSink } from './effects.js';
 import type { FailureDetector } from './failure-detector.js';
 import { startGet, type GetSpec } from './get-request.js';
 import { startPut, type PutSpec } from './put-request.js';
+import type { CoordinatorStats, LocalReplica, PendingRequest, RequestEnv } from './request-env.js';
 import type { Ring } from './ring.js';
 
-/** The coordinator's own node, when it is one (in client coordination it is not). */
-export interface LocalReplica {
-  readonly nodeId: string;
-  read(key: string): Siblings;
-  write(key: string, siblings: Siblings, hintFor: string | null): void;
-}
-
-export interface CoordinatorStats {
-  gets: number;
-  puts: number;
-  quorumFailures: number;
-  readRepairs: number;
-  clockPrunes: number;
-  siblingReads: number;
-}
-
-/** What a request's state machine works with. */
-export interface RequestEnv {
-  readonly reqId: number;
-  readonly tuning: EngineTuning;
-  readonly sink: EffectSink;
-  readonly detector: FailureDetector;
-  readonly ring: Ring;
-  readonly nowMs: () => number;
-  readonly local: LocalReplica | null;
-  readonly stats: CoordinatorStats;
-  /** Limits of the contexts handed to clients (§4.4). */
-  readonly clientLimits: ContextLimits;
-  /** The request is over: forget it (late answers are then dropped). */
-  readonly finished: () => void;
-}
-
-/** A request waiting for replicas. */
-export interface PendingRequest {
-  onReadReply(from: string, msg: ReplicaReadReply): void;
-  onWriteAck(from: string, msg: ReplicaWriteAck): void;
-}
+export type { CoordinatorStats, LocalReplica } from './request-env.js';
 
 export interface CoordinatorDeps {
   readonly tuning: EngineTuning;
@@ -118,14 +81,4 @@ export class Coordinator {
     // A request can end while it starts (every replica local, or none left to ask).
     if (!over) this.pending.set(reqId, request);
   }
-}
-
-/** One replica gets at most half the request's time, so a replacement can still answer. */
-export function attemptTimeoutMs(tuning: EngineTuning, requestTimeoutMs: number): number {
-  return Math.max(1, Math.min(tuning.replicaTimeoutMs, Math.floor(requestTimeoutMs / 2)));
-}
-
-export function quorumMessage(op: 'get' | 'put', filled: number, needed: number, afterMs?: number): string {
-  const when = afterMs === undefined ? 'no more replicas to try' : `timed out after ${afterMs} ms`;
-  return op === 'put' ? `put reached ${filled} of W=${needed} acknowledgements (${when})` : `get reached ${filled} of R=${needed} replies (${when})`;
 }

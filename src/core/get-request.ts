@@ -7,7 +7,7 @@
 import type { Siblings } from '../protocol/data.js';
 import { failure, type GetOutcome } from '../protocol/outcomes.js';
 import { compactContext } from './causal-context.js';
-import { attemptTimeoutMs, quorumMessage, type PendingRequest, type RequestEnv } from './coordinator.js';
+import { attemptTimeoutMs, quorumMessage, type PendingRequest, type RequestEnv } from './request-env.js';
 import { quorumState } from './quorum.js';
 import { readRepair } from './read-repair.js';
 import { ReplicaFanout } from './replica-fanout.js';

@@ -7,7 +7,7 @@
 import type { CausalContext, Dot } from '../protocol/data.js';
 import { failure, type PutOutcome } from '../protocol/outcomes.js';
 import { causalPart, compactContext } from './causal-context.js';
-import { attemptTimeoutMs, quorumMessage, type PendingRequest, type RequestEnv } from './coordinator.js';
+import { attemptTimeoutMs, quorumMessage, type PendingRequest, type RequestEnv } from './request-env.js';
 import { quorumState } from './quorum.js';
 import { ReplicaFanout } from './replica-fanout.js';
 import { writeOf } from './siblings.js';

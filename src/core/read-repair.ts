@@ -4,7 +4,7 @@
  * merge carries its context, so a primary that held a version others saw superseded drops it.
  */
 import type { Siblings } from '../protocol/data.js';
-import type { LocalReplica } from './coordinator.js';
+import type { LocalReplica } from './request-env.js';
 import type { EffectSink } from './effects.js';
 import { includesAll } from './siblings.js';
 
