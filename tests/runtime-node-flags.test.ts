@@ -219,3 +219,21 @@ describe('node flags - every option Node allows in NODE_OPTIONS, checked against
     expect(verdicts.filter((v) => !v.accepted).length).toBeGreaterThan(20);
   }, 60_000);
 });
+
+describe('a whole cluster under the host flags that broke it', () => {
+  // The built library, as an embedding program imports it (the test command builds first).
+  const library = pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href;
+  const program = [
+    `import { Cluster } from ${JSON.stringify(library)};`,
+    'const cluster = await Cluster.start({ nodes: 3 });',
+    "await cluster.put('k', 'v');",
+    "const { values } = await cluster.get('k');",
+    'await cluster.stop();',
+    "console.log('RESULT ' + JSON.stringify(values));",
+  ].join('\n');
+
+  it('Cluster.start works in a program run inline under --max-old-space-size, --expose-gc, --stack-size, --title and --trace-gc', () => {
+    const flags = ['--max-old-space-size=256', '--expose-gc', '--stack-size=2000', '--title=dynamo-flags', '--trace-gc', '--input-type=module', '-e', program];
+    expect(resultOf(runNode(flags))).toEqual(['v']);
+  });
+});
