@@ -21,7 +21,7 @@ import { partitionCuts } from '../transport/partition.js';
 import { md5Hex } from '../util/md5.js';
 import { Prng } from '../util/prng.js';
 import { EventQueue } from './event-queue.js';
-import { SimNetwork } from './sim-network.js';
+import { SimNetwork, type NetworkTap } from './sim-network.js';
 
 export const SIM_CLIENT = 'client';
 
@@ -99,6 +99,11 @@ export class SimCluster {
   /** Messages delivered so far. */
   get delivered(): number {
     return this.network.delivered;
+  }
+
+  /** Sees every message delivered from now on (null stops it). */
+  tap(listener: NetworkTap | null): void {
+    this.network.tap = listener;
   }
 
   node(id: string): DynamoNode {

@@ -16,10 +16,14 @@ export interface DelayRange {
   readonly maxMs: number;
 }
 
+/** Sees every message the network delivers (a transcript traces them). */
+export type NetworkTap = (atMs: number, from: string, to: string, msg: Message) => void;
+
 export class SimNetwork {
   private readonly endpoints = new Map<string, SimEndpoint>();
   /** Messages handed to their endpoint. */
   delivered = 0;
+  tap: NetworkTap | null = null;
 
   constructor(
     private readonly queue: EventQueue,
@@ -47,6 +51,7 @@ export class SimNetwork {
     this.queue.push(this.clock() + delayMs, () => {
       if (this.endpoints.get(to) !== target) return;
       this.delivered++;
+      this.tap?.(this.clock(), from, to, copy);
       target.deliver(from, copy);
     });
   }
