@@ -33,6 +33,13 @@ describe('bench makeDirectory - creates what is missing, refuses what cannot be 
     await expect(makeDirectory(join(file, 'x', 'y'))).rejects.toThrow(new DirectoryError(`${file} is a file, not a directory`));
   });
 
+  it('refuses a regular file and a device as they are, naming what they are', async () => {
+    const file = join(tempDir(), 'plain');
+    writeFileSync(file, 'x');
+    await expect(makeDirectory(file)).rejects.toThrow(new DirectoryError(`${file} is a file, not a directory`));
+    if (existsSync('/dev/null')) await expect(makeDirectory('/dev/null')).rejects.toThrow(new DirectoryError('/dev/null is a device, not a directory'));
+  });
+
   it('refuses a symbolic link to nothing without creating its target', async () => {
     const root = tempDir();
     symlinkSync(join(root, 'gone'), join(root, 'link'));
