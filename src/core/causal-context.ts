@@ -10,7 +10,7 @@
  * (`compactContext`): a context never claims an event nobody saw, which is what makes
  * dropping coverage safe (a write then supersedes less: a sibling, never a loss).
  */
-import type { CausalContext, ClockEntry, Dot, Gap, VectorClock } from '../protocol/data.js';
+import type { CausalContext, ClockEntry, Dot, Gap } from '../protocol/data.js';
 
 export const EMPTY_CONTEXT: CausalContext = Object.freeze({ clock: Object.freeze({}) });
 
@@ -103,13 +103,14 @@ export interface ContextLimits {
 export function compactContext(context: CausalContext, live: readonly Dot[], limits: ContextLimits): { context: CausalContext; pruned: number } {
   let clock: Record<string, ClockEntry> | null = null;
   let pruned = 0;
-  const actors = Object.keys(context.clock);
-  if (actors.length > limits.maxActors) {
+  const entries = Object.entries(context.clock);
+  if (entries.length > limits.maxActors) {
     const needed = new Set(live.map((dot) => dot.actor));
-    const droppable = actors
-      .filter((actor) => !needed.has(actor))
-      .sort((x, y) => timeOf(context.clock, x) - timeOf(context.clock, y) || (x < y ? -1 : x > y ? 1 : 0));
-    const drop = droppable.slice(0, Math.min(droppable.length, actors.length - limits.maxActors));
+    const droppable = entries
+      .filter(([actor]) => !needed.has(actor))
+      .sort(([x, a], [y, b]) => a.timeMs - b.timeMs || (x < y ? -1 : x > y ? 1 : 0))
+      .map(([actor]) => actor);
+    const drop = droppable.slice(0, Math.min(droppable.length, entries.length - limits.maxActors));
     if (drop.length > 0) {
       clock = { ...context.clock };
       for (const actor of drop) delete clock[actor];
@@ -130,10 +131,6 @@ export function compactContext(context: CausalContext, live: readonly Dot[], lim
 
 function entryOf(counter: number, timeMs: number, gaps: readonly Gap[]): ClockEntry {
   return gaps.length === 0 ? { counter, timeMs } : { counter, timeMs, gaps };
-}
-
-function timeOf(clock: VectorClock, actor: string): number {
-  return clock[actor]?.timeMs ?? 0;
 }
 
 function inGaps(gaps: readonly Gap[] | undefined, counter: number): boolean {
