@@ -1,7 +1,7 @@
 /**
  * The simulator sweep in the test suite: seeded runs under partitions, one-way cuts, slow
  * links, crashes, joins and leaves, each judged by the checkers (src/sim/checkers.ts). Every
- * seed derives the whole run, so a failure replays from its number. Seeds 1..60 run every
+ * seed derives the whole run, so a failure replays from its number. Seeds 1..40 run every
  * time; the pinned seeds below are runs that caught a bug class (each was found by breaking
  * the engine on purpose the way the bug did, and sweeping).
  */
@@ -17,7 +17,7 @@ const PINNED: Record<number, string> = {
 };
 
 describe('sim sweep - seeded runs under faults, judged by the checkers', () => {
-  const seeds = [...Array.from({ length: 60 }, (_, i) => i + 1), ...Object.keys(PINNED).map(Number).filter((seed) => seed > 60)];
+  const seeds = [...Array.from({ length: 40 }, (_, i) => i + 1), ...Object.keys(PINNED).map(Number).filter((seed) => seed > 40)];
   it.each(seeds)('seed %i: no violation', (seed) => {
     const result = runSeed(seed);
     expect(result.violations, `${JSON.stringify(result.config)}\n${result.faults.join('; ')}`).toEqual([]);
@@ -31,7 +31,7 @@ describe('sim sweep - seeded runs under faults, judged by the checkers', () => {
   });
 
   it('the seeds cover both coordination modes, crashes, churn and heavy pruning', () => {
-    const configs = Array.from({ length: 60 }, (_, i) => configFor(i + 1));
+    const configs = Array.from({ length: 40 }, (_, i) => configFor(i + 1));
     expect(new Set(configs.map((c) => c.mode)).size).toBe(2);
     expect(configs.some((c) => c.crashes)).toBe(true);
     expect(configs.some((c) => c.churn)).toBe(true);
