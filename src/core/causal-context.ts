@@ -101,6 +101,7 @@ export interface ContextLimits {
  * supersedes every version that was read with it.
  */
 export function compactContext(context: CausalContext, live: readonly Dot[], limits: ContextLimits): { context: CausalContext; pruned: number } {
+  if (withinLimits(context, limits)) return { context, pruned: 0 };
   let clock: Record<string, ClockEntry> | null = null;
   let pruned = 0;
   const entries = Object.entries(context.clock);
@@ -125,6 +126,16 @@ export function compactContext(context: CausalContext, live: readonly Dot[], lim
     pruned++;
   }
   return { context: clock === null ? context : { ...context, clock }, pruned };
+}
+
+/** The common case, checked without allocating: nothing to compact. */
+function withinLimits(context: CausalContext, limits: ContextLimits): boolean {
+  let actors = 0;
+  for (const actor in context.clock) {
+    if (++actors > limits.maxActors) return false;
+    if ((context.clock[actor]?.gaps?.length ?? 0) > limits.maxGaps) return false;
+  }
+  return true;
 }
 
 // ---- per-actor sets: [1, counter] minus the gaps -------------------------------------------

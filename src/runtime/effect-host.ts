@@ -13,11 +13,11 @@ import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
 import type { Transport } from '../transport/transport.js';
 
 /** Time and timers as a host has them: real in a thread, virtual in the simulator. */
-export interface Scheduler {
+export interface Scheduler<Handle = unknown> {
   nowMs(): number;
   /** Runs `run` after `delayMs`; returns a handle for `cancel`. */
-  schedule(delayMs: number, run: () => void): number;
-  cancel(handle: number): void;
+  schedule(delayMs: number, run: () => void): Handle;
+  cancel(handle: Handle): void;
 }
 
 export interface HostHooks<I> {
@@ -27,8 +27,8 @@ export interface HostHooks<I> {
   readonly failed: (error: unknown, input: I | HostInput) => void;
 }
 
-export class EffectHost<I extends { readonly kind: string; readonly nowMs: number }> {
-  private readonly timers = new Map<number, number>();
+export class EffectHost<I extends { readonly kind: string; readonly nowMs: number }, Handle = unknown> {
+  private readonly timers = new Map<number, Handle>();
   private running = true;
   /** Arrivals that were not a well-formed message: dropped. */
   invalidMessages = 0;
@@ -38,7 +38,7 @@ export class EffectHost<I extends { readonly kind: string; readonly nowMs: numbe
   constructor(
     private readonly machine: StateMachine<I | HostInput>,
     private readonly transport: Transport,
-    private readonly scheduler: Scheduler,
+    private readonly scheduler: Scheduler<Handle>,
     private readonly hooks: HostHooks<I>,
   ) {
     transport.onMessage((from, msg) => {
@@ -111,9 +111,8 @@ export class EffectHost<I extends { readonly kind: string; readonly nowMs: numbe
  * resolution, the same origin in every thread, so the times in clock entries compare across
  * nodes (pruning drops the oldest).
  */
-export const realScheduler: Scheduler = {
+export const realScheduler: Scheduler<NodeJS.Timeout> = {
   nowMs: () => performance.timeOrigin + performance.now(),
-  // A Node timer's primitive id is accepted by clearTimeout.
-  schedule: (delayMs, run) => Number(setTimeout(run, delayMs)),
+  schedule: (delayMs, run) => setTimeout(run, delayMs),
   cancel: (handle) => clearTimeout(handle),
 };

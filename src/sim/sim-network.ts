@@ -57,7 +57,7 @@ export class SimNetwork {
   }
 
   /** A scheduler on the virtual clock, for one endpoint's host. */
-  scheduler(): Scheduler {
+  scheduler(): Scheduler<number> {
     return {
       nowMs: this.clock,
       schedule: (delayMs, run) => this.queue.push(this.clock() + delayMs, run),
