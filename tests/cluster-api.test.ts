@@ -84,8 +84,48 @@ describe('Cluster API', () => {
   });
 
   it('refuses a forged context with impossible counters', async () => {
-    const context = { clock: { 'node-1#1': { counter: 2 ** 53 - 1, timeMs: 0 } }, dots: [] };
-    expect((await rejection(cluster.put('k', 1, { context }))).code).toBe('INVALID_ARGUMENT');
+    const { context } = await cluster.put('forged', 1);
+    const forged = { ...context, clock: { ...context.clock, 'node-1#1': { counter: 2 ** 53 - 1, timeMs: 0 } } };
+    expect((await rejection(cluster.put('forged', 1, { context: forged }))).code).toBe('INVALID_ARGUMENT');
+  });
+
+  it('refuses a context handed out for another key, or by another cluster, at once', async () => {
+    const { context } = await cluster.put('key-a', 1);
+    const otherKey = await rejection(cluster.put('key-b', 2, { context }));
+    expect(otherKey.code).toBe('INVALID_ARGUMENT');
+    expect(otherKey.message).toMatch(/another key or by another cluster/);
+    const other = await Cluster.start({ nodes: 3 });
+    try {
+      const { context: foreign } = await other.put('key-a', 1);
+      expect((await rejection(cluster.put('key-a', 2, { context: foreign }))).code).toBe('INVALID_ARGUMENT');
+    } finally {
+      await other.stop();
+    }
+    // Without its tag a context is not one the engine handed out.
+    const { issuedFor: _tag, ...untagged } = context;
+    expect((await rejection(cluster.put('key-a', 3, { context: untagged as typeof context }))).code).toBe('INVALID_ARGUMENT');
+  });
+
+  it('an actor named like an Object property (constructor, toString) is just an actor', async () => {
+    const { context } = await cluster.put('proto-names', 'v1');
+    const odd = { ...context, clock: { ...context.clock, constructor: { counter: 1, timeMs: 0 }, toString: { counter: 2, timeMs: 0 } } };
+    await cluster.put('proto-names', 'v2', { context: odd });
+    const read = await cluster.get('proto-names', { r: 3 });
+    expect(read.values).toEqual(['v2']);
+    for (const holding of await cluster.inspect('proto-names')) {
+      expect(holding.clock.constructor).toEqual({ counter: 1, timeMs: 0 });
+      expect(holding.versions.map((v) => v.value)).toEqual(['v2']);
+    }
+  });
+
+  it('options or a context whose reading throws are INVALID_ARGUMENT, not the getter\'s error', async () => {
+    const options = Object.defineProperty({}, 'w', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const error = await rejection(cluster.put('getter', 1, options));
+    expect(error.code).toBe('INVALID_ARGUMENT');
+    expect(error.message).toMatch(/boom/);
+    const { context } = await cluster.put('getter', 1);
+    const sneaky = Object.defineProperty({ ...context }, 'readFrom', { enumerable: true, get: () => { throw new Error('bang'); } });
+    expect((await rejection(cluster.put('getter', 2, { context: sneaky }))).code).toBe('INVALID_ARGUMENT');
   });
 
   it('rejects a value above maxValueBytes with VALUE_TOO_LARGE', async () => {

@@ -93,6 +93,25 @@ describe('causal context - covers and withDot', () => {
   });
 });
 
+describe('causal context - actors named like Object properties', () => {
+  it('causal context - constructor, toString and valueOf are actors like any other, never Object\'s members', () => {
+    const names = ['constructor', 'toString', 'valueOf', 'hasOwnProperty'];
+    const a = ctx(dot('a', 1));
+    const b = ctx(...names.map((name, i) => dot(name, i + 1)));
+    expect(covers(a, dot('constructor', 1))).toBe(false);
+    expect(highestCounter(a, 'toString')).toBe(0);
+    const joined = joinContexts(a, b);
+    expect(coverage(joined).size).toBe(0 + 1); // only a:1 is in the checked actor range
+    for (const [i, name] of names.entries()) {
+      expect(joined.clock[name]).toEqual(b.clock[name]);
+      expect(covers(joined, dot(name, i + 1))).toBe(true);
+    }
+    expect(contextIncludes(joined, b)).toBe(true);
+    expect(contextIncludes(a, b)).toBe(false);
+    expect(withDot(a, dot('constructor', 3)).clock.constructor).toEqual({ counter: 3, timeMs: 3, gaps: [[1, 2]] });
+  });
+});
+
 describe('causal context - join and inclusion', () => {
   it('causal context - a join covers an event exactly when either side does', () => {
     fc.assert(

@@ -127,6 +127,23 @@ describe('quorums count replica slots', () => {
   });
 });
 
+describe('a slow replica is not a dead one', () => {
+  it.each(['node', 'client'] as const)('a replica that answers after its attempt timed out, with no stand-in left, still counts within the request\'s time (%s)', (mode) => {
+    // Three nodes, N = W = R = 3: no fallback. One replica answers in ~400 ms, after its
+    // 300 ms attempt; the request has 1000 ms. It must succeed, not fail at 300 ms.
+    const sim = new SimCluster({ seed: 21, nodes: 3, mode, tuning: { n: 3, w: 3, r: 3, replicaTimeoutMs: 300 } });
+    const [p1, , p3] = sim.preferenceList('k', 3) as [string, string, string];
+    const coordinator = mode === 'client' ? 'client' : p1;
+    sim.slow(p3, coordinator, 400);
+    const started = sim.nowMs;
+    const put = sim.put('k', 'v', { context: at(p1), timeoutMs: 1000 });
+    expect(put.ok, !put.ok ? put.message : '').toBe(true);
+    expect(sim.nowMs - started).toBeGreaterThan(400);
+    const read = sim.get('k', { r: 3, timeoutMs: 1000 });
+    expect(values(read)).toEqual(['v']);
+  });
+});
+
 describe('membership in the simulator matches the runtime', () => {
   it('a node still draining hears of a later leave, so it never waits for ever on an owner that left', () => {
     const sim = new SimCluster({ seed: 20, nodes: 5, mode: 'node' });

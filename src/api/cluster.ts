@@ -12,15 +12,19 @@ import { ClientDriver } from '../runtime/client-driver.js';
 import type { WorkerStats } from '../runtime/control-api.js';
 import { DRAIN_TIMEOUT_MS, Topology } from '../runtime/topology.js';
 import { md5Hex } from '../util/md5.js';
-import { DynamoError, DynamoErrorCode, fromFailure, guarded, invalidArgument, toDynamoError } from './errors.js';
+import { DynamoError, DynamoErrorCode, fromFailure, guarded, invalidArgument, readInput, toDynamoError } from './errors.js';
 import { optionsObject, quorumOption, resolveClusterOptions, timeoutOption, type ClusterOptions } from './options.js';
 import { abortable, checkContext, checkKey, checkSignal, snapshotValue } from './values.js';
 
 /**
- * The opaque causal context of a read or write: hand it back to `put` or `delete` to say
- * which versions the new one supersedes. Do not build or change one yourself.
+ * The opaque causal context of a read or write: hand it back to `put` or `delete` of the same
+ * key on the same cluster to say which versions the new one supersedes. Do not build or
+ * change one yourself.
  */
-export type Context = CausalContext;
+export interface Context extends CausalContext {
+  /** The cluster and key it was handed out for: a context is good for that key only. */
+  readonly issuedFor: string;
+}
 
 export interface GetOptions {
   /** Read quorum for this request (default: the cluster's R). */
@@ -82,6 +86,8 @@ const PUT_OPTIONS: ReadonlySet<string> = new Set(['context', 'w', 'timeoutMs', '
 
 export class Cluster {
   private stopped = false;
+  /** Tags the contexts this cluster hands out, so that a context from another one is refused. */
+  private readonly clusterId = randomUUID();
 
   private constructor(
     private readonly topology: Topology,
@@ -123,12 +129,16 @@ export class Cluster {
   /** Reads every concurrent version of `key` and the context that covers them. */
   async get(key: string, options?: GetOptions): Promise<GetResult> {
     this.checkRunning();
-    const given = optionsObject(options, GET_OPTIONS, 'get');
-    const spec = { key: checkKey(key), r: quorumOption(given.r, 'r', this.tuning.r, this.tuning.n), timeoutMs: timeoutOption(given.timeoutMs, this.tuning.requestTimeoutMs) };
-    const signal = checkSignal(given.signal);
+    const { spec, signal } = readInput(() => {
+      const given = optionsObject(options, GET_OPTIONS, 'get');
+      return {
+        spec: { key: checkKey(key), r: quorumOption(given.r, 'r', this.tuning.r, this.tuning.n), timeoutMs: timeoutOption(given.timeoutMs, this.tuning.requestTimeoutMs) },
+        signal: checkSignal(given.signal),
+      };
+    });
     const outcome = await abortable(this.driver.get(spec), signal);
     if (!outcome.ok) throw fromFailure(outcome);
-    return { values: outcome.versions.filter((v) => !v.deleted).map((v) => v.value), context: outcome.context };
+    return { values: outcome.versions.filter((v) => !v.deleted).map((v) => v.value), context: this.issue(outcome.context, key) };
   }
 
   /** Writes a value; with `context`, it supersedes the versions that context covers. */
@@ -244,19 +254,33 @@ export class Cluster {
 
   private async write(key: string, value: unknown, deleted: boolean, options: PutOptions | undefined): Promise<PutResult> {
     this.checkRunning();
-    const given = optionsObject(options, PUT_OPTIONS, deleted ? 'delete' : 'put');
-    const spec = {
-      key: checkKey(key),
-      value: deleted ? null : snapshotValue(value, this.maxValueBytes),
-      deleted,
-      context: checkContext(given.context) ?? EMPTY_CONTEXT,
-      w: quorumOption(given.w, 'w', this.tuning.w, this.tuning.n),
-      timeoutMs: timeoutOption(given.timeoutMs, this.tuning.requestTimeoutMs),
-    };
-    const signal = checkSignal(given.signal);
+    const { spec, signal } = readInput(() => {
+      const given = optionsObject(options, PUT_OPTIONS, deleted ? 'delete' : 'put');
+      const checkedKey = checkKey(key);
+      return {
+        spec: {
+          key: checkedKey,
+          value: deleted ? null : snapshotValue(value, this.maxValueBytes),
+          deleted,
+          context: checkContext(given.context, this.tagFor(checkedKey)) ?? EMPTY_CONTEXT,
+          w: quorumOption(given.w, 'w', this.tuning.w, this.tuning.n),
+          timeoutMs: timeoutOption(given.timeoutMs, this.tuning.requestTimeoutMs),
+        },
+        signal: checkSignal(given.signal),
+      };
+    });
     const outcome = await abortable(this.driver.put(spec), signal);
     if (!outcome.ok) throw fromFailure(outcome);
-    return { context: outcome.context };
+    return { context: this.issue(outcome.context, key) };
+  }
+
+  /** A context as handed to the caller: tagged with this cluster and the key. */
+  private issue(context: CausalContext, key: string): Context {
+    return { ...context, issuedFor: this.tagFor(key) };
+  }
+
+  private tagFor(key: string): string {
+    return md5Hex(`${this.clusterId}\u0000${key}`).slice(0, 16);
   }
 
   private checkRunning(): void {

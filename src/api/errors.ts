@@ -41,6 +41,19 @@ export function toDynamoError(error: unknown): DynamoError {
   return new DynamoError(ErrorCode.Internal, `internal error: ${message}`, { cause: error });
 }
 
+/**
+ * Reads what a caller handed in; anything the reading itself throws (a getter that throws, a
+ * proxy) is the caller's input at fault, so it is INVALID_ARGUMENT like any other bad input.
+ */
+export function readInput<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof DynamoError) throw error;
+    throw new DynamoError(ErrorCode.InvalidArgument, `the arguments could not be read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
 /** Runs an engine call so that it can only reject with a DynamoError. */
 export async function guarded<T>(call: () => Promise<T>): Promise<T> {
   try {

@@ -55,13 +55,20 @@ const MAX_COUNTER = 2 ** 48;
 const MAX_CONTEXT_ENTRIES = 100_000;
 
 /**
- * A clean copy of a context a caller handed back: only the fields a context has, so nothing
- * it carries can fail to reach a node.
+ * A clean copy of a context a caller handed back for a write of one key: only the fields a
+ * context has, so nothing it carries can fail to reach a node, and only a context handed out
+ * for this very key by this very cluster (`issuedFor`, see Cluster): one from another key or
+ * another cluster would claim write events this key never saw, and a later write that really
+ * made them would be taken for one already superseded. The tag goes no further than here.
  */
-export function checkContext(context: unknown): CausalContext | undefined {
+export function checkContext(context: unknown, issuedFor: string): CausalContext | undefined {
   if (context === undefined) return undefined;
-  const copy = copyContext(context);
-  if (copy === undefined) throw invalidArgument('context must be a context returned by get, put or delete');
+  const invalid = (): DynamoError => invalidArgument('context must be a context returned by get, put or delete');
+  if (typeof context !== 'object' || context === null) throw invalid();
+  const { issuedFor: tag, ...rest } = context as Record<string, unknown>;
+  const copy = copyContext(rest);
+  if (copy === undefined || typeof tag !== 'string') throw invalid();
+  if (tag !== issuedFor) throw invalidArgument('context was handed out for another key or by another cluster; pass the context returned for this key');
   let entries = 0;
   for (const entry of Object.values(copy.clock)) {
     entries += 1 + (entry.gaps?.length ?? 0);

@@ -10,19 +10,27 @@
  * (`compactContext`): a context never claims an event nobody saw, which is what makes
  * dropping coverage safe (a write then supersedes less: a sibling, never a loss).
  */
-import type { CausalContext, ClockEntry, Dot, Gap } from '../protocol/data.js';
+import type { CausalContext, ClockEntry, Dot, Gap, VectorClock } from '../protocol/data.js';
 
 export const EMPTY_CONTEXT: CausalContext = Object.freeze({ clock: Object.freeze({}) });
 
+/**
+ * An actor's entry, read as the clock's own property only: clocks are plain objects (they
+ * cross ports), and an actor named `constructor` or `toString` must not find Object's.
+ */
+function entryFor(clock: VectorClock, actor: string): ClockEntry | undefined {
+  return Object.hasOwn(clock, actor) ? clock[actor] : undefined;
+}
+
 /** True when the dot belongs to the context's set of seen events. */
 export function covers(context: CausalContext, dot: Dot): boolean {
-  const entry = context.clock[dot.actor];
+  const entry = entryFor(context.clock, dot.actor);
   return entry !== undefined && dot.counter <= entry.counter && !inGaps(entry.gaps, dot.counter);
 }
 
 /** The highest counter of `actor` the context has seen (0 when none). */
 export function highestCounter(context: CausalContext, actor: string): number {
-  return context.clock[actor]?.counter ?? 0;
+  return entryFor(context.clock, actor)?.counter ?? 0;
 }
 
 /** True for the context of a blind write. */
@@ -43,7 +51,7 @@ export function causalPart(context: CausalContext): CausalContext {
 
 /** The context with one more dot in it (the same object when it was there already). */
 export function withDot(context: CausalContext, dot: Dot): CausalContext {
-  const entry = context.clock[dot.actor];
+  const entry = entryFor(context.clock, dot.actor);
   let next: ClockEntry;
   if (entry === undefined) {
     next = entryOf(dot.counter, dot.timeMs, dot.counter > 1 ? [[1, dot.counter - 1]] : []);
@@ -67,7 +75,7 @@ export function joinContexts(a: CausalContext, b: CausalContext): CausalContext 
   if (a === b || a.clock === b.clock) return a;
   let clock: Record<string, ClockEntry> | null = null;
   for (const [actor, theirs] of Object.entries(b.clock)) {
-    const mine = a.clock[actor];
+    const mine = entryFor(a.clock, actor);
     const joined = mine === undefined ? theirs : joinEntries(mine, theirs);
     if (joined === mine) continue;
     clock ??= { ...a.clock };
@@ -79,7 +87,7 @@ export function joinContexts(a: CausalContext, b: CausalContext): CausalContext 
 /** True when `holder` has seen every event `other` has (times aside). */
 export function contextIncludes(holder: CausalContext, other: CausalContext): boolean {
   for (const [actor, theirs] of Object.entries(other.clock)) {
-    const mine = holder.clock[actor];
+    const mine = entryFor(holder.clock, actor);
     if (mine === undefined || !entryIncludes(mine, theirs)) return false;
   }
   return true;
@@ -133,7 +141,7 @@ function withinLimits(context: CausalContext, limits: ContextLimits): boolean {
   let actors = 0;
   for (const actor in context.clock) {
     if (++actors > limits.maxActors) return false;
-    if ((context.clock[actor]?.gaps?.length ?? 0) > limits.maxGaps) return false;
+    if ((entryFor(context.clock, actor)?.gaps?.length ?? 0) > limits.maxGaps) return false;
   }
   return true;
 }

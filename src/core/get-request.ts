@@ -40,7 +40,10 @@ export function startGet(env: RequestEnv, spec: GetSpec, done: (outcome: GetOutc
     stats.clockPrunes += pruned;
     answer({ ok: true, versions: merged.versions, context, repliedBy: [...fanout.countedNodes] });
   };
+  let over = false;
   const finish = (): void => {
+    if (over) return;
+    over = true;
     fanout.close();
     sink.cancelTimer(repairTimer);
     sink.cancelTimer(deadline);
@@ -66,7 +69,9 @@ export function startGet(env: RequestEnv, spec: GetSpec, done: (outcome: GetOutc
       } else if (state === 'lost') {
         answer(failure('QUORUM_FAILED', quorumMessage('get', fanout.filled, spec.r)));
       }
-      if (fanout.waiting === 0) finish();
+      // Unanswered, it waits for late replies (a timed-out attempt may still answer) until
+      // its deadline.
+      if (answered && fanout.waiting === 0) finish();
     },
   });
   const deadline = sink.setTimer(spec.timeoutMs, () => {

@@ -40,7 +40,10 @@ export function startPut(env: RequestEnv, spec: PutSpec, done: (outcome: PutOutc
     if (!outcome.ok) stats.quorumFailures++;
     done(outcome);
   };
+  let over = false;
   const finish = (): void => {
+    if (over) return;
+    over = true;
     fanout.close();
     sink.cancelTimer(deadline);
     env.finished();
@@ -59,11 +62,15 @@ export function startPut(env: RequestEnv, spec: PutSpec, done: (outcome: PutOutc
       const state = quorumState(fanout.filled, spec.w, fanout.fillable);
       if (state === 'won') answer({ ok: true, context: replyContext, ackedBy: [...fanout.countedNodes] });
       else if (state === 'lost') answer(failure('QUORUM_FAILED', quorumMessage('put', fanout.filled, spec.w)));
-      // The put goes on after answering, until every slot holds a copy.
-      if (fanout.filled >= tuning.n || fanout.waiting === 0) finish();
+      // The put goes on after answering, until every slot holds a copy or no stand-in is
+      // left; unanswered, it waits for late answers until its deadline.
+      if (fanout.filled >= tuning.n || (answered && fanout.waiting === 0)) finish();
     },
   });
-  const deadline = sink.setTimer(spec.timeoutMs, () => answer(failure('QUORUM_FAILED', quorumMessage('put', fanout.filled, spec.w, spec.timeoutMs))));
+  const deadline = sink.setTimer(spec.timeoutMs, () => {
+    answer(failure('QUORUM_FAILED', quorumMessage('put', fanout.filled, spec.w, spec.timeoutMs)));
+    if (fanout.waiting === 0) finish();
+  });
   fanout.start();
   return {
     onReadReply: () => undefined,

@@ -85,13 +85,15 @@ export class ReplicaFanout {
     return this.answeredSlots.size;
   }
 
-  /** Slots answered, plus those still waiting on an attempt: the most that can be filled. */
+  /**
+   * The most slots that can still be filled: every slot that was tried. An attempt that timed
+   * out may still answer (a slow replica, not a dead one), and its late answer counts, so only
+   * the request's deadline, never a timeout, gives up on a slot.
+   */
   get fillable(): number {
-    let fillable = this.answeredSlots.size;
-    for (const attempt of this.attempts.values()) {
-      if (attempt.state === 'waiting' && !this.answeredSlots.has(attempt.slot)) fillable++;
-    }
-    return fillable;
+    const tried = new Set<string>();
+    for (const attempt of this.attempts.values()) tried.add(attempt.slot);
+    return tried.size;
   }
 
   /** Attempts still waiting for an answer. */
