@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { BENCH, runBench } from './helpers/run-bench.js';
+import { BENCH, runBench, type RunAs } from './helpers/run-bench.js';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'dynamo-bench-'));
 
@@ -81,14 +81,25 @@ describe('bench CLI - more user mistakes exit 2 before anything runs', { timeout
 
 const isRoot = process.getuid?.() === 0;
 const hasProcfs = existsSync('/proc/self');
+/** Mode bits do not stop root: as root, the bench runs as `nobody` for the permission cases. */
+const NOBODY: RunAs = { uid: 65_534, gid: 65_534 };
+
+/** A scratch directory another user can walk through (mkdtemp makes it 0700). */
+function walkableTempDir(): string {
+  const dir = tempDir();
+  chmodSync(dir, 0o755);
+  return dir;
+}
 
 /** An --out the bench must refuse, how to make it, and what the message says is wrong. */
 interface BadOut {
   readonly name: string;
   readonly path: () => string;
   readonly problem: RegExp;
-  /** Cases that need procfs, sysfs or a user whom mode bits stop. */
+  /** Cases that need procfs or sysfs. */
   readonly skip?: boolean;
+  /** Cases that need a user whom mode bits stop. */
+  readonly unprivileged?: boolean;
 }
 
 const BAD_OUTS: readonly BadOut[] = [
@@ -121,26 +132,25 @@ const BAD_OUTS: readonly BadOut[] = [
     problem: /cannot create \/sys\/dynamo-bench-out: (operation not permitted|permission denied|read-only file system)/,
     skip: !existsSync('/sys/kernel'),
   },
-  // Mode bits do not stop root, so these run for other users only.
   {
     name: 'a new directory in a directory without write permission',
     path: () => {
-      const dir = join(tempDir(), 'locked');
+      const dir = join(walkableTempDir(), 'locked');
       mkdirSync(dir, { mode: 0o555 });
       return join(dir, 'out');
     },
     problem: /cannot create .*locked\/out: permission denied \(EACCES\)/,
-    skip: isRoot,
+    unprivileged: true,
   },
   {
     name: 'an existing directory without write permission',
     path: () => {
-      const dir = tempDir();
+      const dir = walkableTempDir();
       chmodSync(dir, 0o555);
       return dir;
     },
     problem: /cannot create files in .*: permission denied \(EACCES\)/,
-    skip: isRoot,
+    unprivileged: true,
   },
 ];
 
@@ -150,7 +160,7 @@ describe.concurrent('bench CLI - an --out that cannot hold the reports exits 2 a
   for (const bad of BAD_OUTS) {
     it.skipIf(bad.skip === true)(bad.name, async ({ expect }) => {
       const out = bad.path();
-      const { code, stdout, stderr } = await runBench(['50', '3', '2', '2', '--out', out], REFUSAL_KILL_MS);
+      const { code, stdout, stderr } = await runBench(['50', '3', '2', '2', '--out', out], REFUSAL_KILL_MS, bad.unprivileged === true && isRoot ? NOBODY : undefined);
       expect(code).toBe(2);
       // Refused before the baseline or any cluster ran: nothing was reported.
       expect(stdout).toBe('');

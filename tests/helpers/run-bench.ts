@@ -13,15 +13,21 @@ export interface BenchOutcome {
   readonly stderr: string;
 }
 
+/** Another user to run as (a root test process may drop to one whom mode bits stop). */
+export interface RunAs {
+  readonly uid: number;
+  readonly gid: number;
+}
+
 /** `node dist/bench.js ...args`, killed after `timeoutMs`. */
-export function runBench(args: readonly string[], timeoutMs = 60_000): Promise<BenchOutcome> {
-  return runNodeScript(BENCH, args, timeoutMs);
+export function runBench(args: readonly string[], timeoutMs = 60_000, as?: RunAs): Promise<BenchOutcome> {
+  return runNodeScript(BENCH, args, timeoutMs, as);
 }
 
 /** `node script ...args`, killed (and the promise rejected) after `timeoutMs`. */
-export function runNodeScript(script: string, args: readonly string[], timeoutMs: number): Promise<BenchOutcome> {
+export function runNodeScript(script: string, args: readonly string[], timeoutMs: number, as?: RunAs): Promise<BenchOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(as ?? {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
