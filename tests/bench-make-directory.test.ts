@@ -1,8 +1,8 @@
 /**
  * The bench's own `mkdir -p`, in process. Paths that once hung (procfs) are tested only
- * through the CLI, in a child process with a kill timeout (bench-cli.test.ts), and so are the
- * permission cases (run there as an unprivileged user when the tests run as root): a regression
- * there would spin a thread of the test runner for ever.
+ * through the CLI, in a child process with a kill timeout (bench-cli.test.ts), since a
+ * regression there would spin a thread of the test runner for ever. The permission cases are
+ * there too: the child can run as an unprivileged user when the tests run as root.
  */
 import { existsSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
