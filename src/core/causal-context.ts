@@ -33,17 +33,6 @@ export function highestCounter(context: CausalContext, actor: string): number {
   return entryFor(context.clock, actor)?.counter ?? 0;
 }
 
-/** True for the context of a blind write. */
-export function isEmptyContext(context: CausalContext): boolean {
-  for (const _ in context.clock) return false;
-  return true;
-}
-
-/** Number of actors the context names (what pruning bounds, §4.4). */
-export function contextActors(context: CausalContext): number {
-  return Object.keys(context.clock).length;
-}
-
 /** The context without its routing hint (`readFrom`): what a stored version keeps. */
 export function causalPart(context: CausalContext): CausalContext {
   return context.readFrom === undefined ? context : { clock: context.clock };
@@ -82,15 +71,6 @@ export function joinContexts(a: CausalContext, b: CausalContext): CausalContext 
     clock[actor] = joined;
   }
   return clock === null ? a : { ...a, clock };
-}
-
-/** True when `holder` has seen every event `other` has (times aside). */
-export function contextIncludes(holder: CausalContext, other: CausalContext): boolean {
-  for (const [actor, theirs] of Object.entries(other.clock)) {
-    const mine = entryFor(holder.clock, actor);
-    if (mine === undefined || !entryIncludes(mine, theirs)) return false;
-  }
-  return true;
 }
 
 /** How far a context handed out may grow. */

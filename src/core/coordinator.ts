@@ -37,13 +37,12 @@ export class Coordinator {
     return this.pending.size;
   }
 
-  /** Routes a replica's answer to its request; false when no request waits for it. */
-  receive(from: string, msg: ReplicaReadReply | ReplicaWriteAck): boolean {
+  /** Routes a replica's answer to its request; one for a request that is over is dropped. */
+  receive(from: string, msg: ReplicaReadReply | ReplicaWriteAck): void {
     const request = this.pending.get(msg.reqId);
-    if (!request) return false;
+    if (!request) return;
     if (msg.kind === 'replica.readReply') request.onReadReply(from, msg);
     else request.onWriteAck(from, msg);
-    return true;
   }
 
   /** Coordinates a write of an already minted version (see put-request.ts). */

@@ -15,7 +15,7 @@ import { compactContext, covers, EMPTY_CONTEXT, joinContexts, withDot, type Cont
 export const NO_SIBLINGS: Siblings = Object.freeze({ versions: Object.freeze([]), context: EMPTY_CONTEXT });
 
 /** Same actor and counter. */
-export function sameDot(a: Dot, b: Dot): boolean {
+function sameDot(a: Dot, b: Dot): boolean {
   return a.actor === b.actor && a.counter === b.counter;
 }
 
@@ -59,12 +59,6 @@ export function includesAll(holder: Siblings, wanted: Siblings): boolean {
 /** The dots of the versions held. */
 export function liveDots(siblings: Siblings): Dot[] {
   return siblings.versions.map((version) => version.dot);
-}
-
-/** True when both hold the same versions (by dot), whatever their order. */
-export function sameVersions(a: Siblings, b: Siblings): boolean {
-  if (a.versions.length !== b.versions.length) return false;
-  return a.versions.every((version) => holds(b.versions, version.dot));
 }
 
 /**

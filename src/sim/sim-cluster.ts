@@ -23,7 +23,7 @@ import { Prng } from '../util/prng.js';
 import { EventQueue } from './event-queue.js';
 import { SimNetwork, type NetworkTap } from './sim-network.js';
 
-export const SIM_CLIENT = 'client';
+const SIM_CLIENT = 'client';
 
 export interface SimOptions {
   readonly seed: number;

@@ -26,7 +26,6 @@ export class FaultLayer implements Transport {
   private inbound = new Set<string>();
   private delays: ReadonlyMap<string, number> = new Map();
   dropped = 0;
-  delayed = 0;
 
   constructor(
     private readonly inner: Transport,
@@ -64,7 +63,6 @@ export class FaultLayer implements Transport {
       this.inner.send(to, msg);
       return;
     }
-    this.delayed++;
     // A cut made while the message waited loses it, as one made while it was in flight.
     this.defer(delayMs, () => (this.outbound.has(to) ? this.dropped++ : this.inner.send(to, msg)));
   }
