@@ -138,7 +138,8 @@ export class Cluster {
     });
     const outcome = await abortable(this.driver.get(spec), signal);
     if (!outcome.ok) throw fromFailure(outcome);
-    return { values: outcome.versions.filter((v) => !v.deleted).map((v) => v.value), context: this.issue(outcome.context, key) };
+    // The context handed out is tagged with this cluster and the key (see checkContext).
+    return { values: outcome.versions.filter((v) => !v.deleted).map((v) => v.value), context: { ...outcome.context, issuedFor: this.tagFor(spec.key) } };
   }
 
   /** Writes a value; with `context`, it supersedes the versions that context covers. */
@@ -254,31 +255,29 @@ export class Cluster {
 
   private async write(key: string, value: unknown, deleted: boolean, options: PutOptions | undefined): Promise<PutResult> {
     this.checkRunning();
-    const { spec, signal } = readInput(() => {
+    const { spec, signal, tag } = readInput(() => {
       const given = optionsObject(options, PUT_OPTIONS, deleted ? 'delete' : 'put');
       const checkedKey = checkKey(key);
+      const keyTag = this.tagFor(checkedKey);
       return {
         spec: {
           key: checkedKey,
           value: deleted ? null : snapshotValue(value, this.maxValueBytes),
           deleted,
-          context: checkContext(given.context, this.tagFor(checkedKey)) ?? EMPTY_CONTEXT,
+          context: checkContext(given.context, keyTag) ?? EMPTY_CONTEXT,
           w: quorumOption(given.w, 'w', this.tuning.w, this.tuning.n),
           timeoutMs: timeoutOption(given.timeoutMs, this.tuning.requestTimeoutMs),
         },
         signal: checkSignal(given.signal),
+        tag: keyTag,
       };
     });
     const outcome = await abortable(this.driver.put(spec), signal);
     if (!outcome.ok) throw fromFailure(outcome);
-    return { context: this.issue(outcome.context, key) };
+    return { context: { ...outcome.context, issuedFor: tag } };
   }
 
-  /** A context as handed to the caller: tagged with this cluster and the key. */
-  private issue(context: CausalContext, key: string): Context {
-    return { ...context, issuedFor: this.tagFor(key) };
-  }
-
+  /** The tag of the contexts handed out for `key` by this cluster. */
   private tagFor(key: string): string {
     return md5Hex(`${this.clusterId}\u0000${key}`).slice(0, 16);
   }
