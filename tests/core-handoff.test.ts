@@ -136,6 +136,7 @@ describe('handoff - membership changes', () => {
       hints,
       sink,
       ring: () => ring,
+      ringEpoch: 1,
       storeData: (key, siblings) => {
         data.set(key, mergeSiblings(data.get(key) ?? NO_SIBLINGS, siblings));
         handoff.check(key);
@@ -161,7 +162,7 @@ describe('handoff - membership changes', () => {
     const key = keyOwnedBy(['a', 'b', 'c'], 'a');
     data.set(key, a1);
     setRing(['b', 'c']);
-    handoff.ringChanged();
+    handoff.ringChanged(2);
     const offers = sent(sink.drain());
     expect(offers.map((o) => o.to).sort()).toEqual(['b', 'c']);
     const seq = offers[0]?.msg.kind === 'handoff' ? offers[0].msg.seq : -1;
@@ -181,7 +182,7 @@ describe('handoff - membership changes', () => {
     const key = keyOwnedBy(['a', 'b', 'c'], 'a');
     data.set(key, a1);
     setRing(['b', 'c']);
-    handoff.ringChanged();
+    handoff.ringChanged(2);
     const oldSeq = sent(sink.drain()).map((o) => (o.msg.kind === 'handoff' ? o.msg.seq : -1))[0] ?? -1;
     data.set(key, mergeSiblings(a1, b1));
     handoff.check(key);
@@ -196,7 +197,7 @@ describe('handoff - membership changes', () => {
     const keys = keysOwnedBy(['a', 'b', 'c', 'd'], 'a', undefined, 3);
     for (const key of keys) data.set(key, a1);
     setRing(['b', 'c', 'd']);
-    handoff.ringChanged();
+    handoff.ringChanged(2);
     sink.drain();
     handoff.resend(2);
     const first = new Set(sent(sink.drain()).map((o) => (o.msg.kind === 'handoff' ? o.msg.key : '')));
@@ -205,12 +206,26 @@ describe('handoff - membership changes', () => {
     expect([...first, ...second].length).toBeGreaterThan(first.size);
   });
 
+  it('handoff - a node handed a key from a newer ring keeps it and offers nothing until that ring arrives', () => {
+    const { handoff, data, sink, setRing } = setup(['a', 'b', 'c'], 'c');
+    // Under the old ring c does not own the key; under the new one (a gone) it does.
+    const key = keysOwnedBy(['b', 'c'], 'c', undefined, 50).find((k) => !Ring.of(['a', 'b', 'c'], 8, md5Hex).preferenceList(k, 2).includes('c'));
+    if (key === undefined) throw new Error('no key moves to c');
+    handoff.onHandoff('a', { kind: 'handoff', key, seq: 1, siblings: a1, epoch: 2 });
+    expect(sent(sink.drain())).toEqual([{ to: 'a', msg: { kind: 'handoff.ack', key, seq: 1 } }]);
+    expect(handoff.size).toBe(0);
+    setRing(['b', 'c']);
+    handoff.ringChanged(2);
+    expect(sent(sink.drain())).toEqual([]);
+    expect(dotsOf(data.get(key) ?? NO_SIBLINGS)).toEqual(['a:1']);
+  });
+
   it('handoff - hints for a node that left become data and go to the key\'s owners', () => {
     const { handoff, data, hints, sink, setRing } = setup(['a', 'b', 'c', 'd'], 'a');
     const key = keyOwnedBy(['a', 'b', 'd'], 'b', 'a');
     hints.add('c', key, a1);
     setRing(['a', 'b', 'd']);
-    handoff.ringChanged();
+    handoff.ringChanged(2);
     expect(hints.size).toBe(0);
     expect(dotsOf(data.get(key) ?? NO_SIBLINGS)).toEqual(['a:1']);
     expect(sent(sink.drain()).map((o) => o.to).sort()).toEqual(['b', 'd']);

@@ -62,7 +62,7 @@ describe('minting - in a node', () => {
 
   function node(): DynamoNode {
     const tuning = { ...DEFAULT_TUNING, n: 3, r: 1, w: 1, clockPruneAt: 1 };
-    const n1 = new DynamoNode({ nodeId: 'n1', actorId: 'n1#1' }, tuning, { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() }, members, md5Hex);
+    const n1 = new DynamoNode({ nodeId: 'n1', actorId: 'n1#1' }, tuning, { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() }, { nodes: members, epoch: 1 }, md5Hex);
     n1.step({ kind: 'start', nowMs: 0 });
     return n1;
   }
@@ -92,13 +92,13 @@ describe('minting - in a node', () => {
     const n1 = node();
     const first = mintedDot(put(n1, 1, EMPTY_CONTEXT, 1));
     // The ring loses n1: it hands the key off and deletes it once both owners acknowledged.
-    const offers = n1.step({ kind: 'membership', nodes: ['n2', 'n3'], nowMs: 2 }).flatMap((e) => (e.kind === 'send' && e.msg.kind === 'handoff' ? [e] : []));
+    const offers = n1.step({ kind: 'membership', membership: { nodes: ['n2', 'n3'], epoch: 2 }, nowMs: 2 }).flatMap((e) => (e.kind === 'send' && e.msg.kind === 'handoff' ? [e] : []));
     for (const offer of offers) {
       if (offer.kind !== 'send' || offer.msg.kind !== 'handoff') continue;
       n1.step({ kind: 'receive', from: offer.to, msg: { kind: 'handoff.ack', key: 'k', seq: offer.msg.seq }, nowMs: 3 });
     }
     expect(n1.inspect('k').siblings).toBeNull();
-    n1.step({ kind: 'membership', nodes: members, nowMs: 4 });
+    n1.step({ kind: 'membership', membership: { nodes: members, epoch: 3 }, nowMs: 4 });
     expect(mintedDot(put(n1, 2, EMPTY_CONTEXT, 5))).not.toBe(first);
   });
 });

@@ -47,7 +47,7 @@ const examples: { readonly [K in MessageKind]: Extract<Message, { kind: K }> } =
   pong: { kind: 'pong', seq: 10 },
   'hint.deliver': { kind: 'hint.deliver', key: 'k', seq: 11, siblings },
   'hint.ack': { kind: 'hint.ack', key: 'k', seq: 11 },
-  handoff: { kind: 'handoff', key: 'k', seq: 12, siblings },
+  handoff: { kind: 'handoff', key: 'k', seq: 12, siblings, epoch: 2 },
   'handoff.ack': { kind: 'handoff.ack', key: 'k', seq: 12 },
 };
 

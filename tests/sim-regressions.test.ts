@@ -230,7 +230,7 @@ describe('node coordination: forwarding', () => {
   it('a request that has been forwarded maxHops times is coordinated where it is, never forwarded again', () => {
     const tuning = { ...DEFAULT_TUNING, maxHops: 2 };
     const members = ['n1', 'n2', 'n3', 'n4', 'n5'];
-    const node = new DynamoNode({ nodeId: 'n5', actorId: 'n5#1' }, tuning, { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() }, members, md5Hex);
+    const node = new DynamoNode({ nodeId: 'n5', actorId: 'n5#1' }, tuning, { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() }, { nodes: members, epoch: 1 }, md5Hex);
     node.step({ kind: 'start', nowMs: 0 });
     const ring = Ring.of(members, tuning.vnodes, md5Hex);
     let key = 'k0';
@@ -245,5 +245,27 @@ describe('node coordination: forwarding', () => {
     const atLimit = sentKinds(get(2));
     expect(atLimit).not.toContain('client.get');
     expect(atLimit.filter((kind) => kind === 'replica.read')).toHaveLength(3);
+  });
+});
+
+describe('membership: a node that learns of the new ring late', () => {
+  // Found by CI on the threads: node-1 left, handed a key to its new owner, which still held
+  // the old ring, passed the key back to the old owners (node-1 among them) and dropped it;
+  // node-1, acknowledged by everyone, dropped it too. One copy gone, no handoff pending.
+  it.each(['node', 'client'] as const)('a leave keeps every key at N copies when the new owners hear of the ring after the leaver (%s)', (mode) => {
+    const sim = new SimCluster({ seed: 21, nodes: 4, mode });
+    const keys = Array.from({ length: 40 }, (_, i) => `key${i}`);
+    for (const key of keys) ok(sim.put(key, key.toUpperCase(), { w: 3 }));
+    sim.lagMembership(sim.nodeIds.filter((id) => id !== 'node-1'), 30);
+    sim.removeNode('node-1');
+    sim.runUntil(() => sim.drained('node-1'), 5_000);
+    expect(sim.drained('node-1')).toBe(true);
+    sim.retire('node-1');
+    sim.runFor(1_000);
+    for (const key of keys) {
+      const holders = sim.holdings(key).filter((h) => h.siblings !== null);
+      expect(holders.map((h) => h.node).sort(), key).toEqual(sim.preferenceList(key, 3).sort());
+      expect(values(sim.get(key, { r: 3 }))).toEqual([key.toUpperCase()]);
+    }
   });
 });

@@ -20,7 +20,7 @@ const data = workerData as NodeWorkerData;
 const mesh = new PortMesh();
 const faults = new FaultLayer(mesh);
 const stores = { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() };
-const node = new DynamoNode({ nodeId: data.nodeId, actorId: data.actorId }, data.tuning, stores, data.members, md5Hex);
+const node = new DynamoNode({ nodeId: data.nodeId, actorId: data.actorId }, data.tuning, stores, data.membership, md5Hex);
 const host = new EffectHost<NodeInput>(node, faults, realScheduler, {
   // A node answers clients with messages; a local settle would be a bug, counted as one.
   settled: () => host.internalErrors++,
@@ -35,7 +35,7 @@ const control: NodeControl = {
   ready: () => data.nodeId,
   connect: (peer: string, port: MessagePort) => mesh.connect(peer, port),
   disconnect: (peer: string) => mesh.disconnect(peer),
-  setMembership: (nodes: readonly string[]) => host.input({ kind: 'membership', nodes, nowMs: host.nowMs }),
+  setMembership: (membership) => host.input({ kind: 'membership', membership, nowMs: host.nowMs }),
   setCut: (cut) => faults.setCut(cut),
   stats: (): WorkerStats => ({
     ...node.stats(),

@@ -5,6 +5,11 @@
  * meanwhile gets a new sequence number and is offered again, so an ack for an older copy
  * never drops newer data. Hints held for a node that left the ring could never be delivered:
  * they become this node's data, which then goes to the key's owners like any other.
+ *
+ * Rings are numbered (epochs). A node can hear of a newer ring from a peer's handoff before
+ * the ring itself reaches it; until it does, its own idea of the owners is stale, so it hands
+ * nothing off. Otherwise a new owner that still held the old ring would pass the key back to
+ * the old owners and drop it, and the sender, acknowledged, would drop it too: one copy gone.
  */
 import type { Siblings } from '../protocol/data.js';
 import type { Handoff, HandoffAck } from '../protocol/messages.js';
@@ -26,6 +31,8 @@ export interface HandoffDeps {
   readonly hints: HintStore;
   readonly sink: EffectSink;
   readonly ring: () => Ring;
+  /** The epoch of the ring this node starts with. */
+  readonly ringEpoch: number;
   /** Merges versions into this node's data (and checks ownership again). */
   readonly storeData: (key: string, siblings: Siblings) => void;
 }
@@ -33,9 +40,20 @@ export interface HandoffDeps {
 export class MembershipHandoff {
   private readonly pending = new Map<string, PendingHandoff>();
   private nextSeq = 1;
+  private epoch: number;
+  /** The newest ring epoch a peer acted on; above `epoch` while this node's ring is stale. */
+  private newestEpochHeard: number;
   handedOff = 0;
 
-  constructor(private readonly deps: HandoffDeps) {}
+  constructor(private readonly deps: HandoffDeps) {
+    this.epoch = deps.ringEpoch;
+    this.newestEpochHeard = deps.ringEpoch;
+  }
+
+  /** The epoch of the ring this node acts on. */
+  get ringEpoch(): number {
+    return this.epoch;
+  }
 
   /** Keys offered and not yet acknowledged by every owner. */
   get size(): number {
@@ -43,8 +61,10 @@ export class MembershipHandoff {
   }
 
   /** The ring changed: hints for departed owners become data, then every key is checked. */
-  ringChanged(): void {
+  ringChanged(epoch: number): void {
     const { hints, data, ring } = this.deps;
+    this.epoch = epoch;
+    this.newestEpochHeard = Math.max(this.newestEpochHeard, epoch);
     this.pending.clear();
     for (const hint of hints.all()) {
       if (ring().has(hint.owner)) continue;
@@ -57,6 +77,8 @@ export class MembershipHandoff {
 
   /** Offers `key` to its owners when this node is not one of them (any more). */
   check(key: string): void {
+    // A stale ring names the wrong owners; ringChanged checks every key once the ring arrives.
+    if (this.newestEpochHeard > this.epoch) return;
     const owners = this.deps.ring().preferenceList(key, this.deps.n);
     if (owners.includes(this.deps.nodeId)) {
       this.pending.delete(key);
@@ -67,11 +89,12 @@ export class MembershipHandoff {
     if (!siblings || owners.length === 0) return;
     const seq = this.nextSeq++;
     this.pending.set(key, { seq, owners, acked: new Set() });
-    for (const owner of owners) this.deps.sink.send(owner, { kind: 'handoff', key, seq, siblings });
+    for (const owner of owners) this.deps.sink.send(owner, { kind: 'handoff', key, seq, siblings, epoch: this.epoch });
   }
 
   /** As a new owner: take the key and acknowledge that copy. */
   onHandoff(from: string, msg: Handoff): void {
+    this.newestEpochHeard = Math.max(this.newestEpochHeard, msg.epoch);
     this.deps.storeData(msg.key, msg.siblings);
     this.deps.sink.send(from, { kind: 'handoff.ack', key: msg.key, seq: msg.seq });
   }
@@ -101,7 +124,7 @@ export class MembershipHandoff {
       if (!siblings) continue;
       for (const owner of handoff.owners) {
         if (handoff.acked.has(owner)) continue;
-        this.deps.sink.send(owner, { kind: 'handoff', key, seq: handoff.seq, siblings });
+        this.deps.sink.send(owner, { kind: 'handoff', key, seq: handoff.seq, siblings, epoch: this.epoch });
         sent++;
       }
     }

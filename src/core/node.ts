@@ -7,7 +7,7 @@
  * sloppy-quorum.ts (§4.6), hinted-handoff.ts (§4.6), membership-handoff.ts (§4.9),
  * failure-detector.ts (§4.8) and minting.ts (the names of new versions).
  */
-import type { Siblings } from '../protocol/data.js';
+import type { Membership, Siblings } from '../protocol/data.js';
 import type { Message } from '../protocol/messages.js';
 import { assertNever } from './assert.js';
 import type { EngineTuning } from './config.js';
@@ -32,7 +32,7 @@ export interface NodeIdentity {
 export type NodeInput =
   | HostInput
   | { readonly kind: 'start'; readonly nowMs: number }
-  | { readonly kind: 'membership'; readonly nodes: readonly string[]; readonly nowMs: number };
+  | { readonly kind: 'membership'; readonly membership: Membership; readonly nowMs: number };
 
 export interface NodeStats extends CoordinatorStats {
   readonly nodeId: string;
@@ -79,20 +79,20 @@ export class DynamoNode implements StateMachine<NodeInput> {
     readonly identity: NodeIdentity,
     private readonly tuning: EngineTuning,
     private readonly stores: NodeStores,
-    members: readonly string[],
+    membership: Membership,
     hash: RingHash,
   ) {
     const nodeId = identity.nodeId;
     const storedLimits = { maxActors: Math.max(tuning.storedContextMaxActors, tuning.clockPruneAt), maxGaps: tuning.storedContextMaxGaps };
     const ring = (): Ring => this.ring;
     const nowMs = (): number => this.nowMs;
-    this.ring = Ring.of(members, tuning.vnodes, hash);
+    this.ring = Ring.of(membership.nodes, tuning.vnodes, hash);
     this.detector = new FailureDetector(nowMs, tuning.suspectForMs);
     this.hints = new HintStore(stores.hints, storedLimits);
     this.replica = new Replica({ nodeId, storedLimits, data: stores.data, hints: this.hints, ring, dataChanged: (key) => this.handoff.check(key) });
     const storeData = (key: string, siblings: Siblings): void => this.replica.storeData(key, siblings);
     this.hinted = new HintedHandoff(this.hints, this.sink, tuning.hintBatchSize, storeData);
-    this.handoff = new MembershipHandoff({ nodeId, n: tuning.n, data: stores.data, hints: this.hints, sink: this.sink, ring, storeData });
+    this.handoff = new MembershipHandoff({ nodeId, n: tuning.n, data: stores.data, hints: this.hints, sink: this.sink, ring, ringEpoch: membership.epoch, storeData });
     this.minter = new DotMinter(identity.actorId, tuning.minterCapacity);
     this.coordinator = new Coordinator({ tuning, sink: this.sink, detector: this.detector, ring, nowMs, local: this.replica });
     this.router = new RequestRouter({
@@ -125,7 +125,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
         this.sink.fire(input.timerId);
         break;
       case 'membership':
-        this.changeMembership(input.nodes);
+        this.changeMembership(input.membership);
         break;
       default:
         assertNever(input, 'node input');
@@ -210,11 +210,13 @@ export class DynamoNode implements StateMachine<NodeInput> {
     }
   }
 
-  private changeMembership(nodes: readonly string[]): void {
-    const next = this.ring.withMembers(nodes);
+  private changeMembership(membership: Membership): void {
+    // Control messages are ordered, but a stale ring must never replace a newer one.
+    if (membership.epoch < this.handoff.ringEpoch) return;
+    const next = this.ring.withMembers(membership.nodes);
     for (const node of this.ring.nodes) if (!next.has(node)) this.detector.forget(node);
     this.ring = next;
-    this.handoff.ringChanged();
+    this.handoff.ringChanged(membership.epoch);
   }
 
   private scheduleMaintenance(): void {

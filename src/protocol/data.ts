@@ -60,3 +60,12 @@ export interface Siblings {
   readonly versions: readonly Version[];
   readonly context: CausalContext;
 }
+
+/**
+ * The ring's members as of one change. `epoch` grows with every change, so a node can tell
+ * that a peer already acts on a ring it has not heard of yet.
+ */
+export interface Membership {
+  readonly nodes: readonly string[];
+  readonly epoch: number;
+}

@@ -111,7 +111,7 @@ const checks: { [K in Message['kind']]: (m: Fields) => boolean } = {
   pong: (m) => isCount(m.seq),
   'hint.deliver': (m) => str(m.key) && isCount(m.seq) && isSiblings(m.siblings),
   'hint.ack': (m) => str(m.key) && isCount(m.seq),
-  handoff: (m) => str(m.key) && isCount(m.seq) && isSiblings(m.siblings),
+  handoff: (m) => str(m.key) && isCount(m.seq) && isSiblings(m.siblings) && isCount(m.epoch),
   'handoff.ack': (m) => str(m.key) && isCount(m.seq),
 };
 

@@ -147,6 +147,8 @@ export interface Handoff {
   readonly key: string;
   readonly seq: number;
   readonly siblings: Siblings;
+  /** The epoch of the ring the sender computed the key's owners from. */
+  readonly epoch: number;
 }
 
 export interface HandoffAck {

@@ -5,6 +5,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { EngineTuning } from '../core/config.js';
 import type { NodeKeyView, NodeStats } from '../core/node.js';
+import type { Membership } from '../protocol/data.js';
 import type { LinkCut } from '../transport/fault-layer.js';
 
 /** What the main thread hands a new node worker. */
@@ -12,7 +13,7 @@ export interface NodeWorkerData {
   readonly nodeId: string;
   readonly actorId: string;
   readonly tuning: EngineTuning;
-  readonly members: readonly string[];
+  readonly membership: Membership;
   /** The port comlink's control plane runs on. */
   readonly controlPort: MessagePort;
 }
@@ -36,7 +37,7 @@ export interface NodeControl {
   /** Adopts the port to a peer (another node, or the client). */
   connect(peer: string, port: MessagePort): void;
   disconnect(peer: string): void;
-  setMembership(nodes: readonly string[]): void;
+  setMembership(membership: Membership): void;
   /** Cuts this node off from peers (a partition); NO_CUT heals. */
   setCut(cut: LinkCut): void;
   stats(): WorkerStats;

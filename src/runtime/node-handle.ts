@@ -7,6 +7,7 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { EngineTuning } from '../core/config.js';
 import type { NodeKeyView } from '../core/node.js';
+import type { Membership } from '../protocol/data.js';
 import type { LinkCut } from '../transport/fault-layer.js';
 import { compiledSibling } from '../util/compiled-path.js';
 import { workerExecArgv } from '../util/worker-argv.js';
@@ -35,9 +36,9 @@ export class NodeHandle {
     this.gone.catch(() => undefined);
   }
 
-  static async spawn(nodeId: string, actorId: string, tuning: EngineTuning, members: readonly string[]): Promise<NodeHandle> {
+  static async spawn(nodeId: string, actorId: string, tuning: EngineTuning, membership: Membership): Promise<NodeHandle> {
     const { port1, port2 } = new MessageChannel();
-    const workerData: NodeWorkerData = { nodeId, actorId, tuning, members, controlPort: port2 };
+    const workerData: NodeWorkerData = { nodeId, actorId, tuning, membership, controlPort: port2 };
     let worker: Worker;
     try {
       worker = new Worker(WORKER_FILE, { workerData, transferList: [port2], execArgv: workerExecArgv() });
@@ -90,8 +91,8 @@ export class NodeHandle {
     return this.call(this.control.disconnect(peer), 'disconnect');
   }
 
-  setMembership(nodes: readonly string[]): Promise<void> {
-    return this.call(this.control.setMembership(nodes), 'membership');
+  setMembership(membership: Membership): Promise<void> {
+    return this.call(this.control.setMembership(membership), 'membership');
   }
 
   setCut(cut: LinkCut): Promise<void> {

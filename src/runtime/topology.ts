@@ -6,6 +6,7 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import type { EngineTuning } from '../core/config.js';
+import type { Membership } from '../protocol/data.js';
 import { partitionCuts } from '../transport/partition.js';
 import type { ClientDriver } from './client-driver.js';
 import type { WorkerStats } from './control-api.js';
@@ -23,6 +24,8 @@ export class Topology {
   /** Nodes out of the ring that still run until their data is handed off. */
   private readonly leaving = new Set<string>();
   private members: string[] = [];
+  /** Grows with every ring change; nodes use it to tell a stale ring from a newer one. */
+  private ringEpoch = 1;
   private groups: readonly (readonly string[])[] = [];
   private nextNodeNumber = 1;
   /** The tail of the queue of topology changes. */
@@ -46,7 +49,7 @@ export class Topology {
   async boot(count: number): Promise<void> {
     this.members = Array.from({ length: count }, () => this.newNodeId());
     this.driver.membership(this.members);
-    await Promise.all(this.members.map((id) => this.spawn(id, this.members)));
+    await Promise.all(this.members.map((id) => this.spawn(id, this.membership())));
     const wiring: Promise<void>[] = [];
     for (const [i, a] of this.members.entries()) {
       for (const b of this.members.slice(i + 1)) wiring.push(this.link(a, b));
@@ -68,7 +71,7 @@ export class Topology {
   startNode(nodeId: string): Promise<void> {
     return this.exclusive(async () => {
       if (this.running.has(nodeId)) throw new EngineError('INVALID_ARGUMENT', `node ${nodeId} is already running`);
-      await this.spawn(nodeId, this.members);
+      await this.spawn(nodeId, this.membership());
       await this.wireNew(nodeId);
       await this.applyPartition();
     });
@@ -78,7 +81,8 @@ export class Topology {
   addNode(): Promise<string> {
     return this.exclusive(async () => {
       const nodeId = this.newNodeId();
-      await this.spawn(nodeId, [...this.members, nodeId]);
+      // It starts on the ring it joins, the one the others are about to learn.
+      await this.spawn(nodeId, { nodes: [...this.members, nodeId], epoch: this.ringEpoch + 1 });
       await this.wireNew(nodeId);
       await this.setMembers([...this.members, nodeId]);
       await this.applyPartition();
@@ -187,16 +191,20 @@ export class Topology {
     return this.members.filter((m) => this.running.has(m) && this.driver.canReach(m));
   }
 
+  private membership(): Membership {
+    return { nodes: this.members, epoch: this.ringEpoch };
+  }
+
   private newNodeId(): string {
     let id = `node-${this.nextNodeNumber++}`;
     while (this.members.includes(id) || this.running.has(id)) id = `node-${this.nextNodeNumber++}`;
     return id;
   }
 
-  private async spawn(nodeId: string, members: readonly string[]): Promise<void> {
+  private async spawn(nodeId: string, membership: Membership): Promise<void> {
     const incarnation = (this.incarnations.get(nodeId) ?? 0) + 1;
     this.incarnations.set(nodeId, incarnation);
-    const handle = await NodeHandle.spawn(nodeId, `${nodeId}#${incarnation}`, this.tuning, members);
+    const handle = await NodeHandle.spawn(nodeId, `${nodeId}#${incarnation}`, this.tuning, membership);
     if (this.closed) {
       await handle.terminate();
       this.checkOpen();
@@ -220,11 +228,13 @@ export class Topology {
 
   private async setMembers(next: string[], leavingNow?: string): Promise<void> {
     this.members = next;
+    this.ringEpoch++;
     this.driver.membership(next);
     this.driver.reachable(this.runningMembers());
     const leaving = leavingNow === undefined ? this.leaving : new Set([...this.leaving, leavingNow]);
     const told = nodesToTell(next, this.running.keys(), leaving);
-    await Promise.all(told.map((id) => this.running.get(id)?.setMembership(next)));
+    const membership = this.membership();
+    await Promise.all(told.map((id) => this.running.get(id)?.setMembership(membership)));
   }
 
   private async link(a: string, b: string): Promise<void> {

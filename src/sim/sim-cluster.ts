@@ -11,7 +11,7 @@ import { DEFAULT_TUNING, type EngineTuning } from '../core/config.js';
 import type { Hint } from '../core/hinted-handoff.js';
 import { DynamoNode, type NodeInput, type NodeKeyView } from '../core/node.js';
 import { Ring } from '../core/ring.js';
-import type { CausalContext, Siblings } from '../protocol/data.js';
+import type { CausalContext, Membership, Siblings } from '../protocol/data.js';
 import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
 import { EffectHost } from '../runtime/effect-host.js';
 import { nodesToTell } from '../runtime/membership.js';
@@ -75,6 +75,9 @@ export class SimCluster {
   /** Slow links: messages from the first endpoint to the second leave this much later. */
   private slowLinks: (readonly [from: string, to: string, delayMs: number])[] = [];
   private members: string[];
+  private ringEpoch = 1;
+  /** Nodes that learn of ring changes this much later than the others (a slow control plane). */
+  private membershipLag = new Map<string, number>();
   private nextRequestId = 1;
   nowMs = 0;
 
@@ -197,6 +200,14 @@ export class SimCluster {
     this.applyCuts();
   }
 
+  /**
+   * From now on `nodes` learn of each ring change `lagMs` after the others, as a node whose
+   * control messages are slow would: peers may act on a ring it has not seen yet.
+   */
+  lagMembership(nodes: readonly string[], lagMs: number): void {
+    for (const id of nodes) this.membershipLag.set(id, lagMs);
+  }
+
   addNode(id: string): void {
     this.boot(id);
     this.setMembers([...this.members, id]);
@@ -267,7 +278,7 @@ export class SimCluster {
     const incarnation = (this.incarnations.get(id) ?? 0) + 1;
     this.incarnations.set(id, incarnation);
     const stores = { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() };
-    const node = new DynamoNode({ nodeId: id, actorId: `${id}#${incarnation}` }, this.tuning, stores, this.members.includes(id) ? this.members : [...this.members, id], md5Hex);
+    const node = new DynamoNode({ nodeId: id, actorId: `${id}#${incarnation}` }, this.tuning, stores, this.membershipFor(id), md5Hex);
     const faults = this.faultLayerFor(id);
     const host = new EffectHost<NodeInput>(node, faults, this.network.scheduler(), {
       settled: () => {
@@ -279,11 +290,21 @@ export class SimCluster {
     host.input({ kind: 'start', nowMs: this.nowMs });
   }
 
+  /** A starting node's ring: the current one, or the one it joins (the next epoch). */
+  private membershipFor(id: string): Membership {
+    if (this.members.includes(id)) return { nodes: this.members, epoch: this.ringEpoch };
+    return { nodes: [...this.members, id], epoch: this.ringEpoch + 1 };
+  }
+
   private setMembers(next: string[]): void {
     this.members = next;
+    const membership: Membership = { nodes: next, epoch: ++this.ringEpoch };
     this.clientHost.input({ kind: 'membership', nodes: next, nowMs: this.nowMs });
     for (const id of nodesToTell(next, this.nodes.keys(), this.leaving)) {
-      this.nodes.get(id)?.host.input({ kind: 'membership', nodes: next, nowMs: this.nowMs });
+      const tell = (): void => this.nodes.get(id)?.host.input({ kind: 'membership', membership, nowMs: this.nowMs });
+      const lagMs = this.membershipLag.get(id);
+      if (lagMs === undefined) tell();
+      else this.queue.push(this.nowMs + lagMs, tell);
     }
     this.updateReachable();
   }
