@@ -124,7 +124,7 @@ describe('hints - the delivery protocol', () => {
 });
 
 describe('handoff - membership changes', () => {
-  function setup(nodes: string[], self: string): { handoff: MembershipHandoff; data: MemoryStore<Siblings>; hints: HintStore; sink: EffectSink; setRing: (n: string[]) => void } {
+  function setup(nodes: string[], self: string, bounds = { scanBatch: 1_000, window: 1_000 }): { handoff: MembershipHandoff; data: MemoryStore<Siblings>; hints: HintStore; sink: EffectSink; setRing: (n: string[]) => void } {
     const data = new MemoryStore<Siblings>();
     const hints = new HintStore(new MemoryStore<Hint>(), LIMITS);
     const sink = new EffectSink();
@@ -137,6 +137,7 @@ describe('handoff - membership changes', () => {
       sink,
       ring: () => ring,
       ringEpoch: 1,
+      ...bounds,
       storeData: (key, siblings) => {
         data.set(key, mergeSiblings(data.get(key) ?? NO_SIBLINGS, siblings));
         handoff.check(key);
@@ -218,6 +219,52 @@ describe('handoff - membership changes', () => {
     handoff.ringChanged(2);
     expect(sent(sink.drain())).toEqual([]);
     expect(dotsOf(data.get(key) ?? NO_SIBLINGS)).toEqual(['a:1']);
+  });
+
+  it('handoff - a ring change checks a batch of keys per turn and keeps at most a window of keys waiting for acks', () => {
+    const { handoff, data, sink, setRing } = setup(['a', 'b', 'c'], 'a', { scanBatch: 10, window: 4 });
+    const moving = keysOwnedBy(['a', 'b', 'c'], 'a', undefined, 30);
+    for (const key of moving) data.set(key, a1);
+    setRing(['b', 'c']);
+    handoff.ringChanged(2);
+    const offered = (effects: Effect[]): string[] => [...new Set(sent(effects).flatMap((o) => (o.msg.kind === 'handoff' ? [o.msg.key] : [])))];
+    let effects = sink.drain();
+    expect(offered(effects)).toHaveLength(4);
+    // The window is full: no timer for the next turn; acks open it again.
+    expect(effects.some((e) => e.kind === 'setTimer')).toBe(false);
+    expect(handoff.size).toBe(30);
+    const acked = new Set<string>();
+    for (let round = 0; round < 40 && data.size > 0; round++) {
+      for (const offer of sent(effects)) {
+        if (offer.msg.kind !== 'handoff') continue;
+        handoff.onAck(offer.to, { kind: 'handoff.ack', key: offer.msg.key, seq: offer.msg.seq });
+        acked.add(offer.msg.key);
+      }
+      effects = sink.drain();
+      expect(offered(effects).length).toBeLessThanOrEqual(4);
+      for (const timer of effects) if (timer.kind === 'setTimer') sink.fire(timer.timerId);
+      effects = [...effects, ...sink.drain()];
+    }
+    expect(data.size).toBe(0);
+    expect([...acked].sort()).toEqual([...moving].sort());
+    expect(handoff.size).toBe(0);
+  });
+
+  it('handoff - keys that stay are checked a batch per turn, each turn a zero-delay timer', () => {
+    const { handoff, data, sink, setRing } = setup(['a', 'b', 'c'], 'a', { scanBatch: 10, window: 100 });
+    const staying = keysOwnedBy(['a', 'b'], 'a', undefined, 25);
+    for (const key of staying) data.set(key, a1);
+    setRing(['a', 'b']);
+    handoff.ringChanged(2);
+    let turns = 0;
+    for (let effects = sink.drain(); effects.some((e) => e.kind === 'setTimer'); effects = sink.drain()) {
+      expect(handoff.size).toBe(25 - 10 * (turns + 1));
+      turns++;
+      for (const timer of effects) if (timer.kind === 'setTimer') sink.fire(timer.timerId);
+    }
+    expect(turns).toBe(2);
+    expect(handoff.size).toBe(0);
+    expect(data.size).toBe(25);
   });
 
   it('handoff - hints for a node that left become data and go to the key\'s owners', () => {

@@ -40,6 +40,10 @@ export interface EngineTuning {
   readonly hintBatchSize: number;
   /** Handoff messages resent per maintenance round. */
   readonly handoffBatchSize: number;
+  /** Keys a node checks per turn after a ring change (the rest waits for the next turn). */
+  readonly handoffScanBatch: number;
+  /** Keys a node hands off and awaits acks for at once after a ring change. */
+  readonly handoffWindow: number;
 }
 
 export const DEFAULT_TUNING: EngineTuning = {
@@ -60,6 +64,8 @@ export const DEFAULT_TUNING: EngineTuning = {
   maintenanceIntervalMs: 100,
   hintBatchSize: 64,
   handoffBatchSize: 256,
+  handoffScanBatch: 500,
+  handoffWindow: 256,
 };
 
 /**

@@ -6,6 +6,11 @@
  * never drops newer data. Hints held for a node that left the ring could never be delivered:
  * they become this node's data, which then goes to the key's owners like any other.
  *
+ * A ring change does not check every key in one step: a node holding 200,000 keys would stop
+ * answering requests for seconds. Keys are checked a batch per turn (a zero-delay timer lets
+ * requests in between), and no more keys wait for acks at once than a window allows, so the
+ * new owners are not flooded either; acks open the window again.
+ *
  * Rings are numbered (epochs). A node can hear of a newer ring from a peer's handoff before
  * the ring itself reaches it; until it does, its own idea of the owners is stale, so it hands
  * nothing off. Otherwise a new owner that still held the old ring would pass the key back to
@@ -31,6 +36,10 @@ export interface HandoffDeps {
   readonly hints: HintStore;
   readonly sink: EffectSink;
   readonly ring: () => Ring;
+  /** Keys checked per turn after a ring change. */
+  readonly scanBatch: number;
+  /** Keys offered and not yet acknowledged at once, at most (a write's own offer aside). */
+  readonly window: number;
   /** The epoch of the ring this node starts with. */
   readonly ringEpoch: number;
   /** Merges versions into this node's data (and checks ownership again). */
@@ -39,6 +48,9 @@ export interface HandoffDeps {
 
 export class MembershipHandoff {
   private readonly pending = new Map<string, PendingHandoff>();
+  /** The keys held when the ring last changed, and how far checking them has got. */
+  private scan: { readonly keys: readonly string[]; next: number } | null = null;
+  private scanScheduled = false;
   private nextSeq = 1;
   private epoch: number;
   /** The newest ring epoch a peer acted on; above `epoch` while this node's ring is stale. */
@@ -55,9 +67,9 @@ export class MembershipHandoff {
     return this.epoch;
   }
 
-  /** Keys offered and not yet acknowledged by every owner. */
+  /** Keys offered and not yet acknowledged by every owner, plus keys not checked yet. */
   get size(): number {
-    return this.pending.size;
+    return this.pending.size + (this.scan ? this.scan.keys.length - this.scan.next : 0);
   }
 
   /** The ring changed: hints for departed owners become data, then every key is checked. */
@@ -71,8 +83,31 @@ export class MembershipHandoff {
       hints.deleteIfUnchanged(hint.owner, hint.key, hint.seq);
       this.deps.storeData(hint.key, hint.siblings);
     }
-    // Keys just stored from hints were checked (and offered) by storeData already.
-    for (const key of [...data.keys()]) if (!this.pending.has(key)) this.check(key);
+    this.scan = { keys: [...data.keys()], next: 0 };
+    this.continueScan();
+  }
+
+  /** Checks the next batch of keys, while the window has room; more on the next turn. */
+  private continueScan(): void {
+    const scan = this.scan;
+    if (!scan) return;
+    const { scanBatch, window } = this.deps;
+    for (let checked = 0; checked < scanBatch && scan.next < scan.keys.length && this.pending.size < window; checked++) {
+      const key = scan.keys[scan.next++] as string;
+      // Keys just stored from hints were checked (and offered) by storeData already.
+      if (!this.pending.has(key)) this.check(key);
+    }
+    if (scan.next >= scan.keys.length) {
+      this.scan = null;
+      return;
+    }
+    // A full window waits for acks (onAck continues); otherwise the next turn goes on.
+    if (this.pending.size >= window || this.scanScheduled) return;
+    this.scanScheduled = true;
+    this.deps.sink.setTimer(0, () => {
+      this.scanScheduled = false;
+      this.continueScan();
+    });
   }
 
   /** Offers `key` to its owners when this node is not one of them (any more). */
@@ -108,6 +143,7 @@ export class MembershipHandoff {
     this.pending.delete(msg.key);
     this.deps.data.delete(msg.key);
     this.handedOff++;
+    if (!this.scanScheduled) this.continueScan();
   }
 
   /**

@@ -92,7 +92,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
     this.replica = new Replica({ nodeId, storedLimits, data: stores.data, hints: this.hints, ring, dataChanged: (key) => this.handoff.check(key) });
     const storeData = (key: string, siblings: Siblings): void => this.replica.storeData(key, siblings);
     this.hinted = new HintedHandoff(this.hints, this.sink, tuning.hintBatchSize, storeData);
-    this.handoff = new MembershipHandoff({ nodeId, n: tuning.n, data: stores.data, hints: this.hints, sink: this.sink, ring, ringEpoch: membership.epoch, storeData });
+    this.handoff = new MembershipHandoff({ nodeId, n: tuning.n, data: stores.data, hints: this.hints, sink: this.sink, ring, ringEpoch: membership.epoch, scanBatch: tuning.handoffScanBatch, window: tuning.handoffWindow, storeData });
     this.minter = new DotMinter(identity.actorId, tuning.minterCapacity);
     this.coordinator = new Coordinator({ tuning, sink: this.sink, detector: this.detector, ring, nowMs, local: this.replica });
     this.router = new RequestRouter({
