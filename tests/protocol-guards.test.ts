@@ -49,6 +49,9 @@ const examples: { readonly [K in MessageKind]: Extract<Message, { kind: K }> } =
   'hint.ack': { kind: 'hint.ack', key: 'k', seq: 11 },
   handoff: { kind: 'handoff', key: 'k', seq: 12, siblings, epoch: 2 },
   'handoff.ack': { kind: 'handoff.ack', key: 'k', seq: 12 },
+  'reap.query': { kind: 'reap.query', key: 'k', round: 13, siblings },
+  'reap.vote': { kind: 'reap.vote', key: 'k', round: 13, ok: true },
+  'reap.commit': { kind: 'reap.commit', key: 'k', siblings },
 };
 
 const allExamples: readonly Message[] = Object.values(examples);

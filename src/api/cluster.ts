@@ -78,6 +78,7 @@ export interface ClusterStats {
     readonly clockPrunes: number;
     readonly messages: number;
     readonly quorumFailures: number;
+    readonly tombstonesReaped: number;
   };
 }
 
@@ -241,6 +242,7 @@ export class Cluster {
         clockPrunes: sum((s) => s.clockPrunes) + client.clockPrunes,
         messages: sum((s) => s.messagesIn),
         quorumFailures: sum((s) => s.quorumFailures) + client.quorumFailures,
+        tombstonesReaped: sum((s) => s.tombstonesReaped),
       },
     };
   }

@@ -44,6 +44,13 @@ export interface EngineTuning {
   readonly handoffScanBatch: number;
   /** Keys a node hands off and awaits acks for at once after a ring change. */
   readonly handoffWindow: number;
+  /**
+   * How old a key's newest tombstone must be before it is reaped (Cassandra's gc_grace).
+   * Longer than a request's timeout, any message delay and a leaving node's drain.
+   */
+  readonly tombstoneGraceMs: number;
+  /** Keys a node starts reaping per maintenance round. */
+  readonly reapBatchSize: number;
 }
 
 export const DEFAULT_TUNING: EngineTuning = {
@@ -66,6 +73,8 @@ export const DEFAULT_TUNING: EngineTuning = {
   handoffBatchSize: 256,
   handoffScanBatch: 500,
   handoffWindow: 256,
+  tombstoneGraceMs: 30_000,
+  reapBatchSize: 64,
 };
 
 /**

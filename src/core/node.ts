@@ -16,6 +16,7 @@ import { EffectSink, type Effect, type HostInput, type StateMachine } from './ef
 import { FailureDetector } from './failure-detector.js';
 import { HintedHandoff, HintStore, type Hint } from './hinted-handoff.js';
 import { MembershipHandoff } from './membership-handoff.js';
+import { TombstoneReaper } from './tombstone-reaper.js';
 import { DotMinter } from './minting.js';
 import { highestCounter } from './causal-context.js';
 import { Replica } from './replica.js';
@@ -43,6 +44,10 @@ export interface NodeStats extends CoordinatorStats {
   readonly hintsDelivered: number;
   readonly handoffsPending: number;
   readonly handedOff: number;
+  /** Keys this node deleted because every node agreed their tombstone could go. */
+  readonly tombstonesReaped: number;
+  /** Keys whose last minted counter this node remembers. */
+  readonly mintedKeys: number;
   readonly forwarded: number;
   /** Forwards that were not confirmed in time and were routed again. */
   readonly rerouted: number;
@@ -69,6 +74,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
   private readonly hinted: HintedHandoff;
   private readonly handoff: MembershipHandoff;
   private readonly minter: DotMinter;
+  private readonly reaper: TombstoneReaper;
   private readonly coordinator: Coordinator;
   private readonly router: RequestRouter;
   private ring: Ring;
@@ -89,11 +95,24 @@ export class DynamoNode implements StateMachine<NodeInput> {
     this.ring = Ring.of(membership.nodes, tuning.vnodes, hash);
     this.detector = new FailureDetector(nowMs, tuning.suspectForMs);
     this.hints = new HintStore(stores.hints, storedLimits);
-    this.replica = new Replica({ nodeId, storedLimits, data: stores.data, hints: this.hints, ring, dataChanged: (key) => this.handoff.check(key) });
+    this.replica = new Replica({ nodeId, storedLimits, data: stores.data, hints: this.hints, ring, dataChanged: (key) => this.dataChanged(key) });
     const storeData = (key: string, siblings: Siblings): void => this.replica.storeData(key, siblings);
     this.hinted = new HintedHandoff(this.hints, this.sink, tuning.hintBatchSize, storeData);
     this.handoff = new MembershipHandoff({ nodeId, n: tuning.n, data: stores.data, hints: this.hints, sink: this.sink, ring, ringEpoch: membership.epoch, scanBatch: tuning.handoffScanBatch, window: tuning.handoffWindow, storeData });
     this.minter = new DotMinter(identity.actorId, tuning.minterCapacity);
+    this.reaper = new TombstoneReaper({
+      nodeId,
+      n: tuning.n,
+      graceMs: tuning.tombstoneGraceMs,
+      batch: tuning.reapBatchSize,
+      roundTimeoutMs: tuning.requestTimeoutMs,
+      data: stores.data,
+      hints: this.hints,
+      sink: this.sink,
+      ring,
+      nowMs,
+      forgotten: (key) => this.minter.forget(key),
+    });
     this.coordinator = new Coordinator({ tuning, sink: this.sink, detector: this.detector, ring, nowMs, local: this.replica });
     this.router = new RequestRouter({
       nodeId,
@@ -116,6 +135,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
     this.nowMs = input.nowMs;
     switch (input.kind) {
       case 'start':
+        this.reaper.ringChanged();
         this.scheduleMaintenance();
         break;
       case 'receive':
@@ -144,6 +164,8 @@ export class DynamoNode implements StateMachine<NodeInput> {
       hintsDelivered: this.hinted.delivered,
       handoffsPending: this.handoff.size,
       handedOff: this.handoff.handedOff,
+      tombstonesReaped: this.reaper.reaped,
+      mintedKeys: this.minter.size,
       forwarded: this.router.forwarded,
       rerouted: this.router.rerouted,
       suspects: this.detector.list(),
@@ -200,6 +222,15 @@ export class DynamoNode implements StateMachine<NodeInput> {
       case 'handoff.ack':
         this.handoff.onAck(from, msg);
         break;
+      case 'reap.query':
+        this.reaper.onQuery(from, msg);
+        break;
+      case 'reap.vote':
+        this.reaper.onVote(from, msg);
+        break;
+      case 'reap.commit':
+        this.reaper.onCommit(msg);
+        break;
       case 'reply.get':
       case 'reply.put':
       case 'reply.error':
@@ -216,6 +247,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
     const next = this.ring.withMembers(membership.nodes);
     for (const node of this.ring.nodes) if (!next.has(node)) this.detector.forget(node);
     this.ring = next;
+    this.reaper.ringChanged();
     this.handoff.ringChanged(membership.epoch);
   }
 
@@ -233,5 +265,12 @@ export class DynamoNode implements StateMachine<NodeInput> {
       if (node !== this.nodeId && this.ring.has(node)) this.sink.send(node, { kind: 'ping', seq: ++this.pingSeq });
     }
     this.handoff.resend(this.tuning.handoffBatchSize);
+    this.reaper.tick();
+  }
+
+  /** After a key's data changed: who owns it now, and is it a tombstone to reap later? */
+  private dataChanged(key: string): void {
+    this.handoff.check(key);
+    this.reaper.noteChanged(key);
   }
 }

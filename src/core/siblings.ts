@@ -32,10 +32,21 @@ export function writeOf(version: Version, context: CausalContext): Siblings {
   return { versions: [version], context: withDot(context, version.dot) };
 }
 
+/**
+ * No versions and an empty context: what a replica that never saw the key answers. A copy of
+ * NO_SIBLINGS that came over a port is not the constant itself, so identity is not enough.
+ */
+function isEmpty(s: Siblings): boolean {
+  if (s === NO_SIBLINGS) return true;
+  if (s.versions.length > 0) return false;
+  for (const actor in s.context.clock) if (Object.hasOwn(s.context.clock, actor)) return false;
+  return true;
+}
+
 /** The join of two sibling sets; `a` itself when `b` adds nothing, so callers can skip a store. */
 export function mergeSiblings(a: Siblings, b: Siblings): Siblings {
-  if (a === b || b === NO_SIBLINGS) return a;
-  if (a === NO_SIBLINGS) return b;
+  if (a === b || isEmpty(b)) return a;
+  if (isEmpty(a)) return b;
   const context = joinContexts(a.context, b.context);
   let changed = context !== a.context;
   const versions: Version[] = [];

@@ -113,6 +113,9 @@ const checks: { [K in Message['kind']]: (m: Fields) => boolean } = {
   'hint.ack': (m) => str(m.key) && isCount(m.seq),
   handoff: (m) => str(m.key) && isCount(m.seq) && isSiblings(m.siblings) && isCount(m.epoch),
   'handoff.ack': (m) => str(m.key) && isCount(m.seq),
+  'reap.query': (m) => str(m.key) && isCount(m.round) && isSiblings(m.siblings),
+  'reap.vote': (m) => str(m.key) && isCount(m.round) && typeof m.ok === 'boolean',
+  'reap.commit': (m) => str(m.key) && isSiblings(m.siblings),
 };
 
 /** True when `x` is a well-formed protocol message. */

@@ -157,6 +157,30 @@ export interface HandoffAck {
   readonly seq: number;
 }
 
+/** A key's first owner asks every node whether its tombstone copy can be reaped. */
+export interface ReapQuery {
+  readonly kind: 'reap.query';
+  readonly key: string;
+  readonly round: number;
+  /** The reaper's copy: tombstones only. */
+  readonly siblings: Siblings;
+}
+
+/** Yes when what the voter holds for the key adds nothing to the reaper's copy. */
+export interface ReapVote {
+  readonly kind: 'reap.vote';
+  readonly key: string;
+  readonly round: number;
+  readonly ok: boolean;
+}
+
+/** Every node said yes: delete the key unless something not covered arrived since. */
+export interface ReapCommit {
+  readonly kind: 'reap.commit';
+  readonly key: string;
+  readonly siblings: Siblings;
+}
+
 /** Messages a client endpoint receives in answer to a request. */
 export type ClientReply = GetReply | PutReply | ErrorReply;
 
@@ -178,6 +202,9 @@ export type Message =
   | HintDelivery
   | HintAck
   | Handoff
-  | HandoffAck;
+  | HandoffAck
+  | ReapQuery
+  | ReapVote
+  | ReapCommit;
 
 export type MessageKind = Message['kind'];
