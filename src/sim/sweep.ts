@@ -2,7 +2,8 @@
  * One seeded simulation run: the seed derives the cluster (nodes, N/R/W, coordination mode,
  * clock pruning, message delays), the workload and the fault schedule (partitions, one-way
  * cuts, crashes, joins and leaves). Clients add elements to sets by read-merge-write and
- * write-then-delete other keys; afterwards the network heals, the run settles, and the
+ * write-then-delete other keys (tombstones are reaped after 600 ms, so reaping runs under the
+ * faults too); afterwards the network heals, the run settles, and the
  * checkers (checkers.ts) judge what happened. The same seed replays the same run.
  */
 import type { CoordinationMode } from '../core/client.js';
@@ -79,7 +80,7 @@ export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}): Swe
     nodes: config.nodes,
     mode: config.mode,
     maxDelayMs: config.maxDelayMs,
-    tuning: { n: config.n, r: config.r, w: config.w, clockPruneAt: config.clockPruneAt, requestTimeoutMs: 400, replicaTimeoutMs: 120 },
+    tuning: { n: config.n, r: config.r, w: config.w, clockPruneAt: config.clockPruneAt, requestTimeoutMs: 400, replicaTimeoutMs: 120, tombstoneGraceMs: 600 },
   });
   const record: RunRecord = { config, acknowledgedAdds: [], deletes: [], contextsSeen: [], crashes: 0, removed: [], writtenValues: [], early: [] };
   const clients: ClientState[] = Array.from({ length: config.clients }, () => ({ kind: 'idle' }));
