@@ -19,6 +19,7 @@ export interface Violation {
     | 'two versions of one write'
     | 'not converged'
     | 'hints left'
+    | 'handoffs left'
     | 'not drained'
     | 'context too large'
     | 'final read failed';
@@ -107,6 +108,7 @@ export function checkRun(sim: SimCluster, record: RunRecord, stillLeaving: reado
     if (!sim.isRunning(id)) continue;
     const stats = sim.node(id).stats();
     if (stats.hintsPending > 0) violations.push({ check: 'hints left', detail: `${id} holds ${stats.hintsPending}` });
+    if (stats.handoffsPending > 0) violations.push({ check: 'handoffs left', detail: `${id} still hands off ${stats.handoffsPending} keys` });
   }
   for (const id of stillLeaving) if (sim.isRunning(id) && !sim.drained(id)) violations.push({ check: 'not drained', detail: id });
 
