@@ -16,6 +16,7 @@ export interface Violation {
     | 'acknowledged below W'
     | 'lost add'
     | 'resurrected delete'
+    | 'phantom'
     | 'two versions of one write'
     | 'not converged'
     | 'hints left'
@@ -81,6 +82,16 @@ export function checkRun(sim: SimCluster, record: RunRecord, stillLeaving: reado
     for (const { key, covered } of record.deletes) {
       const values = new Set((finals.get(key) ?? []).filter((v) => !v.deleted).map((v) => String(v.value)));
       for (const value of covered) if (values.has(value)) violations.push({ check: 'resurrected delete', detail: `${value} of ${key}` });
+    }
+  }
+
+  // Every value read back was written by someone: nothing made up, nothing half-merged.
+  const written = new Set(record.writtenValues);
+  for (const [key, versions] of finals) {
+    for (const version of versions) {
+      if (version.deleted) continue;
+      const value = typeof version.value === 'string' ? version.value : JSON.stringify(version.value);
+      if (!written.has(value)) violations.push({ check: 'phantom', detail: `${key}=${value} was never written` });
     }
   }
 
