@@ -40,6 +40,8 @@ export interface ClientStats extends CoordinatorStats {
   /** Replies of the wrong kind for their request, dropped (a bug elsewhere if ever seen). */
   readonly mismatchedReplies: number;
   readonly suspects: readonly string[];
+  /** Keys whose last minted counter the client remembers (client coordination). */
+  readonly mintedKeys: number;
 }
 
 /** A node-coordinated request waiting for its reply. */
@@ -81,7 +83,7 @@ export class ClientCore implements StateMachine<ClientInput> {
   }
 
   get stats(): ClientStats {
-    return { ...this.coordinator.stats, timeouts: this.timeouts, mismatchedReplies: this.mismatchedReplies, suspects: this.detector.list() };
+    return { ...this.coordinator.stats, timeouts: this.timeouts, mismatchedReplies: this.mismatchedReplies, suspects: this.detector.list(), mintedKeys: this.minter.size };
   }
 
   step(input: ClientInput): Effect[] {
@@ -132,7 +134,12 @@ export class ClientCore implements StateMachine<ClientInput> {
   private get(requestId: number, spec: GetSpec): void {
     if (this.mode === 'client') {
       this.probeSuspects();
-      this.coordinator.get(spec, (outcome) => this.sink.settle(requestId, outcome));
+      this.coordinator.get(spec, (outcome) => {
+        // Nothing anywhere it read (never written, or reaped): the minter may let the key go;
+        // forgetting never reuses a counter (minting.ts), so a wrong guess costs only a gap.
+        if (outcome.ok && outcome.versions.length === 0 && Object.keys(outcome.context.clock).length === 0) this.minter.forget(spec.key);
+        this.sink.settle(requestId, outcome);
+      });
       return;
     }
     const reqId = this.nextReqId++;
