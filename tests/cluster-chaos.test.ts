@@ -3,7 +3,7 @@
  * message arrives, requests still settle in their time, rules survive a node's restart until
  * cleared, and no acknowledged write is lost under a mix of loss, duplication and delay.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, DynamoError, type ChaosRule } from '../src/index.js';
 import { Prng } from '../src/util/prng.js';
 import { eventually } from './helpers/eventually.js';
@@ -35,6 +35,14 @@ afterEach(async () => {
 });
 
 describe('chaos - rules are checked', () => {
+  let checked: Cluster;
+  beforeAll(async () => {
+    checked = await Cluster.start({ nodes: 3 });
+  });
+  afterAll(async () => {
+    await checked.stop();
+  });
+
   const bad: [unknown, RegExp][] = [
     [{ node: 'node-1', loss: 2 }, /loss must be a probability/],
     [{ node: 'node-1', loss: Number.NaN }, /loss must be a probability/],
@@ -54,19 +62,17 @@ describe('chaos - rules are checked', () => {
     ['node-1', /must be an object/],
   ];
   it.each(bad)('chaos(%j) is INVALID_ARGUMENT', async (rule, message) => {
-    cluster ??= await Cluster.start({ nodes: 3 });
-    const error = await rejection(cluster.chaos(rule as ChaosRule));
+    const error = await rejection(checked.chaos(rule as ChaosRule));
     expect(error.code).toBe('INVALID_ARGUMENT');
     expect(error.message).toMatch(message);
   });
 
   it('clearChaos checks its selector too, and nothing bad was kept', async () => {
-    cluster = await Cluster.start({ nodes: 3 });
-    expect((await rejection(cluster.clearChaos({ node: 'nope' }))).message).toMatch(/node must name a node/);
-    expect((await rejection(cluster.clearChaos({ loss: 1 } as never))).message).toMatch(/unknown chaos field 'loss'/);
+    expect((await rejection(checked.clearChaos({ node: 'nope' }))).message).toMatch(/node must name a node/);
+    expect((await rejection(checked.clearChaos({ loss: 1 } as never))).message).toMatch(/unknown chaos field 'loss'/);
     const throwing = Object.defineProperty({}, 'node', { enumerable: true, get: () => { throw new Error('boom'); } });
-    expect((await rejection(cluster.chaos(throwing as ChaosRule))).code).toBe('INVALID_ARGUMENT');
-    expect((await cluster.stats()).chaos).toEqual([]);
+    expect((await rejection(checked.chaos(throwing as ChaosRule))).code).toBe('INVALID_ARGUMENT');
+    expect((await checked.stats()).chaos).toEqual([]);
   });
 });
 
@@ -145,7 +151,7 @@ describe.each(['node', 'client'] as const)('chaos - no acknowledged write lost t
     const acknowledged: number[] = [];
     let next = 1;
     const client = async (): Promise<void> => {
-      for (let round = 0; round < 25; round++) {
+      for (let round = 0; round < 16; round++) {
         try {
           const read = await c.get('set');
           const element = next++;
@@ -159,7 +165,7 @@ describe.each(['node', 'client'] as const)('chaos - no acknowledged write lost t
     await Promise.all([client(), client(), client()]);
     const { totals } = await c.stats();
     expect(totals.messagesLost + totals.messagesDuplicated + totals.messagesDelayed).toBeGreaterThan(0);
-    expect(acknowledged.length).toBeGreaterThan(10);
+    expect(acknowledged.length).toBeGreaterThan(8);
     await c.clearChaos();
     // Once hints are delivered, a read of every replica sees every acknowledged add.
     const final = await eventually(
