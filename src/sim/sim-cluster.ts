@@ -2,8 +2,9 @@
  * A deterministic cluster for the core: every node's state machine and one client, each on
  * the same effect host and fault layer as in the worker runtime, over a simulated network
  * and a virtual clock. One seed decides every message delay, so the same seed replays the
- * same run exactly. Faults: partitions (the runtime's arithmetic), one-way cuts, stopped and
- * restarted nodes; membership changes tell the same nodes the runtime tells.
+ * same run exactly. Faults: partitions (the runtime's arithmetic), one-way cuts, slow links,
+ * chaos (random loss, duplication and delay, drawn from a stream of the same seed), stopped
+ * and restarted nodes; membership changes tell the same nodes the runtime tells.
  */
 import { ClientCore, type ClientInput, type CoordinationMode } from '../core/client.js';
 import { EMPTY_CONTEXT } from '../core/causal-context.js';
