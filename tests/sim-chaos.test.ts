@@ -118,6 +118,8 @@ describe('chaos - in the simulator', () => {
   });
 
   it('duplication with factor k delivers k-1 extra copies of every message to the node, and the data stays right', () => {
+    // Regression: a client.put delivered twice to the node it was sent to was minted twice, and
+    // one request became several sibling versions of one value.
     const sim = new SimCluster({ seed: 22, nodes: 5, mode: 'node' });
     const links = tapLinks(sim);
     sim.chaos({ node: 'node-2', duplicate: { probability: 1, factor: 3 } });
