@@ -3,7 +3,7 @@
  * nothing else is exported.
  */
 export { Cluster } from './api/cluster.js';
-export type { Context, GetOptions, GetResult, PutOptions, PutResult, InspectEntry, ClusterStats } from './api/cluster.js';
+export type { Context, GetOptions, GetResult, PutOptions, PutResult, InspectEntry, ClusterStats, ChaosRule, ChaosSelector, FaultCounters } from './api/cluster.js';
 export type { ClusterOptions } from './api/options.js';
 export { DynamoError, DynamoErrorCode } from './api/errors.js';
 export type { CoordinationMode } from './core/client.js';

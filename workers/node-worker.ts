@@ -18,7 +18,8 @@ import { md5Hex } from '../src/util/md5.js';
 
 const data = workerData as NodeWorkerData;
 const mesh = new PortMesh();
-const faults = new FaultLayer(mesh);
+// Delayed arrivals do not keep a stopping worker alive: a node that stops loses them.
+const faults = new FaultLayer(mesh, (delayMs, run) => setTimeout(run, delayMs).unref(), { self: data.nodeId, random: Math.random });
 const stores = { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() };
 const node = new DynamoNode({ nodeId: data.nodeId, actorId: data.actorId }, data.tuning, stores, data.membership, md5Hex);
 const host = new EffectHost<NodeInput>(node, faults, realScheduler, {
@@ -37,12 +38,13 @@ const control: NodeControl = {
   disconnect: (peer: string) => mesh.disconnect(peer),
   setMembership: (membership) => host.input({ kind: 'membership', membership, nowMs: host.nowMs }),
   setCut: (cut) => faults.setCut(cut),
+  setChaos: (rules) => faults.setChaos(rules),
   stats: (): WorkerStats => ({
     ...node.stats(),
     messagesIn: mesh.received,
     messagesOut: mesh.sent,
     batchesOut: mesh.batchesSent,
-    messagesDropped: faults.dropped,
+    ...faults.counters,
     invalidMessages: host.invalidMessages,
     internalErrors: host.internalErrors,
     partitionedFrom: faults.cutOffFrom,

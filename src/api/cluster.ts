@@ -9,12 +9,14 @@ import type { EngineTuning } from '../core/config.js';
 import type { CausalContext, Siblings, VectorClock } from '../protocol/data.js';
 import { EMPTY_CONTEXT } from '../core/causal-context.js';
 import { ClientDriver } from '../runtime/client-driver.js';
-import type { WorkerStats } from '../runtime/control-api.js';
+import type { ChaosRule, ChaosSelector, FaultCounters, WorkerStats } from '../runtime/control-api.js';
 import { DRAIN_TIMEOUT_MS, Topology } from '../runtime/topology.js';
 import { md5Hex } from '../util/md5.js';
 import { DynamoError, DynamoErrorCode, fromFailure, guarded, invalidArgument, readInput, toDynamoError } from './errors.js';
 import { optionsObject, quorumOption, resolveClusterOptions, timeoutOption, type ClusterOptions } from './options.js';
 import { abortable, checkContext, checkKey, checkSignal, snapshotValue } from './values.js';
+
+export type { ChaosRule, ChaosSelector, FaultCounters };
 
 /**
  * The opaque causal context of a read or write: hand it back to `put` or `delete` of the same
@@ -70,7 +72,12 @@ export interface ClusterStats {
   /** Nodes in the ring whose worker is not running. */
   readonly stopped: string[];
   readonly client: ClientStats;
-  readonly totals: {
+  /** What the faults did to messages arriving at the client (cuts, chaos). */
+  readonly clientFaults: FaultCounters;
+  /** Chaos rules in force, in the order they were set; the client is named `client`. */
+  readonly chaos: ChaosRule[];
+  /** Sums over the running nodes, and the client where it counts the same thing. */
+  readonly totals: FaultCounters & {
     readonly keys: number;
     readonly hintsPending: number;
     readonly readRepairs: number;
@@ -174,6 +181,25 @@ export class Cluster {
     await guarded(() => this.topology.heal());
   }
 
+  /**
+   * Random faults on the messages arriving at an endpoint, after Reactor's chaos: `loss` (a
+   * probability), `duplicate` ({ probability, factor }: delivered `factor` times in all) and
+   * `delayMs` ([min, max], each message its own draw). `node` selects every message that node
+   * receives; `from` and/or `to` select a link (the client is `'client'`). A rule for the same
+   * selector as one in force replaces the effects it names. Rules stay in force for nodes
+   * started again or added, until `clearChaos`. Rejects with INVALID_ARGUMENT naming the field.
+   */
+  async chaos(rule: ChaosRule): Promise<void> {
+    this.checkRunning();
+    await guarded(() => this.topology.addChaos(rule));
+  }
+
+  /** Clears the chaos rules whose selector has every field `selector` gives; none given clears all. */
+  async clearChaos(selector?: ChaosSelector): Promise<void> {
+    this.checkRunning();
+    await guarded(() => this.topology.clearChaos(selector));
+  }
+
   /** Stops a node's worker. An in-memory node loses its data; it stays in the ring. */
   async stopNode(nodeId: string): Promise<void> {
     this.checkRunning();
@@ -229,12 +255,20 @@ export class Cluster {
     this.checkRunning();
     const nodes = await this.topology.stats();
     const client = this.driver.core.stats;
+    const clientFaults = this.driver.faultCounters;
     const sum = (pick: (s: WorkerStats) => number): number => nodes.reduce((acc, s) => acc + pick(s), 0);
+    const faults = (name: keyof FaultCounters): number => sum((s) => s[name]) + clientFaults[name];
     return {
       nodes,
       stopped: this.nodeIds.filter((id) => !this.topology.isRunning(id)),
       client,
+      clientFaults,
+      chaos: this.topology.chaos.map((rule) => structuredClone(rule)),
       totals: {
+        messagesDropped: faults('messagesDropped'),
+        messagesLost: faults('messagesLost'),
+        messagesDuplicated: faults('messagesDuplicated'),
+        messagesDelayed: faults('messagesDelayed'),
         keys: sum((s) => s.keys),
         hintsPending: sum((s) => s.hintsPending),
         readRepairs: sum((s) => s.readRepairs) + client.readRepairs,

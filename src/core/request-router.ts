@@ -8,7 +8,9 @@
  * Routing again may coordinate a put twice (the first target may have taken it after all and
  * only its confirmation was late). That must not make two versions of one write: the first
  * node a put reaches mints its dot, and every coordinator of that request writes that dot, so
- * the copies are one version wherever they meet.
+ * the copies are one version wherever they meet. The network may also deliver one put twice
+ * (a duplicated message): the node remembers the dots it minted per request, so the copy gets
+ * the same dot and is one version too.
  */
 import type { Dot, CausalContext } from '../protocol/data.js';
 import type { ClientGet, ClientPut, ForwardAck } from '../protocol/messages.js';
@@ -31,9 +33,17 @@ export interface RouterDeps {
   readonly mint: (key: string, context: CausalContext) => Dot;
 }
 
+/**
+ * Requests whose minted dot a node remembers. Copies of one message arrive close together; the
+ * bound only keeps the memory finite, far above the puts a node takes within a request's time.
+ */
+const MINTED_REQUESTS_REMEMBERED = 4096;
+
 export class RequestRouter {
   /** Forwarded requests not yet confirmed by their new coordinator: id -> timer. */
   private readonly forwards = new Map<string, number>();
+  /** The dot minted for each recent put request (oldest first), for duplicates of it. */
+  private readonly minted = new Map<string, Dot>();
   forwarded = 0;
   rerouted = 0;
 
@@ -64,7 +74,7 @@ export class RequestRouter {
       sink.send(request.replyTo, { kind: 'reply.error', reqId: request.reqId, code: 'INVALID_ARGUMENT', message });
       return;
     }
-    const msg = request.kind === 'client.put' && request.dot === undefined ? { ...request, dot: this.deps.mint(request.key, request.context) } : request;
+    const msg = request.kind === 'client.put' && request.dot === undefined ? { ...request, dot: this.dotFor(request) } : request;
     const primaries = this.deps.ring().preferenceList(msg.key, tuning.n);
     if (!primaries.includes(this.deps.nodeId) && msg.hops < tuning.maxHops) {
       const healthy = primaries.find((node) => !this.deps.detector.isSuspect(node));
@@ -74,6 +84,17 @@ export class RequestRouter {
       }
     }
     this.coordinate(msg);
+  }
+
+  /** The dot of a put that arrived unminted: the one minted for it before if it is a duplicate. */
+  private dotFor(request: ClientPut): Dot {
+    const id = forwardId(request);
+    const known = this.minted.get(id);
+    if (known !== undefined) return known;
+    const dot = this.deps.mint(request.key, request.context);
+    this.minted.set(id, dot);
+    if (this.minted.size > MINTED_REQUESTS_REMEMBERED) this.minted.delete(this.minted.keys().next().value as string);
+    return dot;
   }
 
   private forward(msg: ClientGet | ClientPut, target: string): void {

@@ -9,19 +9,23 @@ import type { MessagePort } from 'node:worker_threads';
 import type { ClientCore, ClientInput, WriteSpec } from '../core/client.js';
 import type { GetSpec } from '../core/get-request.js';
 import { failure, type GetOutcome, type PutOutcome } from '../protocol/outcomes.js';
-import { FaultLayer, type LinkCut } from '../transport/fault-layer.js';
+import type { ChaosRule } from '../transport/chaos.js';
+import { FaultLayer, type FaultCounters, type LinkCut } from '../transport/fault-layer.js';
 import { PortMesh } from '../transport/port-mesh.js';
 import { EffectHost, realScheduler } from './effect-host.js';
 
 export class ClientDriver {
   private readonly mesh = new PortMesh();
-  private readonly faults = new FaultLayer(this.mesh);
+  private readonly faults: FaultLayer;
   private readonly host: EffectHost<ClientInput>;
   private readonly waiting = new Map<number, (outcome: GetOutcome | PutOutcome) => void>();
   private nextRequestId = 1;
   private reportedError = false;
 
   constructor(readonly core: ClientCore) {
+    // A reply held back by chaos must not keep the embedding program alive on its own: the
+    // request it answers has its own timer.
+    this.faults = new FaultLayer(this.mesh, (delayMs, run) => setTimeout(run, delayMs).unref(), { self: core.clientId, random: Math.random });
     this.host = new EffectHost<ClientInput>(core, this.faults, realScheduler, {
       settled: (requestId, outcome) => this.settle(requestId, outcome),
       failed: (error, input) => {
@@ -53,6 +57,15 @@ export class ClientDriver {
 
   setCut(cut: LinkCut): void {
     this.faults.setCut(cut);
+  }
+
+  /** Chaos for the messages arriving at the client (rules of the whole cluster; it picks its own). */
+  setChaos(rules: readonly ChaosRule[]): void {
+    this.faults.setChaos(rules);
+  }
+
+  get faultCounters(): FaultCounters {
+    return this.faults.counters;
   }
 
   /** False when a partition cut the client off from `nodeId`. */

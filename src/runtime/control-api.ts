@@ -6,7 +6,11 @@ import type { MessagePort } from 'node:worker_threads';
 import type { EngineTuning } from '../core/config.js';
 import type { NodeKeyView, NodeStats } from '../core/node.js';
 import type { Membership } from '../protocol/data.js';
-import type { LinkCut } from '../transport/fault-layer.js';
+import type { ChaosRule } from '../transport/chaos.js';
+import type { FaultCounters, LinkCut } from '../transport/fault-layer.js';
+
+export type { ChaosRule, ChaosSelector } from '../transport/chaos.js';
+export type { FaultCounters } from '../transport/fault-layer.js';
 
 /** What the main thread hands a new node worker. */
 export interface NodeWorkerData {
@@ -18,13 +22,16 @@ export interface NodeWorkerData {
   readonly controlPort: MessagePort;
 }
 
-/** A node's stats as the worker reports them: the core's plus its transport's. */
-export interface WorkerStats extends NodeStats {
+/**
+ * A node's stats as the worker reports them: the core's plus its transport's. The fault
+ * counters are the node's own fault layer's: cuts it dropped, and what chaos did to the
+ * messages arriving at it.
+ */
+export interface WorkerStats extends NodeStats, FaultCounters {
   readonly messagesIn: number;
   readonly messagesOut: number;
   /** postMessage calls that carried them (messages of one event-loop turn go together). */
   readonly batchesOut: number;
-  readonly messagesDropped: number;
   readonly invalidMessages: number;
   /** Inputs dropped because the core threw on them (a bug; the first is printed). */
   readonly internalErrors: number;
@@ -40,6 +47,8 @@ export interface NodeControl {
   setMembership(membership: Membership): void;
   /** Cuts this node off from peers (a partition); NO_CUT heals. */
   setCut(cut: LinkCut): void;
+  /** Replaces the chaos rules in force (all of the cluster's; the node applies those for its arrivals). */
+  setChaos(rules: readonly ChaosRule[]): void;
   stats(): WorkerStats;
   inspect(key: string): NodeKeyView;
   /** Stops timers and closes every port; the worker thread then exits by itself. */

@@ -8,6 +8,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { EngineTuning } from '../core/config.js';
 import type { NodeKeyView } from '../core/node.js';
 import type { Membership } from '../protocol/data.js';
+import type { ChaosRule } from '../transport/chaos.js';
 import type { LinkCut } from '../transport/fault-layer.js';
 import { compiledSibling } from '../util/compiled-path.js';
 import { workerExecArgv } from '../util/worker-argv.js';
@@ -97,6 +98,10 @@ export class NodeHandle {
 
   setCut(cut: LinkCut): Promise<void> {
     return this.call(this.control.setCut(cut), 'partition');
+  }
+
+  setChaos(rules: readonly ChaosRule[]): Promise<void> {
+    return this.call(this.control.setChaos(rules), 'chaos');
   }
 
   stats(): Promise<WorkerStats> {

@@ -7,6 +7,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import type { EngineTuning } from '../core/config.js';
 import type { Membership } from '../protocol/data.js';
+import { InvalidChaosRule, parseChaosRule, parseChaosSelector, withoutRules, withRule, type ChaosRule } from '../transport/chaos.js';
 import { partitionCuts } from '../transport/partition.js';
 import type { ClientDriver } from './client-driver.js';
 import type { WorkerStats } from './control-api.js';
@@ -17,6 +18,8 @@ import { NodeHandle } from './node-handle.js';
 /** How long `leave` waits for a node to hand off its keys and hints. */
 export const DRAIN_TIMEOUT_MS = 15_000;
 const DRAIN_POLL_MS = 20;
+/** What chaos rules call the client endpoint: its real id is a random one per cluster. */
+export const CLIENT_ENDPOINT = 'client';
 
 export class Topology {
   private readonly running = new Map<string, NodeHandle>();
@@ -27,6 +30,8 @@ export class Topology {
   /** Grows with every ring change; nodes use it to tell a stale ring from a newer one. */
   private ringEpoch = 1;
   private groups: readonly (readonly string[])[] = [];
+  /** Chaos rules in force, as the caller named the endpoints; kept for nodes started later. */
+  private chaosRules: readonly ChaosRule[] = [];
   private nextNodeNumber = 1;
   /** The tail of the queue of topology changes. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -134,6 +139,22 @@ export class Topology {
     return this.partition([]);
   }
 
+  get chaos(): readonly ChaosRule[] {
+    return this.chaosRules;
+  }
+
+  /** Sets a chaos rule (checked now, applied in turn with the other changes). */
+  addChaos(input: unknown): Promise<void> {
+    const rule = this.checked(() => parseChaosRule(input, this.resolveEndpoint));
+    return this.exclusive(() => this.applyChaos(withRule(this.chaosRules, rule)));
+  }
+
+  /** Clears the chaos rules `input` selects, or all of them. */
+  clearChaos(input: unknown): Promise<void> {
+    const selector = this.checked(() => parseChaosSelector(input, this.resolveEndpoint));
+    return this.exclusive(() => this.applyChaos(withoutRules(this.chaosRules, selector)));
+  }
+
   handles(): NodeHandle[] {
     return [...this.running.values()];
   }
@@ -169,6 +190,39 @@ export class Topology {
       });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  private checked<T>(parse: () => T): T {
+    try {
+      return parse();
+    } catch (error) {
+      // Anything else reading the caller's object threw (a getter, a proxy): the input is at fault too.
+      const message = error instanceof InvalidChaosRule ? error.message : `the rule could not be read: ${String(error)}`;
+      throw new EngineError('INVALID_ARGUMENT', `chaos: ${message}`, { cause: error });
+    }
+  }
+
+  /** A node of the ring (running or not, or still draining), or the client by either name. */
+  private readonly resolveEndpoint = (id: string): string | undefined => {
+    if (id === CLIENT_ENDPOINT || id === this.driver.core.clientId) return CLIENT_ENDPOINT;
+    return this.members.includes(id) || this.running.has(id) ? id : undefined;
+  };
+
+  /** The rules as the fault layers see them: the client under its real id. */
+  private rulesOnTheWire(): ChaosRule[] {
+    const clientId = this.driver.core.clientId;
+    return this.chaosRules.map((rule) => {
+      const wire: { -readonly [K in keyof ChaosRule]: ChaosRule[K] } = { ...rule };
+      for (const field of ['node', 'from', 'to'] as const) if (wire[field] === CLIENT_ENDPOINT) wire[field] = clientId;
+      return wire;
+    });
+  }
+
+  private async applyChaos(rules: readonly ChaosRule[]): Promise<void> {
+    this.chaosRules = rules;
+    const wire = this.rulesOnTheWire();
+    this.driver.setChaos(wire);
+    await Promise.all([...this.running.values()].map((handle) => handle.setChaos(wire)));
   }
 
   private checkOpen(): void {
@@ -208,6 +262,13 @@ export class Topology {
     if (this.closed) {
       await handle.terminate();
       this.checkOpen();
+    }
+    // Chaos rules are the cluster's: a node started again or added gets them before any traffic.
+    if (this.chaosRules.length > 0) {
+      await handle.setChaos(this.rulesOnTheWire()).catch(async (error: unknown) => {
+        await handle.terminate();
+        throw error;
+      });
     }
     this.running.set(nodeId, handle);
     // A node whose thread died is what stopNode makes: out of the client's reach, still in

@@ -2,8 +2,9 @@
  * A deterministic cluster for the core: every node's state machine and one client, each on
  * the same effect host and fault layer as in the worker runtime, over a simulated network
  * and a virtual clock. One seed decides every message delay, so the same seed replays the
- * same run exactly. Faults: partitions (the runtime's arithmetic), one-way cuts, stopped and
- * restarted nodes; membership changes tell the same nodes the runtime tells.
+ * same run exactly. Faults: partitions (the runtime's arithmetic), one-way cuts, slow links,
+ * chaos (random loss, duplication and delay, drawn from a stream of the same seed), stopped
+ * and restarted nodes; membership changes tell the same nodes the runtime tells.
  */
 import { ClientCore, type ClientInput, type CoordinationMode } from '../core/client.js';
 import { EMPTY_CONTEXT } from '../core/causal-context.js';
@@ -16,7 +17,8 @@ import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
 import { EffectHost } from '../runtime/effect-host.js';
 import { nodesToTell } from '../runtime/membership.js';
 import { MemoryStore } from '../storage/memory-store.js';
-import { FaultLayer, type LinkCut } from '../transport/fault-layer.js';
+import { parseChaosRule, parseChaosSelector, withoutRules, withRule, type ChaosRule, type ChaosSelector } from '../transport/chaos.js';
+import { FaultLayer, type FaultCounters, type LinkCut } from '../transport/fault-layer.js';
 import { partitionCuts } from '../transport/partition.js';
 import { md5Hex } from '../util/md5.js';
 import { Prng } from '../util/prng.js';
@@ -66,6 +68,9 @@ export class SimCluster {
   private readonly incarnations = new Map<string, number>();
   private readonly queue = new EventQueue();
   private readonly network: SimNetwork;
+  /** Chaos draws its own stream: a run without chaos is the same run as before chaos existed. */
+  private readonly chaosPrng: Prng;
+  private chaosRules: readonly ChaosRule[] = [];
   private readonly outcomes = new Map<number, GetOutcome | PutOutcome>();
   /** Nodes out of the ring that still run until their data is handed off. */
   private readonly leaving = new Set<string>();
@@ -84,6 +89,7 @@ export class SimCluster {
   constructor(options: SimOptions) {
     this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this.network = new SimNetwork(this.queue, new Prng(options.seed), () => this.nowMs, { minMs: options.minDelayMs ?? 1, maxMs: options.maxDelayMs ?? 5 });
+    this.chaosPrng = new Prng(options.seed).split();
     this.members = Array.from({ length: options.nodes }, (_, i) => `node-${i + 1}`);
     this.client = new ClientCore(SIM_CLIENT, options.mode ?? 'node', this.tuning, this.members, md5Hex);
     this.clientFaults = this.faultLayerFor(SIM_CLIENT);
@@ -182,6 +188,30 @@ export class SimCluster {
     this.oneWay = [];
     this.slowLinks = [];
     this.applyCuts();
+  }
+
+  /**
+   * Random loss, duplication and delay of the messages arriving at an endpoint, as
+   * `Cluster.chaos` (same rules, same FaultLayer), drawn from the seed. The client is `client`.
+   * Throws on a bad rule (InvalidChaosRule naming the field).
+   */
+  chaos(rule: ChaosRule): void {
+    this.chaosRules = withRule(this.chaosRules, parseChaosRule(rule, this.resolveEndpoint));
+    this.applyChaos();
+  }
+
+  /** Clears the rules `selector` matches (every field it gives), or all of them. */
+  clearChaos(selector?: ChaosSelector): void {
+    this.chaosRules = withoutRules(this.chaosRules, parseChaosSelector(selector, this.resolveEndpoint));
+    this.applyChaos();
+  }
+
+  /** What the faults did to the messages arriving at `endpoint`, or at every endpoint summed. */
+  faultCounters(endpoint?: string): FaultCounters {
+    const layers = [...this.nodes].filter(([id]) => endpoint === undefined || id === endpoint).map(([, running]) => running.faults);
+    if (endpoint === undefined || endpoint === SIM_CLIENT) layers.push(this.clientFaults);
+    const sum = (name: keyof FaultCounters): number => layers.reduce((total, layer) => total + layer.counters[name], 0);
+    return { messagesDropped: sum('messagesDropped'), messagesLost: sum('messagesLost'), messagesDuplicated: sum('messagesDuplicated'), messagesDelayed: sum('messagesDelayed') };
   }
 
   /** Stops a node: it loses its in-memory data and gets no messages or timers. */
@@ -286,6 +316,7 @@ export class SimCluster {
       },
       failed: rethrow,
     });
+    faults.setChaos(this.chaosRules);
     this.nodes.set(id, { node, host, faults });
     host.input({ kind: 'start', nowMs: this.nowMs });
   }
@@ -334,7 +365,14 @@ export class SimCluster {
 
   private faultLayerFor(id: string): FaultLayer {
     const scheduler = this.network.scheduler();
-    return new FaultLayer(this.network.attach(id), (delayMs, run) => scheduler.schedule(delayMs, run));
+    return new FaultLayer(this.network.attach(id), (delayMs, run) => scheduler.schedule(delayMs, run), { self: id, random: () => this.chaosPrng.nextFloat() });
+  }
+
+  private readonly resolveEndpoint = (id: string): string | undefined => (id === SIM_CLIENT || this.members.includes(id) || this.nodes.has(id) ? id : undefined);
+
+  private applyChaos(): void {
+    this.clientFaults.setChaos(this.chaosRules);
+    for (const running of this.nodes.values()) running.faults.setChaos(this.chaosRules);
   }
 
   private updateReachable(): void {

@@ -6,8 +6,14 @@
  * blocks one direction only. Delays: messages to a slow peer leave later (with a `defer`
  * from the host's scheduler), so they arrive after others sent later, and may arrive after
  * the request they belong to gave up on them.
+ *
+ * Chaos (chaos.ts): random loss, duplication and delay of arriving messages, drawn from the
+ * `random` the host passes in (Math.random in a thread, the seeded PRNG in the simulator).
+ * Each message draws its own delay, so delayed messages overtake each other; a cut made while
+ * a message waits loses it, as one made while it was in flight.
  */
 import type { Message } from '../protocol/messages.js';
+import { drawFate, ruleApplies, type ChaosRule } from './chaos.js';
 import type { Transport } from './transport.js';
 
 /** The peers an endpoint is cut off from, per direction. */
@@ -21,21 +27,52 @@ export const NO_CUT: LinkCut = Object.freeze({ outbound: Object.freeze([]), inbo
 /** Runs `run` after `delayMs` (the host's timers: real or virtual). */
 export type Defer = (delayMs: number, run: () => void) => void;
 
+/** What the faults of one endpoint did to messages, for stats. */
+export interface FaultCounters {
+  /** Lost to a cut (a partition, a one-way cut), including those cut while delayed. */
+  readonly messagesDropped: number;
+  /** Lost to a chaos rule's `loss`. */
+  readonly messagesLost: number;
+  /** Extra copies delivered by a chaos rule's `duplicate`. */
+  readonly messagesDuplicated: number;
+  /** Arrivals held back by a chaos rule's `delayMs`. */
+  readonly messagesDelayed: number;
+}
+
+export interface ChaosSource {
+  /** This endpoint's id: rules select the messages arriving at it. */
+  readonly self: string;
+  /** Uniform over [0, 1): the only randomness faults use. */
+  readonly random: () => number;
+}
+
 export class FaultLayer implements Transport {
   private outbound = new Set<string>();
   private inbound = new Set<string>();
   private delays: ReadonlyMap<string, number> = new Map();
+  private rules: readonly ChaosRule[] = [];
   dropped = 0;
+  lost = 0;
+  duplicated = 0;
+  delayed = 0;
 
   constructor(
     private readonly inner: Transport,
     private readonly defer?: Defer,
+    private readonly chaosSource?: ChaosSource,
   ) {}
 
   /** Extra delay of messages to each listed peer; an empty map removes them. Needs a `defer`. */
   setDelays(delays: ReadonlyMap<string, number>): void {
     if (delays.size > 0 && this.defer === undefined) throw new Error('this fault layer was built without timers for delays');
     this.delays = delays;
+  }
+
+  /** Replaces the chaos rules in force (every rule of the cluster; each arrival picks those that apply). */
+  setChaos(rules: readonly ChaosRule[]): void {
+    if (rules.length > 0 && this.chaosSource === undefined) throw new Error('this fault layer was built without randomness for chaos');
+    if (rules.some((rule) => rule.delayMs !== undefined) && this.defer === undefined) throw new Error('this fault layer was built without timers for delays');
+    this.rules = rules;
   }
 
   /** Replaces the cut in force; NO_CUT heals. */
@@ -47,6 +84,10 @@ export class FaultLayer implements Transport {
   /** Peers cut off in either direction, sorted. */
   get cutOffFrom(): string[] {
     return [...new Set([...this.outbound, ...this.inbound])].sort();
+  }
+
+  get counters(): FaultCounters {
+    return { messagesDropped: this.dropped, messagesLost: this.lost, messagesDuplicated: this.duplicated, messagesDelayed: this.delayed };
   }
 
   canSendTo(peer: string): boolean {
@@ -73,7 +114,37 @@ export class FaultLayer implements Transport {
         this.dropped++;
         return;
       }
-      handler(from, msg);
+      const source = this.chaosSource;
+      const rules = source === undefined || this.rules.length === 0 ? [] : this.rules.filter((rule) => ruleApplies(rule, from, source.self));
+      if (source === undefined || rules.length === 0) {
+        handler(from, msg);
+        return;
+      }
+      this.arriveUnderChaos(from, msg, rules, source.random, handler);
     });
+  }
+
+  private arriveUnderChaos(from: string, msg: unknown, rules: readonly ChaosRule[], random: () => number, handler: (from: string, msg: unknown) => void): void {
+    const { copies, delayMs } = drawFate(rules, random);
+    if (copies === 0) {
+      this.lost++;
+      return;
+    }
+    this.duplicated += copies - 1;
+    const deliver = (): void => {
+      // A cut made while the message was held back loses it, copies and all.
+      if (this.inbound.has(from)) {
+        this.dropped += copies;
+        return;
+      }
+      // Each copy is a message of its own, as on a network: nothing is shared between them.
+      for (let i = 0; i < copies; i++) handler(from, i === 0 ? msg : structuredClone(msg));
+    };
+    if (delayMs === undefined || this.defer === undefined) {
+      deliver();
+      return;
+    }
+    this.delayed++;
+    this.defer(delayMs, deliver);
   }
 }
