@@ -1,7 +1,8 @@
 /**
  * One seeded simulation run: the seed derives the cluster (nodes, N/R/W, coordination mode,
  * clock pruning, message delays), the workload and the fault schedule (partitions, one-way
- * cuts, crashes, joins and leaves). Clients add elements to sets by read-merge-write and
+ * cuts, slow links, crashes, joins and leaves, and chaos: random loss, duplication and delay
+ * per node or link). Clients add elements to sets by read-merge-write and
  * write-then-delete other keys (tombstones are reaped after 600 ms, so reaping runs under the
  * faults too); afterwards the network heals, the run settles, and the
  * checkers (checkers.ts) judge what happened. The same seed replays the same run.
@@ -27,6 +28,8 @@ export interface SweepConfig {
   readonly durationMs: number;
   readonly crashes: boolean;
   readonly churn: boolean;
+  /** Random loss, duplication and delay rules come and go during the run. */
+  readonly chaos: boolean;
 }
 
 export interface SweepResult {
@@ -55,6 +58,8 @@ export function configFor(seed: number): SweepConfig {
     durationMs: 1500 + prng.nextInt(1500),
     crashes: prng.nextFloat() < 0.4,
     churn: prng.nextFloat() < 0.4,
+    // Drawn last, so every field above is what it was before chaos existed.
+    chaos: prng.nextFloat() < 0.5,
   };
 }
 
@@ -75,6 +80,8 @@ const TICK_MS = 5;
 export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}): SweepResult {
   const config = { ...configFor(seed), ...overrides };
   const prng = new Prng(seed ^ 0x5eed);
+  // Chaos decisions draw their own stream: the rest of a seed's schedule is unchanged by them.
+  const chaosPrng = new Prng(seed ^ 0xc4a05);
   const sim = new SimCluster({
     seed,
     nodes: config.nodes,
@@ -147,6 +154,28 @@ export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}): Swe
     }
   };
 
+  /** Sets a random rule on a node or a link, or clears them all. */
+  const chaos = (): void => {
+    const roll = chaosPrng.nextFloat();
+    if (roll < 0.25) {
+      sim.clearChaos();
+      faults.push('clear chaos');
+      return;
+    }
+    if (roll > 0.7) return;
+    const endpoints = [...sim.nodeIds, 'client'];
+    const pick = (): string => endpoints[chaosPrng.nextInt(endpoints.length)] as string;
+    const selector = chaosPrng.nextFloat() < 0.4 ? { node: pick() } : { from: pick(), to: pick() };
+    if ('from' in selector && selector.from === selector.to) return;
+    const loss = chaosPrng.nextFloat() < 0.6 ? Math.round(chaosPrng.nextFloat() * 30) / 100 : undefined;
+    const duplicate = chaosPrng.nextFloat() < 0.5 ? { probability: Math.round(chaosPrng.nextFloat() * 30) / 100, factor: 2 + chaosPrng.nextInt(2) } : undefined;
+    const min = chaosPrng.nextInt(20);
+    const delayMs = chaosPrng.nextFloat() < 0.5 ? ([min, min + chaosPrng.nextInt(80)] as const) : undefined;
+    if (loss === undefined && duplicate === undefined && delayMs === undefined) return;
+    sim.chaos({ ...selector, loss, duplicate, delayMs });
+    faults.push(`chaos ${JSON.stringify({ ...selector, loss, duplicate, delayMs })}`);
+  };
+
   const step = (i: number): void => {
     const state = clients[i] as ClientState;
     switch (state.kind) {
@@ -210,6 +239,7 @@ export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}): Swe
   const ticks = Math.floor(config.durationMs / TICK_MS);
   for (let tick = 0; tick < ticks; tick++) {
     if (tick % 20 === 10) nemesis();
+    if (config.chaos && tick % 20 === 15) chaos();
     for (const id of [...leaving]) {
       if (sim.isRunning(id) && sim.drained(id)) {
         sim.retire(id);
@@ -221,6 +251,7 @@ export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}): Swe
   }
   // Settle: every fault healed, every stopped node back, in-flight requests finished.
   sim.heal();
+  sim.clearChaos();
   for (const id of stopped) sim.restart(id);
   sim.runFor(3000);
   return { config, violations: checkRun(sim, record, leaving), acknowledged: record.acknowledgedAdds.length, attempted, faults };
