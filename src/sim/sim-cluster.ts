@@ -45,6 +45,14 @@ export interface Holding extends NodeKeyView {
   readonly node: string;
 }
 
+/** Sees a run as it goes (a trace): every message's fate, and the client's requests and outcomes. */
+export interface SimObserver {
+  /** Delivered; dropped by a cut (one-way or partition); or lost to an endpoint that was down. */
+  message(atMs: number, from: string, to: string, msg: unknown, fate: 'delivered' | 'cut' | 'lost'): void;
+  request(atMs: number, input: ClientInput): void;
+  outcome(atMs: number, requestId: number, outcome: GetOutcome | PutOutcome): void;
+}
+
 export interface PutOptions {
   readonly context?: CausalContext;
   readonly w?: number;
@@ -79,6 +87,7 @@ export class SimCluster {
   /** Nodes that learn of ring changes this much later than the others (a slow control plane). */
   private membershipLag = new Map<string, number>();
   private nextRequestId = 1;
+  private observer: SimObserver | null = null;
   nowMs = 0;
 
   constructor(options: SimOptions) {
@@ -88,7 +97,10 @@ export class SimCluster {
     this.client = new ClientCore(SIM_CLIENT, options.mode ?? 'node', this.tuning, this.members, md5Hex);
     this.clientFaults = this.faultLayerFor(SIM_CLIENT);
     this.clientHost = new EffectHost<ClientInput>(this.client, this.clientFaults, this.network.scheduler(), {
-      settled: (requestId, outcome) => this.outcomes.set(requestId, outcome),
+      settled: (requestId, outcome) => {
+        this.outcomes.set(requestId, outcome);
+        this.observer?.outcome(this.nowMs, requestId, outcome);
+      },
       failed: rethrow,
     });
     for (const id of this.members) this.boot(id);
@@ -107,6 +119,12 @@ export class SimCluster {
   /** Sees every message delivered from now on (null stops it). */
   tap(listener: NetworkTap | null): void {
     this.network.tap = listener;
+  }
+
+  /** Sees every message's fate and every client request from now on (null stops it). */
+  observe(observer: SimObserver | null): void {
+    this.observer = observer;
+    this.network.watch = observer && ((atMs, from, to, msg, fate) => observer.message(atMs, from, to, msg, fate));
   }
 
   node(id: string): DynamoNode {
@@ -263,7 +281,9 @@ export class SimCluster {
 
   private request(input: (requestId: number) => ClientInput): () => GetOutcome | PutOutcome | undefined {
     const requestId = this.nextRequestId++;
-    this.clientHost.input(input(requestId));
+    const request = input(requestId);
+    this.observer?.request(this.nowMs, request);
+    this.clientHost.input(request);
     return () => this.outcomes.get(requestId);
   }
 
@@ -334,7 +354,9 @@ export class SimCluster {
 
   private faultLayerFor(id: string): FaultLayer {
     const scheduler = this.network.scheduler();
-    return new FaultLayer(this.network.attach(id), (delayMs, run) => scheduler.schedule(delayMs, run));
+    const layer = new FaultLayer(this.network.attach(id), (delayMs, run) => scheduler.schedule(delayMs, run));
+    layer.onDrop = (peer, direction, msg) => this.observer?.message(this.nowMs, direction === 'out' ? id : peer, direction === 'out' ? peer : id, msg, 'cut');
+    return layer;
   }
 
   private updateReachable(): void {

@@ -11,6 +11,7 @@ import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
 import { Prng } from '../util/prng.js';
 import { checkRun, slotsHolding, type RunRecord, type Violation } from './checkers.js';
 import { SimCluster } from './sim-cluster.js';
+import { RunTrace, type TraceSink } from './trace.js';
 
 export interface SweepConfig {
   readonly seed: number;
@@ -34,6 +35,13 @@ export interface SweepResult {
   readonly acknowledged: number;
   readonly attempted: number;
   readonly faults: readonly string[];
+  /** Virtual milliseconds the run simulated, the settling and the checks included. */
+  readonly virtualMs: number;
+}
+
+export interface RunOptions {
+  /** Gets the run's events as they happen, one line each (trace.ts): what --trace prints. */
+  readonly trace?: TraceSink;
 }
 
 /** Everything about a run, from its seed alone. */
@@ -71,7 +79,7 @@ const DELETE_KEYS = ['del-a', 'del-b', 'del-c', 'del-d'];
 const TICK_MS = 5;
 
 /** Runs one seed and checks it. */
-export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}): SweepResult {
+export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}, options: RunOptions = {}): SweepResult {
   const config = { ...configFor(seed), ...overrides };
   const prng = new Prng(seed ^ 0x5eed);
   const sim = new SimCluster({
@@ -81,6 +89,8 @@ export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}): Swe
     maxDelayMs: config.maxDelayMs,
     tuning: { n: config.n, r: config.r, w: config.w, clockPruneAt: config.clockPruneAt, requestTimeoutMs: 400, replicaTimeoutMs: 120 },
   });
+  const trace = options.trace ? new RunTrace(sim, options.trace) : null;
+  trace?.note(`seed ${seed}: ${JSON.stringify(config)}`);
   const record: RunRecord = { config, acknowledgedAdds: [], deletes: [], contextsSeen: [], crashes: 0, removed: [], writtenValues: [], early: [] };
   const clients: ClientState[] = Array.from({ length: config.clients }, () => ({ kind: 'idle' }));
   const faults: string[] = [];
@@ -208,9 +218,14 @@ export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}): Swe
 
   const ticks = Math.floor(config.durationMs / TICK_MS);
   for (let tick = 0; tick < ticks; tick++) {
-    if (tick % 20 === 10) nemesis();
+    if (tick % 20 === 10) {
+      const before = faults.length;
+      if (trace) trace.cause(nemesis, () => faults.slice(before).map((fault) => `fault ${fault}`));
+      else nemesis();
+    }
     for (const id of [...leaving]) {
       if (sim.isRunning(id) && sim.drained(id)) {
+        trace?.note(`retire ${id} (drained)`);
         sim.retire(id);
         leaving.splice(leaving.indexOf(id), 1);
       }
@@ -219,10 +234,14 @@ export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}): Swe
     sim.runFor(TICK_MS);
   }
   // Settle: every fault healed, every stopped node back, in-flight requests finished.
+  trace?.note(`settle: heal${[...stopped].map((id) => `, restart ${id}`).join('')}`);
   sim.heal();
   for (const id of stopped) sim.restart(id);
   sim.runFor(3000);
-  return { config, violations: checkRun(sim, record, leaving), acknowledged: record.acknowledgedAdds.length, attempted, faults };
+  trace?.note('check: final reads, then the checkers');
+  const violations = checkRun(sim, record, leaving);
+  for (const violation of violations) trace?.note(`violation ${violation.check}: ${violation.detail}`);
+  return { config, violations, acknowledged: record.acknowledgedAdds.length, attempted, faults, virtualMs: sim.nowMs };
 }
 
 function union(versions: readonly Version[]): string[] {

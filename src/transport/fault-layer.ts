@@ -26,6 +26,8 @@ export class FaultLayer implements Transport {
   private inbound = new Set<string>();
   private delays: ReadonlyMap<string, number> = new Map();
   dropped = 0;
+  /** Sees each message a cut drops, and whether it was going out to `peer` or coming in from it. */
+  onDrop: ((peer: string, direction: 'out' | 'in', msg: unknown) => void) | null = null;
 
   constructor(
     private readonly inner: Transport,
@@ -55,7 +57,7 @@ export class FaultLayer implements Transport {
 
   send(to: string, msg: Message): void {
     if (this.outbound.has(to)) {
-      this.dropped++;
+      this.drop(to, 'out', msg);
       return;
     }
     const delayMs = this.delays.get(to);
@@ -64,16 +66,21 @@ export class FaultLayer implements Transport {
       return;
     }
     // A cut made while the message waited loses it, as one made while it was in flight.
-    this.defer(delayMs, () => (this.outbound.has(to) ? this.dropped++ : this.inner.send(to, msg)));
+    this.defer(delayMs, () => (this.outbound.has(to) ? this.drop(to, 'out', msg) : this.inner.send(to, msg)));
   }
 
   onMessage(handler: (from: string, msg: unknown) => void): void {
     this.inner.onMessage((from, msg) => {
       if (this.inbound.has(from)) {
-        this.dropped++;
+        this.drop(from, 'in', msg);
         return;
       }
       handler(from, msg);
     });
+  }
+
+  private drop(peer: string, direction: 'out' | 'in', msg: unknown): void {
+    this.dropped++;
+    this.onDrop?.(peer, direction, msg);
   }
 }
