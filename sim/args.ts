@@ -126,7 +126,7 @@ function validate(raw: Record<string, unknown>): SimArgs {
   if (trace) throw new SimArgsError('--trace needs --seed S: it traces one run (e.g. --seed 1234 --trace)');
   const from = integer(raw, 'from', 0);
   const seeds = integer(raw, 'seeds', 1);
-  if (from + seeds - 1 > Number.MAX_SAFE_INTEGER) throw new SimArgsError(`--from ${from} with --seeds ${seeds} passes the largest seed, ${Number.MAX_SAFE_INTEGER}`);
+  if (from > Number.MAX_SAFE_INTEGER - (seeds - 1)) throw new SimArgsError(`--from ${from} with --seeds ${seeds} passes the largest seed, ${Number.MAX_SAFE_INTEGER}`);
   return { from, seeds, single: false, trace, threads, json };
 }
 

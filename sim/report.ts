@@ -69,7 +69,7 @@ export function formatSummary(report: RunReport, program = DEFAULT_PROGRAM): str
   const faultTotal = counts.reduce((sum, [, count]) => sum + count, 0);
   const failed = tally.failures.map((f) => f.seed);
   const lines = [
-    `seeds ${tally.seeds === 1 ? from : `${from}..${last}`}: ${tally.seeds} run, ${failed.length} failed${failed.length === 0 ? '' : ` (${listSeeds(failed)})`}`,
+    `${tally.seeds === 1 ? `seed ${from}` : `seeds ${from}..${last}`}: ${tally.seeds} run, ${failed.length} failed${failed.length === 0 ? '' : ` (${listSeeds(failed)})`}`,
     `faults injected: ${faultTotal} (${counts.map(([kind, count]) => `${kind} ${count}`).join(', ')})`,
     `writes: ${tally.acknowledged} acknowledged of ${tally.attempted} attempted`,
     `virtual time simulated: ${formatDuration(tally.virtualMs)}`,
