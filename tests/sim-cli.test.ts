@@ -68,7 +68,7 @@ describe('sim CLI - runs', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   it('--seed S --trace prints the run event by event in virtual time, then its summary', async () => {
     const { code, stdout } = await runSim(['--seed', '5', '--trace']);
     expect(code).toBe(0);
-    const lines = stdout.trim().split('\n');
+    const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^\s+0\.000 seed 5: \{"seed":5,/);
     for (const event of [/ deliver client -> node-\d+ client\.get /, / drop\(cut\) node-\d+ -> node-\d+ /, / fault (partition|cut|slow|heal|join|leave|crash)/, / client #\d+ put set-[abc] /, / client #\d+ ok/, / settle: heal/, / check: final reads/]) {
       expect(lines.some((line) => event.test(line)), String(event)).toBe(true);
