@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-type Layer = 'util' | 'protocol' | 'core' | 'storage' | 'transport' | 'runtime' | 'api' | 'sim' | 'bench';
+type Layer = 'util' | 'protocol' | 'core' | 'storage' | 'transport' | 'runtime' | 'api' | 'sim' | 'bench' | 'simcli';
 
 /** What each layer may import from the project, itself included. */
 const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
@@ -26,12 +26,15 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   sim: ['sim', 'runtime', 'core', 'protocol', 'storage', 'transport', 'util'],
   // The bench is a user of the engine: the public API, plus leaf helpers that know nothing of Dynamo.
   bench: ['bench', 'util'],
+  // The simulator's CLI (sim/): runs the sweep of src/sim, with leaf helpers and its packages.
+  simcli: ['simcli', 'sim', 'util'],
 };
 
 function layerOf(file: string): Layer | 'index' | null {
   if (file === 'src/index.ts') return 'index';
   if (file.startsWith('workers/')) return 'runtime';
   if (file.startsWith('bench/')) return 'bench';
+  if (file.startsWith('sim/')) return 'simcli';
   const match = /^src\/(\w+)\//.exec(file);
   const layer = match?.[1];
   return layer !== undefined && layer in MAY_IMPORT ? (layer as Layer) : null;
@@ -52,7 +55,7 @@ function importsOf(file: string): string[] {
   return specifiers.map((spec) => (spec.startsWith('.') ? relative(ROOT, resolve(ROOT, dirname(file), spec)).replace(/\.js$/, '.ts') : spec));
 }
 
-const FILES = [...sourceFiles('src'), ...sourceFiles('workers'), ...sourceFiles('bench')];
+const FILES = [...sourceFiles('src'), ...sourceFiles('workers'), ...sourceFiles('bench'), ...sourceFiles('sim')];
 const GRAPH = new Map(FILES.map((file) => [file, importsOf(file)]));
 
 describe('architecture - layers', () => {
@@ -96,9 +99,9 @@ describe('architecture - layers', () => {
   });
 
   it('only the runtime starts threads: other layers at most name the MessagePort type', () => {
-    // The bench is a program of its own with its own workers; the worker-flags helper asks
-    // Node which flags a worker takes.
-    const mayStartThreads = (file: string): boolean => ['runtime', 'bench'].includes(layerOf(file) ?? '') || file === 'src/util/worker-argv.ts';
+    // The bench and the simulator's CLI are programs of their own with their own workers; the
+    // worker-flags helper asks Node which flags a worker takes.
+    const mayStartThreads = (file: string): boolean => ['runtime', 'bench', 'simcli'].includes(layerOf(file) ?? '') || file === 'src/util/worker-argv.ts';
     const valueImport = /^\s*import\s+(?!type\b)[^;]*from\s+'node:worker_threads'/m;
     const users = FILES.filter((file) => valueImport.test(readFileSync(join(ROOT, file), 'utf8')));
     expect(users.filter((file) => !mayStartThreads(file))).toEqual([]);

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BENCH_PACKAGES, missingPackagesMessage, readPackageManifest } from '../bench/packages.js';
+import { SIM_PACKAGES } from '../sim/packages.js';
 import { REPO_ROOT, bareInstall } from './helpers/bare-install.js';
 import { runNodeScript } from './helpers/run-bench.js';
 
@@ -19,6 +20,7 @@ interface Manifest {
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   files?: string[];
+  bin?: Record<string, string>;
 }
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
 
@@ -77,6 +79,13 @@ describe('package hygiene - the library does not load the bench', () => {
     expect(files).toContain(join(DIST, 'src', 'api', 'cluster.js'));
     expect(packages).toContain('comlink');
     for (const name of BENCH_PACKAGES) expect(packages, name).not.toContain(name);
+    expect([...files].filter((file) => file.startsWith(join(DIST, 'bench')) || file.startsWith(join(DIST, 'sim')))).toEqual([]);
+  });
+
+  it('the walk from the simulator CLI and its pool task reaches its own packages and none of the bench-only ones', () => {
+    const { files, packages } = importGraph([join(DIST, 'sim.js'), join(DIST, 'sim', 'pool-task.js')]);
+    expect(files).toContain(join(DIST, 'src', 'sim', 'sweep.js'));
+    expect([...packages].sort()).toEqual([...SIM_PACKAGES].sort());
     expect([...files].filter((file) => file.startsWith(join(DIST, 'bench')))).toEqual([]);
   });
 
@@ -112,6 +121,12 @@ describe('package hygiene - package.json', () => {
       expect(manifest.peerDependenciesMeta?.[name]?.optional, name).toBe(true);
       expect(manifest.devDependencies?.[name], name).toBe(manifest.peerDependencies?.[name]);
     }
+    // The simulator's CLI needs a subset of them.
+    for (const name of SIM_PACKAGES) expect(BENCH_PACKAGES as readonly string[], name).toContain(name);
+  });
+
+  it('two programs: the bench and the simulator', () => {
+    expect(manifest.bin).toEqual({ 'dynamo-bench': './dist/bench.js', 'dynamo-sim': './dist/sim.js' });
   });
 });
 
@@ -131,12 +146,15 @@ describe('package hygiene - the tarball', () => {
     expect(packed.status, packed.stderr).toBe(0);
     const [entry] = JSON.parse(packed.stdout) as { files: { path: string }[] }[];
     const paths = (entry?.files ?? []).map((file) => file.path);
-    for (const needed of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/bench.js', 'dist/src/index.js', 'dist/workers/node-worker.js', 'dist/bench/main.js']) {
+    for (const needed of [
+      ...['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/bench.js', 'dist/src/index.js', 'dist/workers/node-worker.js', 'dist/bench/main.js'],
+      ...['dist/sim.js', 'dist/sim/main.js', 'dist/sim/pool-task.js'],
+    ]) {
       expect(paths, needed).toContain(needed);
     }
     const unwanted = paths.filter(
       (path) =>
-        /^(tests|src|bench|workers|scripts|docs|reports|\.ci)\//.test(path) ||
+        /^(tests|src|bench|sim|workers|scripts|docs|reports|\.ci)\//.test(path) ||
         (path.endsWith('.ts') && !path.endsWith('.d.ts')) ||
         !(path.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE'].includes(path)),
     );

@@ -6,11 +6,11 @@
  * chaos (random loss, duplication and delay, drawn from a stream of the same seed), stopped
  * and restarted nodes; membership changes tell the same nodes the runtime tells.
  */
-import { ClientCore, type ClientInput, type CoordinationMode } from '../core/client.js';
+import { ClientCore, type ClientInput } from '../core/client.js';
 import { EMPTY_CONTEXT } from '../core/causal-context.js';
 import { DEFAULT_TUNING, type EngineTuning } from '../core/config.js';
 import type { Hint } from '../core/hinted-handoff.js';
-import { DynamoNode, type NodeInput, type NodeKeyView } from '../core/node.js';
+import { DynamoNode, type NodeInput } from '../core/node.js';
 import { Ring } from '../core/ring.js';
 import type { CausalContext, Membership, Siblings } from '../protocol/data.js';
 import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
@@ -24,34 +24,16 @@ import { md5Hex } from '../util/md5.js';
 import { Prng } from '../util/prng.js';
 import { EventQueue } from './event-queue.js';
 import { SimNetwork, type NetworkTap } from './sim-network.js';
+import type { Holding, PutOptions, SimObserver, SimOptions } from './sim-types.js';
+
+export type { Holding, PutOptions, SimObserver, SimOptions } from './sim-types.js';
 
 const SIM_CLIENT = 'client';
-
-export interface SimOptions {
-  readonly seed: number;
-  readonly nodes: number;
-  readonly mode?: CoordinationMode;
-  readonly tuning?: Partial<EngineTuning>;
-  /** Message delay bounds; each message draws its delay from the PRNG. */
-  readonly minDelayMs?: number;
-  readonly maxDelayMs?: number;
-}
 
 interface SimNode {
   readonly node: DynamoNode;
   readonly host: EffectHost<NodeInput>;
   readonly faults: FaultLayer;
-}
-
-export interface Holding extends NodeKeyView {
-  readonly node: string;
-}
-
-export interface PutOptions {
-  readonly context?: CausalContext;
-  readonly w?: number;
-  readonly timeoutMs?: number;
-  readonly deleted?: boolean;
 }
 
 /** Rethrows: in the simulator a broken invariant must fail the test that found it. */
@@ -84,6 +66,9 @@ export class SimCluster {
   /** Nodes that learn of ring changes this much later than the others (a slow control plane). */
   private membershipLag = new Map<string, number>();
   private nextRequestId = 1;
+  private observer: SimObserver | null = null;
+  /** The ring of `members`, for preferenceList (members is replaced, never changed in place). */
+  private ring: { readonly members: readonly string[]; readonly ring: Ring } | null = null;
   nowMs = 0;
 
   constructor(options: SimOptions) {
@@ -94,7 +79,10 @@ export class SimCluster {
     this.client = new ClientCore(SIM_CLIENT, options.mode ?? 'node', this.tuning, this.members, md5Hex);
     this.clientFaults = this.faultLayerFor(SIM_CLIENT);
     this.clientHost = new EffectHost<ClientInput>(this.client, this.clientFaults, this.network.scheduler(), {
-      settled: (requestId, outcome) => this.outcomes.set(requestId, outcome),
+      settled: (requestId, outcome) => {
+        this.outcomes.set(requestId, outcome);
+        this.observer?.outcome(this.nowMs, requestId, outcome);
+      },
       failed: rethrow,
     });
     for (const id of this.members) this.boot(id);
@@ -115,6 +103,12 @@ export class SimCluster {
     this.network.tap = listener;
   }
 
+  /** Sees every message's fate and every client request from now on (null stops it). */
+  observe(observer: SimObserver | null): void {
+    this.observer = observer;
+    this.network.watch = observer && ((atMs, from, to, msg, fate) => observer.message(atMs, from, to, msg, fate));
+  }
+
   node(id: string): DynamoNode {
     const running = this.nodes.get(id);
     if (!running) throw new Error(`no node ${id} is running`);
@@ -127,7 +121,9 @@ export class SimCluster {
 
   /** The key's preference list in the current ring (its first N are the primaries). */
   preferenceList(key: string, count = this.members.length): string[] {
-    return Ring.of(this.members, this.tuning.vnodes, md5Hex).preferenceList(key, count);
+    // Built once per membership: hashing every token took an eighth of a sweep's time.
+    if (this.ring?.members !== this.members) this.ring = { members: this.members, ring: Ring.of(this.members, this.tuning.vnodes, md5Hex) };
+    return this.ring.ring.preferenceList(key, count);
   }
 
   // ---- client operations ----------------------------------------------------------------
@@ -293,7 +289,9 @@ export class SimCluster {
 
   private request(input: (requestId: number) => ClientInput): () => GetOutcome | PutOutcome | undefined {
     const requestId = this.nextRequestId++;
-    this.clientHost.input(input(requestId));
+    const request = input(requestId);
+    this.observer?.request(this.nowMs, request);
+    this.clientHost.input(request);
     return () => this.outcomes.get(requestId);
   }
 
@@ -365,7 +363,9 @@ export class SimCluster {
 
   private faultLayerFor(id: string): FaultLayer {
     const scheduler = this.network.scheduler();
-    return new FaultLayer(this.network.attach(id), (delayMs, run) => scheduler.schedule(delayMs, run), { self: id, random: () => this.chaosPrng.nextFloat() });
+    const layer = new FaultLayer(this.network.attach(id), (delayMs, run) => scheduler.schedule(delayMs, run), { self: id, random: () => this.chaosPrng.nextFloat() });
+    layer.onDrop = (peer, direction, msg) => this.observer?.message(this.nowMs, direction === 'out' ? id : peer, direction === 'out' ? peer : id, msg, 'cut');
+    return layer;
   }
 
   private readonly resolveEndpoint = (id: string): string | undefined => (id === SIM_CLIENT || this.members.includes(id) || this.nodes.has(id) ? id : undefined);

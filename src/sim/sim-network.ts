@@ -19,11 +19,16 @@ export interface DelayRange {
 /** Sees every message the network delivers (a transcript traces them). */
 export type NetworkTap = (atMs: number, from: string, to: string, msg: Message) => void;
 
+/** What became of a message: delivered, or lost because its endpoint was down when it was sent or arrived. */
+export type NetworkWatch = (atMs: number, from: string, to: string, msg: Message, fate: 'delivered' | 'lost') => void;
+
 export class SimNetwork {
   private readonly endpoints = new Map<string, SimEndpoint>();
   /** Messages handed to their endpoint. */
   delivered = 0;
   tap: NetworkTap | null = null;
+  /** Sees every message's fate (a run's trace); independent of `tap`. */
+  watch: NetworkWatch | null = null;
 
   constructor(
     private readonly queue: EventQueue,
@@ -45,13 +50,20 @@ export class SimNetwork {
 
   transmit(from: string, to: string, msg: Message): void {
     const target = this.endpoints.get(to);
-    if (!target) return;
+    if (!target) {
+      this.watch?.(this.clock(), from, to, msg, 'lost');
+      return;
+    }
     const delayMs = this.delay.minMs + this.prng.nextFloat() * (this.delay.maxMs - this.delay.minMs);
     const copy = structuredClone(msg);
     this.queue.push(this.clock() + delayMs, () => {
-      if (this.endpoints.get(to) !== target) return;
+      if (this.endpoints.get(to) !== target) {
+        this.watch?.(this.clock(), from, to, copy, 'lost');
+        return;
+      }
       this.delivered++;
       this.tap?.(this.clock(), from, to, copy);
+      this.watch?.(this.clock(), from, to, copy, 'delivered');
       target.deliver(from, copy);
     });
   }

@@ -13,6 +13,7 @@ import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
 import { Prng } from '../util/prng.js';
 import { checkRun, slotsHolding, type RunRecord, type Violation } from './checkers.js';
 import { SimCluster } from './sim-cluster.js';
+import { RunTrace, type TraceSink } from './trace.js';
 
 export interface SweepConfig {
   readonly seed: number;
@@ -38,6 +39,13 @@ export interface SweepResult {
   readonly acknowledged: number;
   readonly attempted: number;
   readonly faults: readonly string[];
+  /** Virtual milliseconds the run simulated, the settling and the checks included. */
+  readonly virtualMs: number;
+}
+
+export interface RunOptions {
+  /** Gets the run's events as they happen, one line each (trace.ts): what --trace prints. */
+  readonly trace?: TraceSink;
 }
 
 /** Everything about a run, from its seed alone. */
@@ -77,7 +85,7 @@ const DELETE_KEYS = ['del-a', 'del-b', 'del-c', 'del-d'];
 const TICK_MS = 5;
 
 /** Runs one seed and checks it. */
-export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}): SweepResult {
+export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}, options: RunOptions = {}): SweepResult {
   const config = { ...configFor(seed), ...overrides };
   const prng = new Prng(seed ^ 0x5eed);
   // Chaos decisions draw their own stream: the rest of a seed's schedule is unchanged by them.
@@ -89,6 +97,8 @@ export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}): Swe
     maxDelayMs: config.maxDelayMs,
     tuning: { n: config.n, r: config.r, w: config.w, clockPruneAt: config.clockPruneAt, requestTimeoutMs: 400, replicaTimeoutMs: 120, tombstoneGraceMs: 600 },
   });
+  const trace = options.trace ? new RunTrace(sim, options.trace) : null;
+  trace?.note(`seed ${seed}: ${JSON.stringify(config)}`);
   const record: RunRecord = { config, acknowledgedAdds: [], deletes: [], contextsSeen: [], crashes: 0, removed: [], writtenValues: [], early: [] };
   const clients: ClientState[] = Array.from({ length: config.clients }, () => ({ kind: 'idle' }));
   const faults: string[] = [];
@@ -159,7 +169,7 @@ export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}): Swe
     const roll = chaosPrng.nextFloat();
     if (roll < 0.25) {
       sim.clearChaos();
-      faults.push('clear chaos');
+      faults.push('chaos-clear');
       return;
     }
     if (roll > 0.7) return;
@@ -238,10 +248,17 @@ export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}): Swe
 
   const ticks = Math.floor(config.durationMs / TICK_MS);
   for (let tick = 0; tick < ticks; tick++) {
-    if (tick % 20 === 10) nemesis();
-    if (config.chaos && tick % 20 === 15) chaos();
+    // Faults go through the trace (when asked for) before the drops they cause.
+    const injecting = (inject: () => void): void => {
+      const before = faults.length;
+      if (trace) trace.cause(inject, () => faults.slice(before).map((fault) => `fault ${fault}`));
+      else inject();
+    };
+    if (tick % 20 === 10) injecting(nemesis);
+    if (config.chaos && tick % 20 === 15) injecting(chaos);
     for (const id of [...leaving]) {
       if (sim.isRunning(id) && sim.drained(id)) {
+        trace?.note(`retire ${id} (drained)`);
         sim.retire(id);
         leaving.splice(leaving.indexOf(id), 1);
       }
@@ -250,11 +267,15 @@ export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}): Swe
     sim.runFor(TICK_MS);
   }
   // Settle: every fault healed, every stopped node back, in-flight requests finished.
+  trace?.note(`settle: heal, clear chaos${[...stopped].map((id) => `, restart ${id}`).join('')}`);
   sim.heal();
   sim.clearChaos();
   for (const id of stopped) sim.restart(id);
   sim.runFor(3000);
-  return { config, violations: checkRun(sim, record, leaving), acknowledged: record.acknowledgedAdds.length, attempted, faults };
+  trace?.note('check: final reads, then the checkers');
+  const violations = checkRun(sim, record, leaving);
+  for (const violation of violations) trace?.note(`violation ${violation.check}: ${violation.detail}`);
+  return { config, violations, acknowledged: record.acknowledgedAdds.length, attempted, faults, virtualMs: sim.nowMs };
 }
 
 function union(versions: readonly Version[]): string[] {

@@ -55,6 +55,8 @@ export class FaultLayer implements Transport {
   lost = 0;
   duplicated = 0;
   delayed = 0;
+  /** Sees each message a cut drops, and whether it was going out to `peer` or coming in from it. */
+  onDrop: ((peer: string, direction: 'out' | 'in', msg: unknown) => void) | null = null;
 
   constructor(
     private readonly inner: Transport,
@@ -96,7 +98,7 @@ export class FaultLayer implements Transport {
 
   send(to: string, msg: Message): void {
     if (this.outbound.has(to)) {
-      this.dropped++;
+      this.drop(to, 'out', msg);
       return;
     }
     const delayMs = this.delays.get(to);
@@ -105,13 +107,13 @@ export class FaultLayer implements Transport {
       return;
     }
     // A cut made while the message waited loses it, as one made while it was in flight.
-    this.defer(delayMs, () => (this.outbound.has(to) ? this.dropped++ : this.inner.send(to, msg)));
+    this.defer(delayMs, () => (this.outbound.has(to) ? this.drop(to, 'out', msg) : this.inner.send(to, msg)));
   }
 
   onMessage(handler: (from: string, msg: unknown) => void): void {
     this.inner.onMessage((from, msg) => {
       if (this.inbound.has(from)) {
-        this.dropped++;
+        this.drop(from, 'in', msg);
         return;
       }
       const source = this.chaosSource;
@@ -134,7 +136,7 @@ export class FaultLayer implements Transport {
     const deliver = (): void => {
       // A cut made while the message was held back loses it, copies and all.
       if (this.inbound.has(from)) {
-        this.dropped += copies;
+        for (let i = 0; i < copies; i++) this.drop(from, 'in', msg);
         return;
       }
       // Each copy is a message of its own, as on a network: nothing is shared between them.
@@ -146,5 +148,10 @@ export class FaultLayer implements Transport {
     }
     this.delayed++;
     this.defer(delayMs, deliver);
+  }
+
+  private drop(peer: string, direction: 'out' | 'in', msg: unknown): void {
+    this.dropped++;
+    this.onDrop?.(peer, direction, msg);
   }
 }
