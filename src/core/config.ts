@@ -40,6 +40,20 @@ export interface EngineTuning {
   readonly hintBatchSize: number;
   /** Handoff messages resent per maintenance round. */
   readonly handoffBatchSize: number;
+  /**
+   * Anti-entropy (§4.7): how often a node starts Merkle-tree exchanges with the other
+   * replicas of its key ranges (checked on the maintenance timer); 0 turns it off.
+   */
+  readonly antiEntropyIntervalMs: number;
+  /** Exchanges a node starts per anti-entropy round, at most (each is one range with one peer). */
+  readonly antiEntropyExchangesPerRound: number;
+  /**
+   * The most keys (with their versions, or their digests) and tree nodes one anti-entropy
+   * message carries: the bound of the repair one exchange does.
+   */
+  readonly antiEntropyMaxKeysPerMessage: number;
+  /** Keys put back into the trees per maintenance round after a ring change. */
+  readonly antiEntropyRebuildKeysPerRound: number;
 }
 
 export const DEFAULT_TUNING: EngineTuning = {
@@ -60,6 +74,10 @@ export const DEFAULT_TUNING: EngineTuning = {
   maintenanceIntervalMs: 100,
   hintBatchSize: 64,
   handoffBatchSize: 256,
+  antiEntropyIntervalMs: 1000,
+  antiEntropyExchangesPerRound: 4,
+  antiEntropyMaxKeysPerMessage: 256,
+  antiEntropyRebuildKeysPerRound: 2000,
 };
 
 /**

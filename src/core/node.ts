@@ -5,10 +5,12 @@
  * replica.ts (copies and hints), request-router.ts (coordinate or forward),
  * coordinator.ts with get-request.ts, put-request.ts and read-repair.ts (§4.5, §5),
  * sloppy-quorum.ts (§4.6), hinted-handoff.ts (§4.6), membership-handoff.ts (§4.9),
- * failure-detector.ts (§4.8) and minting.ts (the names of new versions).
+ * failure-detector.ts (§4.8), anti-entropy.ts (§4.7) and minting.ts (the names of new
+ * versions).
  */
 import type { Membership, Siblings } from '../protocol/data.js';
 import type { Message } from '../protocol/messages.js';
+import { AntiEntropy, type AntiEntropyStats } from './anti-entropy.js';
 import { assertNever } from './assert.js';
 import type { EngineTuning } from './config.js';
 import { Coordinator, type CoordinatorStats } from './coordinator.js';
@@ -17,6 +19,7 @@ import { FailureDetector } from './failure-detector.js';
 import { HintedHandoff, HintStore, type Hint } from './hinted-handoff.js';
 import { MembershipHandoff } from './membership-handoff.js';
 import { DotMinter } from './minting.js';
+import { ObservedStore } from './observed-store.js';
 import { highestCounter } from './causal-context.js';
 import { Replica } from './replica.js';
 import { RequestRouter } from './request-router.js';
@@ -34,7 +37,7 @@ export type NodeInput =
   | { readonly kind: 'start'; readonly nowMs: number }
   | { readonly kind: 'membership'; readonly membership: Membership; readonly nowMs: number };
 
-export interface NodeStats extends CoordinatorStats {
+export interface NodeStats extends CoordinatorStats, AntiEntropyStats {
   readonly nodeId: string;
   /** The actor this node mints new dots for. */
   readonly actorId: string;
@@ -71,6 +74,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
   private readonly minter: DotMinter;
   private readonly coordinator: Coordinator;
   private readonly router: RequestRouter;
+  private readonly antiEntropy: AntiEntropy;
   private ring: Ring;
   private nowMs = 0;
   private pingSeq = 0;
@@ -89,10 +93,23 @@ export class DynamoNode implements StateMachine<NodeInput> {
     this.ring = Ring.of(membership.nodes, tuning.vnodes, hash);
     this.detector = new FailureDetector(nowMs, tuning.suspectForMs);
     this.hints = new HintStore(stores.hints, storedLimits);
-    this.replica = new Replica({ nodeId, storedLimits, data: stores.data, hints: this.hints, ring, dataChanged: (key) => this.handoff.check(key) });
+    // Every change of the node's data, whoever makes it, reaches the anti-entropy trees.
+    const data = new ObservedStore(stores.data, (key, siblings) => this.antiEntropy.changed(key, siblings));
+    this.replica = new Replica({ nodeId, storedLimits, data, hints: this.hints, ring, dataChanged: (key) => this.handoff.check(key) });
     const storeData = (key: string, siblings: Siblings): void => this.replica.storeData(key, siblings);
     this.hinted = new HintedHandoff(this.hints, this.sink, tuning.hintBatchSize, storeData);
-    this.handoff = new MembershipHandoff({ nodeId, n: tuning.n, data: stores.data, hints: this.hints, sink: this.sink, ring, ringEpoch: membership.epoch, storeData });
+    this.handoff = new MembershipHandoff({ nodeId, n: tuning.n, data, hints: this.hints, sink: this.sink, ring, ringEpoch: membership.epoch, storeData });
+    this.antiEntropy = new AntiEntropy({
+      nodeId,
+      tuning,
+      sink: this.sink,
+      hash,
+      ring,
+      epoch: () => this.handoff.ringEpoch,
+      data: stores.data,
+      storeData,
+      suspected: (node) => this.detector.isSuspect(node),
+    });
     this.minter = new DotMinter(identity.actorId, tuning.minterCapacity);
     this.coordinator = new Coordinator({ tuning, sink: this.sink, detector: this.detector, ring, nowMs, local: this.replica });
     this.router = new RequestRouter({
@@ -116,6 +133,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
     this.nowMs = input.nowMs;
     switch (input.kind) {
       case 'start':
+        this.antiEntropy.start(input.nowMs);
         this.scheduleMaintenance();
         break;
       case 'receive':
@@ -138,6 +156,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
       nodeId: this.nodeId,
       actorId: this.minter.actorId,
       ...this.coordinator.stats,
+      ...this.antiEntropy.stats(this.nowMs),
       clockPrunes: this.coordinator.stats.clockPrunes + this.replica.contextPrunes + this.hints.contextPrunes,
       keys: this.stores.data.size,
       hintsPending: this.hints.size,
@@ -200,6 +219,12 @@ export class DynamoNode implements StateMachine<NodeInput> {
       case 'handoff.ack':
         this.handoff.onAck(from, msg);
         break;
+      case 'ae.compare':
+      case 'ae.leaves':
+      case 'ae.sync':
+      case 'ae.done':
+        this.antiEntropy.receive(from, msg, this.nowMs);
+        break;
       case 'reply.get':
       case 'reply.put':
       case 'reply.error':
@@ -216,6 +241,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
     const next = this.ring.withMembers(membership.nodes);
     for (const node of this.ring.nodes) if (!next.has(node)) this.detector.forget(node);
     this.ring = next;
+    this.antiEntropy.ringChanged(this.nowMs);
     this.handoff.ringChanged(membership.epoch);
   }
 
@@ -226,12 +252,13 @@ export class DynamoNode implements StateMachine<NodeInput> {
     });
   }
 
-  /** Probes suspects and hint owners (a pong triggers delivery) and resends handoffs. */
+  /** Probes suspects and hint owners (a pong triggers delivery), resends handoffs, runs anti-entropy. */
   private maintain(): void {
     const probe = new Set([...this.detector.list(), ...this.hinted.ownersWaiting()]);
     for (const node of probe) {
       if (node !== this.nodeId && this.ring.has(node)) this.sink.send(node, { kind: 'ping', seq: ++this.pingSeq });
     }
     this.handoff.resend(this.tuning.handoffBatchSize);
+    this.antiEntropy.tick(this.nowMs);
   }
 }
