@@ -78,6 +78,10 @@ export interface ClusterStats {
     readonly clockPrunes: number;
     readonly messages: number;
     readonly quorumFailures: number;
+    /** Anti-entropy (§4.7): exchanges run to their end, and keys whose versions were sent / that changed where received. */
+    readonly antiEntropyExchanges: number;
+    readonly antiEntropyKeysSent: number;
+    readonly antiEntropyKeysReceived: number;
   };
 }
 
@@ -241,6 +245,9 @@ export class Cluster {
         clockPrunes: sum((s) => s.clockPrunes) + client.clockPrunes,
         messages: sum((s) => s.messagesIn),
         quorumFailures: sum((s) => s.quorumFailures) + client.quorumFailures,
+        antiEntropyExchanges: sum((s) => s.antiEntropyExchangesCompleted),
+        antiEntropyKeysSent: sum((s) => s.antiEntropyKeysSent),
+        antiEntropyKeysReceived: sum((s) => s.antiEntropyKeysReceived),
       },
     };
   }
