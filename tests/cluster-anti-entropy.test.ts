@@ -51,3 +51,24 @@ describe.each(['node', 'client'] as const)('anti-entropy (%s coordination)', (co
     expect(views.filter((entries) => entries.some((e) => e.node === 'node-3')).length).toBe(held);
   });
 });
+
+describe('anti-entropy off', () => {
+  let cluster: Cluster | undefined;
+  afterEach(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
+
+  it('with antiEntropyIntervalMs 0, a node restarted empty stays empty when nobody reads', async () => {
+    cluster = await Cluster.start({ nodes: 5, n: 3, r: 2, w: 3, antiEntropyIntervalMs: 0 });
+    const c = cluster;
+    await Promise.all(KEYS.map((key) => c.put(key, key)));
+    await c.stopNode('node-3');
+    await c.startNode('node-3');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const stats = await c.stats();
+    expect(stats.nodes.find((n) => n.nodeId === 'node-3')?.keys).toBe(0);
+    expect(stats.totals.antiEntropyExchanges).toBe(0);
+    expect(stats.totals.keys).toBeLessThan(KEYS.length * 3);
+  });
+});

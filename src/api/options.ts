@@ -30,6 +30,8 @@ export interface ClusterOptions {
   readonly maxValueBytes?: number;
   /** Contexts handed out keep at most this many actors, beyond those of the versions read (default 10). */
   readonly clockPruneAt?: number;
+  /** How often each node starts Merkle-tree anti-entropy exchanges (§4.7); 0 turns it off (default 1000 ms). */
+  readonly antiEntropyIntervalMs?: number;
 }
 
 export interface ResolvedClusterOptions {
@@ -41,7 +43,7 @@ export interface ResolvedClusterOptions {
 
 const KNOWN = new Set([
   'nodes', 'n', 'r', 'w', 'vnodes', 'coordination', 'requestTimeoutMs', 'replicaTimeoutMs',
-  'readRepairWindowMs', 'maxValueBytes', 'clockPruneAt',
+  'readRepairWindowMs', 'maxValueBytes', 'clockPruneAt', 'antiEntropyIntervalMs',
 ]);
 
 export const DEFAULT_NODES = 5;
@@ -75,6 +77,7 @@ export function resolveClusterOptions(input: ClusterOptions | undefined): Resolv
     replicaTimeoutMs: integer(options, 'replicaTimeoutMs', DEFAULT_TUNING.replicaTimeoutMs, 1, MAX_TIMEOUT_MS),
     readRepairWindowMs: integer(options, 'readRepairWindowMs', DEFAULT_TUNING.readRepairWindowMs, 0, MAX_TIMEOUT_MS),
     clockPruneAt: integer(options, 'clockPruneAt', DEFAULT_TUNING.clockPruneAt, 1, 1000),
+    antiEntropyIntervalMs: integer(options, 'antiEntropyIntervalMs', DEFAULT_TUNING.antiEntropyIntervalMs, 0, MAX_TIMEOUT_MS),
   };
   return { nodes, coordination, maxValueBytes: integer(options, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 1, 512 * 1024 * 1024), tuning };
 }
