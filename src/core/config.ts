@@ -77,7 +77,7 @@ export const DEFAULT_TUNING: EngineTuning = {
   antiEntropyIntervalMs: 1000,
   antiEntropyExchangesPerRound: 4,
   antiEntropyMaxKeysPerMessage: 256,
-  antiEntropyRebuildKeysPerRound: 2000,
+  antiEntropyRebuildKeysPerRound: 1000,
 };
 
 /**
