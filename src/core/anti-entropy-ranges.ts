@@ -32,16 +32,19 @@ import type { KeyValueStore } from './storage.js';
  * left out; replicas holding the same state for a key hash it the same.
  */
 export function keyDigest(key: string, siblings: Siblings, hash: RingHash): string {
-  const versions = siblings.versions
-    .map((v) => [v.dot.actor, v.dot.counter, v.deleted ? 1 : 0] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
-  const clock = Object.keys(siblings.context.clock)
-    .sort()
-    .map((actor) => {
-      const entry = siblings.context.clock[actor];
-      return [actor, entry?.counter, entry?.timeMs, entry?.gaps ?? []];
-    });
-  return hash(JSON.stringify([key, versions, clock]));
+  // Built by hand rather than by JSON.stringify of sorted arrays: this runs for every change.
+  // Actors are quoted (JSON), so no actor can forge a separator.
+  const versions = siblings.versions.map((v) => `${JSON.stringify(v.dot.actor)}:${v.dot.counter}${v.deleted ? 'x' : 'v'}`);
+  if (versions.length > 1) versions.sort();
+  const clock = siblings.context.clock;
+  const actors = Object.keys(clock);
+  if (actors.length > 1) actors.sort();
+  let context = '';
+  for (const actor of actors) {
+    const entry = clock[actor];
+    if (entry) context += `${JSON.stringify(actor)}:${entry.counter}@${entry.timeMs}${entry.gaps ? JSON.stringify(entry.gaps) : ''},`;
+  }
+  return hash(`${JSON.stringify(key)}|${versions.join(',')}|${context}`);
 }
 
 export interface KeyRange {

@@ -88,6 +88,12 @@ export class AntiEntropy {
   private keysReceived = 0;
   /** Data changes seen (set or delete), to tell whether a merge changed anything. */
   private changes = 0;
+  /**
+   * Keys changed since the trees were last brought up to date. A change only marks its key
+   * (O(1) on the write path); the trees take every marked key, once however often it changed,
+   * before anything reads them: each maintenance round, each anti-entropy message, stats.
+   */
+  private readonly dirty = new Set<string>();
 
   constructor(private readonly deps: AntiEntropyDeps) {
     this.trees = new RangeTrees({ nodeId: deps.nodeId, n: deps.tuning.n, hash: deps.hash, ring: deps.ring, data: deps.data });
@@ -117,10 +123,16 @@ export class AntiEntropy {
     if (this.enabled) this.trees.derive(nowMs);
   }
 
-  /** A key of the node's data was set or deleted (undefined). */
-  changed(key: string, siblings: Siblings | undefined): void {
+  /** A key of the node's data was set or deleted. */
+  changed(key: string): void {
     this.changes++;
-    this.trees.changed(key, siblings);
+    if (this.enabled) this.dirty.add(key);
+  }
+
+  /** Brings the trees up to date with every key changed since the last time. */
+  private flush(): void {
+    for (const key of this.dirty) this.trees.changed(key, this.deps.data.get(key));
+    this.dirty.clear();
   }
 
   /** One maintenance round: rebuild work, then (once per interval) new exchanges. */
@@ -128,6 +140,7 @@ export class AntiEntropy {
     this.nowMs = nowMs;
     if (!this.enabled) return;
     const { antiEntropyIntervalMs: interval, antiEntropyExchangesPerRound: perRound, antiEntropyRebuildKeysPerRound } = this.deps.tuning;
+    this.flush();
     this.trees.rebuildStep(Math.max(1, antiEntropyRebuildKeysPerRound));
     for (const [xid, exchange] of this.inFlight) if (nowMs - exchange.startedMs >= interval) this.inFlight.delete(xid);
     if (!this.trees.ready || nowMs - this.lastRoundMs < interval) return;
@@ -149,6 +162,7 @@ export class AntiEntropy {
 
   receive(from: string, msg: AntiEntropyMessage, nowMs: number): void {
     this.nowMs = nowMs;
+    this.flush();
     if (msg.kind === 'ae.done') {
       const range = this.trees.get(msg.range);
       if (msg.matched && range && msg.epoch === this.deps.epoch()) range.matchedMs.set(from, nowMs);
@@ -171,6 +185,7 @@ export class AntiEntropy {
   }
 
   stats(nowMs: number): AntiEntropyStats {
+    this.flush();
     const ranges = this.trees.list().map((range) => {
       const oldest = Math.min(...range.peers.map((peer) => range.matchedMs.get(peer) ?? range.derivedMs));
       return { range: range.id, keys: range.tree.size, sinceMatchMs: range.peers.length === 0 ? 0 : Math.max(0, nowMs - oldest) };

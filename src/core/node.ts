@@ -94,7 +94,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
     this.detector = new FailureDetector(nowMs, tuning.suspectForMs);
     this.hints = new HintStore(stores.hints, storedLimits);
     // Every change of the node's data, whoever makes it, reaches the anti-entropy trees.
-    const data = new ObservedStore(stores.data, (key, siblings) => this.antiEntropy.changed(key, siblings));
+    const data = new ObservedStore(stores.data, (key) => this.antiEntropy.changed(key));
     this.replica = new Replica({ nodeId, storedLimits, data, hints: this.hints, ring, dataChanged: (key) => this.handoff.check(key) });
     const storeData = (key: string, siblings: Siblings): void => this.replica.storeData(key, siblings);
     this.hinted = new HintedHandoff(this.hints, this.sink, tuning.hintBatchSize, storeData);
