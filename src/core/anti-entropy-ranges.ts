@@ -33,8 +33,8 @@ import type { KeyValueStore } from './storage.js';
  */
 export function keyDigest(key: string, siblings: Siblings, hash: RingHash): string {
   // Built by hand rather than by JSON.stringify of sorted arrays: this runs for every change.
-  // Actors are quoted (JSON), so no actor can forge a separator.
-  const versions = siblings.versions.map((v) => `${JSON.stringify(v.dot.actor)}:${v.dot.counter}${v.deleted ? 'x' : 'v'}`);
+  // NUL separates fields: the engine names actors after node ids and client UUIDs.
+  const versions = siblings.versions.map((v) => `${v.dot.actor}\u0000${v.dot.counter}${v.deleted ? 'x' : 'v'}`);
   if (versions.length > 1) versions.sort();
   const clock = siblings.context.clock;
   const actors = Object.keys(clock);
@@ -42,9 +42,10 @@ export function keyDigest(key: string, siblings: Siblings, hash: RingHash): stri
   let context = '';
   for (const actor of actors) {
     const entry = clock[actor];
-    if (entry) context += `${JSON.stringify(actor)}:${entry.counter}@${entry.timeMs}${entry.gaps ? JSON.stringify(entry.gaps) : ''},`;
+    if (entry) context += `${actor}\u0000${entry.counter}@${entry.timeMs}${entry.gaps ? entry.gaps.join(';') : ''}\u0000`;
   }
-  return hash(`${JSON.stringify(key)}|${versions.join(',')}|${context}`);
+  // The key (the caller's) goes first with its length, so no key can pass for another's state.
+  return hash(`${key.length}:${key}\u0001${versions.join('\u0000')}\u0001${context}`);
 }
 
 export interface KeyRange {

@@ -136,8 +136,9 @@ export class MerkleTree {
 
   /** A node's hash as 32 hex digits (all zeros for an empty subtree). */
   hashAt(level: number, index: number): string {
-    const lanes = this.lanesAt(level, index);
-    return lanes.map(hex8).join('');
+    const at = this.wordAt(level, index);
+    const w = this.words;
+    return hex8(w[at] as number) + hex8(w[at + 1] as number) + hex8(w[at + 2] as number) + hex8(w[at + 3] as number);
   }
 
   get root(): string {
@@ -162,12 +163,17 @@ export class MerkleTree {
   differing(level: number, parents: readonly number[], theirs: ReadonlyMap<number, string>): number[] {
     if (level < 0 || level > this.depth) return [];
     const candidates = level === 0 ? [0] : parents.filter((p) => this.has(level - 1, p)).flatMap((p) => this.childrenOf(level - 1, p));
-    return candidates.filter((index) => this.hashAt(level, index) !== (theirs.get(index) ?? ZERO));
+    return candidates.filter((index) => {
+      const hash = theirs.get(index);
+      return hash === undefined ? !this.isEmpty(level, index) : this.hashAt(level, index) !== hash;
+    });
   }
 
   /** Whether a node's subtree holds no key. */
   isEmpty(level: number, index: number): boolean {
-    return this.lanesAt(level, index).every((word) => word === 0);
+    const at = this.wordAt(level, index);
+    const w = this.words;
+    return w[at] === 0 && w[at + 1] === 0 && w[at + 2] === 0 && w[at + 3] === 0;
   }
 
   /** The keys of a leaf and their digests, sorted by key. */
@@ -182,8 +188,12 @@ export class MerkleTree {
     for (const [leaf, keys] of this.leaves) for (const key of keys.keys()) yield [key, leaf];
   }
 
+  private wordAt(level: number, index: number): number {
+    return ((this.offsets[level] as number) + index) * LANES;
+  }
+
   private lanesAt(level: number, index: number): number[] {
-    const at = ((this.offsets[level] as number) + index) * LANES;
+    const at = this.wordAt(level, index);
     return Array.from(this.words.subarray(at, at + LANES));
   }
 
