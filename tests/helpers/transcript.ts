@@ -228,6 +228,14 @@ function describe(msg: Message): string {
     case 'hint.ack':
     case 'handoff.ack':
       return `${msg.kind} ${msg.key}`;
+    case 'ae.compare':
+      return `ae.compare ${msg.range} level=${msg.level} under=${msg.parents.length} non-empty=${msg.nodes.length}`;
+    case 'ae.leaves':
+      return `ae.leaves ${msg.range} keys=${msg.leaves.flatMap((leaf) => leaf.keys.map(([key]) => key)).join(',') || '-'} in ${msg.leaves.length} leaves`;
+    case 'ae.sync':
+      return `ae.sync ${msg.range} versions=${msg.entries.map((e) => e.key).join(',') || '-'} want=${msg.want.join(',') || '-'}`;
+    case 'ae.done':
+      return `ae.done ${msg.range}${msg.matched ? ' matched' : ''}`;
     default:
       return msg.kind;
   }
