@@ -185,7 +185,10 @@ describe.each(MODES)('anti-entropy in the simulator (%s coordination)', (mode) =
     expect(notAtN(sim, keys)).toEqual([]);
     let biggestSync = 0;
     for (const { msg } of seen) {
-      if (msg.kind === 'ae.compare') expect(msg.nodes.length).toBeLessThanOrEqual(32);
+      if (msg.kind === 'ae.compare') {
+        expect(msg.nodes.length).toBeLessThanOrEqual(32);
+        expect(msg.parents.length).toBeLessThanOrEqual(32);
+      }
       if (msg.kind === 'ae.leaves') expect(msg.leaves.reduce((n, leaf) => n + leaf.keys.length, 0)).toBeLessThanOrEqual(32);
       if (msg.kind === 'ae.sync') {
         expect(msg.entries.length).toBeLessThanOrEqual(32);
