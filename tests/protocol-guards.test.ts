@@ -19,6 +19,8 @@ const siblings: Siblings = {
   context,
 };
 
+const HASH = '0123456789abcdef0123456789abcdef';
+
 /** One well-formed message of every kind; the mapped type makes a missing kind a compile error. */
 const examples: { readonly [K in MessageKind]: Extract<Message, { kind: K }> } = {
   'client.get': { kind: 'client.get', reqId: 1, key: 'k', r: 2, timeoutMs: 500, hops: 0, replyTo: 'client' },
@@ -52,6 +54,17 @@ const examples: { readonly [K in MessageKind]: Extract<Message, { kind: K }> } =
   'reap.query': { kind: 'reap.query', key: 'k', round: 13, siblings },
   'reap.vote': { kind: 'reap.vote', key: 'k', round: 13, ok: true },
   'reap.commit': { kind: 'reap.commit', key: 'k', siblings },
+  'ae.compare': { kind: 'ae.compare', xid: 13, initiator: 'n1', range: 'n1,n2,n3', epoch: 1, level: 1, parents: [0], nodes: [[0, HASH], [15, HASH]] },
+  'ae.leaves': {
+    kind: 'ae.leaves',
+    xid: 13,
+    initiator: 'n1',
+    range: 'n1,n2,n3',
+    epoch: 1,
+    leaves: [{ leaf: 4095, all: true, keys: [['k', HASH]] }, { leaf: 7, all: false, keys: [] }],
+  },
+  'ae.sync': { kind: 'ae.sync', xid: 13, initiator: 'n1', range: 'n1,n2,n3', epoch: 1, entries: [{ key: 'k', siblings }], want: ['j'] },
+  'ae.done': { kind: 'ae.done', xid: 13, initiator: 'n1', range: 'n1,n2,n3', epoch: 1, matched: true },
 };
 
 const allExamples: readonly Message[] = Object.values(examples);
@@ -106,6 +119,23 @@ describe('protocol guards - well-formed messages', () => {
     expect(isMessage({ ...examples['client.put'], dot: { actor: 'n1#1', counter: 4, timeMs: 1 } })).toBe(true);
     expect(isMessage({ ...examples['client.put'], dot: { actor: 'n1#1', counter: 0, timeMs: 1 } })).toBe(false);
     expect(isMessage({ ...examples['client.put'], dot: 'n1#1:4' })).toBe(false);
+  });
+});
+
+describe('protocol guards - anti-entropy messages', () => {
+  it('protocol guards - refuses tree hashes that are not 32 lowercase hex digits, and malformed nodes, leaves and entries', () => {
+    const cases: Record<string, unknown> = {
+      'a short hash': { ...examples['ae.compare'], nodes: [[0, 'abc']] },
+      'an uppercase hash': { ...examples['ae.compare'], nodes: [[0, HASH.toUpperCase()]] },
+      'a negative node index': { ...examples['ae.compare'], nodes: [[-1, HASH]] },
+      'a node that is not a pair': { ...examples['ae.compare'], nodes: [[0, HASH, 1]] },
+      'a fractional parent': { ...examples['ae.compare'], parents: [0.5] },
+      'a leaf without all': { ...examples['ae.leaves'], leaves: [{ leaf: 1, keys: [] }] },
+      'a leaf key that is not a string': { ...examples['ae.leaves'], leaves: [{ leaf: 1, all: true, keys: [[1, HASH]] }] },
+      'an entry with malformed siblings': { ...examples['ae.sync'], entries: [{ key: 'k', siblings: { versions: [] } }] },
+      'a wanted key that is not a string': { ...examples['ae.sync'], want: [1] },
+    };
+    for (const [name, bad] of Object.entries(cases)) expect(isMessage(bad), name).toBe(false);
   });
 });
 

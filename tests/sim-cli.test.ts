@@ -70,7 +70,7 @@ describe('sim CLI - runs', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^\s+0\.000 seed 5: \{"seed":5,/);
-    for (const event of [/ deliver client -> node-\d+ client\.get /, / drop\(cut\) node-\d+ -> node-\d+ /, / fault (partition|cut|slow|heal|join|leave|crash)/, / client #\d+ put set-[abc] /, / client #\d+ ok/, / settle: heal/, / check: final reads/]) {
+    for (const event of [/ deliver client -> node-\d+ client\.get /, / drop\(cut\) node-\d+ -> node-\d+ /, / fault (partition|cut|slow|heal|join|leave|crash)/, / client #\d+ put set-[abc] /, / client #\d+ ok/, / settle: heal/, / quiet at \d+ ms: final reads/]) {
       expect(lines.some((line) => event.test(line)), String(event)).toBe(true);
     }
     const times = lines.filter((line) => /^\s+\d+\.\d{3} /.test(line)).map((line) => Number.parseFloat(line));

@@ -1,6 +1,7 @@
 /**
  * The simulator sweep in the test suite: seeded runs under partitions, one-way cuts, slow
- * links, crashes, joins and leaves, each judged by the checkers (src/sim/checkers.ts). Every
+ * links, crashes, joins and leaves and chaos (loss, duplication, delay), each judged by the
+ * checkers (src/sim/checkers.ts): safety, then liveness once healed (quiet without reads). Every
  * seed derives the whole run, so a failure replays from its number. Seeds 1..40 run every
  * time; the pinned seeds below are runs that caught a bug class (each was found by breaking
  * the engine on purpose the way the bug did, and sweeping).
@@ -30,11 +31,19 @@ describe('sim sweep - seeded runs under faults, judged by the checkers', () => {
     expect(b).toEqual(a);
   });
 
-  it('the seeds cover both coordination modes, crashes, churn and heavy pruning', () => {
+  it('the liveness check has teeth: without anti-entropy, a healed run does not go quiet (replicas nobody read stay different)', () => {
+    const result = runSeed(6, { antiEntropy: false });
+    expect(result.violations.map((v) => v.check)).toContain('not quiet');
+    expect(runSeed(6).violations).toEqual([]);
+  });
+
+  it('the seeds cover both coordination modes, crashes, churn, chaos and heavy pruning', () => {
     const configs = Array.from({ length: 40 }, (_, i) => configFor(i + 1));
     expect(new Set(configs.map((c) => c.mode)).size).toBe(2);
     expect(configs.some((c) => c.crashes)).toBe(true);
     expect(configs.some((c) => c.churn)).toBe(true);
+    expect(configs.some((c) => c.chaos)).toBe(true);
+    expect(configs.some((c) => !c.chaos)).toBe(true);
     expect(configs.some((c) => c.clockPruneAt <= 2)).toBe(true);
     expect(configs.some((c) => c.w >= 2 && c.n >= 3)).toBe(true);
   });

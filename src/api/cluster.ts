@@ -86,6 +86,10 @@ export interface ClusterStats {
     readonly messages: number;
     readonly quorumFailures: number;
     readonly tombstonesReaped: number;
+    /** Anti-entropy (§4.7): exchanges run to their end, and keys whose versions were sent / that changed where received. */
+    readonly antiEntropyExchanges: number;
+    readonly antiEntropyKeysSent: number;
+    readonly antiEntropyKeysReceived: number;
   };
 }
 
@@ -277,6 +281,9 @@ export class Cluster {
         messages: sum((s) => s.messagesIn),
         quorumFailures: sum((s) => s.quorumFailures) + client.quorumFailures,
         tombstonesReaped: sum((s) => s.tombstonesReaped),
+        antiEntropyExchanges: sum((s) => s.antiEntropyExchangesCompleted),
+        antiEntropyKeysSent: sum((s) => s.antiEntropyKeysSent),
+        antiEntropyKeysReceived: sum((s) => s.antiEntropyKeysReceived),
       },
     };
   }

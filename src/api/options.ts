@@ -32,6 +32,8 @@ export interface ClusterOptions {
   readonly clockPruneAt?: number;
   /** How old a deleted key's tombstone must be before every node lets it go (default 30 s). */
   readonly tombstoneGraceMs?: number;
+  /** How often each node starts Merkle-tree anti-entropy exchanges (§4.7); 0 turns it off (default 1000 ms). */
+  readonly antiEntropyIntervalMs?: number;
 }
 
 export interface ResolvedClusterOptions {
@@ -44,6 +46,7 @@ export interface ResolvedClusterOptions {
 const KNOWN = new Set([
   'nodes', 'n', 'r', 'w', 'vnodes', 'coordination', 'requestTimeoutMs', 'replicaTimeoutMs',
   'readRepairWindowMs', 'maxValueBytes', 'clockPruneAt', 'tombstoneGraceMs',
+  'readRepairWindowMs', 'maxValueBytes', 'clockPruneAt', 'antiEntropyIntervalMs',
 ]);
 
 export const DEFAULT_NODES = 5;
@@ -78,6 +81,7 @@ export function resolveClusterOptions(input: ClusterOptions | undefined): Resolv
     readRepairWindowMs: integer(options, 'readRepairWindowMs', DEFAULT_TUNING.readRepairWindowMs, 0, MAX_TIMEOUT_MS),
     clockPruneAt: integer(options, 'clockPruneAt', DEFAULT_TUNING.clockPruneAt, 1, 1000),
     tombstoneGraceMs: integer(options, 'tombstoneGraceMs', DEFAULT_TUNING.tombstoneGraceMs, 0, MAX_TIMEOUT_MS),
+    antiEntropyIntervalMs: integer(options, 'antiEntropyIntervalMs', DEFAULT_TUNING.antiEntropyIntervalMs, 0, MAX_TIMEOUT_MS),
   };
   return { nodes, coordination, maxValueBytes: integer(options, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 1, 512 * 1024 * 1024), tuning };
 }

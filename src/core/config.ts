@@ -51,6 +51,20 @@ export interface EngineTuning {
   readonly tombstoneGraceMs: number;
   /** Keys a node starts reaping per maintenance round. */
   readonly reapBatchSize: number;
+  /**
+   * Anti-entropy (§4.7): how often a node starts Merkle-tree exchanges with the other
+   * replicas of its key ranges (checked on the maintenance timer); 0 turns it off.
+   */
+  readonly antiEntropyIntervalMs: number;
+  /** Exchanges a node starts per anti-entropy round, at most (each is one range with one peer). */
+  readonly antiEntropyExchangesPerRound: number;
+  /**
+   * The most keys (with their versions, or their digests) and tree nodes one anti-entropy
+   * message carries: the bound of the repair one exchange does.
+   */
+  readonly antiEntropyMaxKeysPerMessage: number;
+  /** Keys put back into the trees per maintenance round after a ring change. */
+  readonly antiEntropyRebuildKeysPerRound: number;
 }
 
 export const DEFAULT_TUNING: EngineTuning = {
@@ -75,6 +89,10 @@ export const DEFAULT_TUNING: EngineTuning = {
   handoffWindow: 256,
   tombstoneGraceMs: 30_000,
   reapBatchSize: 64,
+  antiEntropyIntervalMs: 1000,
+  antiEntropyExchangesPerRound: 4,
+  antiEntropyMaxKeysPerMessage: 256,
+  antiEntropyRebuildKeysPerRound: 1000,
 };
 
 /**

@@ -5,10 +5,12 @@
  * replica.ts (copies and hints), request-router.ts (coordinate or forward),
  * coordinator.ts with get-request.ts, put-request.ts and read-repair.ts (§4.5, §5),
  * sloppy-quorum.ts (§4.6), hinted-handoff.ts (§4.6), membership-handoff.ts (§4.9),
- * failure-detector.ts (§4.8) and minting.ts (the names of new versions).
+ * failure-detector.ts (§4.8), anti-entropy.ts (§4.7) and minting.ts (the names of new
+ * versions).
  */
 import type { Membership, Siblings } from '../protocol/data.js';
 import type { Message } from '../protocol/messages.js';
+import { AntiEntropy, type AntiEntropyStats } from './anti-entropy.js';
 import { assertNever } from './assert.js';
 import type { EngineTuning } from './config.js';
 import { Coordinator, type CoordinatorStats } from './coordinator.js';
@@ -18,6 +20,7 @@ import { HintedHandoff, HintStore, type Hint } from './hinted-handoff.js';
 import { MembershipHandoff } from './membership-handoff.js';
 import { TombstoneReaper } from './tombstone-reaper.js';
 import { DotMinter } from './minting.js';
+import { ObservedStore } from './observed-store.js';
 import { highestCounter } from './causal-context.js';
 import { Replica } from './replica.js';
 import { RequestRouter } from './request-router.js';
@@ -35,7 +38,7 @@ export type NodeInput =
   | { readonly kind: 'start'; readonly nowMs: number }
   | { readonly kind: 'membership'; readonly membership: Membership; readonly nowMs: number };
 
-export interface NodeStats extends CoordinatorStats {
+export interface NodeStats extends CoordinatorStats, AntiEntropyStats {
   readonly nodeId: string;
   /** The actor this node mints new dots for. */
   readonly actorId: string;
@@ -77,6 +80,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
   private readonly reaper: TombstoneReaper;
   private readonly coordinator: Coordinator;
   private readonly router: RequestRouter;
+  private readonly antiEntropy: AntiEntropy;
   private ring: Ring;
   private nowMs = 0;
   private pingSeq = 0;
@@ -95,10 +99,23 @@ export class DynamoNode implements StateMachine<NodeInput> {
     this.ring = Ring.of(membership.nodes, tuning.vnodes, hash);
     this.detector = new FailureDetector(nowMs, tuning.suspectForMs);
     this.hints = new HintStore(stores.hints, storedLimits);
-    this.replica = new Replica({ nodeId, storedLimits, data: stores.data, hints: this.hints, ring, dataChanged: (key) => this.dataChanged(key) });
+    // Every change of the node's data, whoever makes it, reaches the anti-entropy trees.
+    const data = new ObservedStore(stores.data, (key) => this.antiEntropy.changed(key));
+    this.replica = new Replica({ nodeId, storedLimits, data, hints: this.hints, ring, dataChanged: (key) => this.dataChanged(key) });
     const storeData = (key: string, siblings: Siblings): void => this.replica.storeData(key, siblings);
     this.hinted = new HintedHandoff(this.hints, this.sink, tuning.hintBatchSize, storeData);
-    this.handoff = new MembershipHandoff({ nodeId, n: tuning.n, data: stores.data, hints: this.hints, sink: this.sink, ring, ringEpoch: membership.epoch, scanBatch: tuning.handoffScanBatch, window: tuning.handoffWindow, storeData });
+    this.handoff = new MembershipHandoff({ nodeId, n: tuning.n, data, hints: this.hints, sink: this.sink, ring, ringEpoch: membership.epoch, scanBatch: tuning.handoffScanBatch, window: tuning.handoffWindow, storeData });
+    this.antiEntropy = new AntiEntropy({
+      nodeId,
+      tuning,
+      sink: this.sink,
+      hash,
+      ring,
+      epoch: () => this.handoff.ringEpoch,
+      data: stores.data,
+      storeData,
+      suspected: (node) => this.detector.isSuspect(node),
+    });
     this.minter = new DotMinter(identity.actorId, tuning.minterCapacity);
     this.reaper = new TombstoneReaper({
       nodeId,
@@ -106,7 +123,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
       graceMs: tuning.tombstoneGraceMs,
       batch: tuning.reapBatchSize,
       roundTimeoutMs: tuning.requestTimeoutMs,
-      data: stores.data,
+      data,
       hints: this.hints,
       sink: this.sink,
       ring,
@@ -136,6 +153,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
     switch (input.kind) {
       case 'start':
         this.reaper.ringChanged();
+        this.antiEntropy.start(input.nowMs);
         this.scheduleMaintenance();
         break;
       case 'receive':
@@ -158,6 +176,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
       nodeId: this.nodeId,
       actorId: this.minter.actorId,
       ...this.coordinator.stats,
+      ...this.antiEntropy.stats(this.nowMs),
       clockPrunes: this.coordinator.stats.clockPrunes + this.replica.contextPrunes + this.hints.contextPrunes,
       keys: this.stores.data.size,
       hintsPending: this.hints.size,
@@ -231,6 +250,12 @@ export class DynamoNode implements StateMachine<NodeInput> {
       case 'reap.commit':
         this.reaper.onCommit(msg);
         break;
+      case 'ae.compare':
+      case 'ae.leaves':
+      case 'ae.sync':
+      case 'ae.done':
+        this.antiEntropy.receive(from, msg, this.nowMs);
+        break;
       case 'reply.get':
       case 'reply.put':
       case 'reply.error':
@@ -248,6 +273,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
     for (const node of this.ring.nodes) if (!next.has(node)) this.detector.forget(node);
     this.ring = next;
     this.reaper.ringChanged();
+    this.antiEntropy.ringChanged(this.nowMs);
     this.handoff.ringChanged(membership.epoch);
   }
 
@@ -258,7 +284,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
     });
   }
 
-  /** Probes suspects and hint owners (a pong triggers delivery) and resends handoffs. */
+  /** Probes suspects and hint owners (a pong triggers delivery), resends handoffs, reaps tombstones, runs anti-entropy. */
   private maintain(): void {
     const probe = new Set([...this.detector.list(), ...this.hinted.ownersWaiting()]);
     for (const node of probe) {
@@ -266,6 +292,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
     }
     this.handoff.resend(this.tuning.handoffBatchSize);
     this.reaper.tick();
+    this.antiEntropy.tick(this.nowMs);
   }
 
   /** After a key's data changed: who owns it now, and is it a tombstone to reap later? */

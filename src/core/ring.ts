@@ -119,8 +119,7 @@ export class Ring {
       throw new RangeError(`count must be an integer >= 0, got ${String(count)}`);
     }
     const want = Math.min(count, this.nodes.length);
-    const result: string[] = [];
-    if (want === 0) return result;
+    if (want === 0) return [];
 
     const positions = this.positions;
     const total = positions.length;
@@ -133,8 +132,25 @@ export class Ring {
       if ((positions[mid] as string) < target) lo = mid + 1;
       else hi = mid;
     }
-    let at = lo === total ? 0 : lo;
+    return this.walk(lo === total ? 0 : lo, want);
+  }
 
+  /**
+   * For each token (virtual node) in ring order, the first `count` distinct nodes met walking
+   * clockwise from it: the preference list every key of the arc ending at that token shares
+   * (a key maps to the first token at or after its position). Anti-entropy (§4.7) derives its
+   * key ranges from these.
+   */
+  arcPreferenceLists(count: number): string[][] {
+    const want = Math.min(count, this.nodes.length);
+    return Array.from({ length: this.positions.length }, (_, at) => this.walk(at, want));
+  }
+
+  /** Distinct nodes met walking clockwise from token `at`, at most `want` of them. */
+  private walk(start: number, want: number): string[] {
+    const result: string[] = [];
+    const total = this.positions.length;
+    let at = start;
     const stamp = this.nextStamp();
     const seen = this.seen;
     const owners = this.ownerIndex;

@@ -92,6 +92,13 @@ const str = (x: unknown): boolean => typeof x === 'string';
 const strings = (x: unknown): boolean => Array.isArray(x) && x.every(str);
 const errorCodes: readonly unknown[] = Object.values(ErrorCode);
 
+const isHash = (x: unknown): boolean => typeof x === 'string' && /^[0-9a-f]{32}$/.test(x);
+const pairs = (x: unknown, first: (y: unknown) => boolean): boolean =>
+  Array.isArray(x) && x.every((p) => Array.isArray(p) && p.length === 2 && first(p[0]) && isHash(p[1]));
+const exchangeStep = (m: Fields): boolean => isCount(m.xid) && str(m.initiator) && str(m.range) && isCount(m.epoch);
+const isLeaf = (x: unknown): boolean => isObject(x) && isCount(x.leaf) && typeof x.all === 'boolean' && pairs(x.keys, str);
+const isEntry = (x: unknown): boolean => isObject(x) && str(x.key) && isSiblings(x.siblings);
+
 /** Per kind, the check of its fields beyond `kind`. */
 const checks: { [K in Message['kind']]: (m: Fields) => boolean } = {
   'client.get': (m) => isCount(m.reqId) && str(m.key) && isCount(m.r) && isTime(m.timeoutMs) && isCount(m.hops) && str(m.replyTo),
@@ -116,6 +123,10 @@ const checks: { [K in Message['kind']]: (m: Fields) => boolean } = {
   'reap.query': (m) => str(m.key) && isCount(m.round) && isSiblings(m.siblings),
   'reap.vote': (m) => str(m.key) && isCount(m.round) && typeof m.ok === 'boolean',
   'reap.commit': (m) => str(m.key) && isSiblings(m.siblings),
+  'ae.compare': (m) => exchangeStep(m) && isCount(m.level) && Array.isArray(m.parents) && m.parents.every(isCount) && pairs(m.nodes, isCount),
+  'ae.leaves': (m) => exchangeStep(m) && Array.isArray(m.leaves) && m.leaves.every(isLeaf),
+  'ae.sync': (m) => exchangeStep(m) && Array.isArray(m.entries) && m.entries.every(isEntry) && strings(m.want),
+  'ae.done': (m) => exchangeStep(m) && typeof m.matched === 'boolean',
 };
 
 /** True when `x` is a well-formed protocol message. */

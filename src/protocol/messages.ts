@@ -181,6 +181,55 @@ export interface ReapCommit {
   readonly siblings: Siblings;
 }
 
+// ---- node to node: anti-entropy (§4.7) -----------------------------------------------------
+
+/**
+ * What every anti-entropy message names: the exchange (`xid`, unique per `initiator`), the
+ * key range (the sorted ids of its replicas) and the ring epoch the sender derived it from.
+ * A node whose ring differs ignores the message, and the exchange lapses.
+ */
+interface ExchangeStep {
+  readonly xid: number;
+  readonly initiator: string;
+  readonly range: string;
+  readonly epoch: number;
+}
+
+/**
+ * The sender's hashes of the children of `parents` (indices at `level - 1`) in its tree for the
+ * range; at level 0, of the root. Only non-empty nodes are listed: a node left out is empty.
+ */
+export interface AeCompare extends ExchangeStep {
+  readonly kind: 'ae.compare';
+  readonly level: number;
+  readonly parents: readonly number[];
+  readonly nodes: readonly (readonly [index: number, hash: string])[];
+}
+
+/**
+ * The keys (and digests) in leaves whose hashes differed. `all` false: only a window of the
+ * leaf's keys (in key order), so the receiver judges only its keys between the first and last.
+ */
+export interface AeLeaves extends ExchangeStep {
+  readonly kind: 'ae.leaves';
+  readonly leaves: readonly { readonly leaf: number; readonly all: boolean; readonly keys: readonly (readonly [key: string, digest: string])[] }[];
+}
+
+/** Repair: versions for the receiver to merge, and keys whose versions the sender wants back. */
+export interface AeSync extends ExchangeStep {
+  readonly kind: 'ae.sync';
+  readonly entries: readonly { readonly key: string; readonly siblings: Siblings }[];
+  readonly want: readonly string[];
+}
+
+/** The exchange ends; `matched` when the roots were equal. */
+export interface AeDone extends ExchangeStep {
+  readonly kind: 'ae.done';
+  readonly matched: boolean;
+}
+
+export type AntiEntropyMessage = AeCompare | AeLeaves | AeSync | AeDone;
+
 /** Messages a client endpoint receives in answer to a request. */
 export type ClientReply = GetReply | PutReply | ErrorReply;
 
@@ -205,6 +254,7 @@ export type Message =
   | HandoffAck
   | ReapQuery
   | ReapVote
-  | ReapCommit;
+  | ReapCommit
+  | AntiEntropyMessage;
 
 export type MessageKind = Message['kind'];

@@ -21,6 +21,7 @@ export interface Violation {
     | 'not converged'
     | 'hints left'
     | 'handoffs left'
+    | 'not quiet'
     | 'not drained'
     | 'context too large'
     | 'final read failed';
@@ -56,6 +57,30 @@ export function slotsHolding(sim: SimCluster, key: string, element: string): num
     for (const hint of holding.hints) if (primaries.includes(hint.owner) && holds(hint.siblings)) slots.add(hint.owner);
   }
   return slots.size;
+}
+
+/**
+ * What still keeps a healed run from being quiet, or null when it is: a hint or a handoff
+ * pending, a leaving node not drained, a node suspected by another (requests would go to
+ * fallbacks, and a read there may miss what the primary holds), or a key whose running
+ * primaries hold different versions. Judged without a single read, so anti-entropy (not
+ * read repair) must make the replicas identical.
+ */
+export function unquiet(sim: SimCluster, record: RunRecord, leaving: readonly string[]): string | null {
+  for (const id of sim.nodeIds) {
+    if (!sim.isRunning(id)) continue;
+    const stats = sim.node(id).stats();
+    if (stats.hintsPending > 0) return `${id} holds ${stats.hintsPending} hints`;
+    if (stats.handoffsPending > 0) return `${id} hands off ${stats.handoffsPending} keys`;
+    if (stats.suspects.length > 0) return `${id} suspects ${stats.suspects.join(',')}`;
+  }
+  for (const id of leaving) if (sim.isRunning(id) && !sim.drained(id)) return `${id} has not drained`;
+  for (const key of KEYS_OF(record)) {
+    const primaries = sim.preferenceList(key, record.config.n).filter((id) => sim.isRunning(id));
+    const views = primaries.map((id) => versionNames(sim.dataOf(id, key)));
+    if (new Set(views).size > 1) return `${key} differs: ${primaries.map((p, i) => `${p}=${views[i] || '-'}`).join(' ')}`;
+  }
+  return null;
 }
 
 const KEYS_OF = (record: RunRecord): string[] => [...new Set([...record.acknowledgedAdds.map((a) => a.key), ...record.deletes.map((d) => d.key), 'set-a', 'set-b', 'set-c', 'del-a', 'del-b', 'del-c', 'del-d'])];

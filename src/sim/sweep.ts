@@ -11,7 +11,7 @@ import type { CoordinationMode } from '../core/client.js';
 import type { Version } from '../protocol/data.js';
 import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
 import { Prng } from '../util/prng.js';
-import { checkRun, slotsHolding, type RunRecord, type Violation } from './checkers.js';
+import { checkRun, slotsHolding, unquiet, type RunRecord, type Violation } from './checkers.js';
 import { SimCluster } from './sim-cluster.js';
 import { RunTrace, type TraceSink } from './trace.js';
 
@@ -31,6 +31,12 @@ export interface SweepConfig {
   readonly churn: boolean;
   /** Random loss, duplication and delay rules come and go during the run. */
   readonly chaos: boolean;
+  /**
+   * Merkle-tree anti-entropy (§4.7), a round every 200 virtual ms. On for every seed: it is
+   * what brings replicas nobody reads back to N identical copies. Its messages shift every
+   * later message delay, so seeds pinned before it existed replay their runs with it off.
+   */
+  readonly antiEntropy: boolean;
 }
 
 export interface SweepResult {
@@ -68,6 +74,7 @@ export function configFor(seed: number): SweepConfig {
     churn: prng.nextFloat() < 0.4,
     // Drawn last, so every field above is what it was before chaos existed.
     chaos: prng.nextFloat() < 0.5,
+    antiEntropy: true,
   };
 }
 
@@ -83,6 +90,8 @@ type ClientState =
 const SET_KEYS = ['set-a', 'set-b', 'set-c'];
 const DELETE_KEYS = ['del-a', 'del-b', 'del-c', 'del-d'];
 const TICK_MS = 5;
+/** How long a healed run may take to go quiet, in virtual ms. */
+const QUIET_WITHIN_MS = 10_000;
 
 /** Runs one seed and checks it. */
 export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}, options: RunOptions = {}): SweepResult {
@@ -95,7 +104,16 @@ export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}, opti
     nodes: config.nodes,
     mode: config.mode,
     maxDelayMs: config.maxDelayMs,
-    tuning: { n: config.n, r: config.r, w: config.w, clockPruneAt: config.clockPruneAt, requestTimeoutMs: 400, replicaTimeoutMs: 120, tombstoneGraceMs: 600 },
+    tuning: {
+      n: config.n,
+      r: config.r,
+      w: config.w,
+      clockPruneAt: config.clockPruneAt,
+      requestTimeoutMs: 400,
+      replicaTimeoutMs: 120,
+      tombstoneGraceMs: 600,
+      antiEntropyIntervalMs: config.antiEntropy ? 200 : 0,
+    },
   });
   const trace = options.trace ? new RunTrace(sim, options.trace) : null;
   trace?.note(`seed ${seed}: ${JSON.stringify(config)}`);
@@ -271,8 +289,26 @@ export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}, opti
   sim.heal();
   sim.clearChaos();
   for (const id of stopped) sim.restart(id);
-  sim.runFor(3000);
-  trace?.note('check: final reads, then the checkers');
+  // Liveness: without any read, the run must go quiet (hints delivered, handoffs done, every
+  // key's replicas identical) within a bound of virtual time. The client has no timer to
+  // clear its suspicions by (client coordination): they lapse suspectForMs after the last
+  // request that timed out, so the final reads wait that long after the last request could
+  // time out, or they could go to a fallback that never had the key.
+  const suspicionsLapseMs = sim.tuning.requestTimeoutMs + sim.tuning.suspectForMs;
+  let pending = unquiet(sim, record, leaving);
+  for (let waitedMs = 0; (pending !== null || waitedMs < suspicionsLapseMs) && waitedMs < QUIET_WITHIN_MS; waitedMs += TICK_MS * 20) {
+    sim.runFor(TICK_MS * 20);
+    for (const id of [...leaving]) {
+      if (sim.isRunning(id) && sim.drained(id)) {
+        trace?.note(`retire ${id} (drained)`);
+        sim.retire(id);
+        leaving.splice(leaving.indexOf(id), 1);
+      }
+    }
+    pending = unquiet(sim, record, leaving);
+  }
+  if (pending !== null) record.early.push({ check: 'not quiet', detail: `after ${QUIET_WITHIN_MS} ms: ${pending}` });
+  trace?.note(pending === null ? `quiet at ${sim.nowMs} ms: final reads, then the checkers` : `not quiet: ${pending}; final reads, then the checkers`);
   const violations = checkRun(sim, record, leaving);
   for (const violation of violations) trace?.note(`violation ${violation.check}: ${violation.detail}`);
   return { config, violations, acknowledged: record.acknowledgedAdds.length, attempted, faults, virtualMs: sim.nowMs };

@@ -13,7 +13,7 @@
  *
  * Commands (values and names are single words; `trace` after any of the request or run
  * commands also prints every message delivered meanwhile, with its time):
- *   cluster nodes=5 seed=1 [mode=node|client] [n= r= w= clockPruneAt= replicaTimeoutMs= requestTimeoutMs= maxDelayMs=]
+ *   cluster nodes=5 seed=1 [mode=node|client] [n= r= w= clockPruneAt= replicaTimeoutMs= requestTimeoutMs= antiEntropyIntervalMs= maxDelayMs=]
  *   primaries KEY                      the preference list: primaries | fallbacks
  *   put KEY VALUE [ctx=NAME] [at=NODE] [w=] [timeout=] [as=NAME]
  *   delete KEY ctx=NAME [at=NODE] [as=NAME]
@@ -100,7 +100,7 @@ export class TranscriptRunner {
   private start(options: Map<string, string>): string {
     const number = (name: string): number | undefined => (options.has(name) ? Number(options.get(name)) : undefined);
     const tuning = Object.fromEntries(
-      ['n', 'r', 'w', 'clockPruneAt', 'replicaTimeoutMs', 'requestTimeoutMs'].flatMap((name) => (options.has(name) ? [[name, number(name)]] : [])),
+      ['n', 'r', 'w', 'clockPruneAt', 'replicaTimeoutMs', 'requestTimeoutMs', 'antiEntropyIntervalMs'].flatMap((name) => (options.has(name) ? [[name, number(name)]] : [])),
     );
     const maxDelayMs = number('maxDelayMs');
     const mode = options.get('mode') === 'client' ? 'client' : 'node';
@@ -228,6 +228,14 @@ function describe(msg: Message): string {
     case 'hint.ack':
     case 'handoff.ack':
       return `${msg.kind} ${msg.key}`;
+    case 'ae.compare':
+      return `ae.compare ${msg.range} level=${msg.level} under=${msg.parents.length} non-empty=${msg.nodes.length}`;
+    case 'ae.leaves':
+      return `ae.leaves ${msg.range} keys=${msg.leaves.flatMap((leaf) => leaf.keys.map(([key]) => key)).join(',') || '-'} in ${msg.leaves.length} leaves`;
+    case 'ae.sync':
+      return `ae.sync ${msg.range} versions=${msg.entries.map((e) => e.key).join(',') || '-'} want=${msg.want.join(',') || '-'}`;
+    case 'ae.done':
+      return `ae.done ${msg.range}${msg.matched ? ' matched' : ''}`;
     default:
       return msg.kind;
   }
