@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { EffectSink, type Effect } from '../src/core/effects.js';
 import { HintStore, type Hint } from '../src/core/hinted-handoff.js';
 import { DotMinter } from '../src/core/minting.js';
+import { Replica } from '../src/core/replica.js';
 import { Ring } from '../src/core/ring.js';
 import { NO_SIBLINGS, writeOf } from '../src/core/siblings.js';
 import { TombstoneReaper } from '../src/core/tombstone-reaper.js';
@@ -133,6 +134,32 @@ describe('tombstone reaper', () => {
     data.set('k2', concurrent);
     reaper.onCommit({ kind: 'reap.commit', key: 'k2', siblings: tombstone });
     expect(data.get('k2')).toBe(concurrent);
+  });
+});
+
+describe('after a reap', () => {
+  it('the reaped copy is kept for a grace period, so a stale copy still in flight merges against it and dies', () => {
+    const { reaper, data, hints, advance } = setup('b');
+    const replica = new Replica({
+      nodeId: 'b', storedLimits: { maxActors: 64, maxGaps: 64 }, data, hints, ring: () => Ring.of(NODES, 8, md5Hex),
+      dataChanged: () => undefined, reaped: (key) => reaper.reapedCopy(key),
+    });
+    data.set('k', tombstone);
+    reaper.onCommit({ kind: 'reap.commit', key: 'k', siblings: tombstone });
+    expect(data.get('k')).toBeUndefined();
+    expect(reaper.remembered).toBe(1);
+    // A hint or repair sent before the reap, carrying the version the delete removed.
+    replica.storeData('k', live);
+    expect(data.get('k')).toBeUndefined();
+    // A write the tombstone does not cover is a new write: it is kept (with the tombstone).
+    replica.storeData('k', concurrent);
+    expect(data.get('k')?.versions.map((v) => v.value).sort()).toEqual([null, 'w']);
+    // After the grace period the memory goes.
+    data.delete('k');
+    advance(GRACE_MS + 1);
+    reaper.tick();
+    expect(reaper.remembered).toBe(0);
+    expect(reaper.reapedCopy('k')).toBeUndefined();
   });
 });
 

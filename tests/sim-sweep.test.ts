@@ -15,6 +15,8 @@ const PINNED: Record<number, string> = {
   1495: 'a primary answering late and its stand-in count as one slot (acknowledged below W otherwise)',
   2: 'a read-merge-write keeps covering every version it read under pruning (seeds 1, 11 too)',
   5: 'a draining node hears of later leaves and drains (seed 6 too)',
+  2910: 'a hint sent just before a reap, arriving after it, does not bring the deleted versions back',
+  8388: 'a stale copy in flight when a key is reaped dies against the reaped tombstone',
 };
 
 describe('sim sweep - seeded runs under faults, judged by the checkers', () => {

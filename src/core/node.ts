@@ -49,6 +49,8 @@ export interface NodeStats extends CoordinatorStats, AntiEntropyStats {
   readonly handedOff: number;
   /** Keys this node deleted because every node agreed their tombstone could go. */
   readonly tombstonesReaped: number;
+  /** Reaped keys whose tombstone is still kept for a grace period, against stale copies in flight. */
+  readonly reapedRemembered: number;
   /** Keys whose last minted counter this node remembers. */
   readonly mintedKeys: number;
   readonly forwarded: number;
@@ -101,7 +103,15 @@ export class DynamoNode implements StateMachine<NodeInput> {
     this.hints = new HintStore(stores.hints, storedLimits);
     // Every change of the node's data, whoever makes it, reaches the anti-entropy trees.
     const data = new ObservedStore(stores.data, (key) => this.antiEntropy.changed(key));
-    this.replica = new Replica({ nodeId, storedLimits, data, hints: this.hints, ring, dataChanged: (key) => this.dataChanged(key) });
+    this.replica = new Replica({
+      nodeId,
+      storedLimits,
+      data,
+      hints: this.hints,
+      ring,
+      dataChanged: (key) => this.dataChanged(key),
+      reaped: (key) => this.reaper.reapedCopy(key),
+    });
     const storeData = (key: string, siblings: Siblings): void => this.replica.storeData(key, siblings);
     this.hinted = new HintedHandoff(this.hints, this.sink, tuning.hintBatchSize, storeData);
     this.handoff = new MembershipHandoff({ nodeId, n: tuning.n, data, hints: this.hints, sink: this.sink, ring, ringEpoch: membership.epoch, scanBatch: tuning.handoffScanBatch, window: tuning.handoffWindow, storeData });
@@ -184,6 +194,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
       handoffsPending: this.handoff.size,
       handedOff: this.handoff.handedOff,
       tombstonesReaped: this.reaper.reaped,
+      reapedRemembered: this.reaper.remembered,
       mintedKeys: this.minter.size,
       forwarded: this.router.forwarded,
       rerouted: this.router.rerouted,

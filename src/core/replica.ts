@@ -19,6 +19,8 @@ export interface ReplicaDeps {
   readonly ring: () => Ring;
   /** Called after a key's data changed (membership handoff checks who owns it). */
   readonly dataChanged: (key: string) => void;
+  /** What this node reaped for `key` within the grace period, if anything (tombstone-reaper.ts). */
+  readonly reaped: (key: string) => Siblings | undefined;
 }
 
 export class Replica {
@@ -50,9 +52,13 @@ export class Replica {
     }
   }
 
-  /** Merges siblings into this node's own data. */
+  /**
+   * Merges siblings into this node's own data. A key reaped here a short while ago merges
+   * against the tombstone it had, so a stale copy still on its way (a hint, a repair, a
+   * handoff sent before the reap) is known dead instead of coming back.
+   */
   storeData(key: string, siblings: Siblings): void {
-    const existing = this.deps.data.get(key) ?? NO_SIBLINGS;
+    const existing = this.deps.data.get(key) ?? this.deps.reaped(key) ?? NO_SIBLINGS;
     const merged = mergeSiblings(existing, siblings);
     if (merged === existing) return;
     const { siblings: bounded, pruned } = boundSiblings(merged, this.deps.storedLimits);

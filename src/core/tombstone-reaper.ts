@@ -14,9 +14,12 @@
  * time. A lost commit leaves a tombstone behind, which anti-entropy brings back to the
  * reaper, and the next round reaps it again.
  *
- * What is not asked is a node outside the ring: one that left and still drains, or a message
- * in flight. The grace period covers both, like Cassandra's gc_grace. It must be longer than
- * a request's timeout, message delays, and a leaving node's drain.
+ * What is not asked is a node outside the ring (one that left and still drains) or a message
+ * in flight: a hint, a repair or a handoff sent just before the votes, carrying versions the
+ * tombstone covers. So a node keeps what it reaped for one more grace period, and a stale
+ * copy arriving meanwhile merges against it and dies (replica.ts). The grace period, like
+ * Cassandra's gc_grace, must be longer than a request's timeout, message delays, and a
+ * leaving node's drain.
  *
  * A node that deletes a key also has its minter forget the key. The minter then starts the
  * key's counters above any counter it ever used for a key it forgot, so a client still
@@ -70,6 +73,8 @@ export class TombstoneReaper {
   /** Keys that held only tombstones when last written; checked lazily, in turn. */
   private readonly candidates = new Set<string>();
   private readonly rounds = new Map<string, Round>();
+  /** What was reaped, kept a grace period against stale copies in flight (oldest first). */
+  private readonly recentlyReaped = new Map<string, { readonly siblings: Siblings; readonly untilMs: number }>();
   private nextRound = 1;
   private ringChangedMs: number;
   reaped = 0;
@@ -82,6 +87,17 @@ export class TombstoneReaper {
   /** Tombstones waiting to be reaped (candidates are checked lazily, so this is an upper bound). */
   get pending(): number {
     return this.candidates.size;
+  }
+
+  /** Reaped keys still kept against stale copies. */
+  get remembered(): number {
+    return this.recentlyReaped.size;
+  }
+
+  /** The copy reaped for `key` within the last grace period, if any. */
+  reapedCopy(key: string): Siblings | undefined {
+    const reaped = this.recentlyReaped.get(key);
+    return reaped !== undefined && reaped.untilMs > this.deps.nowMs() ? reaped.siblings : undefined;
   }
 
   /** A key's data changed: a key of tombstones only becomes a candidate. */
@@ -100,6 +116,10 @@ export class TombstoneReaper {
   tick(): void {
     const now = this.deps.nowMs();
     for (const [key, round] of this.rounds) if (now - round.startedMs > this.deps.roundTimeoutMs) this.rounds.delete(key);
+    for (const [key, reaped] of this.recentlyReaped) {
+      if (reaped.untilMs > now) break;
+      this.recentlyReaped.delete(key);
+    }
     if (now - this.ringChangedMs < this.deps.graceMs) return;
     const visited: string[] = [];
     for (const key of this.candidates) {
@@ -174,6 +194,9 @@ export class TombstoneReaper {
       data.delete(key);
       this.reaped++;
     }
+    // Re-inserted so the map stays in expiry order.
+    this.recentlyReaped.delete(key);
+    this.recentlyReaped.set(key, { siblings: reaped, untilMs: this.deps.nowMs() + this.deps.graceMs });
     this.candidates.delete(key);
     this.deps.forgotten(key);
   }
