@@ -8,7 +8,7 @@ import { HintStore, type Hint } from '../src/core/hinted-handoff.js';
 import { DotMinter } from '../src/core/minting.js';
 import { Replica } from '../src/core/replica.js';
 import { Ring } from '../src/core/ring.js';
-import { NO_SIBLINGS, writeOf } from '../src/core/siblings.js';
+import { mergeSiblings, NO_SIBLINGS, writeOf } from '../src/core/siblings.js';
 import { TombstoneReaper } from '../src/core/tombstone-reaper.js';
 import { EMPTY_CONTEXT } from '../src/core/causal-context.js';
 import type { Dot, Siblings } from '../src/protocol/data.js';
@@ -35,6 +35,7 @@ function setup(self: string) {
   const reaper = new TombstoneReaper({
     nodeId: self, n: 3, graceMs: GRACE_MS, batch: 10, roundTimeoutMs: 500,
     data, hints, sink, ring: () => ring, nowMs: () => now, forgotten: (key) => forgotten.push(key),
+    storeData: (key, siblings) => data.set(key, mergeSiblings(data.get(key) ?? NO_SIBLINGS, siblings)),
   });
   return { reaper, data, hints, sink, forgotten, advance: (ms: number) => (now += ms), firstOwner: (key: string) => ring.preferenceList(key, 3)[0] as string };
 }
@@ -84,6 +85,24 @@ describe('tombstone reaper', () => {
     data.delete('k');
     hints.add('c', 'k', concurrent);
     expect(vote()).toBe(false);
+  });
+
+  it('a yes voter takes the tombstone into its data and hints, so it can never send the removed version again', () => {
+    const { reaper, data, hints, sink, advance } = setup('b');
+    advance(GRACE_MS);
+    data.set('k', live);
+    hints.add('c', 'k', live);
+    reaper.onQuery('a', { kind: 'reap.query', key: 'k', round: 1, siblings: tombstone });
+    expect(sent(sink.drain())[0]?.msg).toMatchObject({ kind: 'reap.vote', ok: true });
+    // The commit is lost: what b holds, and would deliver or repair with, is the tombstone.
+    expect(data.get('k')?.versions.map((v) => v.deleted)).toEqual([true]);
+    expect(hints.forKey('k').map((h) => h.siblings.versions.map((v) => v.deleted))).toEqual([[true]]);
+    // A no voter keeps what it has.
+    const other = setup('c');
+    other.advance(GRACE_MS);
+    other.data.set('k', concurrent);
+    other.reaper.onQuery('a', { kind: 'reap.query', key: 'k', round: 1, siblings: tombstone });
+    expect(other.data.get('k')).toBe(concurrent);
   });
 
   it('a node whose ring changed within the grace period votes no', () => {

@@ -138,6 +138,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
       sink: this.sink,
       ring,
       nowMs,
+      storeData,
       forgotten: (key) => this.minter.forget(key),
     });
     this.coordinator = new Coordinator({ tuning, sink: this.sink, detector: this.detector, ring, nowMs, local: this.replica });

@@ -47,6 +47,8 @@ export interface ReaperDeps {
   readonly sink: EffectSink;
   readonly ring: () => Ring;
   readonly nowMs: () => number;
+  /** Merges into this node's data (replica.ts: bounded, and every watcher told). */
+  readonly storeData: (key: string, siblings: Siblings) => void;
   /** Called for each key this node deleted (its minter forgets the key). */
   readonly forgotten: (key: string) => void;
 }
@@ -138,7 +140,20 @@ export class TombstoneReaper {
   onQuery(from: string, msg: ReapQuery): void {
     const settled = this.deps.nowMs() - this.ringChangedMs >= this.deps.graceMs;
     const ok = settled && this.addsNothing(msg.key, msg.siblings);
+    if (ok) this.adopt(msg.key, msg.siblings);
     this.deps.sink.send(from, { kind: 'reap.vote', key: msg.key, round: msg.round, ok });
+  }
+
+  /**
+   * A yes voter takes the tombstone into what it holds for the key (data and hints). Its older
+   * copies were covered, so from now on all it can ever send for the key (a hint delivery,
+   * anti-entropy, a handoff) is the tombstone, never a version the delete removed, even if
+   * the commit never reaches it.
+   */
+  private adopt(key: string, reaped: Siblings): void {
+    const { data, hints } = this.deps;
+    if (data.get(key) !== undefined) this.deps.storeData(key, reaped);
+    for (const hint of hints.forKey(key)) hints.add(hint.owner, key, reaped);
   }
 
   /** As the reaper: once every node said yes, everyone deletes. */
