@@ -14,7 +14,7 @@ describe.each(['node', 'client'] as const)('tombstones through threads (%s coord
   });
 
   it('deleted keys are reaped everywhere after tombstoneGraceMs and never come back', async () => {
-    cluster = await Cluster.start({ nodes: 4, n: 3, coordination, tombstoneGraceMs: 300 });
+    cluster = await Cluster.start({ nodes: 4, n: 3, coordination, tombstoneGraceMs: 400, requestTimeoutMs: 300 });
     const c = cluster;
     const keys = Array.from({ length: 30 }, (_, i) => `key${i}`);
     await Promise.all(keys.map((k) => c.put(k, k, { w: 3 })));
@@ -29,9 +29,21 @@ describe.each(['node', 'client'] as const)('tombstones through threads (%s coord
     expect((await c.get('key0', { r: 3 })).values).toEqual(['again']);
   });
 
-  it('tombstoneGraceMs must be a non-negative integer', async () => {
-    const error = await Cluster.start({ nodes: 1, coordination, tombstoneGraceMs: -1 }).catch((e: unknown) => e);
+  it('tombstoneGraceMs must be a positive integer longer than requestTimeoutMs', async () => {
+    for (const options of [{ tombstoneGraceMs: -1 }, { tombstoneGraceMs: 0 }, { tombstoneGraceMs: 500, requestTimeoutMs: 500 }]) {
+      const error = await Cluster.start({ nodes: 1, coordination, ...options }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DynamoError);
+      expect((error as DynamoError).code).toBe('INVALID_ARGUMENT');
+      expect((error as DynamoError).message).toMatch(/tombstoneGraceMs/);
+    }
+  });
+
+  it('chaos delays that could hold a message past the grace period are refused', async () => {
+    cluster = await Cluster.start({ nodes: 3, coordination, tombstoneGraceMs: 2_000 });
+    await cluster.chaos({ node: 'node-1', delayMs: [0, 1_500] });
+    const error = await cluster.chaos({ from: 'node-2', delayMs: [0, 600] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DynamoError);
-    expect((error as DynamoError).message).toMatch(/tombstoneGraceMs/);
+    expect((error as DynamoError).code).toBe('INVALID_ARGUMENT');
+    expect((error as DynamoError).message).toMatch(/delayMs.*tombstoneGraceMs/);
   });
 });

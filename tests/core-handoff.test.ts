@@ -221,7 +221,7 @@ describe('handoff - membership changes', () => {
     expect(dotsOf(data.get(key) ?? NO_SIBLINGS)).toEqual(['a:1']);
   });
 
-  it('handoff - a ring change checks a batch of keys per turn and keeps at most a window of keys waiting for acks', () => {
+  it('handoff - a ring change checks a batch of keys per turn and offers a window of keys, one more per completed handoff', () => {
     const { handoff, data, sink, setRing } = setup(['a', 'b', 'c'], 'a', { scanBatch: 10, window: 4 });
     const moving = keysOwnedBy(['a', 'b', 'c'], 'a', undefined, 30);
     for (const key of moving) data.set(key, a1);
@@ -230,7 +230,7 @@ describe('handoff - membership changes', () => {
     const offered = (effects: Effect[]): string[] => [...new Set(sent(effects).flatMap((o) => (o.msg.kind === 'handoff' ? [o.msg.key] : [])))];
     let effects = sink.drain();
     expect(offered(effects)).toHaveLength(4);
-    // The window is full: no timer for the next turn; acks open it again.
+    // The window is spent: no timer for the next turn; completed handoffs open it again.
     expect(effects.some((e) => e.kind === 'setTimer')).toBe(false);
     expect(handoff.size).toBe(30);
     const acked = new Set<string>();
@@ -247,6 +247,40 @@ describe('handoff - membership changes', () => {
     }
     expect(data.size).toBe(0);
     expect([...acked].sort()).toEqual([...moving].sort());
+    expect(handoff.size).toBe(0);
+  });
+
+  it('handoff - owners that never answer slow the scan to a window per maintenance round, they never stop it', () => {
+    const { handoff, data, sink, setRing } = setup(['a', 'b', 'c'], 'a', { scanBatch: 100, window: 4 });
+    const moving = keysOwnedBy(['a', 'b', 'c'], 'a', undefined, 30);
+    for (const key of moving) data.set(key, a1);
+    setRing(['b', 'c']);
+    handoff.ringChanged(2);
+    const offered = new Set<string>();
+    const note = (): void => {
+      for (const o of sent(sink.drain())) if (o.msg.kind === 'handoff') offered.add(o.msg.key);
+    };
+    note();
+    expect(offered.size).toBe(4);
+    for (let round = 0; round < 10 && offered.size < moving.length; round++) {
+      handoff.resend(0);
+      note();
+      expect(offered.size).toBeLessThanOrEqual(4 * (round + 2));
+    }
+    expect(offered.size).toBe(moving.length);
+    expect(data.size).toBe(30);
+  });
+
+  it('handoff - a key deleted here while waiting for acks (reaped) stops waiting', () => {
+    const { handoff, data, sink, setRing } = setup(['a', 'b', 'c'], 'a');
+    const key = keyOwnedBy(['a', 'b', 'c'], 'a');
+    data.set(key, a1);
+    setRing(['b', 'c']);
+    handoff.ringChanged(2);
+    sink.drain();
+    expect(handoff.size).toBe(1);
+    data.delete(key);
+    handoff.resend(10);
     expect(handoff.size).toBe(0);
   });
 

@@ -25,7 +25,7 @@ const live = writeOf({ value: 'v', deleted: false, dot: dot('x', 1) }, EMPTY_CON
 const tombstone = writeOf({ value: null, deleted: true, dot: dot('x', 2) }, live.context);
 const concurrent = writeOf({ value: 'w', deleted: false, dot: dot('y', 1) }, EMPTY_CONTEXT);
 
-function setup(self: string) {
+function setup(self: string, draining: readonly string[] = []) {
   const data = new MemoryStore<Siblings>();
   const hints = new HintStore(new MemoryStore<Hint>(), { maxActors: 64, maxGaps: 64 });
   const sink = new EffectSink();
@@ -36,6 +36,7 @@ function setup(self: string) {
     nodeId: self, n: 3, graceMs: GRACE_MS, batch: 10, roundTimeoutMs: 500,
     data, hints, sink, ring: () => ring, nowMs: () => now, forgotten: (key) => forgotten.push(key),
     storeData: (key, siblings) => data.set(key, mergeSiblings(data.get(key) ?? NO_SIBLINGS, siblings)),
+    voters: () => [...NODES, ...draining],
   });
   return { reaper, data, hints, sink, forgotten, advance: (ms: number) => (now += ms), firstOwner: (key: string) => ring.preferenceList(key, 3)[0] as string };
 }
@@ -55,6 +56,16 @@ describe('tombstone reaper', () => {
     const queries = sent(sink.drain());
     expect(queries.map((q) => q.to).sort()).toEqual(NODES.filter((n) => n !== self).sort());
     expect(queries.every((q) => q.msg.kind === 'reap.query')).toBe(true);
+  });
+
+  it('a node that left the ring and still drains its keys is asked too', () => {
+    const self = setup('a').firstOwner('k');
+    const { reaper, data, sink, advance } = setup(self, ['gone']);
+    data.set('k', tombstone);
+    reaper.noteChanged('k');
+    advance(GRACE_MS * 2);
+    reaper.tick();
+    expect(sent(sink.drain()).map((q) => q.to)).toContain('gone');
   });
 
   it('a node that is not the first owner never starts a round; a key with a live version is never a candidate', () => {
@@ -167,9 +178,11 @@ describe('after a reap', () => {
     reaper.onCommit({ kind: 'reap.commit', key: 'k', siblings: tombstone });
     expect(data.get('k')).toBeUndefined();
     expect(reaper.remembered).toBe(1);
-    // A hint or repair sent before the reap, carrying the version the delete removed.
+    // A hint or repair sent before the reap, carrying the version the delete removed: it dies,
+    // and the tombstone is stored again so that its sender learns it is dead.
     replica.storeData('k', live);
-    expect(data.get('k')).toBeUndefined();
+    expect(data.get('k')?.versions.map((v) => v.deleted)).toEqual([true]);
+    data.delete('k');
     // A write the tombstone does not cover is a new write: it is kept (with the tombstone).
     replica.storeData('k', concurrent);
     expect(data.get('k')?.versions.map((v) => v.value).sort()).toEqual([null, 'w']);

@@ -98,4 +98,49 @@ describe.each(['node', 'client'] as const)('tombstones (%s coordination)', (mode
     expect(keysHeld(sim)).toBe(0);
     expect(values(sim.get('k', { r: 3 }))).toEqual([]);
   });
+  it('a lost commit leaves the voter holding the tombstone, never the value the delete removed', () => {
+    const sim = new SimCluster({ seed: 34, nodes: 3, mode, tuning: { tombstoneGraceMs: GRACE_MS } });
+    const [a, , c] = sim.preferenceList('k', 3) as [string, string, string];
+    const read = ok(sim.put('k', 'old', { w: 3 }));
+    sim.partition([[c]]);
+    ok(sim.put('k', null, { context: { ...read.context, readFrom: a }, deleted: true, w: 2 }));
+    sim.runFor(GRACE_MS * 3);
+    sim.heal();
+    // c votes yes holding 'old' (the tombstone covers it); its commit never arrives.
+    let voted = false;
+    sim.tap((_at, from, to, msg) => {
+      if (!voted && msg.kind === 'reap.vote' && from === c && msg.ok) {
+        voted = true;
+        sim.cut(to, c);
+      }
+    });
+    sim.runUntil(() => voted, GRACE_MS * 10);
+    expect(voted).toBe(true);
+    sim.runFor(50);
+    sim.tap(null);
+    sim.heal();
+    sim.runFor(5_000);
+    expect(values(sim.get('k', { r: 3 }))).toEqual([]);
+    for (const id of sim.nodeIds) expect(sim.dataOf(id, 'k')?.versions.every((v) => v.deleted) ?? true, id).toBe(true);
+  });
+
+  it('a node that leaves while cut off, holding a value deleted meanwhile, cannot bring it back when it drains later', () => {
+    const sim = new SimCluster({ seed: 5, nodes: 4, mode, tuning: { tombstoneGraceMs: GRACE_MS } });
+    const [a, , leaver] = sim.preferenceList('k', 3) as [string, string, string];
+    const others = sim.nodeIds.filter((id) => id !== leaver);
+    const read = ok(sim.put('k', 'old', { w: 3 }));
+    sim.partition([others, [leaver]]);
+    ok(sim.put('k', null, { context: { ...read.context, readFrom: a }, deleted: true, w: 2 }));
+    sim.removeNode(leaver);
+    // Long enough for a reap, and for a reaped copy to be forgotten, had the leaver not been asked.
+    sim.runFor(GRACE_MS * 8);
+    expect(sim.dataOf(leaver, 'k')?.versions.map((v) => v.value)).toEqual(['old']);
+    sim.heal();
+    sim.runUntil(() => sim.drained(leaver), 5_000);
+    expect(sim.drained(leaver)).toBe(true);
+    sim.retire(leaver);
+    expect(values(sim.get('k', { r: 2 }))).toEqual([]);
+    sim.runUntil(() => keysHeld(sim) === 0, GRACE_MS * 20);
+    expect(keysHeld(sim)).toBe(0);
+  });
 });

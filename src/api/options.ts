@@ -80,9 +80,13 @@ export function resolveClusterOptions(input: ClusterOptions | undefined): Resolv
     replicaTimeoutMs: integer(options, 'replicaTimeoutMs', DEFAULT_TUNING.replicaTimeoutMs, 1, MAX_TIMEOUT_MS),
     readRepairWindowMs: integer(options, 'readRepairWindowMs', DEFAULT_TUNING.readRepairWindowMs, 0, MAX_TIMEOUT_MS),
     clockPruneAt: integer(options, 'clockPruneAt', DEFAULT_TUNING.clockPruneAt, 1, 1000),
-    tombstoneGraceMs: integer(options, 'tombstoneGraceMs', DEFAULT_TUNING.tombstoneGraceMs, 0, MAX_TIMEOUT_MS),
+    tombstoneGraceMs: integer(options, 'tombstoneGraceMs', DEFAULT_TUNING.tombstoneGraceMs, 1, MAX_TIMEOUT_MS),
     antiEntropyIntervalMs: integer(options, 'antiEntropyIntervalMs', DEFAULT_TUNING.antiEntropyIntervalMs, 0, MAX_TIMEOUT_MS),
   };
+  // A request, or a repair it sends, older than the grace period could bring a reaped delete back.
+  if (tuning.tombstoneGraceMs <= tuning.requestTimeoutMs) {
+    throw invalidArgument(`tombstoneGraceMs (${tuning.tombstoneGraceMs}) must be longer than requestTimeoutMs (${tuning.requestTimeoutMs})`);
+  }
   return { nodes, coordination, maxValueBytes: integer(options, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 1, 512 * 1024 * 1024), tuning };
 }
 

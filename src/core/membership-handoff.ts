@@ -8,8 +8,10 @@
  *
  * A ring change does not check every key in one step: a node holding 200,000 keys would stop
  * answering requests for seconds. Keys are checked a batch per turn (a zero-delay timer lets
- * requests in between), and no more keys wait for acks at once than a window allows, so the
- * new owners are not flooded either; acks open the window again.
+ * requests in between), and at most a window of keys is offered per maintenance round, so
+ * the new owners are not flooded either. Each completed handoff lets one more key go out at
+ * once, so fast owners are not held to the round's pace; an owner that never answers only
+ * slows the scan to a window per round, it never stops it.
  *
  * Rings are numbered (epochs). A node can hear of a newer ring from a peer's handoff before
  * the ring itself reaches it; until it does, its own idea of the owners is stale, so it hands
@@ -51,6 +53,8 @@ export class MembershipHandoff {
   /** The keys held when the ring last changed, and how far checking them has got. */
   private scan: { readonly keys: readonly string[]; next: number } | null = null;
   private scanScheduled = false;
+  /** Keys the scan may still offer before the next maintenance round (or the next ack). */
+  private budget: number;
   private nextSeq = 1;
   private epoch: number;
   /** The newest ring epoch a peer acted on; above `epoch` while this node's ring is stale. */
@@ -60,6 +64,7 @@ export class MembershipHandoff {
   constructor(private readonly deps: HandoffDeps) {
     this.epoch = deps.ringEpoch;
     this.newestEpochHeard = deps.ringEpoch;
+    this.budget = deps.window;
   }
 
   /** The epoch of the ring this node acts on. */
@@ -84,6 +89,7 @@ export class MembershipHandoff {
       this.deps.storeData(hint.key, hint.siblings);
     }
     this.scan = { keys: [...data.keys()], next: 0 };
+    this.budget = this.deps.window;
     this.continueScan();
   }
 
@@ -91,18 +97,20 @@ export class MembershipHandoff {
   private continueScan(): void {
     const scan = this.scan;
     if (!scan) return;
-    const { scanBatch, window } = this.deps;
-    for (let checked = 0; checked < scanBatch && scan.next < scan.keys.length && this.pending.size < window; checked++) {
+    const { scanBatch } = this.deps;
+    for (let checked = 0; checked < scanBatch && scan.next < scan.keys.length && this.budget > 0; checked++) {
       const key = scan.keys[scan.next++] as string;
       // Keys just stored from hints were checked (and offered) by storeData already.
-      if (!this.pending.has(key)) this.check(key);
+      if (this.pending.has(key)) continue;
+      this.check(key);
+      if (this.pending.has(key)) this.budget--;
     }
     if (scan.next >= scan.keys.length) {
       this.scan = null;
       return;
     }
-    // A full window waits for acks (onAck continues); otherwise the next turn goes on.
-    if (this.pending.size >= window || this.scanScheduled) return;
+    // A spent budget waits for an ack or the next round; otherwise the next turn goes on.
+    if (this.budget <= 0 || this.scanScheduled) return;
     this.scanScheduled = true;
     this.deps.sink.setTimer(0, () => {
       this.scanScheduled = false;
@@ -143,6 +151,7 @@ export class MembershipHandoff {
     this.pending.delete(msg.key);
     this.deps.data.delete(msg.key);
     this.handedOff++;
+    this.budget = Math.min(this.deps.window, this.budget + 1);
     if (!this.scanScheduled) this.continueScan();
   }
 
@@ -157,7 +166,11 @@ export class MembershipHandoff {
       if (sent >= limit) break;
       visited.push(key);
       const siblings = this.deps.data.get(key);
-      if (!siblings) continue;
+      if (!siblings) {
+        // Deleted here meanwhile (reaped): nothing left to hand over.
+        this.pending.delete(key);
+        continue;
+      }
       for (const owner of handoff.owners) {
         if (handoff.acked.has(owner)) continue;
         this.deps.sink.send(owner, { kind: 'handoff', key, seq: handoff.seq, siblings, epoch: this.epoch });
@@ -170,5 +183,8 @@ export class MembershipHandoff {
       this.pending.delete(key);
       this.pending.set(key, handoff);
     }
+    // A new round: the scan may offer another window of keys.
+    this.budget = this.deps.window;
+    if (!this.scanScheduled) this.continueScan();
   }
 }

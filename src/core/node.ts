@@ -84,6 +84,8 @@ export class DynamoNode implements StateMachine<NodeInput> {
   private readonly router: RequestRouter;
   private readonly antiEntropy: AntiEntropy;
   private ring: Ring;
+  /** Nodes out of the ring still handing off their keys: they vote on reaps too. */
+  private draining: readonly string[];
   private nowMs = 0;
   private pingSeq = 0;
 
@@ -99,6 +101,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
     const ring = (): Ring => this.ring;
     const nowMs = (): number => this.nowMs;
     this.ring = Ring.of(membership.nodes, tuning.vnodes, hash);
+    this.draining = membership.draining ?? [];
     this.detector = new FailureDetector(nowMs, tuning.suspectForMs);
     this.hints = new HintStore(stores.hints, storedLimits);
     // Every change of the node's data, whoever makes it, reaches the anti-entropy trees.
@@ -139,6 +142,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
       ring,
       nowMs,
       storeData,
+      voters: () => [...new Set([...this.ring.nodes, ...this.draining])],
       forgotten: (key) => this.minter.forget(key),
     });
     this.coordinator = new Coordinator({ tuning, sink: this.sink, detector: this.detector, ring, nowMs, local: this.replica });
@@ -284,6 +288,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
     const next = this.ring.withMembers(membership.nodes);
     for (const node of this.ring.nodes) if (!next.has(node)) this.detector.forget(node);
     this.ring = next;
+    this.draining = membership.draining ?? [];
     this.reaper.ringChanged();
     this.antiEntropy.ringChanged(this.nowMs);
     this.handoff.ringChanged(membership.epoch);

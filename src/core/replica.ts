@@ -55,12 +55,16 @@ export class Replica {
   /**
    * Merges siblings into this node's own data. A key reaped here a short while ago merges
    * against the tombstone it had, so a stale copy still on its way (a hint, a repair, a
-   * handoff sent before the reap) is known dead instead of coming back.
+   * handoff sent before the reap) is known dead instead of coming back. The tombstone is then
+   * stored again: whoever still holds the stale copy learns it is dead (by anti-entropy, or
+   * the ack of its handoff), and the key is reaped again later.
    */
   storeData(key: string, siblings: Siblings): void {
-    const existing = this.deps.data.get(key) ?? this.deps.reaped(key) ?? NO_SIBLINGS;
+    const stored = this.deps.data.get(key);
+    const reaped = stored === undefined ? this.deps.reaped(key) : undefined;
+    const existing = stored ?? reaped ?? NO_SIBLINGS;
     const merged = mergeSiblings(existing, siblings);
-    if (merged === existing) return;
+    if (merged === existing && reaped === undefined) return;
     const { siblings: bounded, pruned } = boundSiblings(merged, this.deps.storedLimits);
     this.contextPrunes += pruned;
     this.deps.data.set(key, bounded);

@@ -47,6 +47,8 @@ export interface ReaperDeps {
   readonly sink: EffectSink;
   readonly ring: () => Ring;
   readonly nowMs: () => number;
+  /** Every node that may hold data for any key: the ring, and nodes still draining after a leave. */
+  readonly voters: () => readonly string[];
   /** Merges into this node's data (replica.ts: bounded, and every watcher told). */
   readonly storeData: (key: string, siblings: Siblings) => void;
   /** Called for each key this node deleted (its minter forgets the key). */
@@ -183,7 +185,7 @@ export class TombstoneReaper {
     const newest = newestTombstoneMs(siblings);
     if (newest === null || now - newest < this.deps.graceMs) return;
     if (ring().preferenceList(key, n)[0] !== nodeId || !this.addsNothing(key, siblings)) return;
-    const voters = new Set(ring().nodes.filter((node) => node !== nodeId));
+    const voters = new Set(this.deps.voters().filter((node) => node !== nodeId));
     const round: Round = { id: this.nextRound++, siblings, voters, yes: new Set(), startedMs: now };
     if (voters.size === 0) {
       this.deleteIfCovered(key, siblings);

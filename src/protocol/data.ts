@@ -68,4 +68,6 @@ export interface Siblings {
 export interface Membership {
   readonly nodes: readonly string[];
   readonly epoch: number;
+  /** Nodes out of the ring that still hand off their keys (they still hold data). */
+  readonly draining?: readonly string[];
 }

@@ -123,6 +123,8 @@ export class Topology {
       }
       this.leaving.delete(nodeId);
       await this.halt(nodeId);
+      // The others stop counting it among the nodes that still hold data (tombstone reaping asks them).
+      await this.setMembers(this.members);
       return true;
     });
   }
@@ -146,7 +148,15 @@ export class Topology {
   /** Sets a chaos rule (checked now, applied in turn with the other changes). */
   addChaos(input: unknown): Promise<void> {
     const rule = this.checked(() => parseChaosRule(input, this.resolveEndpoint));
-    return this.exclusive(() => this.applyChaos(withRule(this.chaosRules, rule)));
+    return this.exclusive(async () => {
+      const rules = withRule(this.chaosRules, rule);
+      // A message held past the grace period could bring a reaped delete back (tombstone-reaper.ts).
+      const longestMs = rules.reduce((sum, r) => sum + (r.delayMs?.[1] ?? 0), 0);
+      if (longestMs >= this.tuning.tombstoneGraceMs) {
+        throw new EngineError('INVALID_ARGUMENT', `delayMs: the rules in force could hold a message ${longestMs} ms, which must stay below tombstoneGraceMs (${this.tuning.tombstoneGraceMs} ms)`);
+      }
+      await this.applyChaos(rules);
+    });
   }
 
   /** Clears the chaos rules `input` selects, or all of them. */
@@ -245,8 +255,8 @@ export class Topology {
     return this.members.filter((m) => this.running.has(m) && this.driver.canReach(m));
   }
 
-  private membership(): Membership {
-    return { nodes: this.members, epoch: this.ringEpoch };
+  private membership(leaving: ReadonlySet<string> = this.leaving): Membership {
+    return { nodes: this.members, epoch: this.ringEpoch, draining: [...leaving].filter((id) => this.running.has(id)) };
   }
 
   private newNodeId(): string {
@@ -294,7 +304,7 @@ export class Topology {
     this.driver.reachable(this.runningMembers());
     const leaving = leavingNow === undefined ? this.leaving : new Set([...this.leaving, leavingNow]);
     const told = nodesToTell(next, this.running.keys(), leaving);
-    const membership = this.membership();
+    const membership = this.membership(leaving);
     await Promise.all(told.map((id) => this.running.get(id)?.setMembership(membership)));
   }
 

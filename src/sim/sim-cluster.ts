@@ -256,6 +256,8 @@ export class SimCluster {
   retire(id: string): void {
     this.leaving.delete(id);
     this.stop(id);
+    // As the runtime does: the others stop counting it among the nodes that still hold data.
+    this.setMembers(this.members);
   }
 
   // ---- the event loop ------------------------------------------------------------------
@@ -321,13 +323,18 @@ export class SimCluster {
 
   /** A starting node's ring: the current one, or the one it joins (the next epoch). */
   private membershipFor(id: string): Membership {
-    if (this.members.includes(id)) return { nodes: this.members, epoch: this.ringEpoch };
-    return { nodes: [...this.members, id], epoch: this.ringEpoch + 1 };
+    const draining = this.drainingNodes();
+    if (this.members.includes(id)) return { nodes: this.members, epoch: this.ringEpoch, draining };
+    return { nodes: [...this.members, id], epoch: this.ringEpoch + 1, draining };
+  }
+
+  private drainingNodes(): string[] {
+    return [...this.leaving].filter((id) => this.nodes.has(id));
   }
 
   private setMembers(next: string[]): void {
     this.members = next;
-    const membership: Membership = { nodes: next, epoch: ++this.ringEpoch };
+    const membership: Membership = { nodes: next, epoch: ++this.ringEpoch, draining: this.drainingNodes() };
     this.clientHost.input({ kind: 'membership', nodes: next, nowMs: this.nowMs });
     for (const id of nodesToTell(next, this.nodes.keys(), this.leaving)) {
       const tell = (): void => this.nodes.get(id)?.host.input({ kind: 'membership', membership, nowMs: this.nowMs });

@@ -3,7 +3,7 @@
  * clock pruning, message delays), the workload and the fault schedule (partitions, one-way
  * cuts, slow links, crashes, joins and leaves, and chaos: random loss, duplication and delay
  * per node or link). Clients add elements to sets by read-merge-write and
- * write-then-delete other keys (tombstones are reaped after 600 ms, so reaping runs under the
+ * write-then-delete other keys (tombstones are reaped after 1.5 s, so reaping runs under the
  * faults too); afterwards the network heals, the run settles, and the
  * checkers (checkers.ts) judge what happened. The same seed replays the same run.
  */
@@ -111,7 +111,7 @@ export function runSeed(seed: number, overrides: Partial<SweepConfig> = {}, opti
       clockPruneAt: config.clockPruneAt,
       requestTimeoutMs: 400,
       replicaTimeoutMs: 120,
-      tombstoneGraceMs: 600,
+      tombstoneGraceMs: 1500,
       antiEntropyIntervalMs: config.antiEntropy ? 200 : 0,
     },
   });

@@ -132,13 +132,13 @@ export class FaultLayer implements Transport {
       this.lost++;
       return;
     }
-    this.duplicated += copies - 1;
     const deliver = (): void => {
       // A cut made while the message was held back loses it, copies and all.
       if (this.inbound.has(from)) {
         for (let i = 0; i < copies; i++) this.drop(from, 'in', msg);
         return;
       }
+      this.duplicated += copies - 1;
       // Each copy is a message of its own, as on a network: nothing is shared between them.
       for (let i = 0; i < copies; i++) handler(from, i === 0 ? msg : structuredClone(msg));
     };
