@@ -7,6 +7,7 @@
  */
 import { randomInt } from 'node:crypto';
 import yargs from 'yargs';
+import { oneLine, parseCommandLine } from '../src/util/command-line.js';
 import { readPackageManifest } from './packages.js';
 import type { CoordinationMode as Coordination } from '../src/index.js';
 
@@ -99,20 +100,9 @@ const POSITIONALS = ['ops', 'N', 'W', 'R'] as const;
  * `process.argv.slice(2)`). Throws BenchArgsError on any user mistake.
  */
 export function parseBenchArgs(argv: readonly string[], options: ParseOptions = {}): BenchCommand {
-  let parsed: Record<string, unknown> | undefined;
-  let output = '';
-  try {
-    buildParser().parse([...argv], {}, (_err: unknown, result: Record<string, unknown>, text: string) => {
-      parsed = result;
-      output = text;
-    });
-  } catch (error) {
-    if (error instanceof BenchArgsError) throw error;
-    throw new BenchArgsError(oneLine(error instanceof Error ? error.message : String(error)), { cause: error });
-  }
-  if (parsed === undefined) throw new BenchArgsError('could not parse the command line');
-  if (parsed['help'] === true) return { kind: 'help', text: output };
-  if (parsed['version'] === true) return { kind: 'version', text: output };
+  const command = parseCommandLine(buildParser(), argv, (message, cause) => new BenchArgsError(message, { cause }), (error) => error instanceof BenchArgsError);
+  if (command.kind !== 'parsed') return command;
+  const parsed = command.raw;
   return { kind: 'run', args: validate(parsed, options) };
 }
 
@@ -317,6 +307,3 @@ export function readPackageVersion(moduleUrl: string): string {
   return readPackageManifest(moduleUrl)?.version ?? 'unknown';
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
-}

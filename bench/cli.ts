@@ -3,6 +3,7 @@
  * `--charts DIR`. User mistakes print one line on stderr and exit 2, without a stack trace.
  * Loaded by main.ts once the bench's packages are known to be installed.
  */
+import { exitQuietlyWhenStdoutCloses } from '../src/util/command-line.js';
 import { setFlagsFromString } from 'node:v8';
 import { BenchArgsError, parseBenchArgs } from './args.js';
 import { ChartInputError, renderChartsFromDir } from './charts/from-logs.js';
@@ -51,11 +52,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-// `node dist/bench.js ... | head` closes stdout early: that is the reader's choice, not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
+exitQuietlyWhenStdoutCloses();
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -8,6 +8,7 @@
  */
 import { availableParallelism } from 'node:os';
 import yargs from 'yargs';
+import { oneLine, parseCommandLine } from '../src/util/command-line.js';
 import { readPackageManifest } from '../src/util/packages.js';
 
 export interface SimArgs {
@@ -42,20 +43,9 @@ const SCRIPT = 'node dist/sim.js';
 
 /** Parses `process.argv.slice(2)`; throws SimArgsError on any user mistake. */
 export function parseSimArgs(argv: readonly string[], cores: number = availableParallelism()): SimCommand {
-  let parsed: Record<string, unknown> | undefined;
-  let output = '';
-  try {
-    buildParser(cores).parse([...argv], {}, (_err: unknown, result: Record<string, unknown>, text: string) => {
-      parsed = result;
-      output = text;
-    });
-  } catch (error) {
-    if (error instanceof SimArgsError) throw error;
-    throw new SimArgsError(oneLine(error instanceof Error ? error.message : String(error)), { cause: error });
-  }
-  if (parsed === undefined) throw new SimArgsError('could not parse the command line');
-  if (parsed['help'] === true) return { kind: 'help', text: output };
-  if (parsed['version'] === true) return { kind: 'version', text: output };
+  const command = parseCommandLine(buildParser(cores), argv, (message, cause) => new SimArgsError(message, { cause }), (error) => error instanceof SimArgsError);
+  if (command.kind !== 'parsed') return command;
+  const parsed = command.raw;
   return { kind: 'run', args: validate(parsed) };
 }
 
@@ -147,6 +137,3 @@ function integer(raw: Record<string, unknown>, name: string, min: number): numbe
   return parsed;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
-}

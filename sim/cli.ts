@@ -5,6 +5,7 @@
  * failing seed makes the exit code 1. Loaded by main.ts once its packages are known to be
  * installed.
  */
+import { exitQuietlyWhenStdoutCloses } from '../src/util/command-line.js';
 import { SimArgsError, parseSimArgs, type SimArgs } from './args.js';
 import { runSeedsInPool } from './pool.js';
 import { createSeedProgress } from './progress.js';
@@ -72,11 +73,7 @@ async function runMany(args: SimArgs, program: string): Promise<Tally> {
   }
 }
 
-// `node dist/sim.js ... | head` closes stdout early: that is the reader's choice, not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
+exitQuietlyWhenStdoutCloses();
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,0 +1,54 @@
+/**
+ * Command-line plumbing the bench and the simulator share: running a yargs parser without
+ * letting it exit the process, one-line error messages, and a closed stdout taken calmly.
+ * Nothing here imports yargs: the parser is passed in.
+ */
+
+/** The `parse` method of a yargs parser built with `.exitProcess(false)`. */
+export interface CommandParser {
+  parse(args: string[], context: object, done: (error: unknown, result: Record<string, unknown>, output: string) => void): unknown;
+}
+
+export type ParsedCommandLine =
+  | { readonly kind: 'help' | 'version'; readonly text: string }
+  | { readonly kind: 'parsed'; readonly raw: Record<string, unknown> };
+
+/**
+ * Parses `argv`; `--help` and `--version` give their text. A parser's own mistake reports
+ * (`isMistake`) pass through; anything else it throws becomes `mistake(message)`.
+ */
+export function parseCommandLine(
+  parser: CommandParser,
+  argv: readonly string[],
+  mistake: (message: string, cause?: unknown) => Error,
+  isMistake: (error: unknown) => boolean,
+): ParsedCommandLine {
+  let parsed: Record<string, unknown> | undefined;
+  let output = '';
+  try {
+    parser.parse([...argv], {}, (_error, result, text) => {
+      parsed = result;
+      output = text;
+    });
+  } catch (error) {
+    if (isMistake(error)) throw error;
+    throw mistake(oneLine(error instanceof Error ? error.message : String(error)), error);
+  }
+  if (parsed === undefined) throw mistake('could not parse the command line');
+  if (parsed['help'] === true) return { kind: 'help', text: output };
+  if (parsed['version'] === true) return { kind: 'version', text: output };
+  return { kind: 'parsed', raw: parsed };
+}
+
+/** A message on one line (yargs wraps its own). */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** `... | head` closes stdout early: that is the reader's choice, not an error. */
+export function exitQuietlyWhenStdoutCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
