@@ -7,7 +7,7 @@
  */
 import { randomInt } from 'node:crypto';
 import yargs from 'yargs';
-import { oneLine, parseCommandLine } from '../src/util/command-line.js';
+import { parseCommandLine, withHouseRules } from '../src/util/command-line.js';
 import { readPackageManifest } from './packages.js';
 import type { CoordinationMode as Coordination } from '../src/index.js';
 
@@ -107,7 +107,7 @@ export function parseBenchArgs(argv: readonly string[], options: ParseOptions = 
 }
 
 function buildParser() {
-  return (
+  return withHouseRules(
     yargs()
       .scriptName(SCRIPT)
       .usage(
@@ -146,24 +146,9 @@ function buildParser() {
       .option('suite', { describe: "run the seed's suite instead of one run", type: 'boolean', default: false })
       .option('config-ops', { describe: 'with --suite: operations per (N,W,R) configuration and per latency-by-N point; a throughput point runs min(this, 50) requests per client', requiresArg: true, default: 200 })
       .option('ycsb', { describe: 'run a YCSB CoreWorkload properties file', requiresArg: true, type: 'string' })
-      .option('charts', { describe: 'only re-render charts from the logs in this directory', requiresArg: true, type: 'string' })
-      .parserConfiguration({
-        'parse-numbers': false,
-        'parse-positional-numbers': false,
-        // A repeated option takes its last value, as most CLIs do, instead of becoming an array.
-        'duplicate-arguments-array': false,
-      })
-      .strict()
-      .help()
-      .alias('help', 'h')
-      .version(readPackageVersion(import.meta.url))
-      // Pinned so that messages and help do not depend on the machine's locale or terminal.
-      .locale('en')
-      .wrap(100)
-      .exitProcess(false)
-      .fail((message: string | undefined, error: Error | undefined) => {
-        throw new BenchArgsError(oneLine(message ?? error?.message ?? 'invalid arguments'), { cause: error });
-      })
+      .option('charts', { describe: 'only re-render charts from the logs in this directory', requiresArg: true, type: 'string' }),
+    readPackageVersion(import.meta.url),
+    (message, cause) => new BenchArgsError(message, { cause }),
   );
 }
 

@@ -8,7 +8,7 @@
  */
 import { availableParallelism } from 'node:os';
 import yargs from 'yargs';
-import { oneLine, parseCommandLine } from '../src/util/command-line.js';
+import { parseCommandLine, withHouseRules } from '../src/util/command-line.js';
 import { readPackageManifest } from '../src/util/packages.js';
 
 export interface SimArgs {
@@ -50,7 +50,7 @@ export function parseSimArgs(argv: readonly string[], cores: number = availableP
 }
 
 function buildParser(cores: number) {
-  return (
+  return withHouseRules(
     yargs()
       .scriptName(SCRIPT)
       .usage(
@@ -63,11 +63,14 @@ function buildParser(cores: number) {
           '',
           'One seed derives a whole run: nodes, N/R/W, node or client coordination, clock pruning,',
           'message delays, clients, and a schedule of partitions, one-way cuts, slow links, a crash',
-          'and restart, joins and leaves. Clients add to sets by read-merge-write and write then',
-          'delete other keys; then the network heals, the run settles and the checkers judge it:',
-          'writes acknowledged at W are in W replica slots, no acknowledged add is lost, no',
-          'acknowledged delete comes back, one write is one version, every key\'s primaries',
-          'converge, no hint is left, every leaving node drained, every context within bounds.',
+          'and restart, joins and leaves, and for half the seeds chaos (random loss, duplication',
+          'and delay). Anti-entropy and tombstone reaping run throughout. Clients add to sets by',
+          'read-merge-write and write then delete other keys; then the network heals. Liveness:',
+          'without a read, the run must go quiet (no hint, handoff or suspicion left, every key\'s',
+          'primaries identical) within 10 virtual seconds. Safety, from final reads: writes',
+          'acknowledged at W are in W replica slots, no acknowledged add is lost, no acknowledged',
+          'delete comes back, no value appears that nobody wrote, one write is one version, every',
+          'context within bounds.',
           '',
           'A failing seed prints its violations and the command that replays it with a trace.',
           'Exit code: 0 when every seed passes, 1 when any fails, 2 for a bad command line.',
@@ -80,24 +83,9 @@ function buildParser(cores: number) {
       .option('threads', { describe: 'worker threads running seeds', requiresArg: true, default: cores, defaultDescription: `available cores (${cores})` })
       .option('json', { describe: 'print only the summary, as JSON', type: 'boolean', default: false })
       .example(`${SCRIPT} --seeds 10000`, 'seeds 1 .. 10000')
-      .example(`${SCRIPT} --seed 1234 --trace`, 'replay seed 1234 and print its events')
-      .parserConfiguration({
-        'parse-numbers': false,
-        'parse-positional-numbers': false,
-        // A repeated option takes its last value, as most CLIs do, instead of becoming an array.
-        'duplicate-arguments-array': false,
-      })
-      .strict()
-      .help()
-      .alias('help', 'h')
-      .version(readPackageManifest(import.meta.url)?.version ?? 'unknown')
-      // Pinned so that messages and help do not depend on the machine's locale or terminal.
-      .locale('en')
-      .wrap(100)
-      .exitProcess(false)
-      .fail((message: string | undefined, error: Error | undefined) => {
-        throw new SimArgsError(oneLine(message ?? error?.message ?? 'invalid arguments'), { cause: error });
-      })
+      .example(`${SCRIPT} --seed 1234 --trace`, 'replay seed 1234 and print its events'),
+    readPackageManifest(import.meta.url)?.version ?? 'unknown',
+    (message, cause) => new SimArgsError(message, { cause }),
   );
 }
 

@@ -4,15 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, DynamoError, type ClusterOptions } from '../src/index.js';
 import { eventually } from './helpers/eventually.js';
+import { rejection } from './helpers/rejection.js';
 
-async function rejection(promise: Promise<unknown>): Promise<DynamoError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DynamoError)) throw new Error(`expected a DynamoError, got ${String(error)}`);
-  return error;
-}
 
 describe('Cluster.start - refuses bad configurations with a message naming the field', () => {
   const cases: [ClusterOptions, RegExp][] = [

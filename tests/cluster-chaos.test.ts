@@ -7,15 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster, DynamoError, type ChaosRule } from '../src/index.js';
 import { Prng } from '../src/util/prng.js';
 import { eventually } from './helpers/eventually.js';
+import { rejection } from './helpers/rejection.js';
 
-async function rejection(promise: Promise<unknown>): Promise<DynamoError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof DynamoError)) throw new Error(`expected a DynamoError, got ${String(error)}`);
-  return error;
-}
 
 /** Runs a request and tells how it settled: ok, or its error code. */
 async function settled(request: Promise<unknown>): Promise<string> {

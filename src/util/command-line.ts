@@ -1,8 +1,9 @@
 /**
  * Command-line plumbing the bench and the simulator share: running a yargs parser without
  * letting it exit the process, one-line error messages, and a closed stdout taken calmly.
- * Nothing here imports yargs: the parser is passed in.
+ * Only yargs' types are imported: the parser itself is passed in.
  */
+import type { Argv } from 'yargs';
 
 /** The `parse` method of a yargs parser built with `.exitProcess(false)`. */
 export interface CommandParser {
@@ -38,6 +39,34 @@ export function parseCommandLine(
   if (parsed['help'] === true) return { kind: 'help', text: output };
   if (parsed['version'] === true) return { kind: 'version', text: output };
   return { kind: 'parsed', raw: parsed };
+}
+
+/**
+ * The rules both CLIs parse by: numbers stay strings until checked, a repeated option takes
+ * its last value, unknown options are mistakes, `-h`, a version, English messages whatever the
+ * locale, and a mistake thrown as `mistake(message)` instead of an exit.
+ */
+export function withHouseRules<T>(parser: Argv<T>, version: string, mistake: (message: string, cause?: unknown) => Error): Argv<T> {
+  return (
+    parser
+      .parserConfiguration({
+        'parse-numbers': false,
+        'parse-positional-numbers': false,
+        // A repeated option takes its last value, as most CLIs do, instead of becoming an array.
+        'duplicate-arguments-array': false,
+      })
+      .strict()
+      .help()
+      .alias('help', 'h')
+      .version(version)
+      // Pinned so that messages and help do not depend on the machine's locale or terminal.
+      .locale('en')
+      .wrap(100)
+      .exitProcess(false)
+      .fail((message: string | undefined, error: Error | undefined) => {
+        throw mistake(oneLine(message ?? error?.message ?? 'invalid arguments'), error);
+      })
+  );
 }
 
 /** A message on one line (yargs wraps its own). */
