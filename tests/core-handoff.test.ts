@@ -221,7 +221,7 @@ describe('handoff - membership changes', () => {
     expect(dotsOf(data.get(key) ?? NO_SIBLINGS)).toEqual(['a:1']);
   });
 
-  it('handoff - a ring change checks a batch of keys per turn and offers a window of keys, one more per completed handoff', () => {
+  it('handoff - a ring change checks a batch of keys per turn and keeps at most a window of keys waiting for acks', () => {
     const { handoff, data, sink, setRing } = setup(['a', 'b', 'c'], 'a', { scanBatch: 10, window: 4 });
     const moving = keysOwnedBy(['a', 'b', 'c'], 'a', undefined, 30);
     for (const key of moving) data.set(key, a1);
@@ -230,7 +230,7 @@ describe('handoff - membership changes', () => {
     const offered = (effects: Effect[]): string[] => [...new Set(sent(effects).flatMap((o) => (o.msg.kind === 'handoff' ? [o.msg.key] : [])))];
     let effects = sink.drain();
     expect(offered(effects)).toHaveLength(4);
-    // The window is spent: no timer for the next turn; completed handoffs open it again.
+    // The window is full: no timer for the next turn; completed handoffs open it again.
     expect(effects.some((e) => e.kind === 'setTimer')).toBe(false);
     expect(handoff.size).toBe(30);
     const acked = new Set<string>();

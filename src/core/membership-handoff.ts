@@ -8,10 +8,11 @@
  *
  * A ring change does not check every key in one step: a node holding 200,000 keys would stop
  * answering requests for seconds. Keys are checked a batch per turn (a zero-delay timer lets
- * requests in between), and at most a window of keys is offered per maintenance round, so
- * the new owners are not flooded either. Each completed handoff lets one more key go out at
- * once, so fast owners are not held to the round's pace; an owner that never answers only
- * slows the scan to a window per round, it never stops it.
+ * requests in between), and no more than a window of keys waits for acks at once, so the
+ * new owners are not flooded either: each completed handoff lets the next key go. Keys whose
+ * owner never answers would fill the window for good, so a maintenance round in which no
+ * handoff completed widens the window by one more: a dead owner slows the scan to a window
+ * per round, it never stops it.
  *
  * Rings are numbered (epochs). A node can hear of a newer ring from a peer's handoff before
  * the ring itself reaches it; until it does, its own idea of the owners is stale, so it hands
@@ -53,8 +54,9 @@ export class MembershipHandoff {
   /** The keys held when the ring last changed, and how far checking them has got. */
   private scan: { readonly keys: readonly string[]; next: number } | null = null;
   private scanScheduled = false;
-  /** Keys the scan may still offer before the next maintenance round (or the next ack). */
-  private budget: number;
+  /** Keys that may wait for acks at once: the window, widened by rounds without progress. */
+  private capacity: number;
+  private completedThisRound = false;
   private nextSeq = 1;
   private epoch: number;
   /** The newest ring epoch a peer acted on; above `epoch` while this node's ring is stale. */
@@ -64,7 +66,7 @@ export class MembershipHandoff {
   constructor(private readonly deps: HandoffDeps) {
     this.epoch = deps.ringEpoch;
     this.newestEpochHeard = deps.ringEpoch;
-    this.budget = deps.window;
+    this.capacity = deps.window;
   }
 
   /** The epoch of the ring this node acts on. */
@@ -89,7 +91,7 @@ export class MembershipHandoff {
       this.deps.storeData(hint.key, hint.siblings);
     }
     this.scan = { keys: [...data.keys()], next: 0 };
-    this.budget = this.deps.window;
+    this.capacity = this.deps.window;
     this.continueScan();
   }
 
@@ -98,19 +100,17 @@ export class MembershipHandoff {
     const scan = this.scan;
     if (!scan) return;
     const { scanBatch } = this.deps;
-    for (let checked = 0; checked < scanBatch && scan.next < scan.keys.length && this.budget > 0; checked++) {
+    for (let checked = 0; checked < scanBatch && scan.next < scan.keys.length && this.pending.size < this.capacity; checked++) {
       const key = scan.keys[scan.next++] as string;
       // Keys just stored from hints were checked (and offered) by storeData already.
-      if (this.pending.has(key)) continue;
-      this.check(key);
-      if (this.pending.has(key)) this.budget--;
+      if (!this.pending.has(key)) this.check(key);
     }
     if (scan.next >= scan.keys.length) {
       this.scan = null;
       return;
     }
-    // A spent budget waits for an ack or the next round; otherwise the next turn goes on.
-    if (this.budget <= 0 || this.scanScheduled) return;
+    // A full window waits for acks (onAck continues) or a round; otherwise the next turn goes on.
+    if (this.pending.size >= this.capacity || this.scanScheduled) return;
     this.scanScheduled = true;
     this.deps.sink.setTimer(0, () => {
       this.scanScheduled = false;
@@ -151,7 +151,7 @@ export class MembershipHandoff {
     this.pending.delete(msg.key);
     this.deps.data.delete(msg.key);
     this.handedOff++;
-    this.budget = Math.min(this.deps.window, this.budget + 1);
+    this.completedThisRound = true;
     if (!this.scanScheduled) this.continueScan();
   }
 
@@ -183,8 +183,10 @@ export class MembershipHandoff {
       this.pending.delete(key);
       this.pending.set(key, handoff);
     }
-    // A new round: the scan may offer another window of keys.
-    this.budget = this.deps.window;
+    // A round in which nothing completed while the window was full: owners that do not answer
+    // hold it; widen it by one window so the scan goes on.
+    if (this.scan && this.pending.size >= this.capacity && !this.completedThisRound) this.capacity += this.deps.window;
+    this.completedThisRound = false;
     if (!this.scanScheduled) this.continueScan();
   }
 }
