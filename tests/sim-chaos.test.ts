@@ -11,6 +11,7 @@ import { SimCluster } from '../src/sim/sim-cluster.js';
 import { InvalidChaosRule, type ChaosRule } from '../src/transport/chaos.js';
 import { FaultLayer } from '../src/transport/fault-layer.js';
 import { Prng } from '../src/util/prng.js';
+import { SetAdders, union } from './helpers/set-adders.js';
 
 const ping = (seq: number): Message => ({ kind: 'ping', seq }) as unknown as Message;
 
@@ -179,15 +180,6 @@ describe('chaos - the same seed replays the same chaos', () => {
   });
 });
 
-type Phase =
-  | { kind: 'idle' }
-  | { kind: 'reading'; key: string; poll: () => GetOutcome | undefined }
-  | { kind: 'writing'; key: string; element: number; poll: () => PutOutcome | undefined };
-
-function union(outcome: Extract<GetOutcome, { ok: true }>): number[] {
-  return [...new Set(outcome.versions.filter((v) => !v.deleted).flatMap((v) => v.value as number[]))].sort((a, b) => a - b);
-}
-
 /**
  * Clients add elements to two sets by get / merge / put-with-context while chaos loses,
  * duplicates and delays messages on random links (and, with the nemesis, a partition comes and
@@ -205,9 +197,7 @@ function chaosWorkload(seed: number, mode: 'node' | 'client', nemesis = false): 
   }
   sim.chaos({ node: 'client', loss: 0.2, duplicate: { probability: 0.2, factor: 3 }, delayMs: [0, 10] });
   const keys = ['set-a', 'set-b'];
-  const acknowledged = new Map(keys.map((k) => [k, [] as number[]]));
-  const clients: Phase[] = Array.from({ length: 4 }, () => ({ kind: 'idle' }));
-  let nextElement = 1;
+  const adders = new SetAdders(sim, 4, (i) => keys[i % keys.length] ?? 'set-a');
   const victim = sim.nodeIds[prng.nextInt(sim.nodeIds.length)] ?? 'node-1';
   for (let tick = 0; tick < 800; tick++) {
     // With the nemesis: a partition, then one crash (the node comes back empty), under the chaos.
@@ -215,32 +205,14 @@ function chaosWorkload(seed: number, mode: 'node' | 'client', nemesis = false): 
     if (nemesis && tick === 300) sim.heal();
     if (nemesis && tick === 450) sim.stop(victim);
     if (nemesis && tick === 600) sim.restart(victim);
-    clients.forEach((phase, i) => {
-      const key = keys[i % keys.length] ?? 'set-a';
-      if (phase.kind === 'idle') {
-        clients[i] = { kind: 'reading', key, poll: sim.getAsync(key) };
-      } else if (phase.kind === 'reading') {
-        const read = phase.poll();
-        if (!read) return;
-        if (!read.ok) {
-          clients[i] = { kind: 'idle' };
-          return;
-        }
-        const element = nextElement++;
-        clients[i] = { kind: 'writing', key, element, poll: sim.putAsync(key, [...union(read), element], read.context) };
-      } else {
-        const written = phase.poll();
-        if (!written) return;
-        if (written.ok) acknowledged.get(phase.key)?.push(phase.element);
-        clients[i] = { kind: 'idle' };
-      }
-    });
+    adders.step();
     sim.runFor(5);
   }
   const faults = sim.faultCounters();
   sim.clearChaos();
   sim.runFor(5000);
   const final = new Map(keys.map((key) => [key, union(ok(sim.get(key, { r: 3 })))]));
+  const acknowledged = new Map(keys.map((key) => [key, adders.acknowledged.get(key) ?? []]));
   return { acknowledged, final, faults };
 }
 

@@ -9,21 +9,11 @@ import type { GetOutcome, PutOutcome } from '../src/protocol/outcomes.js';
 import type { CausalContext } from '../src/protocol/data.js';
 import { SimCluster } from '../src/sim/sim-cluster.js';
 import { Prng } from '../src/util/prng.js';
-
-type Phase =
-  | { kind: 'idle' }
-  | { kind: 'reading'; poll: () => GetOutcome | undefined }
-  | { kind: 'writing'; element: number; poll: () => PutOutcome | undefined };
+import { SetAdders, union } from './helpers/set-adders.js';
 
 function ok<T extends GetOutcome | PutOutcome>(outcome: T): Extract<T, { ok: true }> {
   if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
   return outcome as Extract<T, { ok: true }>;
-}
-
-function union(outcome: Extract<GetOutcome, { ok: true }>): number[] {
-  const all = new Set<number>();
-  for (const version of outcome.versions) if (!version.deleted) for (const e of version.value as number[]) all.add(e);
-  return [...all].sort((a, b) => a - b);
 }
 
 interface Workload {
@@ -44,13 +34,10 @@ interface Outcome {
 function runSetWorkload({ seed, mode, clockPruneAt, churn }: Workload): Outcome {
   const sim = new SimCluster({ seed, nodes: 5, mode, tuning: { requestTimeoutMs: 600, clockPruneAt } });
   const prng = new Prng(seed * 7 + 1);
-  const clients: Phase[] = Array.from({ length: 4 }, () => ({ kind: 'idle' }));
-  const acknowledged: number[] = [];
   const leaving: string[] = [];
-  let nextElement = 1;
   let nextNode = 6;
-  let attempts = 0;
   const key = 'set';
+  const adders = new SetAdders(sim, 4, () => key);
   for (let tick = 0; tick < 600; tick++) {
     // Nemesis: every 150 ms of virtual time cut a random group off, then heal.
     if (tick % 30 === 10) sim.partition([sim.nodeIds.filter(() => prng.nextFloat() < 0.4)]);
@@ -71,27 +58,7 @@ function runSetWorkload({ seed, mode, clockPruneAt, churn }: Workload): Outcome 
         leaving.splice(leaving.indexOf(id), 1);
       }
     }
-    clients.forEach((phase, i) => {
-      if (phase.kind === 'idle') {
-        clients[i] = { kind: 'reading', poll: sim.getAsync(key) };
-      } else if (phase.kind === 'reading') {
-        const read = phase.poll();
-        if (!read) return;
-        if (!read.ok) {
-          clients[i] = { kind: 'idle' };
-          return;
-        }
-        const element = nextElement++;
-        attempts++;
-        const context: CausalContext = read.context;
-        clients[i] = { kind: 'writing', element, poll: sim.putAsync(key, [...union(read), element], context) };
-      } else {
-        const written = phase.poll();
-        if (!written) return;
-        if (written.ok) acknowledged.push(phase.element);
-        clients[i] = { kind: 'idle' };
-      }
-    });
+    adders.step();
     sim.runFor(5);
   }
   sim.heal();
@@ -105,7 +72,7 @@ function runSetWorkload({ seed, mode, clockPruneAt, churn }: Workload): Outcome 
   const dots = (versions: readonly { dot: { actor: string; counter: number } }[]): string[] => versions.map((v) => `${v.dot.actor}:${v.dot.counter}`).sort();
   const primaryViews = holdings.filter((h) => primaries.has(h.node)).map((h) => JSON.stringify(dots(h.siblings?.versions ?? [])));
   const converged = primaryViews.length === primaries.size && new Set(primaryViews).size === 1 && holdings.every((h) => h.hints.length === 0);
-  return { acknowledged, final, attempts, converged };
+  return { acknowledged: adders.acknowledged.get(key) ?? [], final, attempts: adders.attempts, converged };
 }
 
 describe.each(['node', 'client'] as const)('no lost writes (%s coordination)', (mode) => {
