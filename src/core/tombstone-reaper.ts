@@ -88,11 +88,6 @@ export class TombstoneReaper {
   }
 
 
-  /** Tombstones waiting to be reaped (candidates are checked lazily, so this is an upper bound). */
-  get pending(): number {
-    return this.candidates.size;
-  }
-
   /** Reaped keys still kept against stale copies. */
   get remembered(): number {
     return this.recentlyReaped.size;
@@ -131,10 +126,12 @@ export class TombstoneReaper {
       visited.push(key);
       if (!this.rounds.has(key)) this.consider(key, now);
     }
-    // Candidates looked at go to the back, so none waits behind keys that cannot be reaped.
+    // Candidates looked at go to the back, so none waits behind keys that cannot be reaped yet;
+    // keys gone or written again since drop out (a new tombstone makes them candidates again).
     for (const key of visited) {
       if (!this.candidates.delete(key)) continue;
-      if (this.deps.data.get(key) !== undefined) this.candidates.add(key);
+      const held = this.deps.data.get(key);
+      if (held !== undefined && newestTombstoneMs(held) !== null) this.candidates.add(key);
     }
   }
 
