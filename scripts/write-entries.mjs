@@ -18,3 +18,4 @@ function writeCli(name, what) {
 }
 writeCli('bench', 'bench');
 writeCli('sim', 'simulator');
+writeCli('cli', 'command line');

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-type Layer = 'util' | 'protocol' | 'core' | 'storage' | 'transport' | 'runtime' | 'api' | 'sim' | 'bench' | 'simcli';
+type Layer = 'util' | 'protocol' | 'core' | 'storage' | 'transport' | 'runtime' | 'api' | 'control' | 'sim' | 'bench' | 'simcli' | 'cli';
 
 /** What each layer may import from the project, itself included. */
 const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
@@ -23,11 +23,16 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   transport: ['transport', 'protocol'],
   runtime: ['runtime', 'core', 'protocol', 'storage', 'transport', 'util'],
   api: ['api', 'runtime', 'core', 'protocol', 'util'],
+  // The control plane (node and job controllers, HTTP, TCP links): hosts the engine through
+  // the API, and wires the runtime's switchboard and client actors to the network.
+  control: ['control', 'api', 'runtime', 'core', 'protocol', 'transport', 'util'],
   sim: ['sim', 'runtime', 'core', 'protocol', 'storage', 'transport', 'util'],
   // The bench is a user of the engine: the public API, plus leaf helpers that know nothing of Dynamo.
   bench: ['bench', 'util'],
   // The simulator's CLI (sim/): runs the sweep of src/sim, with leaf helpers and its packages.
   simcli: ['simcli', 'sim', 'util'],
+  // The `dynamo` command line (cli/): the control plane's commands, with leaf helpers.
+  cli: ['cli', 'control', 'util'],
 };
 
 function layerOf(file: string): Layer | 'index' | null {
@@ -35,6 +40,7 @@ function layerOf(file: string): Layer | 'index' | null {
   if (file.startsWith('workers/')) return 'runtime';
   if (file.startsWith('bench/')) return 'bench';
   if (file.startsWith('sim/')) return 'simcli';
+  if (file.startsWith('cli/')) return 'cli';
   const match = /^src\/(\w+)\//.exec(file);
   const layer = match?.[1];
   return layer !== undefined && layer in MAY_IMPORT ? (layer as Layer) : null;
@@ -55,7 +61,7 @@ function importsOf(file: string): string[] {
   return specifiers.map((spec) => (spec.startsWith('.') ? relative(ROOT, resolve(ROOT, dirname(file), spec)).replace(/\.js$/, '.ts') : spec));
 }
 
-const FILES = [...sourceFiles('src'), ...sourceFiles('workers'), ...sourceFiles('bench'), ...sourceFiles('sim')];
+const FILES = [...sourceFiles('src'), ...sourceFiles('workers'), ...sourceFiles('bench'), ...sourceFiles('sim'), ...sourceFiles('cli')];
 const GRAPH = new Map(FILES.map((file) => [file, importsOf(file)]));
 
 describe('architecture - layers', () => {

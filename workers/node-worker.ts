@@ -36,6 +36,7 @@ const control: NodeControl = {
   ready: () => data.nodeId,
   connect: (peer: string, port: MessagePort) => mesh.connect(peer, port),
   disconnect: (peer: string) => mesh.disconnect(peer),
+  setUplink: (port: MessagePort) => mesh.setUplink(data.nodeId, port),
   setMembership: (membership) => host.input({ kind: 'membership', membership, nowMs: host.nowMs }),
   setCut: (cut) => faults.setCut(cut),
   setChaos: (rules) => faults.setChaos(rules),

@@ -10,7 +10,7 @@ import type { CausalContext, Siblings, VectorClock } from '../protocol/data.js';
 import { EMPTY_CONTEXT } from '../core/causal-context.js';
 import { ClientDriver } from '../runtime/client-driver.js';
 import type { ChaosRule, ChaosSelector, FaultCounters, WorkerStats } from '../runtime/control-api.js';
-import { DRAIN_TIMEOUT_MS, Topology } from '../runtime/topology.js';
+import { DRAIN_TIMEOUT_MS, Topology, type SpreadRing } from '../runtime/topology.js';
 import { md5Hex } from '../util/md5.js';
 import { DynamoError, DynamoErrorCode, fromFailure, guarded, invalidArgument, readInput, toDynamoError } from './errors.js';
 import { optionsObject, quorumOption, resolveClusterOptions, timeoutOption, type ClusterOptions } from './options.js';
@@ -96,17 +96,48 @@ export interface ClusterStats {
 const GET_OPTIONS: ReadonlySet<string> = new Set(['r', 'timeoutMs', 'signal']);
 const PUT_OPTIONS: ReadonlySet<string> = new Set(['context', 'w', 'timeoutMs', 'signal']);
 
+/**
+ * This process's share of a ring spread over node controllers (used by `dynamo node`; not
+ * part of the embedding API).
+ * @internal
+ */
+export interface HostedShare extends SpreadRing {
+  /** The same on every controller of the ring: contexts handed out by one are good on all. */
+  readonly clusterId: string;
+  /** This process's client (the KV API's): unique across the ring and across restarts. */
+  readonly clientId: string;
+}
+
 export class Cluster {
   private stopped = false;
-  /** Tags the contexts this cluster hands out, so that a context from another one is refused. */
-  private readonly clusterId = randomUUID();
 
   private constructor(
     private readonly topology: Topology,
     private readonly driver: ClientDriver,
     private readonly tuning: EngineTuning,
     private readonly maxValueBytes: number,
+    /** Tags the contexts this cluster hands out, so that a context from another one is refused. */
+    private readonly clusterId: string = randomUUID(),
   ) {}
+
+  /**
+   * Joins a ring spread over node controllers with no node running yet; `startNode` starts
+   * each local node as it is placed here. `options.nodes` is ignored: the ring is `share.nodes`.
+   * @internal
+   */
+  static async host(options: ClusterOptions, share: HostedShare): Promise<Cluster> {
+    const resolved = resolveClusterOptions({ ...options, nodes: share.nodes.length });
+    const client = new ClientCore(share.clientId, resolved.coordination, resolved.tuning, [], md5Hex);
+    const driver = new ClientDriver(client);
+    const topology = new Topology(resolved.tuning, driver, share);
+    await topology.bootSpread();
+    return new Cluster(topology, driver, resolved.tuning, resolved.maxValueBytes, share.clusterId);
+  }
+
+  /** True for a node of the ring hosted by another node controller. */
+  isRemote(nodeId: string): boolean {
+    return this.topology.isRemote(nodeId);
+  }
 
   /** Starts a cluster: one worker thread per node, wired into a MessagePort mesh. */
   static async start(options?: ClusterOptions): Promise<Cluster> {
@@ -264,7 +295,7 @@ export class Cluster {
     const faults = (name: keyof FaultCounters): number => sum((s) => s[name]) + clientFaults[name];
     return {
       nodes,
-      stopped: this.nodeIds.filter((id) => !this.topology.isRunning(id)),
+      stopped: this.nodeIds.filter((id) => !this.topology.isRunning(id) && !this.topology.isRemote(id)),
       client,
       clientFaults,
       chaos: this.topology.chaos.map((rule) => structuredClone(rule)),

@@ -51,6 +51,11 @@ export class ClientDriver {
     this.mesh.connect(nodeId, port);
   }
 
+  /** Routes messages for nodes without a port of their own through the switchboard. */
+  setUplink(port: MessagePort): void {
+    this.mesh.setUplink(this.core.clientId, port);
+  }
+
   detach(nodeId: string): void {
     this.mesh.disconnect(nodeId);
   }

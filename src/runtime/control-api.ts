@@ -44,6 +44,8 @@ export interface NodeControl {
   /** Adopts the port to a peer (another node, or the client). */
   connect(peer: string, port: MessagePort): void;
   disconnect(peer: string): void;
+  /** Adopts the uplink to the main thread's switchboard: the route to peers without a port. */
+  setUplink(port: MessagePort): void;
   setMembership(membership: Membership): void;
   /** Cuts this node off from peers (a partition); NO_CUT heals. */
   setCut(cut: LinkCut): void;

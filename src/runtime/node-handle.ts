@@ -88,6 +88,10 @@ export class NodeHandle {
     return this.call(this.control.connect(peer, Comlink.transfer(port, [port])), 'connect');
   }
 
+  setUplink(port: MessagePort): Promise<void> {
+    return this.call(this.control.setUplink(Comlink.transfer(port, [port])), 'uplink');
+  }
+
   disconnect(peer: string): Promise<void> {
     return this.call(this.control.disconnect(peer), 'disconnect');
   }

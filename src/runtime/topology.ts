@@ -4,6 +4,7 @@
  * (start, stop, join, leave, partition) goes through here, one at a time: each takes several
  * awaits, and two interleaved would each act on a ring the other is changing.
  */
+import { randomBytes } from 'node:crypto';
 import { MessageChannel } from 'node:worker_threads';
 import type { EngineTuning } from '../core/config.js';
 import type { Membership } from '../protocol/data.js';
@@ -14,6 +15,20 @@ import type { WorkerStats } from './control-api.js';
 import { EngineError } from './engine-error.js';
 import { nodesToTell } from './membership.js';
 import { NodeHandle } from './node-handle.js';
+import type { Switchboard } from './switchboard.js';
+
+/**
+ * A ring spread over several node controllers: this process runs the `local` nodes, and
+ * reaches the others (and the clients of other processes) through the switchboard.
+ */
+export interface SpreadRing {
+  /** Every node of the ring, wherever it runs. */
+  readonly nodes: readonly string[];
+  readonly local: ReadonlySet<string>;
+  readonly switchboard: Switchboard;
+  /** Endpoints of other processes that chaos rules may name (the job's other clients). */
+  readonly otherEndpoints: ReadonlySet<string>;
+}
 
 /** How long `leave` waits for a node to hand off its keys and hints. */
 export const DRAIN_TIMEOUT_MS = 15_000;
@@ -40,7 +55,13 @@ export class Topology {
   constructor(
     private readonly tuning: EngineTuning,
     private readonly driver: ClientDriver,
+    private readonly spread?: SpreadRing,
   ) {}
+
+  /** True for a node of the ring that runs on another node controller. */
+  isRemote(nodeId: string): boolean {
+    return this.spread !== undefined && this.members.includes(nodeId) && !this.spread.local.has(nodeId);
+  }
 
   get nodeIds(): readonly string[] {
     return this.members;
@@ -64,9 +85,23 @@ export class Topology {
     this.driver.reachable(this.runningMembers());
   }
 
+  /**
+   * Joins a ring spread over node controllers: every node is a member from the start, none
+   * runs yet; `startNode` starts the local ones as their actors are placed here.
+   */
+  async bootSpread(): Promise<void> {
+    const spread = this.spread;
+    if (!spread) throw new EngineError('INTERNAL', 'bootSpread needs a spread ring');
+    this.members = [...spread.nodes];
+    this.driver.setUplink(spread.switchboard.attach(this.driver.core.clientId));
+    this.driver.membership(this.members);
+    this.driver.reachable(this.runningMembers());
+  }
+
   /** Stops a node's worker; its in-memory data is gone. It stays in the ring. */
   stopNode(nodeId: string): Promise<void> {
     return this.exclusive(async () => {
+      this.checkLocal(nodeId);
       if (!this.running.has(nodeId)) throw new EngineError('INVALID_ARGUMENT', `node ${nodeId} is already stopped`);
       await this.halt(nodeId);
     });
@@ -75,6 +110,7 @@ export class Topology {
   /** Starts a stopped node again: empty, with a new actor incarnation. */
   startNode(nodeId: string): Promise<void> {
     return this.exclusive(async () => {
+      this.checkLocal(nodeId);
       if (this.running.has(nodeId)) throw new EngineError('INVALID_ARGUMENT', `node ${nodeId} is already running`);
       await this.spawn(nodeId, this.membership());
       await this.wireNew(nodeId);
@@ -85,6 +121,7 @@ export class Topology {
   /** A new node joins: it starts, then every node learns the new ring and hands keys over. */
   addNode(): Promise<string> {
     return this.exclusive(async () => {
+      this.checkNotSpread();
       const nodeId = this.newNodeId();
       // It starts on the ring it joins, the one the others are about to learn.
       await this.spawn(nodeId, { nodes: [...this.members, nodeId], epoch: this.ringEpoch + 1 });
@@ -102,6 +139,7 @@ export class Topology {
    */
   removeNode(nodeId: string, minimumNodes: number): Promise<boolean> {
     return this.exclusive(async () => {
+      this.checkNotSpread();
       if (this.members.includes(nodeId)) {
         if (this.members.length - 1 < minimumNodes) {
           throw new EngineError('INVALID_ARGUMENT', `removing ${nodeId} would leave fewer nodes than n (${minimumNodes})`);
@@ -215,6 +253,7 @@ export class Topology {
   /** A node of the ring (running or not, or still draining), or the client by either name. */
   private readonly resolveEndpoint = (id: string): string | undefined => {
     if (id === CLIENT_ENDPOINT || id === this.driver.core.clientId) return CLIENT_ENDPOINT;
+    if (this.spread?.otherEndpoints.has(id)) return id;
     return this.members.includes(id) || this.running.has(id) ? id : undefined;
   };
 
@@ -235,6 +274,15 @@ export class Topology {
     await Promise.all([...this.running.values()].map((handle) => handle.setChaos(wire)));
   }
 
+  private checkLocal(nodeId: string): void {
+    if (this.isRemote(nodeId)) throw new EngineError('INVALID_ARGUMENT', `node ${nodeId} runs on another node controller`);
+  }
+
+  private checkNotSpread(): void {
+    // Ring changes across controllers need every controller told in turn: not built yet.
+    if (this.spread) throw new EngineError('INVALID_ARGUMENT', 'nodes cannot join or leave a ring spread over node controllers');
+  }
+
   private checkOpen(): void {
     if (this.closed) throw new EngineError('STOPPED', 'the cluster was stopped');
   }
@@ -244,6 +292,7 @@ export class Topology {
     const handle = this.running.get(nodeId);
     if (!handle) return;
     this.running.delete(nodeId);
+    this.spread?.switchboard.detach(nodeId);
     this.driver.detach(nodeId);
     this.driver.reachable(this.runningMembers());
     await handle.terminate();
@@ -252,7 +301,9 @@ export class Topology {
 
   /** Nodes the client can send requests to: running and on its side of any partition. */
   private runningMembers(): string[] {
-    return this.members.filter((m) => this.running.has(m) && this.driver.canReach(m));
+    // A node on another controller counts as running: if it is not, requests to it time out
+    // and the failure detector steers around it, as with any node that stops answering.
+    return this.members.filter((m) => (this.running.has(m) || this.isRemote(m)) && this.driver.canReach(m));
   }
 
   private membership(leaving: ReadonlySet<string> = this.leaving): Membership {
@@ -268,10 +319,19 @@ export class Topology {
   private async spawn(nodeId: string, membership: Membership): Promise<void> {
     const incarnation = (this.incarnations.get(nodeId) ?? 0) + 1;
     this.incarnations.set(nodeId, incarnation);
-    const handle = await NodeHandle.spawn(nodeId, `${nodeId}#${incarnation}`, this.tuning, membership);
+    // A controller process that restarts counts incarnations from 1 again: a random tag keeps
+    // its node from minting dots an earlier incarnation already used.
+    const actorId = this.spread ? `${nodeId}#${incarnation}.${randomBytes(4).toString('hex')}` : `${nodeId}#${incarnation}`;
+    const handle = await NodeHandle.spawn(nodeId, actorId, this.tuning, membership);
     if (this.closed) {
       await handle.terminate();
       this.checkOpen();
+    }
+    if (this.spread) {
+      await handle.setUplink(this.spread.switchboard.attach(nodeId)).catch(async (error: unknown) => {
+        await handle.terminate();
+        throw error;
+      });
     }
     // Chaos rules are the cluster's: a node started again or added gets them before any traffic.
     if (this.chaosRules.length > 0) {
@@ -286,6 +346,7 @@ export class Topology {
     handle.onUnexpectedExit(() => {
       if (this.running.get(nodeId) !== handle) return;
       this.running.delete(nodeId);
+      this.spread?.switchboard.detach(nodeId);
       this.driver.detach(nodeId);
       this.driver.reachable(this.runningMembers());
     });

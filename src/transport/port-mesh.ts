@@ -2,15 +2,23 @@
  * The MessagePort mesh: one port per peer (every other node, and the client), each the end
  * of a MessageChannel whose other end lives in that peer's thread. Messages go thread to
  * thread directly, never through the main thread, batched per event-loop turn.
+ *
+ * Peers without a port of their own (nodes on another node controller, clients of other
+ * threads) are reached through the uplink, when there is one: a port to the main thread's
+ * switchboard, which routes envelopes by their `to` (src/runtime/switchboard.ts). Everything
+ * for the uplink in one turn goes as one postMessage.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Message } from '../protocol/messages.js';
-import { Batcher, unbatch } from './batcher.js';
+import { Batcher, unbatch, type Batch } from './batcher.js';
+import { envelopeList, type Envelope } from './envelope.js';
 import type { Transport } from './transport.js';
 
 export class PortMesh implements Transport {
   private readonly ports = new Map<string, MessagePort>();
-  private readonly batcher = new Batcher((peer, batch) => this.ports.get(peer)?.postMessage(batch));
+  private readonly batcher = new Batcher((peer, batch) => this.post(peer, batch));
+  private uplink: { readonly self: string; readonly port: MessagePort } | undefined;
+  private uplinkOutbox: Envelope[] = [];
   private handler: (from: string, msg: unknown) => void = () => undefined;
   received = 0;
   /** Arrivals that were not a batch at all. */
@@ -54,8 +62,60 @@ export class PortMesh implements Transport {
   }
 
   send(to: string, msg: Message): void {
-    if (this.ports.has(to)) this.batcher.send(to, msg);
+    if (this.ports.has(to) || this.uplink) this.batcher.send(to, msg);
   }
+
+  /**
+   * Routes messages for peers without a port through `port`, as envelopes from `self`, and
+   * takes envelopes arriving on it as messages from their `from`.
+   */
+  setUplink(self: string, port: MessagePort): void {
+    this.uplink?.port.close();
+    this.uplink = { self, port };
+    port.on('message', (data: unknown) => {
+      const envelopes = envelopeList(data);
+      if (!envelopes) {
+        this.malformed++;
+        return;
+      }
+      for (const envelope of envelopes) {
+        for (const msg of envelope.msgs) {
+          this.received++;
+          this.handler(envelope.from, msg);
+        }
+      }
+    });
+  }
+
+  private post(peer: string, batch: Batch): void {
+    const port = this.ports.get(peer);
+    if (port) {
+      port.postMessage(batch);
+      return;
+    }
+    if (!this.uplink) return;
+    // The batcher posts peer by peer within one flush; the envelopes of that flush leave together.
+    if (this.uplinkOutbox.length === 0) queueMicrotask(this.flushUplink);
+    this.uplinkOutbox.push({ from: this.uplink.self, to: peer, msgs: batch });
+  }
+
+  private readonly flushUplink = (): void => {
+    const envelopes = this.uplinkOutbox;
+    this.uplinkOutbox = [];
+    if (envelopes.length === 0 || !this.uplink) return;
+    try {
+      this.uplink.port.postMessage(envelopes);
+    } catch {
+      // One envelope that cannot be cloned must not take the others with it.
+      for (const envelope of envelopes) {
+        try {
+          this.uplink.port.postMessage([envelope]);
+        } catch {
+          this.batcher.dropped++;
+        }
+      }
+    }
+  };
 
   peers(): string[] {
     return [...this.ports.keys()];
@@ -63,6 +123,9 @@ export class PortMesh implements Transport {
 
   closeAll(): void {
     this.batcher.flush();
+    this.flushUplink();
     for (const peer of [...this.ports.keys()]) this.disconnect(peer);
+    this.uplink?.port.close();
+    this.uplink = undefined;
   }
 }

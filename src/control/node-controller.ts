@@ -1,0 +1,246 @@
+/**
+ * The node controller (`dynamo node`): hosts the Dynamo nodes and client actors a job places
+ * on it, and serves the ControllerService the HTTP layer exposes. Actor changes run one at a
+ * time (each takes several awaits, and two interleaved could each start a ring).
+ */
+import type { ChaosRule, ChaosSelector, ClusterStats, InspectEntry } from '../api/cluster.js';
+import { invalidArgument, toDynamoError } from '../api/errors.js';
+import type { Envelope } from '../transport/envelope.js';
+import { ActorBook } from './actor-book.js';
+import { ClientOutputs } from './client-outputs.js';
+import { parseClientSpawn, parseNodeSpawn, type ClusterDeployment, type RingSpec } from './deployment.js';
+import { HostedRing, type ControllerLinks } from './hosted-ring.js';
+import { decodeContext, encodeContext } from './kv-context.js';
+import { ringView } from './ring-view.js';
+import { startClientActor, CLIENT_OPERATORS } from './client-spawn.js';
+import type {
+  ActorInfo, ActorSpawn, ChaosEffect, ClientOutput, ControllerEvent, ControllerService, ControllerStatus, KvReadOptions, KvReadResult,
+  KvWriteOptions, KvWriteResult, RingView,
+} from './service.js';
+
+/** The TCP links as the controller uses them (src/control/links/peer-links.ts). */
+export interface PeerNetwork extends ControllerLinks {
+  /** Names this controller and sets the secret peers must prove (the first job placed here decides both). */
+  configure(self: string, secret: string): void;
+  onEnvelopes(handler: (peer: string, envelopes: readonly Envelope[]) => void): void;
+  connected(): string[];
+}
+
+export interface NodeControllerOptions {
+  readonly links: PeerNetwork;
+  readonly peerPort: number;
+  /** Set by --cluster-secret-file: a job must bring this secret to be placed here. */
+  readonly clusterSecret?: string;
+  readonly log: (line: string) => void;
+}
+
+const NODE_OPERATOR = 'dynamo_node';
+const LIBRARY = 'dynamo_new';
+
+export class NodeController implements ControllerService {
+  private hosted: HostedRing | null = null;
+  private readonly actors: ActorBook;
+  private readonly outputs = new ClientOutputs();
+  private readonly listeners = new Set<(event: ControllerEvent) => void>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: NodeControllerOptions) {
+    this.actors = new ActorBook((actor) => this.emit({ type: 'actor', actor }));
+    options.links.onEnvelopes((peer, envelopes) => this.hosted?.deliver(peer, envelopes));
+  }
+
+  status(): Promise<ControllerStatus> {
+    const deployment = this.hosted?.deployment;
+    return Promise.resolve({
+      actors: this.actors.running(),
+      loaded_libs: { [LIBRARY]: [NODE_OPERATOR, ...CLIENT_OPERATORS] },
+      controller: deployment?.controller ?? null,
+      peer_port: this.options.peerPort,
+      cluster: deployment?.id ?? null,
+      actor_states: this.actors.all(),
+      peers_connected: this.options.links.connected(),
+    });
+  }
+
+  startActor(spawn: ActorSpawn): Promise<ActorInfo> {
+    return this.exclusive(async () => {
+      const { actor_name: name, operator_name: operator } = spawn;
+      const known = this.actors.get(name);
+      if (known) {
+        // Reactor's crash and restart: a stopped node's actor placed again starts it again, empty.
+        if (known.operator !== NODE_OPERATOR || known.state !== 'stopped' || known.nodeId === undefined) throw invalidArgument(`actor ${name} already exists here (${known.state})`);
+        await this.requireRing().cluster.startNode(known.nodeId);
+        this.actors.setState(name, 'running');
+      } else if (operator === NODE_OPERATOR) {
+        const node = parseNodeSpawn(name, spawn.payload);
+        const ring = await this.ringFor(node.ring, node.cluster, name);
+        if (!ring.isLocalNode(node.nodeId)) throw invalidArgument(`${name}: node ${node.nodeId} is placed on controller ${ring.deployment.placement[node.nodeId] ?? '?'}, not on this one (${ring.deployment.controller})`);
+        if (this.actors.byNode(node.nodeId)) throw invalidArgument(`${name}: node ${node.nodeId} already runs here`);
+        this.actors.add({ name, operator, state: 'starting', nodeId: node.nodeId });
+        try {
+          await ring.cluster.startNode(node.nodeId);
+        } catch (error) {
+          this.actors.remove(name);
+          throw error;
+        }
+        this.actors.setState(name, 'running');
+      } else if (CLIENT_OPERATORS.includes(operator)) {
+        const client = parseClientSpawn(name, spawn.payload);
+        const ring = await this.ringFor(client.cluster?.ring, client.cluster, name);
+        this.outputs.open(name);
+        if (this.actors.isClientId(client.clientId)) throw invalidArgument(`${name}: client_id ${client.clientId} is taken by another actor here`);
+        const actor = startClientActor(ring, operator, name, client, (text) => {
+          const line = this.outputs.push(name, text);
+          if (line) this.emit({ type: 'client-output', client: name, line });
+        });
+        this.actors.add({ name, operator, state: 'running', client: actor, clientId: client.clientId });
+        void actor.finished.then((end) => {
+          ring.switchboard.detach(client.clientId);
+          this.outputs.end(name, end.ok ? 'done' : 'failed', end.error);
+          if (this.actors.get(name)?.client === actor) this.actors.setState(name, end.ok ? 'done' : 'failed');
+        });
+      } else {
+        throw invalidArgument(`unknown operator_name ${JSON.stringify(operator)}; this controller runs ${[NODE_OPERATOR, ...CLIENT_OPERATORS].join(', ')}`);
+      }
+      return { name, hostname: '', port: this.options.peerPort };
+    });
+  }
+
+  stopActor(name: string): Promise<void> {
+    return this.exclusive(async () => {
+      const actor = this.actors.get(name);
+      if (!actor) throw invalidArgument(`no actor ${JSON.stringify(name)} here; actors are ${this.actors.names().join(', ') || '(none)'}`);
+      if (actor.client) await actor.client.stop();
+      else if (actor.nodeId !== undefined && actor.state === 'running') await this.requireRing().cluster.stopNode(actor.nodeId);
+      this.actors.setState(name, 'stopped');
+    });
+  }
+
+  stopAllActors(): Promise<void> {
+    return this.exclusive(async () => {
+      await Promise.all(this.actors.clients().map((client) => client.stop()));
+      const ring = this.hosted;
+      this.hosted = null;
+      await ring?.stop();
+      this.actors.clear();
+      this.outputs.clear();
+    });
+  }
+
+  async chaos(rule: ChaosRule): Promise<void> {
+    const ring = this.requireRing();
+    for (const receiver of [rule.node, rule.to]) {
+      if (receiver !== undefined && this.actors.isClientId(receiver)) {
+        throw invalidArgument(`chaos acts where messages arrive, and ${receiver} is a client actor: set it on the nodes, with from: ${JSON.stringify(receiver)}`);
+      }
+    }
+    await ring.cluster.chaos(rule);
+  }
+
+  async clearChaos(selector: ChaosSelector, effects: readonly ChaosEffect[]): Promise<void> {
+    const ring = this.requireRing();
+    const same = (rule: ChaosRule): boolean => rule.node === selector.node && rule.from === selector.from && rule.to === selector.to;
+    for (const rule of (await ring.cluster.stats()).chaos.filter(same)) {
+      const exact: ChaosSelector = { ...(rule.node !== undefined && { node: rule.node }), ...(rule.from !== undefined && { from: rule.from }), ...(rule.to !== undefined && { to: rule.to }) };
+      await ring.cluster.clearChaos(exact);
+      const kept: Record<string, unknown> = { ...rule };
+      for (const effect of effects) delete kept[effect];
+      if (kept.loss !== undefined || kept.duplicate !== undefined || kept.delayMs !== undefined) await ring.cluster.chaos(kept as ChaosRule);
+    }
+  }
+
+  ring(): Promise<RingView> {
+    return Promise.resolve(ringView(this.requireRing().deployment));
+  }
+
+  inspect(key: string): Promise<InspectEntry[]> {
+    return this.requireRing().cluster.inspect(key);
+  }
+
+  async kvGet(key: string, options: KvReadOptions): Promise<KvReadResult> {
+    const result = await this.requireRing().cluster.get(key, { ...(options.r !== undefined && { r: options.r }), ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }) });
+    return { values: result.values, context: encodeContext(result.context) };
+  }
+
+  kvPut(key: string, value: unknown, options: KvWriteOptions): Promise<KvWriteResult> {
+    return this.write(key, value, false, options);
+  }
+
+  kvDelete(key: string, options: KvWriteOptions): Promise<KvWriteResult> {
+    return this.write(key, null, true, options);
+  }
+
+  async stats(): Promise<ClusterStats | null> {
+    return this.hosted ? await this.hosted.cluster.stats() : null;
+  }
+
+  clientOutput(name: string, fromSeq: number): Promise<ClientOutput> {
+    const output = this.outputs.read(name, fromSeq);
+    if (!output) return Promise.reject(invalidArgument(`no client actor ${JSON.stringify(name)} here`));
+    return Promise.resolve(output);
+  }
+
+  subscribe(listener: (event: ControllerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops every actor; the HTTP server and the links are closed by whoever started them. */
+  async close(): Promise<void> {
+    await this.stopAllActors().catch(() => undefined);
+  }
+
+  private async write(key: string, value: unknown, deleted: boolean, options: KvWriteOptions): Promise<KvWriteResult> {
+    const cluster = this.requireRing().cluster;
+    const writeOptions = {
+      ...(options.context !== undefined && { context: decodeContext(options.context) }),
+      ...(options.w !== undefined && { w: options.w }),
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    };
+    const result = deleted ? await cluster.delete(key, writeOptions) : await cluster.put(key, value, writeOptions);
+    return { context: encodeContext(result.context) };
+  }
+
+  /** The ring this job runs here, started by its first actor. */
+  private async ringFor(spec: RingSpec | undefined, deployment: ClusterDeployment | undefined, actorName: string): Promise<HostedRing> {
+    if (this.hosted) {
+      if (deployment && deployment.id !== this.hosted.deployment.id) {
+        throw invalidArgument(`${actorName}: this controller runs cluster ${this.hosted.deployment.id} of another job; POST /stop_all_actors first`);
+      }
+      if (spec && !this.hosted.runs(spec)) throw invalidArgument(`${actorName}: its ring (nodes, N, W, R, T) differs from the ring this controller runs`);
+      return this.hosted;
+    }
+    if (!spec) throw invalidArgument(`${actorName}: no ring runs here yet: place the job's dynamo_node actors first`);
+    const chosen = deployment ?? HostedRing.singleHost(spec, 'local');
+    if (this.options.clusterSecret !== undefined && chosen.secret !== this.options.clusterSecret) {
+      throw invalidArgument(`${actorName}: the job's cluster secret is not the one this controller was started with (--cluster-secret-file)`);
+    }
+    this.options.links.configure(chosen.controller, chosen.secret);
+    this.hosted = await HostedRing.start(chosen, this.options.links);
+    this.options.log(`placed: cluster ${chosen.id} as controller ${chosen.controller}, ${Object.values(chosen.placement).filter((c) => c === chosen.controller).length} of ${spec.nodes.length} nodes here`);
+    return this.hosted;
+  }
+
+  private requireRing(): HostedRing {
+    if (!this.hosted) throw invalidArgument('no job runs on this controller (place actors with /start_actor, or run `dynamo job`)');
+    return this.hosted;
+  }
+
+  private emit(event: ControllerEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.options.log(`an event listener failed: ${String(error)}`);
+      }
+    }
+  }
+
+  private exclusive<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(change).catch((error: unknown) => {
+      throw toDynamoError(error);
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The main thread's handle on one client actor's worker: starts it with its uplink to the
+ * switchboard, relays what its program prints, and stops it. Every way the worker can end
+ * (its program finishing, an error, `stop`) settles `finished` exactly once.
+ */
+import { Worker, type MessagePort } from 'node:worker_threads';
+import { compiledSibling } from '../util/compiled-path.js';
+import { workerExecArgv } from '../util/worker-argv.js';
+import type { ClientWorkerData, ClientWorkerReport } from './client-program.js';
+import { EngineError } from './engine-error.js';
+
+const WORKER_FILE = compiledSibling(import.meta.url, '../../workers/client-worker.js');
+
+export interface ClientActorEnd {
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+export class ClientActor {
+  /** Settles once, when the program ends, the worker fails or the actor is stopped. */
+  readonly finished: Promise<ClientActorEnd>;
+  private finish: (end: ClientActorEnd) => void = () => undefined;
+  private ended = false;
+
+  private constructor(
+    readonly clientId: string,
+    private readonly worker: Worker,
+    onLine: (text: string) => void,
+  ) {
+    this.finished = new Promise((resolve) => {
+      this.finish = (end) => {
+        if (this.ended) return;
+        this.ended = true;
+        resolve(end);
+      };
+    });
+    worker.on('message', (report: ClientWorkerReport) => {
+      if (report.kind === 'line') onLine(report.text);
+      else this.finish(report.error === undefined ? { ok: report.ok } : { ok: report.ok, error: report.error });
+    });
+    worker.on('error', (error) => this.finish({ ok: false, error: `the client's thread failed: ${error.message}` }));
+    worker.once('exit', () => this.finish({ ok: false, error: 'the client stopped before its program ended' }));
+  }
+
+  static start(data: ClientWorkerData, uplink: MessagePort, onLine: (text: string) => void): ClientActor {
+    let worker: Worker;
+    try {
+      worker = new Worker(WORKER_FILE, { workerData: { ...data, uplink }, transferList: [uplink], execArgv: workerExecArgv() });
+    } catch (error) {
+      uplink.close();
+      throw new EngineError('INTERNAL', `client ${data.clientId} could not start a worker thread: ${(error as Error).message}`, { cause: error });
+    }
+    return new ClientActor(data.clientId, worker, onLine);
+  }
+
+  get running(): boolean {
+    return !this.ended;
+  }
+
+  /** Stops the program where it is. */
+  async stop(): Promise<void> {
+    this.finish({ ok: false, error: 'stopped' });
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Node controllers' links in one process, without TCP: each controller's PeerNetwork hands
+ * envelopes straight to the other's handler on the next turn (structured-cloned, as a frame
+ * would carry them). Lets tests run a ring spread over controllers in one vitest worker.
+ */
+import type { PeerNetwork } from '../../src/control/node-controller.js';
+import type { Envelope } from '../../src/transport/envelope.js';
+
+export class LoopbackNetwork {
+  private readonly members = new Map<string, LoopbackLinks>();
+  /** Controllers cut off from everyone (a crashed process, a pulled cable). */
+  readonly down = new Set<string>();
+
+  links(): LoopbackLinks {
+    return new LoopbackLinks(this);
+  }
+
+  register(name: string, links: LoopbackLinks): void {
+    this.members.set(name, links);
+  }
+
+  carry(from: string, to: string, envelope: Envelope): void {
+    if (this.down.has(from) || this.down.has(to)) return;
+    const target = this.members.get(to);
+    if (!target) return;
+    const copy = structuredClone(envelope);
+    setImmediate(() => target.arrive(from, [copy]));
+  }
+}
+
+export class LoopbackLinks implements PeerNetwork {
+  private self: string | undefined;
+  private handler: (peer: string, envelopes: readonly Envelope[]) => void = () => undefined;
+  readonly dialed = new Set<string>();
+  sent = 0;
+
+  constructor(private readonly network: LoopbackNetwork) {}
+
+  configure(self: string): void {
+    this.self = self;
+    this.network.register(self, this);
+  }
+
+  dial(peer: string): void {
+    this.dialed.add(peer);
+  }
+
+  forget(peer: string): void {
+    this.dialed.delete(peer);
+  }
+
+  send(peer: string, envelope: Envelope): void {
+    if (this.self === undefined) return;
+    this.sent++;
+    this.network.carry(this.self, peer, envelope);
+  }
+
+  onEnvelopes(handler: (peer: string, envelopes: readonly Envelope[]) => void): void {
+    this.handler = handler;
+  }
+
+  connected(): string[] {
+    return [...this.dialed];
+  }
+
+  arrive(from: string, envelopes: readonly Envelope[]): void {
+    this.handler(from, envelopes);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The worker-thread shell of a client actor (`dynamo_client`, `dynamo_cart_client`,
+ * `dynamo_bench_client`): a client state machine on the one effect host, reaching every node
+ * through the uplink to the controller's switchboard, and the program the actor runs.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { EMPTY_CONTEXT } from '../src/core/causal-context.js';
+import { ClientCore } from '../src/core/client.js';
+import type { CausalContext } from '../src/protocol/data.js';
+import type { GetOutcome, PutOutcome } from '../src/protocol/outcomes.js';
+import { ClientDriver } from '../src/runtime/client-driver.js';
+import type { ClientProgram, ClientWorkerData, ClientWorkerReport, ProgramClient } from '../src/runtime/client-program.js';
+import { md5Hex } from '../src/util/md5.js';
+
+const data = workerData as ClientWorkerData & { readonly uplink: MessagePort };
+const driver = new ClientDriver(new ClientCore(data.clientId, 'node', data.tuning, [], md5Hex));
+driver.setUplink(data.uplink);
+driver.membership(data.ring);
+driver.reachable(data.reachable);
+
+const { tuning } = data;
+const client: ProgramClient = {
+  clientId: data.clientId,
+  get: (key: string): Promise<GetOutcome> => driver.get({ key, r: tuning.r, timeoutMs: tuning.requestTimeoutMs }),
+  put: (key: string, value: unknown, context: CausalContext = EMPTY_CONTEXT): Promise<PutOutcome> =>
+    driver.put({ key, value, deleted: false, context, w: tuning.w, timeoutMs: tuning.requestTimeoutMs }),
+  delete: (key: string, context: CausalContext = EMPTY_CONTEXT): Promise<PutOutcome> =>
+    driver.put({ key, value: null, deleted: true, context, w: tuning.w, timeoutMs: tuning.requestTimeoutMs }),
+};
+
+function report(message: ClientWorkerReport): void {
+  parentPort?.postMessage(message);
+}
+
+async function main(): Promise<void> {
+  try {
+    const module = (await import(data.programUrl)) as { run?: ClientProgram };
+    if (typeof module.run !== 'function') throw new Error(`${data.programUrl} exports no run()`);
+    const ok = await module.run({ client, args: data.args, print: (text) => report({ kind: 'line', text }) });
+    report({ kind: 'done', ok });
+  } catch (error) {
+    report({ kind: 'done', ok: false, error: error instanceof Error ? error.message : String(error) });
+  } finally {
+    // Replies still in flight are dropped; the thread ends once its ports are closed.
+    driver.close();
+    parentPort?.close();
+  }
+}
+
+void main();
