@@ -20,7 +20,7 @@ function deployment(controller: string): ClusterDeployment {
     controller,
     controllers: ['host1', 'host2', 'host3'].map((name, i) => ({ name, host: '127.0.0.1', peerPort: 4000 + i })),
     placement: PLACEMENT,
-    endpoints: ['client1', 'cart1', 'cart2'],
+    clients: { client1: 'host3', cart1: 'host1', cart2: 'host2', reader: 'host3' },
     ring: RING,
   };
 }
@@ -110,14 +110,14 @@ describe('a ring spread over node controllers', () => {
     }
     for (const cart of carts) expect((await waitForClient(byName.get(cart.host) as NodeController, cart.name)).state).toBe('done');
     const host3 = byName.get('host3') as NodeController;
-    await host3.startActor({ actor_name: 'reader', operator_name: 'dynamo_cart_client', lib_name: 'dynamo_new', payload: { client_id: 'reader', nodes: RING.nodes, script: [{ op: 'get', cart: 'shared' }], cluster: { ...deployment('host3'), endpoints: ['reader'] } } });
+    await host3.startActor({ actor_name: 'reader', operator_name: 'dynamo_cart_client', lib_name: 'dynamo_new', payload: { client_id: 'reader', nodes: RING.nodes, script: [{ op: 'get', cart: 'shared' }], cluster: deployment('host3') } });
     const read = await waitForClient(host3, 'reader');
     expect(read.lines[0]).toMatch(/^CART shared: apple=20\b/);
   });
 
   it('a controller cut off from the network: writes still reach W through the others', async () => {
     const { network, byName } = await spreadCluster();
-    network.down.add('host3');
+    network.cutOff('host3');
     const one = byName.get('host1') as NodeController;
     for (let i = 0; i < 20; i++) await one.kvPut(`down${i}`, `v${i}`, { timeoutMs: 3000 });
     for (let i = 0; i < 20; i++) expect((await one.kvGet(`down${i}`, { timeoutMs: 3000 })).values).toEqual([`v${i}`]);

@@ -134,6 +134,14 @@ export class Cluster {
     return new Cluster(topology, driver, resolved.tuning, resolved.maxValueBytes, share.clusterId);
   }
 
+  /**
+   * Whether the controller hosting `nodes` is connected: requests avoid those that are not.
+   * @internal
+   */
+  remoteReachability(nodes: readonly string[], reachable: boolean): void {
+    this.topology.remoteReachability(nodes, reachable);
+  }
+
   /** True for a node of the ring hosted by another node controller. */
   isRemote(nodeId: string): boolean {
     return this.topology.isRemote(nodeId);

@@ -20,8 +20,8 @@ const clusterSchema = z.strictObject({
   controllers: z.array(z.strictObject({ name, host: z.string().min(1).max(255), peerPort: z.number().int().min(1).max(65535) })).min(1).max(64),
   /** Dynamo node id to the name of the controller that hosts it. */
   placement: z.record(name, name),
-  /** Client ids of the whole job: chaos rules may name them. */
-  endpoints: z.array(name).max(1024).default([]),
+  /** Client id of every client actor of the job to the controller that hosts it (routes replies; chaos rules may name them). */
+  clients: z.record(name, name).default({}),
   /** The ring, so that a controller hosting only clients knows it too. */
   ring: z.strictObject({
     nodes: z.array(name).min(1).max(256),

@@ -19,7 +19,21 @@ export interface ControllerLinks {
   send(peer: string, envelope: Envelope): void;
 }
 
-/** Clients of other controllers whose route was learned from their requests. */
+/**
+ * The id of a controller's own KV client names its controller, so that a node that answers
+ * it (after a forward, say) knows where to send the reply; the suffix keeps a restarted
+ * controller's client from reusing the dots of the one before.
+ */
+function kvClientId(controller: string): string {
+  return `kv@${controller}.${randomUUID().slice(0, 8)}`;
+}
+
+function kvClientHost(endpoint: string): string | undefined {
+  const match = /^kv@(.+)\.[0-9a-f]{8}$/.exec(endpoint);
+  return match?.[1];
+}
+
+/** Clients of other controllers whose route was learned from their requests (the seed's job controller names none). */
 const MAX_LEARNED_ROUTES = 4096;
 
 export class HostedRing {
@@ -41,7 +55,7 @@ export class HostedRing {
       controller,
       controllers: [{ name: controller, host: '127.0.0.1', peerPort: 1 }],
       placement,
-      endpoints: [],
+      clients: {},
       ring: { ...ring, nodes: [...ring.nodes] },
     };
   }
@@ -57,11 +71,11 @@ export class HostedRing {
       { n: spec.n, w: spec.w, r: spec.r, vnodes: spec.vnodes, ...options },
       {
         clusterId: deployment.id,
-        clientId: `kv@${deployment.controller}.${randomUUID().slice(0, 8)}`,
+        clientId: kvClientId(deployment.controller),
         nodes: spec.nodes,
         local,
         switchboard,
-        otherEndpoints: new Set(deployment.endpoints),
+        otherEndpoints: new Set(Object.keys(deployment.clients)),
       },
     );
     const ring = new HostedRing(deployment, cluster, switchboard, links);
@@ -94,6 +108,12 @@ export class HostedRing {
     this.switchboard.deliver(envelopes);
   }
 
+  /** The link to `peer` came up or went down: the KV client sends requests to its nodes or not. */
+  peerChanged(peer: string, connected: boolean): void {
+    const nodes = Object.entries(this.deployment.placement).filter(([, controller]) => controller === peer).map(([node]) => node);
+    this.cluster.remoteReachability(nodes, connected);
+  }
+
   async stop(): Promise<void> {
     for (const peer of this.deployment.controllers) if (peer.name !== this.deployment.controller) this.links.forget(peer.name);
     await this.cluster.stop();
@@ -101,7 +121,7 @@ export class HostedRing {
   }
 
   private routeOut(envelope: Envelope): boolean {
-    const controller = this.deployment.placement[envelope.to] ?? this.learned.get(envelope.to);
+    const controller = this.deployment.placement[envelope.to] ?? this.deployment.clients[envelope.to] ?? kvClientHost(envelope.to) ?? this.learned.get(envelope.to);
     if (controller === undefined || controller === this.deployment.controller) return false;
     this.links.send(controller, envelope);
     return true;

@@ -23,6 +23,7 @@ export interface PeerNetwork extends ControllerLinks {
   /** Names this controller and sets the secret peers must prove (the first job placed here decides both). */
   configure(self: string, secret: string): void;
   onEnvelopes(handler: (peer: string, envelopes: readonly Envelope[]) => void): void;
+  onPeerChange(handler: (peer: string, connected: boolean) => void): void;
   connected(): string[];
 }
 
@@ -47,6 +48,10 @@ export class NodeController implements ControllerService {
   constructor(private readonly options: NodeControllerOptions) {
     this.actors = new ActorBook((actor) => this.emit({ type: 'actor', actor }));
     options.links.onEnvelopes((peer, envelopes) => this.hosted?.deliver(peer, envelopes));
+    options.links.onPeerChange((peer, connected) => {
+      this.options.log(`peer ${peer} ${connected ? 'connected' : 'lost'}`);
+      this.hosted?.peerChanged(peer, connected);
+    });
   }
 
   status(): Promise<ControllerStatus> {

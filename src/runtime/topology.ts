@@ -58,6 +58,22 @@ export class Topology {
     private readonly spread?: SpreadRing,
   ) {}
 
+  /** Nodes of other controllers whose controller this one has lost its connection to. */
+  private readonly cutOffRemote = new Set<string>();
+
+  /**
+   * The connection to the controller hosting `nodes` was lost (or is back): the client stops
+   * (or starts again) sending requests there, as it does with a node stopped here.
+   */
+  remoteReachability(nodes: readonly string[], reachable: boolean): void {
+    for (const node of nodes) {
+      if (!this.isRemote(node)) continue;
+      if (reachable) this.cutOffRemote.delete(node);
+      else this.cutOffRemote.add(node);
+    }
+    this.driver.reachable(this.runningMembers());
+  }
+
   /** True for a node of the ring that runs on another node controller. */
   isRemote(nodeId: string): boolean {
     return this.spread !== undefined && this.members.includes(nodeId) && !this.spread.local.has(nodeId);
@@ -303,7 +319,7 @@ export class Topology {
   private runningMembers(): string[] {
     // A node on another controller counts as running: if it is not, requests to it time out
     // and the failure detector steers around it, as with any node that stops answering.
-    return this.members.filter((m) => (this.running.has(m) || this.isRemote(m)) && this.driver.canReach(m));
+    return this.members.filter((m) => (this.running.has(m) || (this.isRemote(m) && !this.cutOffRemote.has(m))) && this.driver.canReach(m));
   }
 
   private membership(leaving: ReadonlySet<string> = this.leaving): Membership {

@@ -9,7 +9,13 @@ import type { Envelope } from '../../src/transport/envelope.js';
 export class LoopbackNetwork {
   private readonly members = new Map<string, LoopbackLinks>();
   /** Controllers cut off from everyone (a crashed process, a pulled cable). */
-  readonly down = new Set<string>();
+  private readonly down = new Set<string>();
+
+  /** Cuts `name` off; the others see their link to it go down, as TCP reports a reset. */
+  cutOff(name: string): void {
+    this.down.add(name);
+    for (const [other, links] of this.members) if (other !== name) links.peerChange(name, false);
+  }
 
   links(): LoopbackLinks {
     return new LoopbackLinks(this);
@@ -31,6 +37,7 @@ export class LoopbackNetwork {
 export class LoopbackLinks implements PeerNetwork {
   private self: string | undefined;
   private handler: (peer: string, envelopes: readonly Envelope[]) => void = () => undefined;
+  private peerHandler: (peer: string, connected: boolean) => void = () => undefined;
   readonly dialed = new Set<string>();
   sent = 0;
 
@@ -57,6 +64,14 @@ export class LoopbackLinks implements PeerNetwork {
 
   onEnvelopes(handler: (peer: string, envelopes: readonly Envelope[]) => void): void {
     this.handler = handler;
+  }
+
+  onPeerChange(handler: (peer: string, connected: boolean) => void): void {
+    this.peerHandler = handler;
+  }
+
+  peerChange(peer: string, connected: boolean): void {
+    this.peerHandler(peer, connected);
   }
 
   connected(): string[] {
