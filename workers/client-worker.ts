@@ -9,7 +9,7 @@ import { ClientCore } from '../src/core/client.js';
 import type { CausalContext } from '../src/protocol/data.js';
 import type { GetOutcome, PutOutcome } from '../src/protocol/outcomes.js';
 import { ClientDriver } from '../src/runtime/client-driver.js';
-import type { ClientProgram, ClientWorkerData, ClientWorkerReport, ProgramClient } from '../src/runtime/client-program.js';
+import type { ClientProgram, ClientWorkerCommand, ClientWorkerData, ClientWorkerReport, ProgramClient } from '../src/runtime/client-program.js';
 import { md5Hex } from '../src/util/md5.js';
 
 const data = workerData as ClientWorkerData & { readonly uplink: MessagePort };
@@ -17,6 +17,12 @@ const driver = new ClientDriver(new ClientCore(data.clientId, 'node', data.tunin
 driver.setUplink(data.uplink);
 driver.membership(data.ring);
 driver.reachable(data.reachable);
+driver.setChaos(data.chaos);
+// The controller sends the job's chaos rules again whenever they change; the client's fault
+// layer applies those that select what it receives.
+parentPort?.on('message', (message: ClientWorkerCommand) => {
+  if (message.kind === 'chaos') driver.setChaos(message.rules);
+});
 
 const { tuning } = data;
 const client: ProgramClient = {

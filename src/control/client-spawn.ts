@@ -35,7 +35,7 @@ const PROGRAMS: Record<string, Program> = {
 
 export const CLIENT_OPERATORS: readonly string[] = Object.keys(PROGRAMS);
 
-export function startClientActor(ring: HostedRing, operator: string, name: string, spawn: ClientSpawn, onLine: (text: string) => void): ClientActor {
+export async function startClientActor(ring: HostedRing, operator: string, name: string, spawn: ClientSpawn, onLine: (text: string) => void): Promise<ClientActor> {
   const program = PROGRAMS[operator];
   if (!program) throw invalidArgument(`${name}: unknown client operator ${operator}`);
   const ringNodes = ring.deployment.ring.nodes;
@@ -58,6 +58,7 @@ export function startClientActor(ring: HostedRing, operator: string, name: strin
       ring: ringNodes,
       reachable: spawn.nodes,
       tuning: ring.cluster.config,
+      chaos: (await ring.cluster.stats()).chaos,
     },
     uplink,
     onLine,

@@ -36,6 +36,8 @@ export interface NodeControllerOptions {
 }
 
 const NODE_OPERATOR = 'dynamo_node';
+/** How long a client's start waits for this controller's links to the controllers hosting nodes. */
+const PEER_WAIT_MS = 5_000;
 const LIBRARY = 'dynamo_new';
 
 export class NodeController implements ControllerService {
@@ -92,9 +94,10 @@ export class NodeController implements ControllerService {
       } else if (CLIENT_OPERATORS.includes(operator)) {
         const client = parseClientSpawn(name, spawn.payload);
         const ring = await this.ringFor(client.cluster?.ring, client.cluster, name);
+        await this.waitForPeers(ring);
         this.outputs.open(name);
         if (this.actors.isClientId(client.clientId)) throw invalidArgument(`${name}: client_id ${client.clientId} is taken by another actor here`);
-        const actor = startClientActor(ring, operator, name, client, (text) => {
+        const actor = await startClientActor(ring, operator, name, client, (text) => {
           const line = this.outputs.push(name, text);
           if (line) this.emit({ type: 'client-output', client: name, line });
         });
@@ -134,12 +137,16 @@ export class NodeController implements ControllerService {
 
   async chaos(rule: ChaosRule): Promise<void> {
     const ring = this.requireRing();
-    for (const receiver of [rule.node, rule.to]) {
-      if (receiver !== undefined && this.actors.isClientId(receiver)) {
-        throw invalidArgument(`chaos acts where messages arrive, and ${receiver} is a client actor: set it on the nodes, with from: ${JSON.stringify(receiver)}`);
-      }
-    }
     await ring.cluster.chaos(rule);
+    await this.shareChaosWithClients(ring);
+  }
+
+  /** Client actors run their own fault layers (in their threads): they get the rules too. */
+  private async shareChaosWithClients(ring: HostedRing): Promise<void> {
+    const clients = this.actors.clients();
+    if (clients.length === 0) return;
+    const rules = (await ring.cluster.stats()).chaos;
+    for (const client of clients) client.setChaos(rules);
   }
 
   async clearChaos(selector: ChaosSelector, effects: readonly ChaosEffect[]): Promise<void> {
@@ -152,6 +159,7 @@ export class NodeController implements ControllerService {
       for (const effect of effects) delete kept[effect];
       if (kept.loss !== undefined || kept.duplicate !== undefined || kept.delayMs !== undefined) await ring.cluster.chaos(kept as ChaosRule);
     }
+    await this.shareChaosWithClients(ring);
   }
 
   ring(): Promise<RingView> {
@@ -224,6 +232,23 @@ export class NodeController implements ControllerService {
     this.hosted = await HostedRing.start(chosen, this.options.links);
     this.options.log(`placed: cluster ${chosen.id} as controller ${chosen.controller}, ${Object.values(chosen.placement).filter((c) => c === chosen.controller).length} of ${spec.nodes.length} nodes here`);
     return this.hosted;
+  }
+
+  /**
+   * Waits (boundedly) until this controller is connected to every controller hosting nodes,
+   * so that a client's first requests are not lost to a link still connecting. Past the
+   * bound the client starts anyway: an unreachable node is the engine's to handle.
+   */
+  private async waitForPeers(ring: HostedRing): Promise<void> {
+    const self = ring.deployment.controller;
+    const needed = [...new Set(Object.values(ring.deployment.placement))].filter((c) => c !== self);
+    const deadline = performance.now() + PEER_WAIT_MS;
+    while (performance.now() < deadline) {
+      const connected = new Set(this.options.links.connected());
+      if (needed.every((c) => connected.has(c))) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    this.options.log(`starting a client before the links to ${needed.join(', ')} are all up`);
   }
 
   private requireRing(): HostedRing {

@@ -6,7 +6,8 @@
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { compiledSibling } from '../util/compiled-path.js';
 import { workerExecArgv } from '../util/worker-argv.js';
-import type { ClientWorkerData, ClientWorkerReport } from './client-program.js';
+import type { ChaosRule } from '../transport/chaos.js';
+import type { ClientWorkerCommand, ClientWorkerData, ClientWorkerReport } from './client-program.js';
 import { EngineError } from './engine-error.js';
 
 const WORKER_FILE = compiledSibling(import.meta.url, '../../workers/client-worker.js');
@@ -55,6 +56,11 @@ export class ClientActor {
 
   get running(): boolean {
     return !this.ended;
+  }
+
+  /** Replaces the chaos rules the client's fault layer applies to what it receives. */
+  setChaos(rules: readonly ChaosRule[]): void {
+    if (!this.ended) this.worker.postMessage({ kind: 'chaos', rules } satisfies ClientWorkerCommand);
   }
 
   /** Stops the program where it is. */

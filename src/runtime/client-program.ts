@@ -4,7 +4,9 @@
  * runtime knows no program). The program talks to the ring through `ProgramClient` and
  * reports through `print`; it resolves true when every operation succeeded.
  */
+import type { EngineTuning } from '../core/config.js';
 import type { CausalContext } from '../protocol/data.js';
+import type { ChaosRule } from '../transport/chaos.js';
 import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
 
 export interface ProgramClient {
@@ -34,8 +36,13 @@ export interface ClientWorkerData {
   /** The ring's nodes, and those this client may send requests to. */
   readonly ring: readonly string[];
   readonly reachable: readonly string[];
-  readonly tuning: import('../core/config.js').EngineTuning;
+  readonly tuning: EngineTuning;
+  /** The chaos rules in force when the client starts. */
+  readonly chaos: readonly ChaosRule[];
 }
+
+/** What the main thread posts to a client worker. */
+export type ClientWorkerCommand = { readonly kind: 'chaos'; readonly rules: readonly ChaosRule[] };
 
 /** What a client worker posts to the main thread. */
 export type ClientWorkerReport =

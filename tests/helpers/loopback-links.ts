@@ -25,6 +25,12 @@ export class LoopbackNetwork {
     this.members.set(name, links);
   }
 
+  /** Every other registered controller, unless one of the two is cut off. */
+  reachableFrom(name: string): string[] {
+    if (this.down.has(name)) return [];
+    return [...this.members.keys()].filter((other) => other !== name && !this.down.has(other));
+  }
+
   carry(from: string, to: string, envelope: Envelope): void {
     if (this.down.has(from) || this.down.has(to)) return;
     const target = this.members.get(to);
@@ -75,7 +81,7 @@ export class LoopbackLinks implements PeerNetwork {
   }
 
   connected(): string[] {
-    return [...this.dialed];
+    return this.self === undefined ? [] : this.network.reachableFrom(this.self);
   }
 
   arrive(from: string, envelopes: readonly Envelope[]): void {
