@@ -6,6 +6,7 @@ import yargs from 'yargs';
 import { parseCommandLine, withHouseRules } from '../../util/command-line.js';
 import { readPackageManifest } from '../../util/packages.js';
 import type { DecodedValue } from '../kv-wire.js';
+import { readSecretFile } from './secret-file.js';
 
 /** The node controller the seed's tools talk to when no --url is given. */
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
@@ -129,17 +130,11 @@ function checkUrl(raw: unknown): string {
 /** The token from --token-file (its first line, trimmed); its content is never printed. */
 function readToken(raw: unknown, readTextFile: ReadTextFile): string | undefined {
   if (raw === undefined) return undefined;
-  const path = String(raw);
-  let text: string;
   try {
-    text = readTextFile(path);
+    return readSecretFile('--token-file', String(raw), readTextFile);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new KvUsageError(`cannot read --token-file ${path}: ${code}`);
+    throw new KvUsageError((error as Error).message);
   }
-  const token = text.split(/\r?\n/, 1)[0]?.trim() ?? '';
-  if (token === '') throw new KvUsageError(`--token-file ${path} is empty`);
-  return token;
 }
 
 function optionalInteger(raw: Record<string, unknown>, name: string): number | undefined {

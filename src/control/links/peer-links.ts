@@ -26,10 +26,10 @@ import { HANDSHAKE_MAX_FRAME_BYTES, makeProver, quoted } from './handshake-messa
 import { Link } from './link.js';
 
 export interface PeerLinksOptions {
-  /** This controller's name. */
-  readonly self: string;
+  /** This controller's name; without it (and the secret), `configure` gives them later. */
+  readonly self?: string;
   /** The cluster secret: proven in handshakes, never sent, never logged. */
-  readonly secret: string;
+  readonly secret?: string;
   /** Largest frame payload accepted and sent; default 16 MiB. Every controller must use the same. */
   readonly maxFrameBytes?: number;
   /** Above this many bytes waiting in a socket, envelopes to that peer are dropped; default 64 MiB. */
@@ -47,7 +47,9 @@ const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5000;
 const MAX_PENDING_ACCEPTS = 128;
 
 export class PeerLinks {
-  private readonly handshake: HandshakeParams;
+  /** Null until configured: a controller that runs no job yet accepts no peer. */
+  private handshake: HandshakeParams | null = null;
+  private readonly handshakeTimeoutMs: number;
   private readonly maxFrameBytes: number;
   private readonly maxWriteBufferBytes: number;
   private readonly backoff: Backoff;
@@ -64,16 +66,34 @@ export class PeerLinks {
   private peerHandler: (peer: string, connected: boolean) => void = () => undefined;
 
   constructor(options: PeerLinksOptions) {
-    if (options.self.length === 0 || options.self.length > MAX_ENDPOINT_ID_LENGTH) throw new RangeError(`a controller name has 1 to ${MAX_ENDPOINT_ID_LENGTH} characters`);
-    // The message names the problem, never the secret.
-    if (options.secret.length === 0) throw new RangeError('the cluster secret must not be empty');
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     if (!(this.maxFrameBytes >= HANDSHAKE_MAX_FRAME_BYTES && this.maxFrameBytes <= 0xffff_ffff)) throw new RangeError(`maxFrameBytes must be between ${HANDSHAKE_MAX_FRAME_BYTES} and 2^32 - 1`);
     this.maxWriteBufferBytes = options.maxWriteBufferBytes ?? DEFAULT_MAX_WRITE_BUFFER_BYTES;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.log = options.log ?? (() => undefined);
-    this.handshake = { self: options.self, prover: makeProver(options.secret), timeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS };
+    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+    if (options.self !== undefined || options.secret !== undefined) this.configure(options.self ?? '', options.secret ?? '');
   }
+
+  /**
+   * Names this controller and sets the secret peers must prove. A node controller listens
+   * from the start but learns both from the first job placed on it; a new name or secret
+   * (the next job) drops every connection made under the old ones.
+   */
+  configure(self: string, secret: string): void {
+    if (self.length === 0 || self.length > MAX_ENDPOINT_ID_LENGTH) throw new RangeError(`a controller name has 1 to ${MAX_ENDPOINT_ID_LENGTH} characters`);
+    // The message names the problem, never the secret.
+    if (secret.length === 0) throw new RangeError('the cluster secret must not be empty');
+    if (this.handshake && this.handshake.self === self && this.configuredSecret === secret) return;
+    if (this.handshake) {
+      for (const peer of [...new Set([...this.dialers.keys(), ...this.links.keys()])]) this.forget(peer);
+    }
+    this.configuredSecret = secret;
+    this.handshake = { self, prover: makeProver(secret), timeoutMs: this.handshakeTimeoutMs };
+  }
+
+  /** Kept only to tell a repeated configure from a new one; never logged. */
+  private configuredSecret: string | undefined;
 
   /** Listens for peers; resolves the bound port (0 = any free port). */
   listen(host: string, port: number): Promise<number> {
@@ -98,6 +118,7 @@ export class PeerLinks {
   /** Keeps one connection to `peer` at host:port: connects, authenticates, and reconnects with backoff whenever it drops, until forget(peer) or close(). */
   dial(peer: string, host: string, port: number): void {
     if (this.closing) return;
+    if (!this.handshake) throw new RangeError('links: configure() this controller before dialing');
     if (peer === this.self) throw new RangeError(`a controller does not dial itself (${quoted(peer)})`);
     const current = this.dialers.get(peer);
     if (current && current.host === host && current.port === port) return;
@@ -146,7 +167,7 @@ export class PeerLinks {
   }
 
   private get self(): string {
-    return this.handshake.self;
+    return this.handshake?.self ?? '(unconfigured)';
   }
 
   private async closeAll(): Promise<void> {
@@ -169,9 +190,16 @@ export class PeerLinks {
       socket.destroy();
       return;
     }
+    const handshake = this.handshake;
+    if (!handshake) {
+      this.counters.connectionsRefused++;
+      this.log(`links: refused connection from ${remote}: this controller runs no job yet`);
+      socket.destroy();
+      return;
+    }
     this.pendingAccepts++;
     const channel = this.track(socket, remote);
-    acceptHandshake(channel, this.handshake, (outcome) => {
+    acceptHandshake(channel, handshake, (outcome) => {
       this.pendingAccepts--;
       this.handshakeDone(channel, outcome, `connection from ${remote}`, null);
     });
@@ -179,7 +207,10 @@ export class PeerLinks {
 
   private open(dialer: Dialer): FramedSocket {
     const channel = this.track(connect({ host: dialer.host, port: dialer.port }), `${dialer.host}:${dialer.port}`);
-    dialHandshake(channel, { ...this.handshake, peer: dialer.peer }, (outcome) => this.handshakeDone(channel, outcome, `connection to ${quoted(dialer.peer)} at ${channel.remote}`, dialer));
+    const handshake = this.handshake;
+    // dial() refuses before configure(), and configure() never unsets: this is a broken invariant.
+    if (!handshake) throw new Error('links: dialing before configure()');
+    dialHandshake(channel, { ...handshake, peer: dialer.peer }, (outcome) => this.handshakeDone(channel, outcome, `connection to ${quoted(dialer.peer)} at ${channel.remote}`, dialer));
     return channel;
   }
 
