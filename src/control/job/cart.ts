@@ -1,28 +1,56 @@
 /**
  * A shopping cart kept in Dynamo that survives siblings: the value stored is a state-based
- * CRDT, so merging the concurrent versions a get returns loses no add and counts nothing
+ * CRDT, so merging the concurrent versions a get returns keeps every add and counts nothing
  * twice. (The seed summed the quantities of its siblings, so an item both siblings inherited
  * from their common past was counted twice.)
  *
- * Each sku has two grow-only counters per actor (a PN-counter): how many the actor added in
- * all, and how many it removed in all. An actor only ever raises its own entries, so two
- * versions of a cart merge by taking, entry by entry, the larger number: each actor's latest
- * total wins, whatever order, grouping or repetition the versions come in. The actor must be
- * unique per client program (its client id) and change carts one write at a time, reading
- * and merging first; two programs sharing an id could both raise the same entry to the same
- * number, and one of their changes would vanish in the merge.
+ * Why not a counter. Version 1 was a PN-counter: per sku and actor, how many were added and
+ * how many removed in all. When two clients concurrently removed the same last unit, both
+ * removes counted, removes exceeded adds, the cart floored at 0, and the excess silently
+ * swallowed the next add of that sku (it showed 0 instead of 1): an add was lost. A counter
+ * cannot tell "the same unit removed twice" from "two units removed".
+ *
+ * The design (observed-remove). Each add makes a *unit record* under a fresh unique id that
+ * the caller supplies (client id plus a UUID), holding its qty and how much of it is removed.
+ * A remove raises `removed` on records it sees in the cart it read, and on nothing else. Two
+ * versions merge by the union of their records, taking for each id the larger `removed`;
+ * union and max are idempotent, commutative and associative, so siblings merge alike in any
+ * order, grouping and repetition.
+ *
+ * The guarantee. An add is never lost: a unit made after a remove, or concurrently with it,
+ * was not in the cart that remove read, so the remove cannot cancel any of it. Two removes
+ * that cancel the same unit cancel it once (max, not sum). Concurrent removes of different
+ * units both count: they raise different records. A remove picks units in a fixed order (by
+ * unit id), so two clients who read the same cart and each remove one pick the same unit and
+ * cancel one between them: the merge cannot know whether they meant the same item, and it
+ * assumes they did, because the opposite error, cancelling a unit that no remove saw, is the
+ * lost add. A user who meant two sees one left and removes it again.
+ *
+ * The cost. Records grow with the number of adds, not with the items in the cart. A fully
+ * removed unit stays as a tombstone (removed = qty): dropping it would let a stale sibling
+ * that still holds it live bring it back. Compacting tombstones needs causal stability
+ * (knowing every replica and client has seen them), which is not built; instead a cart holds
+ * at most CART_LIMITS.maxUnits records, and an add beyond that is refused.
  *
  * Plain data throughout: the state crosses structured clone, v8.serialize and JSON alike.
  */
+import { CART_LIMITS, CartError, describe, readSibling, unitField, type ReadUnit, type UnitRecord } from './cart-validate.js';
 
-/** Which actor has added (or removed) how many in all, by sku then actor. */
-export type CartCounters = Readonly<Record<string, Readonly<Record<string, number>>>>;
+export { CART_LIMITS, CartError } from './cart-validate.js';
+
+/** One add: its qty, fixed when added, and how much of it removes have cancelled since. */
+export interface CartUnit {
+  readonly qty: number;
+  readonly removed: number;
+}
+
+/** Unit records by sku, then unit id. */
+export type CartUnits = Readonly<Record<string, Readonly<Record<string, CartUnit>>>>;
 
 /** The value stored under a cart's key. */
 export interface CartState {
-  readonly v: 1;
-  readonly adds: CartCounters;
-  readonly removes: CartCounters;
+  readonly v: 2;
+  readonly units: CartUnits;
 }
 
 /** One change to a cart (a CartOp of a job's script, minus the cart's name, fits). */
@@ -32,121 +60,116 @@ export interface CartChange {
   readonly qty: number;
 }
 
-export const EMPTY_CART: CartState = { v: 1, adds: {}, removes: {} };
+export const EMPTY_CART: CartState = { v: 2, units: {} };
 
-/** A value that is not a cart state, or a change that cannot be applied. */
-export class CartError extends Error {
-  override readonly name = 'CartError';
-  readonly code = 'INVALID_CART';
-}
-
-type Counters = Map<string, Map<string, number>>;
+/** Unit records by id: ids are unique across skus, so the merge needs nothing else. */
+type Units = Map<string, UnitRecord>;
 
 /** The join of every sibling a get returned (none: the empty cart); throws CartError naming a bad one. */
 export function mergeCarts(siblings: readonly unknown[]): CartState {
-  const adds: Counters = new Map();
-  const removes: Counters = new Map();
-  siblings.forEach((sibling, index) => {
-    const where = siblings.length === 1 ? 'the cart' : `sibling ${index}`;
-    const fields = plainObject(sibling, where);
-    const unknown = Object.keys(fields).find((name) => !['v', 'adds', 'removes'].includes(name));
-    if (unknown !== undefined) throw new CartError(`${where}: unknown field "${unknown}"; a cart state has v, adds, removes`);
-    if (fields.v !== 1) throw new CartError(`${where}: field "v": expected 1 (the cart format version), got ${describe(fields.v)}`);
-    mergeInto(adds, readCounters(fields.adds, `${where}: field "adds`));
-    mergeInto(removes, readCounters(fields.removes, `${where}: field "removes`));
-  });
-  return { v: 1, adds: canonical(adds), removes: canonical(removes) };
+  return { v: 2, units: canonical(joinSiblings(siblings)) };
 }
 
 /**
- * The cart after `actor` makes `change` on it; `state` must be the merge of everything the
- * actor read. A remove takes at most what the actor sees in the cart, so one client on its
- * own can never remove more than is there.
+ * The cart after `change`; `state` must be the merge of everything the client read, because a
+ * remove cancels only what it sees there. An add makes a unit under `unitId`, which must be
+ * new to every replica (the cart program uses its client id and a random UUID); a remove
+ * needs none. A remove of more than the cart shows cancels what it shows and forgets the
+ * rest: the excess names no unit, and keeping it for later is exactly how the PN-counter
+ * swallowed an add.
  */
-export function applyCartOp(state: CartState, actor: string, change: CartChange): CartState {
-  if (typeof actor !== 'string' || actor.length === 0) throw new CartError(`the actor must be a non-empty string (the client id), got ${describe(actor)}`);
-  if (typeof change.sku !== 'string' || change.sku.length === 0) throw new CartError(`the sku must be a non-empty string, got ${describe(change.sku)}`);
-  if (!Number.isSafeInteger(change.qty) || change.qty < 1) throw new CartError(`the quantity must be a positive integer, got ${describe(change.qty)}`);
+export function applyCartOp(state: CartState, change: CartChange, unitId?: string): CartState {
   if (change.op !== 'add' && change.op !== 'remove') throw new CartError(`the op must be add or remove, got ${describe(change.op)}`);
-  const merged = mergeCarts([state]);
-  const qty = change.op === 'add' ? change.qty : Math.min(change.qty, cartQuantities(merged)[change.sku] ?? 0);
-  if (qty === 0) return merged;
-  const side = change.op === 'add' ? 'adds' : 'removes';
-  const counters = toCounters(merged[side]);
-  const own = counters.get(change.sku) ?? new Map<string, number>();
-  const total = (own.get(actor) ?? 0) + qty;
-  if (!Number.isSafeInteger(total)) throw new CartError(`the ${side} of ${describe(change.sku)} by ${describe(actor)} would pass ${Number.MAX_SAFE_INTEGER}`);
-  counters.set(change.sku, own.set(actor, total));
-  return { ...merged, [side]: canonical(counters) };
+  if (typeof change.sku !== 'string' || change.sku.length === 0 || change.sku.length > CART_LIMITS.maxNameLength) {
+    throw new CartError(`the sku must be a string of 1 to ${CART_LIMITS.maxNameLength} characters, got ${describe(change.sku)}`);
+  }
+  if (!Number.isSafeInteger(change.qty) || change.qty < 1 || change.qty > CART_LIMITS.maxQty) {
+    throw new CartError(`the quantity must be an integer from 1 to ${CART_LIMITS.maxQty}, got ${describe(change.qty)}`);
+  }
+  const units = joinSiblings([state]);
+  if (change.op === 'add') addUnit(units, change, unitId);
+  else removeObserved(units, change.sku, change.qty);
+  return { v: 2, units: canonical(units) };
 }
 
-/**
- * How many of each sku the cart holds: all adds minus all removes, skus at 0 left out.
- *
- * Removes can add up to more than the adds: two clients each saw the same item and removed
- * it concurrently (two siblings), and both removes count, as the counter cannot tell "the same
- * unit twice" from "two units". The cart shows 0, which is what each of them meant. The
- * excess is not forgotten (no merge may forget anything): a later add of the same sku first
- * makes it up. That is the price of a counter that never counts an add twice.
- */
+/** How many of each sku the cart holds: the sum of qty - removed over its units, skus at 0 left out. */
 export function cartQuantities(state: CartState): Record<string, number> {
-  const sum = (byActor: Readonly<Record<string, number>> | undefined): number => Object.values(byActor ?? {}).reduce((a, b) => a + b, 0);
   const quantities: [string, number][] = [];
-  for (const sku of Object.keys(state.adds).sort()) {
-    const quantity = sum(state.adds[sku]) - sum(state.removes[sku]);
+  for (const sku of Object.keys(state.units).sort()) {
+    const quantity = Object.values(state.units[sku] ?? {}).reduce((sum, unit) => sum + unit.qty - unit.removed, 0);
     if (quantity > 0) quantities.push([sku, quantity]);
   }
   return Object.fromEntries(quantities);
 }
 
-/** Validates one side of a sibling: sku -> actor -> non-negative safe integer. */
-function readCounters(value: unknown, field: string): Counters {
-  const counters: Counters = new Map();
-  for (const [sku, byActor] of Object.entries(plainObject(value, `${field}"`))) {
-    const entry = new Map<string, number>();
-    for (const [actor, total] of Object.entries(plainObject(byActor, `${field}.${sku}"`))) {
-      if (!Number.isSafeInteger(total) || (total as number) < 0) throw new CartError(`${field}.${sku}.${actor}": expected a non-negative integer, got ${describe(total)}`);
-      entry.set(actor, total as number);
-    }
-    counters.set(sku, entry);
-  }
-  return counters;
+function joinSiblings(siblings: readonly unknown[]): Units {
+  const units: Units = new Map();
+  siblings.forEach((sibling, index) => {
+    const where = siblings.length === 1 ? 'the cart' : `sibling ${index}`;
+    for (const read of readSibling(sibling, where)) joinUnit(units, read);
+    if (units.size > CART_LIMITS.maxUnits) throw new CartError(`${where}: the siblings so far hold more than ${CART_LIMITS.maxUnits} unit records`);
+  });
+  return units;
 }
 
-function mergeInto(target: Counters, source: Counters): void {
-  for (const [sku, byActor] of source) {
-    const into = target.get(sku) ?? new Map<string, number>();
-    for (const [actor, total] of byActor) into.set(actor, Math.max(into.get(actor) ?? 0, total));
-    target.set(sku, into);
+/** One record into the union: a new id joins, a known one keeps the larger `removed`. */
+function joinUnit(units: Units, read: ReadUnit): void {
+  const { id, unit } = read;
+  const known = units.get(id);
+  if (known === undefined) {
+    units.set(id, unit);
+    return;
   }
+  // Ids are unique and a unit's sku and qty are fixed when it is added, so two versions that
+  // disagree on them are not two histories of one cart: one of them is corrupt.
+  if (known.sku !== unit.sku) throw new CartError(`${unitField(read.where, unit.sku, id)}": the unit is also under sku ${describe(known.sku)}; a unit id belongs to one sku`);
+  if (known.qty !== unit.qty) throw new CartError(`${unitField(read.where, unit.sku, id)}.qty": ${unit.qty}, where an earlier sibling has ${known.qty}; a unit's qty is fixed when it is added`);
+  if (unit.removed > known.removed) units.set(id, unit);
 }
 
-function toCounters(counters: CartCounters): Counters {
-  return new Map(Object.entries(counters).map(([sku, byActor]) => [sku, new Map(Object.entries(byActor))]));
+function addUnit(units: Units, change: CartChange, unitId: string | undefined): void {
+  if (typeof unitId !== 'string' || unitId.length === 0 || unitId.length > CART_LIMITS.maxNameLength) {
+    throw new CartError(`an add needs a fresh unit id of 1 to ${CART_LIMITS.maxNameLength} characters, got ${describe(unitId)}`);
+  }
+  // A reused id would merge with the old unit (or clash with it), and one of the adds would vanish.
+  if (units.has(unitId)) throw new CartError(`the unit id ${describe(unitId)} is already in the cart; each add needs a fresh one`);
+  if (units.size >= CART_LIMITS.maxUnits) throw new CartError(`the cart holds ${CART_LIMITS.maxUnits} unit records, tombstones included; no more adds fit`);
+  units.set(unitId, { sku: change.sku, qty: change.qty, removed: 0 });
 }
 
 /**
- * Counters as plain data in one canonical form (keys sorted, zeros dropped), so equal carts are
- * deep-equal and serialize alike. Object.fromEntries defines own properties, so even a sku
- * named "__proto__" stays data.
+ * Cancels up to `qty` of `sku` from the units present, in unit id order. The order is fixed so
+ * that two clients removing from the same cart cancel the same units, which the merge then
+ * counts once. (A bare sort() orders strings by UTF-16 code units, the same on every machine,
+ * where localeCompare would depend on the locale.)
  */
-function canonical(counters: Counters): CartCounters {
-  const skus = [...counters.keys()].sort().flatMap((sku) => {
-    const byActor = counters.get(sku) ?? new Map<string, number>();
-    const actors = [...byActor.entries()].filter(([, total]) => total > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return actors.length === 0 ? [] : [[sku, Object.fromEntries(actors)] as const];
-  });
-  return Object.fromEntries(skus);
+function removeObserved(units: Units, sku: string, qty: number): void {
+  let left = qty;
+  const ids = [...units.keys()].filter((id) => units.get(id)?.sku === sku).sort();
+  for (const id of ids) {
+    const unit = units.get(id);
+    if (left === 0) break;
+    if (unit === undefined) continue;
+    const taken = Math.min(left, unit.qty - unit.removed);
+    if (taken > 0) units.set(id, { ...unit, removed: unit.removed + taken });
+    left -= taken;
+  }
 }
 
-function plainObject(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CartError(`${what}: expected an object, got ${describe(value)}`);
-  return value as Record<string, unknown>;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  return typeof value === 'object' ? 'an object' : String(value);
+/**
+ * Units as plain data in one canonical form (skus and ids in code unit order), so equal carts are
+ * deep-equal and serialize alike. Object.fromEntries defines own properties, so even a sku or
+ * id named "__proto__" stays data.
+ */
+function canonical(units: Units): CartUnits {
+  const bySku = new Map<string, [string, CartUnit][]>();
+  for (const id of [...units.keys()].sort()) {
+    const unit = units.get(id);
+    if (unit === undefined) continue;
+    const entries = bySku.get(unit.sku) ?? [];
+    entries.push([id, { qty: unit.qty, removed: unit.removed }]);
+    bySku.set(unit.sku, entries);
+  }
+  const skus = [...bySku.keys()].sort();
+  return Object.fromEntries(skus.map((sku) => [sku, Object.fromEntries(bySku.get(sku) ?? [])]));
 }

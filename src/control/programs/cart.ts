@@ -1,10 +1,12 @@
 /**
  * `dynamo_cart_client`: the paper's shopping cart (§4.4). Every add or remove reads the cart,
- * merges its siblings, applies the change under this client's own id, and writes the result
- * with the read's context, so it supersedes exactly the versions it merged. Siblings made by
- * concurrent writers are merged by `mergeCarts` (src/control/job/cart.ts), which keeps every
- * add and counts none twice: the seed summed sibling quantities and double-counted.
+ * merges its siblings, applies the change, and writes the result with the read's context, so
+ * it supersedes exactly the versions it merged. An add makes a unit under a fresh id (this
+ * client's id and a random UUID, unique without coordination). Siblings made by concurrent
+ * writers are merged by `mergeCarts` (src/control/job/cart.ts), which keeps every add and
+ * counts none twice: the seed summed sibling quantities and double-counted.
  */
+import { randomUUID } from 'node:crypto';
 import type { Version } from '../../protocol/data.js';
 import type { ProgramRun } from '../../runtime/client-program.js';
 import { applyCartOp, cartQuantities, mergeCarts } from '../job/cart.js';
@@ -30,7 +32,7 @@ export async function run({ client, args, print }: ProgramRun): Promise<boolean>
       print(`CART ${op.cart}: ${describeQuantities(cartQuantities(state))}${merged} context=${describeContext(read.context)} (${elapsedMs(startedAt)})`);
       continue;
     }
-    const next = applyCartOp(state, client.clientId, op);
+    const next = applyCartOp(state, op, `${client.clientId}.${randomUUID()}`);
     const written = await client.put(key, next, read.context);
     const what = `${op.op.toUpperCase()} ${op.cart} ${op.sku} x${op.qty}`;
     if (!written.ok) {
