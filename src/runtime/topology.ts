@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { MessageChannel } from 'node:worker_threads';
 import type { EngineTuning } from '../core/config.js';
 import type { Membership } from '../protocol/data.js';
-import { InvalidChaosRule, parseChaosRule, parseChaosSelector, withoutRules, withRule, type ChaosRule } from '../transport/chaos.js';
+import { parseChaosRule, parseChaosSelector, withoutRules, withRule, type ChaosRule } from '../transport/chaos.js';
+import { checkDelayBudget, checkedChaosInput, CLIENT_ENDPOINT, rulesOnTheWire } from './chaos-input.js';
 import { partitionCuts } from '../transport/partition.js';
 import type { ClientDriver } from './client-driver.js';
 import type { WorkerStats } from './control-api.js';
@@ -33,8 +34,6 @@ export interface SpreadRing {
 /** How long `leave` waits for a node to hand off its keys and hints. */
 export const DRAIN_TIMEOUT_MS = 15_000;
 const DRAIN_POLL_MS = 20;
-/** What chaos rules call the client endpoint: its real id is a random one per cluster. */
-export const CLIENT_ENDPOINT = 'client';
 
 export class Topology {
   private readonly running = new Map<string, NodeHandle>();
@@ -201,21 +200,17 @@ export class Topology {
 
   /** Sets a chaos rule (checked now, applied in turn with the other changes). */
   addChaos(input: unknown): Promise<void> {
-    const rule = this.checked(() => parseChaosRule(input, this.resolveEndpoint));
+    const rule = checkedChaosInput(() => parseChaosRule(input, this.resolveEndpoint));
     return this.exclusive(async () => {
       const rules = withRule(this.chaosRules, rule);
-      // A message held past the grace period could bring a reaped delete back (tombstone-reaper.ts).
-      const longestMs = rules.reduce((sum, r) => sum + (r.delayMs?.[1] ?? 0), 0);
-      if (longestMs >= this.tuning.tombstoneGraceMs) {
-        throw new EngineError('INVALID_ARGUMENT', `delayMs: the rules in force could hold a message ${longestMs} ms, which must stay below tombstoneGraceMs (${this.tuning.tombstoneGraceMs} ms)`);
-      }
+      checkDelayBudget(rules, this.tuning.tombstoneGraceMs);
       await this.applyChaos(rules);
     });
   }
 
   /** Clears the chaos rules `input` selects, or all of them. */
   clearChaos(input: unknown): Promise<void> {
-    const selector = this.checked(() => parseChaosSelector(input, this.resolveEndpoint));
+    const selector = checkedChaosInput(() => parseChaosSelector(input, this.resolveEndpoint));
     return this.exclusive(() => this.applyChaos(withoutRules(this.chaosRules, selector)));
   }
 
@@ -256,16 +251,6 @@ export class Topology {
     return run;
   }
 
-  private checked<T>(parse: () => T): T {
-    try {
-      return parse();
-    } catch (error) {
-      // Anything else reading the caller's object threw (a getter, a proxy): the input is at fault too.
-      const message = error instanceof InvalidChaosRule ? error.message : `the rule could not be read: ${String(error)}`;
-      throw new EngineError('INVALID_ARGUMENT', `chaos: ${message}`, { cause: error });
-    }
-  }
-
   /** A node of the ring (running or not, or still draining), or the client by either name. */
   private readonly resolveEndpoint = (id: string): string | undefined => {
     if (id === CLIENT_ENDPOINT || id === this.driver.core.clientId) return CLIENT_ENDPOINT;
@@ -273,19 +258,9 @@ export class Topology {
     return this.members.includes(id) || this.running.has(id) ? id : undefined;
   };
 
-  /** The rules as the fault layers see them: the client under its real id. */
-  private rulesOnTheWire(): ChaosRule[] {
-    const clientId = this.driver.core.clientId;
-    return this.chaosRules.map((rule) => {
-      const wire: { -readonly [K in keyof ChaosRule]: ChaosRule[K] } = { ...rule };
-      for (const field of ['node', 'from', 'to'] as const) if (wire[field] === CLIENT_ENDPOINT) wire[field] = clientId;
-      return wire;
-    });
-  }
-
   private async applyChaos(rules: readonly ChaosRule[]): Promise<void> {
     this.chaosRules = rules;
-    const wire = this.rulesOnTheWire();
+    const wire = rulesOnTheWire(this.chaosRules, this.driver.core.clientId);
     this.driver.setChaos(wire);
     await Promise.all([...this.running.values()].map((handle) => handle.setChaos(wire)));
   }
@@ -351,7 +326,7 @@ export class Topology {
     }
     // Chaos rules are the cluster's: a node started again or added gets them before any traffic.
     if (this.chaosRules.length > 0) {
-      await handle.setChaos(this.rulesOnTheWire()).catch(async (error: unknown) => {
+      await handle.setChaos(rulesOnTheWire(this.chaosRules, this.driver.core.clientId)).catch(async (error: unknown) => {
         await handle.terminate();
         throw error;
       });
