@@ -9,6 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BENCH_PACKAGES, missingPackagesMessage, readPackageManifest } from '../bench/packages.js';
 import { SIM_PACKAGES } from '../sim/packages.js';
+import { CLI_PACKAGES } from '../cli/packages.js';
 import { REPO_ROOT, bareInstall } from './helpers/bare-install.js';
 import { runNodeScript } from './helpers/run-bench.js';
 
@@ -78,7 +79,7 @@ describe('package hygiene - the library does not load the bench', () => {
     expect(files).toContain(join(DIST, 'src', 'index.js'));
     expect(files).toContain(join(DIST, 'src', 'api', 'cluster.js'));
     expect(packages).toContain('comlink');
-    for (const name of BENCH_PACKAGES) expect(packages, name).not.toContain(name);
+    for (const name of [...BENCH_PACKAGES, ...CLI_PACKAGES]) expect(packages, name).not.toContain(name);
     expect([...files].filter((file) => file.startsWith(join(DIST, 'bench')) || file.startsWith(join(DIST, 'sim')))).toEqual([]);
   });
 
@@ -114,10 +115,11 @@ describe('package hygiene - the library does not load the bench', () => {
 });
 
 describe('package hygiene - package.json', () => {
-  it('comlink is the one runtime dependency; the bench packages are optional peers, installed here as dev dependencies', () => {
+  it('comlink is the one runtime dependency; the packages of the bench and the dynamo command are optional peers, installed here as dev dependencies', () => {
     expect(Object.keys(manifest.dependencies ?? {})).toEqual(['comlink']);
-    expect(Object.keys(manifest.peerDependencies ?? {}).sort()).toEqual([...BENCH_PACKAGES].sort());
-    for (const name of BENCH_PACKAGES) {
+    const programPackages = [...new Set([...BENCH_PACKAGES, ...CLI_PACKAGES])].sort();
+    expect(Object.keys(manifest.peerDependencies ?? {}).sort()).toEqual(programPackages);
+    for (const name of programPackages) {
       expect(manifest.peerDependenciesMeta?.[name]?.optional, name).toBe(true);
       expect(manifest.devDependencies?.[name], name).toBe(manifest.peerDependencies?.[name]);
     }
@@ -125,8 +127,8 @@ describe('package hygiene - package.json', () => {
     for (const name of SIM_PACKAGES) expect(BENCH_PACKAGES as readonly string[], name).toContain(name);
   });
 
-  it('two programs: the bench and the simulator', () => {
-    expect(manifest.bin).toEqual({ 'dynamo-bench': './dist/bench.js', 'dynamo-sim': './dist/sim.js' });
+  it('three programs: the bench, the simulator and the dynamo command', () => {
+    expect(manifest.bin).toEqual({ 'dynamo-bench': './dist/bench.js', 'dynamo-sim': './dist/sim.js', dynamo: './dist/cli.js' });
   });
 });
 
