@@ -10,6 +10,7 @@ import type { CausalContext } from '../../protocol/data.js';
 import type { ProgramRun } from '../../runtime/client-program.js';
 import type { ScriptOp } from '../job/job-plan.js';
 import { describeContext, describeFailure, describeVersions, elapsedMs } from './describe.js';
+import { describeTries, retrying } from './retry.js';
 
 export async function run({ client, args, print }: ProgramRun): Promise<boolean> {
   const script = (args as { script: readonly ScriptOp[] }).script;
@@ -19,16 +20,16 @@ export async function run({ client, args, print }: ProgramRun): Promise<boolean>
     const startedAt = performance.now();
     const context = contexts.get(op.key) ?? EMPTY_CONTEXT;
     if (op.op === 'get') {
-      const outcome = await client.get(op.key);
+      const { outcome, tries } = await retrying(() => client.get(op.key));
       if (!outcome.ok) {
         ok = false;
         print(`GET ${op.key} ${describeFailure(outcome)}`);
         continue;
       }
       contexts.set(op.key, outcome.context);
-      print(`GET ${op.key} -> ${describeVersions(outcome.versions)} context=${describeContext(outcome.context)} (${elapsedMs(startedAt)})`);
+      print(`GET ${op.key} -> ${describeVersions(outcome.versions)} context=${describeContext(outcome.context)} (${elapsedMs(startedAt)})${describeTries(tries)}`);
     } else {
-      const outcome = op.op === 'put' ? await client.put(op.key, op.value, context) : await client.delete(op.key, context);
+      const { outcome, tries } = await retrying(() => (op.op === 'put' ? client.put(op.key, op.value, context) : client.delete(op.key, context)));
       const what = op.op === 'put' ? `PUT ${op.key} = ${JSON.stringify(op.value)}` : `DELETE ${op.key}`;
       if (!outcome.ok) {
         ok = false;
@@ -36,7 +37,7 @@ export async function run({ client, args, print }: ProgramRun): Promise<boolean>
         continue;
       }
       contexts.set(op.key, outcome.context);
-      print(`${what} -> ok, acked by ${outcome.ackedBy.join(', ')} context=${describeContext(outcome.context)} (${elapsedMs(startedAt)})`);
+      print(`${what} -> ok, acked by ${outcome.ackedBy.join(', ')} context=${describeContext(outcome.context)} (${elapsedMs(startedAt)})${describeTries(tries)}`);
     }
   }
   return ok;
