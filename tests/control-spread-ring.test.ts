@@ -98,6 +98,18 @@ describe('a ring spread over node controllers', () => {
     expect((await (byName.get('host1') as NodeController).kvGet('user:1', { r: 3 })).values).toEqual(['Alice_Updated']);
   });
 
+  it('a client whose coordinator crashed tries again elsewhere and ends done', async () => {
+    const { byName } = await spreadCluster();
+    await (byName.get('host2') as NodeController).stopActor('nodeC');
+    const three = byName.get('host3') as NodeController;
+    // Only nodeC and nodeD to choose from: requests sent to nodeC time out, the retry goes to nodeD.
+    await three.startActor({ actor_name: 'client1', operator_name: 'dynamo_client', lib_name: 'dynamo_new', payload: { client_id: 'client1', nodes: ['nodeC', 'nodeD'], cluster: deployment('host3') } });
+    const result = await waitForClient(three, 'client1');
+    expect(result.state).toBe('done');
+    expect(result.lines.some((line) => line.includes('(after 2 tries)'))).toBe(true);
+    expect(result.lines[3]).toMatch(/^GET user:1 -> "Alice_Updated"/);
+  });
+
   it('concurrent carts on two controllers keep every add', async () => {
     const { byName } = await spreadCluster();
     const adds = (sku: string): Record<string, unknown>[] => Array.from({ length: 10 }, () => ({ op: 'add', cart: 'shared', sku, qty: 1 }));
