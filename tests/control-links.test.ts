@@ -151,6 +151,32 @@ describe('control links - traffic', () => {
 });
 
 describe('control links - authentication', () => {
+  it('a controller that is not one of the job\'s is refused even with the secret; a new job drops the old links', async () => {
+    const b = new PeerLinks({ log: () => undefined, backoff: { initialMs: 20, maxMs: 200 } });
+    opened.push(b);
+    const port = await b.listen(HOST, 0);
+    b.configure('b', SECRET, ['a', 'b']);
+    const stranger = node('c');
+    stranger.links.dial('b', HOST, port);
+    const a = node('a');
+    a.links.dial('b', HOST, port);
+    await until(() => b.connected().includes('a'));
+    await until(() => b.stats().connectionsRefused > 0);
+    expect(b.connected()).toEqual(['a']);
+    b.configure('b', 'the secret of the next job', ['a', 'b']);
+    await until(() => !b.connected().includes('a'));
+  });
+
+  it('a controller that runs no job yet refuses every peer', async () => {
+    const idle = new PeerLinks({ log: () => undefined });
+    opened.push(idle);
+    const port = await idle.listen(HOST, 0);
+    const a = node('a');
+    a.links.dial('idle', HOST, port);
+    await until(() => idle.stats().connectionsRefused > 0);
+    expect(idle.connected()).toEqual([]);
+  });
+
   it('a wrong secret is refused on both sides, and no log line holds a secret', async () => {
     const wrong = 'not the cluster secret';
     const b = node('b');

@@ -155,6 +155,20 @@ describe('dynamo job over three node controller processes', () => {
     expect((await status(controller)).cluster).toBeNull();
   }, 30_000);
 
+  it('a second job on a busy controller is refused, and the first keeps running', async () => {
+    const controller = await startController();
+    const job = jobToml({ ports: [controller.port], perController: 3 });
+    expect((await runCli(['job', writeJob('first.toml', job.text)])).code).toBe(0);
+    const first = (await status(controller)).cluster;
+    await fetch(`${controller.url}/kv/kept`, { method: 'PUT', body: 'still here' });
+    const second = await runCli(['job', writeJob('second.toml', job.text)]);
+    expect(second.code).toBe(1);
+    expect(second.stdout).toContain(`already runs cluster ${first}`);
+    expect(second.stdout).not.toContain('stopped what was placed');
+    expect((await status(controller)).cluster).toBe(first);
+    expect(await (await fetch(`${controller.url}/kv/kept`)).text()).toBe('still here');
+  }, 30_000);
+
   it('a controller that is not running: the job is not deployed anywhere', async () => {
     const controller = await startController();
     const closedPort = await freePort();

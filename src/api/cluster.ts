@@ -142,6 +142,14 @@ export class Cluster {
     this.topology.remoteReachability(nodes, reachable);
   }
 
+  /**
+   * Whether a node of this process runs (false once its worker died on its own, too).
+   * @internal
+   */
+  isRunning(nodeId: string): boolean {
+    return this.topology.isRunning(nodeId);
+  }
+
   /** True for a node of the ring hosted by another node controller. */
   isRemote(nodeId: string): boolean {
     return this.topology.isRemote(nodeId);

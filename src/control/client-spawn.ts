@@ -2,7 +2,9 @@
  * Starting a client actor: its program by operator, its arguments checked (a /start_actor
  * may come from anyone, not only from `dynamo job`), and its worker wired to the switchboard.
  */
+import type { MessagePort } from 'node:worker_threads';
 import { z } from 'zod';
+import type { ChaosRule } from '../api/cluster.js';
 import { invalidArgument } from '../api/errors.js';
 import { ClientActor } from '../runtime/client-actor.js';
 import { compiledSibling } from '../util/compiled-path.js';
@@ -49,16 +51,28 @@ export async function startClientActor(ring: HostedRing, operator: string, name:
     const issue = error instanceof z.ZodError ? error.issues[0] : undefined;
     throw invalidArgument(`${name}: payload${issue ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? String(error)}`);
   }
+  const placedOn = ring.deployment.clients[spawn.clientId];
+  if (placedOn !== undefined && placedOn !== ring.deployment.controller) throw invalidArgument(`${name}: the job places client ${spawn.clientId} on controller ${placedOn}, not on this one (${ring.deployment.controller})`);
+  const chaos = (await ring.cluster.stats()).chaos;
   const uplink = ring.switchboard.attach(spawn.clientId);
+  try {
+    return startWorker(ring, spawn, program, args, chaos, uplink, onLine);
+  } catch (error) {
+    ring.switchboard.detach(spawn.clientId);
+    throw error;
+  }
+}
+
+function startWorker(ring: HostedRing, spawn: ClientSpawn, program: Program, args: unknown, chaos: readonly ChaosRule[], uplink: MessagePort, onLine: (text: string) => void): ClientActor {
   return ClientActor.start(
     {
       clientId: spawn.clientId,
       programUrl: compiledSibling(import.meta.url, program.file).href,
       args,
-      ring: ringNodes,
+      ring: ring.deployment.ring.nodes,
       reachable: spawn.nodes,
       tuning: ring.cluster.config,
-      chaos: (await ring.cluster.stats()).chaos,
+      chaos,
     },
     uplink,
     onLine,

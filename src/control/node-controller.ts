@@ -3,6 +3,7 @@
  * on it, and serves the ControllerService the HTTP layer exposes. Actor changes run one at a
  * time (each takes several awaits, and two interleaved could each start a ring).
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ChaosRule, ChaosSelector, ClusterStats, InspectEntry } from '../api/cluster.js';
 import { invalidArgument, toDynamoError } from '../api/errors.js';
 import type { Envelope } from '../transport/envelope.js';
@@ -20,8 +21,8 @@ import type {
 
 /** The TCP links as the controller uses them (src/control/links/peer-links.ts). */
 export interface PeerNetwork extends ControllerLinks {
-  /** Names this controller and sets the secret peers must prove (the first job placed here decides both). */
-  configure(self: string, secret: string): void;
+  /** Names this controller, sets the secret peers must prove and the peers it may link with (the first job placed here decides). */
+  configure(self: string, secret: string, peers: readonly string[]): void;
   onEnvelopes(handler: (peer: string, envelopes: readonly Envelope[]) => void): void;
   onPeerChange(handler: (peer: string, connected: boolean) => void): void;
   connected(): string[];
@@ -33,6 +34,12 @@ export interface NodeControllerOptions {
   /** Set by --cluster-secret-file: a job must bring this secret to be placed here. */
   readonly clusterSecret?: string;
   readonly log: (line: string) => void;
+}
+
+/** Compares secrets in constant time (as digests: equal length whatever the input). */
+function sameSecret(a: string, b: string): boolean {
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(a), digest(b));
 }
 
 const NODE_OPERATOR = 'dynamo_node';
@@ -57,6 +64,7 @@ export class NodeController implements ControllerService {
   }
 
   status(): Promise<ControllerStatus> {
+    this.noticeDeadNodes();
     const deployment = this.hosted?.deployment;
     return Promise.resolve({
       actors: this.actors.running(),
@@ -72,6 +80,7 @@ export class NodeController implements ControllerService {
   startActor(spawn: ActorSpawn): Promise<ActorInfo> {
     return this.exclusive(async () => {
       const { actor_name: name, operator_name: operator } = spawn;
+      this.noticeDeadNodes();
       const known = this.actors.get(name);
       if (known) {
         // Reactor's crash and restart: a stopped node's actor placed again starts it again, empty.
@@ -119,26 +128,31 @@ export class NodeController implements ControllerService {
       const actor = this.actors.get(name);
       if (!actor) throw invalidArgument(`no actor ${JSON.stringify(name)} here; actors are ${this.actors.names().join(', ') || '(none)'}`);
       if (actor.client) await actor.client.stop();
-      else if (actor.nodeId !== undefined && actor.state === 'running') await this.requireRing().cluster.stopNode(actor.nodeId);
+      else if (actor.nodeId !== undefined && this.requireRing().cluster.isRunning(actor.nodeId)) await this.requireRing().cluster.stopNode(actor.nodeId);
       this.actors.setState(name, 'stopped');
     });
   }
 
   stopAllActors(): Promise<void> {
     return this.exclusive(async () => {
-      await Promise.all(this.actors.clients().map((client) => client.stop()));
-      const ring = this.hosted;
-      this.hosted = null;
-      await ring?.stop();
-      this.actors.clear();
-      this.outputs.clear();
+      try {
+        await Promise.all(this.actors.clients().map((client) => client.stop()));
+        await this.hosted?.stop();
+      } finally {
+        this.hosted = null;
+        this.actors.clear();
+        this.outputs.clear();
+      }
     });
   }
 
-  async chaos(rule: ChaosRule): Promise<void> {
-    const ring = this.requireRing();
-    await ring.cluster.chaos(rule);
-    await this.shareChaosWithClients(ring);
+  /** Chaos changes run in turn with actor changes: clearChaos reads the rules, then rewrites them. */
+  chaos(rule: ChaosRule): Promise<void> {
+    return this.exclusive(async () => {
+      const ring = this.requireRing();
+      await ring.cluster.chaos(rule);
+      await this.shareChaosWithClients(ring);
+    });
   }
 
   /** Client actors run their own fault layers (in their threads): they get the rules too. */
@@ -149,9 +163,20 @@ export class NodeController implements ControllerService {
     for (const client of clients) client.setChaos(rules);
   }
 
-  async clearChaos(selector: ChaosSelector, effects: readonly ChaosEffect[]): Promise<void> {
+  /**
+   * Removes `effects` from the rules `selector` names exactly, keeping their other effects. A
+   * bare actor (`{ node: X }`, Reactor's unset with no senders) also takes the rules on links
+   * into X: "unset_msg_delay nodeA" ends every delay nodeA's arrivals were under.
+   */
+  clearChaos(selector: ChaosSelector, effects: readonly ChaosEffect[]): Promise<void> {
+    return this.exclusive(() => this.removeChaosEffects(selector, effects));
+  }
+
+  private async removeChaosEffects(selector: ChaosSelector, effects: readonly ChaosEffect[]): Promise<void> {
     const ring = this.requireRing();
-    const same = (rule: ChaosRule): boolean => rule.node === selector.node && rule.from === selector.from && rule.to === selector.to;
+    const same = (rule: ChaosRule): boolean =>
+      (rule.node === selector.node && rule.from === selector.from && rule.to === selector.to) ||
+      (selector.node !== undefined && selector.from === undefined && selector.to === undefined && rule.to === selector.node);
     for (const rule of (await ring.cluster.stats()).chaos.filter(same)) {
       const exact: ChaosSelector = { ...(rule.node !== undefined && { node: rule.node }), ...(rule.from !== undefined && { from: rule.from }), ...(rule.to !== undefined && { to: rule.to }) };
       await ring.cluster.clearChaos(exact);
@@ -225,10 +250,10 @@ export class NodeController implements ControllerService {
     }
     if (!spec) throw invalidArgument(`${actorName}: no ring runs here yet: place the job's dynamo_node actors first`);
     const chosen = deployment ?? HostedRing.singleHost(spec, 'local');
-    if (this.options.clusterSecret !== undefined && chosen.secret !== this.options.clusterSecret) {
+    if (this.options.clusterSecret !== undefined && !sameSecret(chosen.secret, this.options.clusterSecret)) {
       throw invalidArgument(`${actorName}: the job's cluster secret is not the one this controller was started with (--cluster-secret-file)`);
     }
-    this.options.links.configure(chosen.controller, chosen.secret);
+    this.options.links.configure(chosen.controller, chosen.secret, chosen.controllers.map((c) => c.name));
     this.hosted = await HostedRing.start(chosen, this.options.links);
     this.options.log(`placed: cluster ${chosen.id} as controller ${chosen.controller}, ${Object.values(chosen.placement).filter((c) => c === chosen.controller).length} of ${spec.nodes.length} nodes here`);
     return this.hosted;
@@ -249,6 +274,16 @@ export class NodeController implements ControllerService {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     this.options.log(`starting a client before the links to ${needed.join(', ')} are all up`);
+  }
+
+  /** A node whose worker died on its own (out of memory, say) is stopped: it can be placed again. */
+  private noticeDeadNodes(): void {
+    const ring = this.hosted;
+    if (!ring) return;
+    for (const actor of this.actors.all()) {
+      const record = this.actors.get(actor.name);
+      if (record?.nodeId !== undefined && record.state === 'running' && !ring.cluster.isRunning(record.nodeId)) this.actors.setState(actor.name, 'stopped');
+    }
   }
 
   private requireRing(): HostedRing {

@@ -160,11 +160,15 @@ export class ClientCore implements StateMachine<ClientInput> {
   }
 
   /**
-   * Node mode: send to `preferred` when it is reachable (the node a context was read from),
-   * else to the next reachable node in turn, and wait at most the request's time.
+   * Node mode: send to `preferred` when it is reachable and not suspected (the node a context
+   * was read from), else to the next such node in turn, and wait at most the request's time.
+   * A coordinator that lets a request time out is suspected (§4.8): until it is heard from
+   * again, or the suspicion lapses, requests go elsewhere, so a caller that tries again after
+   * a TIMEOUT reaches a live node.
    */
   private viaNode(requestId: number, op: 'get' | 'put', msg: ClientGet | ClientPut, preferred: string | undefined): void {
-    const node = preferred !== undefined && this.reachable.includes(preferred) ? preferred : this.pickNode();
+    const usable = preferred !== undefined && this.reachable.includes(preferred) && !this.detector.isSuspect(preferred);
+    const node = usable ? preferred : this.pickNode();
     if (node === undefined) {
       this.sink.settle(requestId, failure('TIMEOUT', 'no node is running to take the request'));
       return;
@@ -172,6 +176,7 @@ export class ClientCore implements StateMachine<ClientInput> {
     const timerId = this.sink.setTimer(msg.timeoutMs, () => {
       this.waiting.delete(msg.reqId);
       this.timeouts++;
+      this.detector.suspect(node, this.nowMs);
       this.sink.settle(requestId, failure('TIMEOUT', `no answer from coordinator ${node} within ${msg.timeoutMs} ms`));
     });
     this.waiting.set(msg.reqId, { requestId, op, timerId });
@@ -191,11 +196,20 @@ export class ClientCore implements StateMachine<ClientInput> {
     this.sink.settle(waiting.requestId, outcome);
   }
 
+  /** The next reachable node in turn that is not suspected; when all are, the next in turn. */
   private pickNode(): string | undefined {
-    if (this.reachable.length === 0) return undefined;
-    const node = this.reachable[this.nextNode % this.reachable.length];
-    this.nextNode = (this.nextNode + 1) % this.reachable.length;
-    return node;
+    const count = this.reachable.length;
+    if (count === 0) return undefined;
+    const start = this.nextNode % count;
+    for (let i = 0; i < count; i++) {
+      const node = this.reachable[(start + i) % count] as string;
+      if (!this.detector.isSuspect(node)) {
+        this.nextNode = (start + i + 1) % count;
+        return node;
+      }
+    }
+    this.nextNode = (start + 1) % count;
+    return this.reachable[start];
   }
 
   /** Client mode has no background timer: suspects are probed again as requests come. */

@@ -319,7 +319,9 @@ export class Topology {
       this.checkOpen();
     }
     if (this.spread) {
-      await handle.setUplink(this.spread.switchboard.attach(nodeId)).catch(async (error: unknown) => {
+      const switchboard = this.spread.switchboard;
+      await handle.setUplink(switchboard.attach(nodeId)).catch(async (error: unknown) => {
+        switchboard.detach(nodeId);
         await handle.terminate();
         throw error;
       });
@@ -327,6 +329,7 @@ export class Topology {
     // Chaos rules are the cluster's: a node started again or added gets them before any traffic.
     if (this.chaosRules.length > 0) {
       await handle.setChaos(rulesOnTheWire(this.chaosRules, this.driver.core.clientId)).catch(async (error: unknown) => {
+        this.spread?.switchboard.detach(nodeId);
         await handle.terminate();
         throw error;
       });

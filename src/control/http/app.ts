@@ -16,6 +16,7 @@ import type { ApiErrorBody } from './errors.js';
 import { registerEventRoutes } from './events.js';
 import type { EventsOptions } from './events.js';
 import { registerKvRoutes } from './kv-routes.js';
+import { guardOrigin } from './origin.js';
 import { createMetrics } from './metrics.js';
 
 /** Where the app reports. `console` fits. Nothing logged holds a token or a request body. */
@@ -71,6 +72,7 @@ export function createApp(service: ControllerService, options: AppOptions): Hono
     metrics.countRequest(c.req.method, route === '*' || route === '/*' ? 'none' : route, c.res.status);
     log.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - startedMs).toFixed(1)}ms`);
   });
+  app.use('*', guardOrigin({ tokenRequired: options.token !== undefined }));
   if (options.token !== undefined) {
     app.use('*', requireToken(options.token, (message) => log.warn(message)));
     AUTHENTICATED.add(app);

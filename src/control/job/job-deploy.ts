@@ -21,7 +21,16 @@ export interface Deployed {
   readonly spawns: ReadonlyMap<string, ActorSpawn>;
 }
 
-export async function deployJob(plan: JobPlan, controllers: ReadonlyMap<string, ControllerClient>, print: (line: string) => void): Promise<Deployed> {
+/** A job id, made before deploying so that a deployment cut short can be undone by it. */
+export function newJobId(): string {
+  return `job-${randomUUID()}`;
+}
+
+/**
+ * Places the job; `placed` collects the controllers that took an actor, so that a
+ * deployment cut short is undone there (and only there).
+ */
+export async function deployJob(plan: JobPlan, jobId: string, controllers: ReadonlyMap<string, ControllerClient>, placed: Set<string>, print: (line: string) => void): Promise<Deployed> {
   const peerPorts = new Map<string, number>();
   for (const [name, client] of controllers) {
     const status = await client.status();
@@ -29,7 +38,7 @@ export async function deployJob(plan: JobPlan, controllers: ReadonlyMap<string, 
     peerPorts.set(name, status.peer_port);
   }
   const base = {
-    id: `job-${randomUUID()}`,
+    id: jobId,
     secret: randomBytes(32).toString('base64url'),
     controllers: plan.controllers.map((c) => ({ name: c.name, host: c.connectHost, peerPort: peerPorts.get(c.name) ?? 0 })),
     placement: Object.fromEntries(plan.dynamoNodes.map((node) => [node.nodeId, node.controller])),
@@ -47,6 +56,7 @@ export async function deployJob(plan: JobPlan, controllers: ReadonlyMap<string, 
       lib_name: lib('dynamo_node'),
       payload: { node_id: node.nodeId, nodes: [...plan.ring.nodes], N: n, W: w, R: r, T: vnodes, cluster: cluster(node.controller) },
     };
+    placed.add(node.controller);
     await controllerOf(controllers, node.controller).startActor(spawn);
     spawns.set(node.actorName, spawn);
     print(`placed ${node.actorName} (node ${node.nodeId}) on ${node.controller}`);
@@ -54,6 +64,7 @@ export async function deployJob(plan: JobPlan, controllers: ReadonlyMap<string, 
   await waitForLinks(plan, controllers);
   for (const client of plan.clients) {
     const spawn = clientSpawn(client, lib(operatorOf(client)), cluster(client.controller));
+    placed.add(client.controller);
     await controllerOf(controllers, client.controller).startActor(spawn);
     spawns.set(client.actorName, spawn);
     print(`placed ${client.actorName} (${operatorOf(client)}) on ${client.controller}`);

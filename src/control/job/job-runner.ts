@@ -8,7 +8,7 @@
 import { chaosSchedule } from './chaos-schedule.js';
 import { ChaosRunner } from './job-chaos-runner.js';
 import { ControllerClient } from './controller-client.js';
-import { deployJob } from './job-deploy.js';
+import { deployJob, newJobId } from './job-deploy.js';
 import type { JobPlan } from './job-plan.js';
 
 /** How often client output is fetched. */
@@ -35,11 +35,13 @@ export async function runJob(plan: JobPlan, options: JobRunOptions): Promise<num
   const { print } = options;
   const controllers = new Map(plan.controllers.map((c) => [c.name, new ControllerClient(c.name, `http://${formatHost(c.connectHost)}:${c.port}`, options.token)]));
   let deployed;
+  const jobId = newJobId();
+  const placed = new Set<string>();
   try {
-    deployed = await deployJob(plan, controllers, print);
+    deployed = await deployJob(plan, jobId, controllers, placed, print);
   } catch (error) {
     print(`job not deployed: ${error instanceof Error ? error.message : String(error)}`);
-    await undoPlacement(controllers, print);
+    await undoPlacement(jobId, placed, controllers, print);
     return 1;
   }
   print(`cluster ${deployed.clusterId}: ${plan.dynamoNodes.length} nodes (N=${plan.ring.n} W=${plan.ring.w} R=${plan.ring.r} T=${plan.ring.vnodes}) on ${plan.controllers.length} controller(s)`);
@@ -87,14 +89,18 @@ async function follow(follower: Follower, controllers: ReadonlyMap<string, Contr
   }
 }
 
-/** A deployment cut short leaves nothing behind on the controllers it reached. */
-async function undoPlacement(controllers: ReadonlyMap<string, ControllerClient>, print: (line: string) => void): Promise<void> {
+/**
+ * A deployment cut short leaves nothing behind on the controllers it reached, and touches no
+ * other: a controller is stopped only if it runs this very job (another job may have won it).
+ */
+async function undoPlacement(jobId: string, placed: ReadonlySet<string>, controllers: ReadonlyMap<string, ControllerClient>, print: (line: string) => void): Promise<void> {
   await Promise.all(
-    [...controllers.values()].map(async (controller) => {
-      const status = await controller.status().catch(() => null);
-      if (status && status.actors.length + status.actor_states.length > 0) {
+    [...placed].map(async (name) => {
+      const controller = controllers.get(name);
+      const status = await controller?.status().catch(() => null);
+      if (controller && status?.cluster === jobId) {
         await controller.stopAllActors().catch(() => undefined);
-        print(`stopped what was placed on ${controller.name}`);
+        print(`stopped what was placed on ${name}`);
       }
     }),
   );

@@ -80,7 +80,7 @@ export class PeerLinks {
    * from the start but learns both from the first job placed on it; a new name or secret
    * (the next job) drops every connection made under the old ones.
    */
-  configure(self: string, secret: string): void {
+  configure(self: string, secret: string, peers?: readonly string[]): void {
     if (self.length === 0 || self.length > MAX_ENDPOINT_ID_LENGTH) throw new RangeError(`a controller name has 1 to ${MAX_ENDPOINT_ID_LENGTH} characters`);
     // The message names the problem, never the secret.
     if (secret.length === 0) throw new RangeError('the cluster secret must not be empty');
@@ -89,8 +89,12 @@ export class PeerLinks {
       for (const peer of [...new Set([...this.dialers.keys(), ...this.links.keys()])]) this.forget(peer);
     }
     this.configuredSecret = secret;
+    this.allowedPeers = peers === undefined ? null : new Set(peers);
     this.handshake = { self, prover: makeProver(secret), timeoutMs: this.handshakeTimeoutMs };
   }
+
+  /** The controllers of the job: a peer proving the secret under another name is refused. Null: any. */
+  private allowedPeers: ReadonlySet<string> | null = null;
 
   /** Kept only to tell a repeated configure from a new one; never logged. */
   private configuredSecret: string | undefined;
@@ -201,7 +205,7 @@ export class PeerLinks {
     const channel = this.track(socket, remote);
     acceptHandshake(channel, handshake, (outcome) => {
       this.pendingAccepts--;
-      this.handshakeDone(channel, outcome, `connection from ${remote}`, null);
+      this.handshakeDone(channel, outcome, `connection from ${remote}`, null, handshake);
     });
   }
 
@@ -210,7 +214,7 @@ export class PeerLinks {
     const handshake = this.handshake;
     // dial() refuses before configure(), and configure() never unsets: this is a broken invariant.
     if (!handshake) throw new Error('links: dialing before configure()');
-    dialHandshake(channel, { ...handshake, peer: dialer.peer }, (outcome) => this.handshakeDone(channel, outcome, `connection to ${quoted(dialer.peer)} at ${channel.remote}`, dialer));
+    dialHandshake(channel, { ...handshake, peer: dialer.peer }, (outcome) => this.handshakeDone(channel, outcome, `connection to ${quoted(dialer.peer)} at ${channel.remote}`, dialer, handshake));
     return channel;
   }
 
@@ -227,7 +231,15 @@ export class PeerLinks {
     return channel;
   }
 
-  private handshakeDone(channel: FramedSocket, outcome: HandshakeOutcome, what: string, dialer: Dialer | null): void {
+  private handshakeDone(channel: FramedSocket, outcome: HandshakeOutcome, what: string, dialer: Dialer | null, under: HandshakeParams): void {
+    if (outcome.ok && (this.handshake !== under || (this.allowedPeers !== null && !this.allowedPeers.has(outcome.peer)))) {
+      // Proven under the settings of a job that has since been replaced, or by a controller
+      // that is not one of this job's: its envelopes would reach nodes of the wrong job.
+      this.counters.connectionsRefused++;
+      this.log(`links ${this.self}: refused ${what} (${quoted(outcome.peer)}): ${this.handshake !== under ? 'it was authenticated for an earlier job' : 'not a controller of this job'}`);
+      channel.close();
+      return;
+    }
     if (outcome.ok) {
       dialer?.authenticated();
       this.authenticated(channel, outcome.peer);
