@@ -54,7 +54,7 @@ describe('job file - the seed and the examples', () => {
   it('job file - the ring may be listed in any order by each node; the first entry\'s order is kept', () => {
     const plan = parseJobFile(edit(BASE_JOB, '["nodeA", "nodeB", "nodeC"]', '["nodeC", "nodeA", "nodeB"]', 1), 'job.toml');
     expect(plan.ring.nodes).toEqual(['nodeA', 'nodeB', 'nodeC']);
-    expect(plan.controllers[1]?.connectHost).toBe('10.0.0.2');
+    expect(plan.controllers[1]?.connectHost).toBe('node2.example');
   });
 });
 
@@ -150,7 +150,7 @@ describe('job file - names', () => {
   it('job file - [[nodes]]: unique names, a port in 1..65535, a hostname string', () => {
     expect(refusal(edit(BASE_JOB, 'name = "node2"', 'name = "node1"'))).toBe('job.toml: nodes[1] (node1): field "name": "node1" is already the name of nodes[0]');
     expect(refusal(edit(BASE_JOB, 'port = 3001', 'port = 70000'))).toBe('job.toml: nodes[1] (node2): field "port": expected an integer from 1 to 65535, got 70000');
-    expect(refusal(edit(BASE_JOB, 'hostname = "10.0.0.2"', 'hostname = 10'))).toBe('job.toml: nodes[1] (node2): field "hostname": expected a name (1 to 128 characters, no spaces), got 10');
+    expect(refusal(edit(BASE_JOB, 'hostname = "node2.example"', 'hostname = 10'))).toBe('job.toml: nodes[1] (node2): field "hostname": expected a name (1 to 128 characters, no spaces), got 10');
   });
 });
 

@@ -255,6 +255,10 @@ export class NodeController implements ControllerService {
     }
     this.options.links.configure(chosen.controller, chosen.secret, chosen.controllers.map((c) => c.name));
     this.hosted = await HostedRing.start(chosen, this.options.links);
+    // Until a controller's link is up, its nodes are out of the KV client's reach (its
+    // requests would be lost); the link coming up brings them in (onPeerChange).
+    const connected = new Set(this.options.links.connected());
+    for (const peer of chosen.controllers) if (peer.name !== chosen.controller) this.hosted.peerChanged(peer.name, connected.has(peer.name));
     this.options.log(`placed: cluster ${chosen.id} as controller ${chosen.controller}, ${Object.values(chosen.placement).filter((c) => c === chosen.controller).length} of ${spec.nodes.length} nodes here`);
     return this.hosted;
   }

@@ -19,7 +19,7 @@ port = 3000
 
 [[nodes]]
 name = "node2"
-hostname = "10.0.0.2"
+hostname = "node2.example"
 port = 3001
 
 [placement]

@@ -21,7 +21,12 @@ export class LoopbackNetwork {
     return new LoopbackLinks(this);
   }
 
+  /** A controller joins: it and every other see their link come up, as TCP would report. */
   register(name: string, links: LoopbackLinks): void {
+    for (const [other, otherLinks] of this.members) {
+      otherLinks.peerChange(name, true);
+      links.peerChange(other, true);
+    }
     this.members.set(name, links);
   }
 
