@@ -150,11 +150,6 @@ export class Cluster {
     return this.topology.isRunning(nodeId);
   }
 
-  /** True for a node of the ring hosted by another node controller. */
-  isRemote(nodeId: string): boolean {
-    return this.topology.isRemote(nodeId);
-  }
-
   /** Starts a cluster: one worker thread per node, wired into a MessagePort mesh. */
   static async start(options?: ClusterOptions): Promise<Cluster> {
     const resolved = resolveClusterOptions(options);

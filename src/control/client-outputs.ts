@@ -37,10 +37,6 @@ export class ClientOutputs {
     if (error !== undefined) buffer.error = error;
   }
 
-  has(name: string): boolean {
-    return this.buffers.has(name);
-  }
-
   read(name: string, fromSeq: number): ClientOutput | undefined {
     const buffer = this.buffers.get(name);
     if (!buffer) return undefined;

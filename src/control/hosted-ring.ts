@@ -120,10 +120,8 @@ export class HostedRing {
     this.switchboard.close();
   }
 
-  private routeOut(envelope: Envelope): boolean {
+  private routeOut(envelope: Envelope): void {
     const controller = this.deployment.placement[envelope.to] ?? this.deployment.clients[envelope.to] ?? kvClientHost(envelope.to) ?? this.learned.get(envelope.to);
-    if (controller === undefined || controller === this.deployment.controller) return false;
-    this.links.send(controller, envelope);
-    return true;
+    if (controller !== undefined && controller !== this.deployment.controller) this.links.send(controller, envelope);
   }
 }

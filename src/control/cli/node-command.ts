@@ -36,9 +36,9 @@ export function parseNodeArgs(argv: readonly string[]): { kind: 'help' | 'versio
     yargs()
       .scriptName('dynamo node')
       .usage('dynamo node [--port 3000] [--host 127.0.0.1]\n\nRuns a node controller: it hosts the Dynamo nodes and clients that `dynamo job` places on it, and serves the seed\'s control API, the KV API, /metrics and /events.')
-      .option('port', { describe: 'HTTP port (0: any free port, printed)', type: 'string', default: String(DEFAULT_PORT), requiresArg: true })
+      .option('port', { describe: 'HTTP port (0: a free port the system picks, printed)', type: 'string', default: String(DEFAULT_PORT), requiresArg: true })
       .option('host', { describe: 'address to bind; anything but loopback needs --token-file', type: 'string', default: '127.0.0.1', requiresArg: true })
-      .option('peer-port', { describe: `TCP port other controllers connect to (default: HTTP port + ${PEER_PORT_OFFSET}; 0: any free port)`, type: 'string', requiresArg: true })
+      .option('peer-port', { describe: `TCP port other controllers connect to (default: HTTP port + ${PEER_PORT_OFFSET}; 0: a free port the system picks)`, type: 'string', requiresArg: true })
       .option('token-file', { describe: 'file holding the API token every request must carry (Authorization: Bearer)', type: 'string', requiresArg: true })
       .option('verbose', { describe: 'log every HTTP request', type: 'boolean', default: false })
       .option('cluster-secret-file', { describe: 'file holding the secret controllers prove to each other (default: the one each job brings)', type: 'string', requiresArg: true }),

@@ -59,7 +59,7 @@ function stepReader<Op extends string>(entry: EntryReader, table: Table, index: 
   return { op: op as Op, reader: new EntryReader(entry.where, table, known, `${field}.`) };
 }
 
-/** A put's value: any string, the empty one included (it is a value like any other). */
+/** A put's value: every string, the empty one included (it is a value like the others). */
 function stringValue(step: EntryReader): string {
   const value = step.value('value');
   if (value === undefined) throw step.problem('value', 'missing; a put needs a string value');

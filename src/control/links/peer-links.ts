@@ -93,7 +93,7 @@ export class PeerLinks {
     this.handshake = { self, prover: makeProver(secret), timeoutMs: this.handshakeTimeoutMs };
   }
 
-  /** The controllers of the job: a peer proving the secret under another name is refused. Null: any. */
+  /** The controllers of the job: a peer proving the secret under another name is refused. Null: every name is accepted. */
   private allowedPeers: ReadonlySet<string> | null = null;
 
   /** Kept only to tell a repeated configure from a new one; never logged. */
