@@ -69,5 +69,5 @@ export class ActorBook {
 }
 
 function statusOf(record: ActorRecord): ActorStatus {
-  return { name: record.name, operator: record.operator, state: record.state };
+  return { name: record.name, operator: record.operator, state: record.state, ...(record.nodeId !== undefined && { nodeId: record.nodeId }) };
 }

@@ -30,6 +30,8 @@ export interface ActorStatus {
   readonly name: string;
   readonly operator: string;
   readonly state: ActorState;
+  /** The Dynamo node a `dynamo_node` actor runs (chaos rules and the ring name nodes by this). */
+  readonly nodeId?: string;
 }
 
 /** GET /status: Reactor's fields (`actors`, `loaded_libs`) and ours. */
@@ -102,11 +104,66 @@ export interface ClientOutput {
   readonly error?: string;
 }
 
+/** GET /preference/:key: where a key lives on the ring (the engine's own Ring computes it). */
+export interface KeyPlacement {
+  readonly key: string;
+  /** The key's position: the first 32 bits of md5(key), as RingVnode.token. */
+  readonly token: number;
+  /** Its N primary replicas, in ring order. */
+  readonly preferenceList: string[];
+  /** The other nodes in the order the sloppy quorum (§4.6) takes them as fallbacks. */
+  readonly fallbacks: string[];
+}
+
+/**
+ * One second of client requests (the controller's KV client and every client actor here),
+ * from their latency histograms: what the dashboard's performance view draws.
+ */
+export interface PerformanceSample {
+  /** End of the second (ms since the epoch). */
+  readonly atMs: number;
+  readonly gets: number;
+  readonly puts: number;
+  /** Requests that failed (timeout, quorum failure) among them. */
+  readonly failures: number;
+  /** Latency percentiles in ms; null when no request of that kind ended in the second. */
+  readonly getP50Ms: number | null;
+  readonly getP99Ms: number | null;
+  readonly putP50Ms: number | null;
+  readonly putP99Ms: number | null;
+}
+
+/** The controller process itself, cumulative since it started (rates come from differences). */
+export interface ProcessSample {
+  readonly cpuUserMicros: number;
+  readonly cpuSystemMicros: number;
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+}
+
+export type JobState = 'running' | 'done' | 'failed';
+
+/** A job started from the dashboard (POST /jobs): the job controller run inside this controller. */
+export interface JobRun {
+  readonly id: string;
+  readonly state: JobState;
+  /** The job controller's exit code once it ended (0 = every client succeeded). */
+  readonly exitCode: number | null;
+  readonly startedAtMs: number;
+  /** What `dynamo job` would print, oldest first (bounded: the newest lines are kept). */
+  readonly lines: string[];
+}
+
 /** What GET /events streams (server-sent events, one per `type`). */
 export type ControllerEvent =
   | { readonly type: 'actor'; readonly actor: ActorStatus }
-  | { readonly type: 'stats'; readonly stats: ClusterStats; readonly atMs: number }
-  | { readonly type: 'client-output'; readonly client: string; readonly line: ClientOutputLine };
+  /** Once a second while a stream is open; `stats` is null before a job placed anything here. */
+  | { readonly type: 'stats'; readonly stats: ClusterStats | null; readonly process: ProcessSample; readonly atMs: number }
+  | { readonly type: 'client-output'; readonly client: string; readonly line: ClientOutputLine }
+  /** Once a second while a ring is hosted here. */
+  | { readonly type: 'performance'; readonly sample: PerformanceSample }
+  | { readonly type: 'job'; readonly job: Omit<JobRun, 'lines'> }
+  | { readonly type: 'job-output'; readonly job: string; readonly line: string };
 
 /** Chaos effects one unset_* endpoint removes. */
 export type ChaosEffect = 'loss' | 'duplicate' | 'delayMs';
@@ -128,6 +185,18 @@ export interface ControllerService {
   /** The hosted cluster's stats, or null when no job placed anything here yet. */
   stats(): Promise<ClusterStats | null>;
   clientOutput(name: string, fromSeq: number): Promise<ClientOutput>;
+  /** Cuts the listed groups of nodes off from each other (unlisted nodes form one more group). */
+  partition(groups: readonly (readonly string[])[]): Promise<void>;
+  /** Ends every partition. */
+  heal(): Promise<void>;
+  /** Where `key` lives on the ring. */
+  preference(key: string): Promise<KeyPlacement>;
+  /** The last samples (up to 300 s), oldest first; empty before a job placed anything here. */
+  performance(): Promise<PerformanceSample[]>;
+  /** Starts a job from a job file's text; rejects INVALID_ARGUMENT naming file:line:col when it does not parse, or when a job started here still runs. */
+  submitJob(toml: string): Promise<Omit<JobRun, 'lines'>>;
+  /** Jobs started here (the newest 10), oldest first. */
+  jobs(): Promise<JobRun[]>;
   /** Calls `listener` with every event until the returned function is called. */
   subscribe(listener: (event: ControllerEvent) => void): () => void;
 }

@@ -7,10 +7,10 @@ import type { EngineTuning } from '../core/config.js';
 import type { NodeKeyView, NodeStats } from '../core/node.js';
 import type { Membership } from '../protocol/data.js';
 import type { ChaosRule } from '../transport/chaos.js';
-import type { FaultCounters, LinkCut } from '../transport/fault-layer.js';
+import type { FaultCounters, LinkCut, LinkTally } from '../transport/fault-layer.js';
 
 export type { ChaosRule, ChaosSelector } from '../transport/chaos.js';
-export type { FaultCounters } from '../transport/fault-layer.js';
+export type { FaultCounters, LinkTally } from '../transport/fault-layer.js';
 
 /** What the main thread hands a new node worker. */
 export interface NodeWorkerData {
@@ -36,6 +36,12 @@ export interface WorkerStats extends NodeStats, FaultCounters {
   /** Inputs dropped because the core threw on them (a bug; the first is printed). */
   readonly internalErrors: number;
   readonly partitionedFrom: readonly string[];
+  /** Per peer (node or client endpoint id): the link between it and this node, as seen here. */
+  readonly links: Readonly<Record<string, LinkTally>>;
+  /** The worker's event loop, cumulative: utilisation over a period is Δactive / (Δactive + Δidle). */
+  readonly eventLoop: { readonly activeMs: number; readonly idleMs: number };
+  /** The worker's own V8 heap in use (its isolate's, not the process's). */
+  readonly heapUsedBytes: number;
 }
 
 export interface NodeControl {

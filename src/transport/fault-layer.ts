@@ -39,6 +39,22 @@ export interface FaultCounters {
   readonly messagesDelayed: number;
 }
 
+/** One peer's link, as one endpoint's fault layer saw it (cumulative counts). */
+export interface LinkTally {
+  /** Messages that arrived from the peer, before any fault acted on them. */
+  readonly received: number;
+  /** Messages to the peer dropped here by a cut (the sending side of a partition). */
+  readonly droppedOut: number;
+  /** Messages from the peer dropped here by a cut (including those cut while delayed). */
+  readonly droppedIn: number;
+  /** Messages from the peer lost to a chaos rule's `loss`. */
+  readonly lost: number;
+  /** Extra copies of the peer's messages a chaos rule's `duplicate` delivered. */
+  readonly duplicated: number;
+  /** Messages from the peer a chaos rule's `delayMs` held back. */
+  readonly delayed: number;
+}
+
 export interface ChaosSource {
   /** This endpoint's id: rules select the messages arriving at it. */
   readonly self: string;
