@@ -15,9 +15,11 @@ import { HttpErrorCode, errorResponse } from './errors.js';
 import type { ApiErrorBody } from './errors.js';
 import { registerEventRoutes } from './events.js';
 import type { EventsOptions } from './events.js';
+import { registerJobRoutes } from './job-routes.js';
 import { registerKvRoutes } from './kv-routes.js';
 import { guardOrigin } from './origin.js';
 import { createMetrics } from './metrics.js';
+import { registerDashboardRoutes, type DashboardController, type DashboardRouteOptions } from '../dashboard/routes.js';
 
 /** Where the app reports. `console` fits. Nothing logged holds a token or a request body. */
 export interface HttpLog {
@@ -36,6 +38,8 @@ export interface AppOptions {
   /** Largest request body accepted (default 2 MiB: the engine's 1 MiB value limit plus slack). */
   readonly maxBodyBytes?: number;
   readonly events?: EventsOptions;
+  /** The dashboard's page, files and sign-in, served at / (default: on, showing this controller). */
+  readonly dashboard?: false | Omit<DashboardRouteOptions, 'token'>;
 }
 
 /** The engine's default value limit (1 MiB) with 1 MiB of slack for JSON and encodings. */
@@ -43,6 +47,11 @@ export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 /** Apps that require a token: serve.ts lets only those listen beyond loopback. */
 const AUTHENTICATED = new WeakSet<object>();
+
+/** Records that `app` refuses every request without the token (for an app not made by createApp). */
+export function markAuthenticated(app: object): void {
+  AUTHENTICATED.add(app);
+}
 
 /** Whether `app` was made by createApp with a token. */
 export function requiresToken(app: object): boolean {
@@ -73,6 +82,11 @@ export function createApp(service: ControllerService, options: AppOptions): Hono
     log.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - startedMs).toFixed(1)}ms`);
   });
   app.use('*', guardOrigin({ tokenRequired: options.token !== undefined }));
+  // Before authentication: the page must load, and sign in, without the token.
+  if (options.dashboard !== false) {
+    const controllers = async (): Promise<DashboardController[]> => [{ name: (await service.status()).controller ?? 'this controller', base: '' }];
+    registerDashboardRoutes(app, { controllers, ...options.dashboard, token: options.token });
+  }
   if (options.token !== undefined) {
     app.use('*', requireToken(options.token, (message) => log.warn(message)));
     AUTHENTICATED.add(app);
@@ -87,6 +101,7 @@ export function createApp(service: ControllerService, options: AppOptions): Hono
 
   registerControlRoutes(app, service);
   registerKvRoutes(app, service);
+  registerJobRoutes(app, service);
   app.get('/metrics', async (c) => {
     const { text, contentType } = await metrics.scrape();
     return c.body(text, 200, { 'Content-Type': contentType });

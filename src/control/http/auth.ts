@@ -46,6 +46,12 @@ function matches(presented: string, expected: Buffer): boolean {
   return timingSafeEqual(digest(presented), expected);
 }
 
+/** A constant-time test of a presented token against `token` (for the dashboard's sign-in). */
+export function tokenMatcher(token: string): (presented: string) => boolean {
+  const expected = digest(checkToken(token));
+  return (presented) => matches(presented, expected);
+}
+
 /**
  * The middleware that refuses unauthenticated requests: 401 without a valid token, 403 for a
  * cookie-authenticated state change without the CSRF header. `warn` gets one line per refusal
