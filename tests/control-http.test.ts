@@ -456,6 +456,35 @@ describe('/events', () => {
     await until(() => service.listenerCount === 0);
   });
 
+  it('stats events go out before a job placed anything here, with stats null and the process\'s CPU and memory', async () => {
+    const { app, service } = setup({ events: { statsIntervalMs: 50 } });
+    service.hasCluster = false;
+    const response = await app.request('/events');
+    const text = await readEvents(response.body as ReadableStream<Uint8Array>, (t) => (t.match(/event: stats\n/g) ?? []).length >= 2, 1500);
+    const events = [...text.matchAll(/event: stats\ndata: (.*)\n/g)].map((match) => JSON.parse(match[1] ?? '') as Record<string, unknown>);
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    for (const event of events) {
+      expect(event).toMatchObject({ type: 'stats', stats: null });
+      const process = event['process'] as Record<string, number>;
+      expect(Object.keys(process).sort()).toEqual(['cpuSystemMicros', 'cpuUserMicros', 'heapUsedBytes', 'rssBytes']);
+      expect(process['rssBytes']).toBeGreaterThan(process['heapUsedBytes'] ?? Infinity);
+      expect(process['cpuUserMicros']).toBeGreaterThan(0);
+    }
+    // Cumulative: the CPU time only grows.
+    expect((events[1]?.['process'] as Record<string, number>)['cpuUserMicros']).toBeGreaterThanOrEqual((events[0]?.['process'] as Record<string, number>)['cpuUserMicros'] ?? Infinity);
+    await until(() => service.listenerCount === 0);
+  });
+
+  it('stats that cannot be read still send the event, with stats null, and warn once', async () => {
+    const { app, service, log } = setup({ events: { statsIntervalMs: 50 } });
+    service.stats = () => Promise.reject(new Error('stats broke'));
+    const response = await app.request('/events');
+    const text = await readEvents(response.body as ReadableStream<Uint8Array>, (t) => (t.match(/event: stats\n/g) ?? []).length >= 3, 1500);
+    expect(text).toContain('"stats":null');
+    expect(log.lines.filter((line) => line.includes('could not be read'))).toHaveLength(1);
+    await until(() => service.listenerCount === 0);
+  });
+
   it('reads the stats once per interval for all streams, not once per stream', async () => {
     const { app, service } = setup({ events: { statsIntervalMs: 100 } });
     const streams = await Promise.all([1, 2, 3, 4].map(() => app.request('/events')));

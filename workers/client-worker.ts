@@ -9,7 +9,7 @@ import { ClientCore } from '../src/core/client.js';
 import type { CausalContext } from '../src/protocol/data.js';
 import type { GetOutcome, PutOutcome } from '../src/protocol/outcomes.js';
 import { ClientDriver } from '../src/runtime/client-driver.js';
-import type { ClientProgram, ClientWorkerCommand, ClientWorkerData, ClientWorkerReport, ProgramClient } from '../src/runtime/client-program.js';
+import { LATENCY_REPORT_MS, type ClientProgram, type ClientWorkerCommand, type ClientWorkerData, type ClientWorkerReport, type ProgramClient } from '../src/runtime/client-program.js';
 import { md5Hex } from '../src/util/md5.js';
 
 const data = workerData as ClientWorkerData & { readonly uplink: MessagePort };
@@ -38,15 +38,25 @@ function report(message: ClientWorkerReport): void {
   parentPort?.postMessage(message);
 }
 
+function reportLatencies(): void {
+  report({ kind: 'latency', latencies: driver.latencies });
+}
+
 async function main(): Promise<void> {
+  // The program's own timers and requests keep the thread alive, not this one.
+  const latencyTimer = setInterval(reportLatencies, LATENCY_REPORT_MS).unref();
   try {
     const module = (await import(data.programUrl)) as { run?: ClientProgram };
     if (typeof module.run !== 'function') throw new Error(`${data.programUrl} exports no run()`);
     const ok = await module.run({ client, args: data.args, print: (text) => report({ kind: 'line', text }) });
+    // The last requests, up to the end: the main thread reads them before it learns the program ended.
+    reportLatencies();
     report({ kind: 'done', ok });
   } catch (error) {
+    reportLatencies();
     report({ kind: 'done', ok: false, error: error instanceof Error ? error.message : String(error) });
   } finally {
+    clearInterval(latencyTimer);
     // Replies still in flight are dropped; the thread ends once its ports are closed.
     driver.close();
     parentPort?.close();

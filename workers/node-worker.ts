@@ -5,6 +5,8 @@
  */
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { Hint } from '../src/core/hinted-handoff.js';
 import { DynamoNode, type NodeInput } from '../src/core/node.js';
@@ -32,6 +34,12 @@ const host = new EffectHost<NodeInput>(node, faults, realScheduler, {
   },
 });
 
+/** This thread's own load: inside a worker, both calls measure the worker's loop and isolate, not the process's. */
+function threadLoad(): Pick<WorkerStats, 'eventLoop' | 'heapUsedBytes'> {
+  const loop = performance.eventLoopUtilization();
+  return { eventLoop: { activeMs: loop.active, idleMs: loop.idle }, heapUsedBytes: getHeapStatistics().used_heap_size };
+}
+
 const control: NodeControl = {
   ready: () => data.nodeId,
   connect: (peer: string, port: MessagePort) => mesh.connect(peer, port),
@@ -49,6 +57,8 @@ const control: NodeControl = {
     invalidMessages: host.invalidMessages,
     internalErrors: host.internalErrors,
     partitionedFrom: faults.cutOffFrom,
+    links: faults.linkTallies,
+    ...threadLoad(),
   }),
   inspect: (key: string) => node.inspect(key),
   shutdown: () => {

@@ -8,7 +8,7 @@ import { ClientCore, type ClientStats, type CoordinationMode } from '../core/cli
 import type { EngineTuning } from '../core/config.js';
 import type { CausalContext, Siblings, VectorClock } from '../protocol/data.js';
 import { EMPTY_CONTEXT } from '../core/causal-context.js';
-import { ClientDriver } from '../runtime/client-driver.js';
+import { ClientDriver, type RequestLatencies } from '../runtime/client-driver.js';
 import type { ChaosRule, ChaosSelector, FaultCounters, WorkerStats } from '../runtime/control-api.js';
 import { DRAIN_TIMEOUT_MS, Topology, type SpreadRing } from '../runtime/topology.js';
 import { md5Hex } from '../util/md5.js';
@@ -148,6 +148,15 @@ export class Cluster {
    */
   isRunning(nodeId: string): boolean {
     return this.topology.isRunning(nodeId);
+  }
+
+  /**
+   * The latencies of this cluster's own requests so far (cumulative copies; cheap enough to
+   * read once a second): the node controller's performance view.
+   * @internal
+   */
+  requestLatencies(): RequestLatencies {
+    return this.driver.latencies;
   }
 
   /** Starts a cluster: one worker thread per node, wired into a MessagePort mesh. */

@@ -59,6 +59,11 @@ export class ActorBook {
     return [...this.records.values()].map(statusOf);
   }
 
+  /** Every client actor by name, ended and stopped ones too (the performance view reads their last report). */
+  clientActors(): [name: string, client: ClientActor][] {
+    return [...this.records.values()].flatMap((record) => (record.client ? [[record.name, record.client] as [string, ClientActor]] : []));
+  }
+
   clients(): ClientActor[] {
     return [...this.records.values()].flatMap((record) => (record.client?.running ? [record.client] : []));
   }

@@ -6,17 +6,21 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ChaosRule, ChaosSelector, ClusterStats, InspectEntry } from '../api/cluster.js';
 import { invalidArgument, toDynamoError } from '../api/errors.js';
+import { checkKey } from '../api/values.js';
+import type { RequestLatencies } from '../runtime/client-driver.js';
 import type { Envelope } from '../transport/envelope.js';
 import { ActorBook } from './actor-book.js';
 import { ClientOutputs } from './client-outputs.js';
 import { parseClientSpawn, parseNodeSpawn, type ClusterDeployment, type RingSpec } from './deployment.js';
 import { HostedRing, type ControllerLinks } from './hosted-ring.js';
+import { keyPlacement } from './key-placement.js';
 import { decodeContext, encodeContext } from './kv-context.js';
+import { PerformanceSampler, type PerformanceSamplerOptions } from './performance-sampler.js';
 import { ringView } from './ring-view.js';
 import { startClientActor, CLIENT_OPERATORS } from './client-spawn.js';
 import type {
-  ActorInfo, ActorSpawn, ChaosEffect, ClientOutput, ControllerEvent, ControllerService, ControllerStatus, KvReadOptions, KvReadResult,
-  KvWriteOptions, KvWriteResult, RingView,
+  ActorInfo, ActorSpawn, ChaosEffect, ClientOutput, ControllerEvent, ControllerService, ControllerStatus, JobRun, KeyPlacement, KvReadOptions,
+  KvReadResult, KvWriteOptions, KvWriteResult, PerformanceSample, RingView,
 } from './service.js';
 
 /** The TCP links as the controller uses them (src/control/links/peer-links.ts). */
@@ -34,6 +38,8 @@ export interface NodeControllerOptions {
   /** Set by --cluster-secret-file: a job must bring this secret to be placed here. */
   readonly clusterSecret?: string;
   readonly log: (line: string) => void;
+  /** The performance view's period and clock (tests shorten the period; default 1 s and Date.now). */
+  readonly performance?: PerformanceSamplerOptions;
 }
 
 /** Compares secrets in constant time (as digests: equal length whatever the input). */
@@ -49,6 +55,8 @@ const LIBRARY = 'dynamo_new';
 
 export class NodeController implements ControllerService {
   private hosted: HostedRing | null = null;
+  /** Samples the hosted ring's client requests; made with the ring, dropped with it. */
+  private sampler: PerformanceSampler | null = null;
   private readonly actors: ActorBook;
   private readonly outputs = new ClientOutputs();
   private readonly listeners = new Set<(event: ControllerEvent) => void>();
@@ -136,9 +144,11 @@ export class NodeController implements ControllerService {
   stopAllActors(): Promise<void> {
     return this.exclusive(async () => {
       try {
+        this.sampler?.stop();
         await Promise.all(this.actors.clients().map((client) => client.stop()));
         await this.hosted?.stop();
       } finally {
+        this.sampler = null;
         this.hosted = null;
         this.actors.clear();
         this.outputs.clear();
@@ -186,6 +196,40 @@ export class NodeController implements ControllerService {
     }
     await this.shareChaosWithClients(ring);
   }
+
+  /**
+   * Partitions the ring's nodes (the hosted Cluster's partition), in turn with actor and chaos
+   * changes. Only this controller's nodes and its KV client get cuts: in a ring spread over
+   * several controllers, a node hosted elsewhere still hears from every node, so a partition
+   * that should cut both ways is made on each controller. Client actors are never cut.
+   */
+  partition(groups: readonly (readonly string[])[]): Promise<void> {
+    return this.exclusive(() => this.requireRing().cluster.partition(groups));
+  }
+
+  /** Ends this controller's cuts (see `partition`: other controllers heal on their own). */
+  heal(): Promise<void> {
+    return this.exclusive(() => this.requireRing().cluster.heal());
+  }
+
+  async preference(key: string): Promise<KeyPlacement> {
+    return keyPlacement(this.requireRing().deployment, checkKey(key));
+  }
+
+  /** The hosted ring's samples, oldest first; none once its actors were all stopped. */
+  performance(): Promise<PerformanceSample[]> {
+    return Promise.resolve(this.sampler?.samples() ?? []);
+  }
+
+  // --- Temporary: jobs from the dashboard are built on another branch, which replaces these two. ---
+  submitJob(): Promise<Omit<JobRun, 'lines'>> {
+    return Promise.reject(invalidArgument('jobs from the dashboard: not built yet'));
+  }
+
+  jobs(): Promise<JobRun[]> {
+    return Promise.resolve([]);
+  }
+  // --- End of the temporary part. ---
 
   ring(): Promise<RingView> {
     return Promise.resolve(ringView(this.requireRing().deployment));
@@ -255,12 +299,23 @@ export class NodeController implements ControllerService {
     }
     this.options.links.configure(chosen.controller, chosen.secret, chosen.controllers.map((c) => c.name));
     this.hosted = await HostedRing.start(chosen, this.options.links);
+    this.startSampler(this.hosted);
     // Until a controller's link is up, its nodes are out of the KV client's reach (its
     // requests would be lost); the link coming up brings them in (onPeerChange).
     const connected = new Set(this.options.links.connected());
     for (const peer of chosen.controllers) if (peer.name !== chosen.controller) this.hosted.peerChanged(peer.name, connected.has(peer.name));
     this.options.log(`placed: cluster ${chosen.id} as controller ${chosen.controller}, ${Object.values(chosen.placement).filter((c) => c === chosen.controller).length} of ${spec.nodes.length} nodes here`);
     return this.hosted;
+  }
+
+  /** Samples the KV client's requests and every client actor's (named apart: `kv`, `actor <name>`). */
+  private startSampler(ring: HostedRing): void {
+    const sources = (): [string, RequestLatencies][] => [
+      ['kv', ring.cluster.requestLatencies()],
+      ...this.actors.clientActors().map(([name, client]): [string, RequestLatencies] => [`actor ${name}`, client.latency]),
+    ];
+    this.sampler = new PerformanceSampler(sources, (sample) => this.emit({ type: 'performance', sample }), this.options.performance);
+    this.sampler.start();
   }
 
   /**

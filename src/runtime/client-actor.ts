@@ -6,7 +6,9 @@
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { compiledSibling } from '../util/compiled-path.js';
 import { workerExecArgv } from '../util/worker-argv.js';
+import { assertNever } from '../core/assert.js';
 import type { ChaosRule } from '../transport/chaos.js';
+import type { RequestLatencies } from './client-driver.js';
 import type { ClientWorkerCommand, ClientWorkerData, ClientWorkerReport } from './client-program.js';
 import { EngineError } from './engine-error.js';
 
@@ -22,6 +24,7 @@ export class ClientActor {
   readonly finished: Promise<ClientActorEnd>;
   private finish: (end: ClientActorEnd) => void = () => undefined;
   private ended = false;
+  private latest: RequestLatencies = { get: [], put: [], failures: 0 };
 
   private constructor(
     readonly clientId: string,
@@ -36,8 +39,19 @@ export class ClientActor {
       };
     });
     worker.on('message', (report: ClientWorkerReport) => {
-      if (report.kind === 'line') onLine(report.text);
-      else this.finish(report.error === undefined ? { ok: report.ok } : { ok: report.ok, error: report.error });
+      switch (report.kind) {
+        case 'line':
+          onLine(report.text);
+          break;
+        case 'latency':
+          this.latest = report.latencies;
+          break;
+        case 'done':
+          this.finish(report.error === undefined ? { ok: report.ok } : { ok: report.ok, error: report.error });
+          break;
+        default:
+          assertNever(report, 'client worker report');
+      }
     });
     worker.on('error', (error) => this.finish({ ok: false, error: `the client's thread failed: ${error.message}` }));
     worker.once('exit', () => this.finish({ ok: false, error: 'the client stopped before its program ended' }));
@@ -52,6 +66,11 @@ export class ClientActor {
       throw new EngineError('INTERNAL', `client ${data.clientId} could not start a worker thread: ${(error as Error).message}`, { cause: error });
     }
     return new ClientActor(data.clientId, worker, onLine);
+  }
+
+  /** The requests of the client's program so far (cumulative), as its worker last reported them; kept once it ended. */
+  get latency(): RequestLatencies {
+    return this.latest;
   }
 
   get running(): boolean {

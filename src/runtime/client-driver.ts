@@ -4,6 +4,10 @@
  * the same fault layer, real timers, and a promise per request. Every promise settles: the
  * core answers each request by its deadline, and closing the driver answers the rest with
  * STOPPED.
+ *
+ * Each request is timed from the call to its outcome (failed ones too) into a latency
+ * histogram per kind; `latencies` hands out the cumulative counts (the dashboard's
+ * performance view diffs them once a second).
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ClientCore, ClientInput, WriteSpec } from '../core/client.js';
@@ -12,13 +16,34 @@ import { failure, type GetOutcome, type PutOutcome } from '../protocol/outcomes.
 import type { ChaosRule } from '../transport/chaos.js';
 import { FaultLayer, type FaultCounters, type LinkCut } from '../transport/fault-layer.js';
 import { PortMesh } from '../transport/port-mesh.js';
+import { LatencyHistogram, type LatencyCounts } from '../util/latency-histogram.js';
 import { EffectHost, realScheduler } from './effect-host.js';
+
+/** A client's requests so far, cumulative: plain arrays and numbers, so it crosses a thread as it is. */
+export interface RequestLatencies {
+  /** Latencies of gets, in µs (util/latency-histogram.ts). */
+  readonly get: LatencyCounts;
+  /** Latencies of puts and deletes, in µs. */
+  readonly put: LatencyCounts;
+  /** Requests of either kind whose outcome was a failure (timeout, quorum failure, stopped). */
+  readonly failures: number;
+}
+
+/** A request waiting for its outcome. */
+interface Waiting {
+  readonly resolve: (outcome: GetOutcome | PutOutcome) => void;
+  readonly startedMs: number;
+  readonly histogram: LatencyHistogram;
+}
 
 export class ClientDriver {
   private readonly mesh = new PortMesh();
   private readonly faults: FaultLayer;
   private readonly host: EffectHost<ClientInput>;
-  private readonly waiting = new Map<number, (outcome: GetOutcome | PutOutcome) => void>();
+  private readonly waiting = new Map<number, Waiting>();
+  private readonly getLatency = new LatencyHistogram();
+  private readonly putLatency = new LatencyHistogram();
+  private failures = 0;
   private nextRequestId = 1;
   private reportedError = false;
 
@@ -69,6 +94,11 @@ export class ClientDriver {
     this.faults.setChaos(rules);
   }
 
+  /** The requests' latencies so far (copies). */
+  get latencies(): RequestLatencies {
+    return { get: this.getLatency.snapshot(), put: this.putLatency.snapshot(), failures: this.failures };
+  }
+
   get faultCounters(): FaultCounters {
     return this.faults.counters;
   }
@@ -89,11 +119,11 @@ export class ClientDriver {
   // The core settles a get with a get's outcome and a put with a put's: the casts below name
   // which half of the shared `settle` effect each request gets.
   get(spec: GetSpec): Promise<GetOutcome> {
-    return this.request((requestId) => ({ kind: 'get', requestId, spec, nowMs: this.host.nowMs })) as Promise<GetOutcome>;
+    return this.request(this.getLatency, (requestId) => ({ kind: 'get', requestId, spec, nowMs: this.host.nowMs })) as Promise<GetOutcome>;
   }
 
   put(spec: WriteSpec): Promise<PutOutcome> {
-    return this.request((requestId) => ({ kind: 'put', requestId, spec, nowMs: this.host.nowMs })) as Promise<PutOutcome>;
+    return this.request(this.putLatency, (requestId) => ({ kind: 'put', requestId, spec, nowMs: this.host.nowMs })) as Promise<PutOutcome>;
   }
 
   /** Settles every request still waiting with STOPPED and releases ports and timers. */
@@ -104,18 +134,21 @@ export class ClientDriver {
     for (const requestId of waiting) this.settle(requestId, failure('STOPPED', 'the cluster was stopped'));
   }
 
-  private request(input: (requestId: number) => ClientInput): Promise<GetOutcome | PutOutcome> {
+  private request(histogram: LatencyHistogram, input: (requestId: number) => ClientInput): Promise<GetOutcome | PutOutcome> {
     const requestId = this.nextRequestId++;
+    const startedMs = performance.now();
     return new Promise((resolve) => {
-      this.waiting.set(requestId, resolve);
+      this.waiting.set(requestId, { resolve, startedMs, histogram });
       this.host.input(input(requestId));
     });
   }
 
   private settle(requestId: number, outcome: GetOutcome | PutOutcome): void {
-    const resolve = this.waiting.get(requestId);
-    if (!resolve) return;
+    const waiting = this.waiting.get(requestId);
+    if (!waiting) return;
     this.waiting.delete(requestId);
-    resolve(outcome);
+    waiting.histogram.record((performance.now() - waiting.startedMs) * 1000);
+    if (!outcome.ok) this.failures++;
+    waiting.resolve(outcome);
   }
 }

@@ -8,6 +8,7 @@ import type { EngineTuning } from '../core/config.js';
 import type { CausalContext } from '../protocol/data.js';
 import type { ChaosRule } from '../transport/chaos.js';
 import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
+import type { RequestLatencies } from './client-driver.js';
 
 export interface ProgramClient {
   /** The client's endpoint id: unique in the ring, and the actor a program names its own changes by. */
@@ -44,7 +45,12 @@ export interface ClientWorkerData {
 /** What the main thread posts to a client worker. */
 export type ClientWorkerCommand = { readonly kind: 'chaos'; readonly rules: readonly ChaosRule[] };
 
+/** How often a client worker reports its requests' latencies. */
+export const LATENCY_REPORT_MS = 1000;
+
 /** What a client worker posts to the main thread. */
 export type ClientWorkerReport =
   | { readonly kind: 'line'; readonly text: string }
+  /** Every LATENCY_REPORT_MS, and once more just before `done`: the client's requests so far (cumulative). */
+  | { readonly kind: 'latency'; readonly latencies: RequestLatencies }
   | { readonly kind: 'done'; readonly ok: boolean; readonly error?: string };

@@ -11,6 +11,10 @@
  * `random` the host passes in (Math.random in a thread, the seeded PRNG in the simulator).
  * Each message draws its own delay, so delayed messages overtake each other; a cut made while
  * a message waits loses it, as one made while it was in flight.
+ *
+ * Per-link tallies: what arrived from each peer and what the faults did on that link, for the
+ * dashboard's view of the network. Each arrival costs one Map lookup; a peer's tally is made
+ * when its first message comes (or is dropped on its way out).
  */
 import type { Message } from '../protocol/messages.js';
 import { drawFate, ruleApplies, type ChaosRule } from './chaos.js';
@@ -55,6 +59,17 @@ export interface LinkTally {
   readonly delayed: number;
 }
 
+/** A peer's tally while it is counted (LinkTally is the read-only copy handed out). */
+type MutableTally = { -readonly [K in keyof LinkTally]: LinkTally[K] };
+
+/**
+ * Peers tallied one by one; senders beyond them share the tally of OTHER_PEERS. Endpoints
+ * of a ring are far fewer; the bound keeps a stream of made-up sender ids from growing the map.
+ */
+export const MAX_TALLIED_PEERS = 4096;
+/** The tally of the senders past MAX_TALLIED_PEERS. */
+export const OTHER_PEERS = '*';
+
 export interface ChaosSource {
   /** This endpoint's id: rules select the messages arriving at it. */
   readonly self: string;
@@ -67,6 +82,7 @@ export class FaultLayer implements Transport {
   private inbound = new Set<string>();
   private delays: ReadonlyMap<string, number> = new Map();
   private rules: readonly ChaosRule[] = [];
+  private readonly tallies = new Map<string, MutableTally>();
   dropped = 0;
   lost = 0;
   duplicated = 0;
@@ -108,6 +124,13 @@ export class FaultLayer implements Transport {
     return { messagesDropped: this.dropped, messagesLost: this.lost, messagesDuplicated: this.duplicated, messagesDelayed: this.delayed };
   }
 
+  /** Each peer's link as seen here, copied (a peer appears once a message came from it or was cut on its way to it). */
+  get linkTallies(): Record<string, LinkTally> {
+    const out: Record<string, LinkTally> = {};
+    for (const [peer, tally] of this.tallies) out[peer] = { ...tally };
+    return out;
+  }
+
   canSendTo(peer: string): boolean {
     return !this.outbound.has(peer);
   }
@@ -128,8 +151,10 @@ export class FaultLayer implements Transport {
 
   onMessage(handler: (from: string, msg: unknown) => void): void {
     this.inner.onMessage((from, msg) => {
+      const link = this.tallyOf(from);
+      link.received++;
       if (this.inbound.has(from)) {
-        this.drop(from, 'in', msg);
+        this.drop(from, 'in', msg, link);
         return;
       }
       const source = this.chaosSource;
@@ -138,23 +163,25 @@ export class FaultLayer implements Transport {
         handler(from, msg);
         return;
       }
-      this.arriveUnderChaos(from, msg, rules, source.random, handler);
+      this.arriveUnderChaos(from, msg, link, rules, source.random, handler);
     });
   }
 
-  private arriveUnderChaos(from: string, msg: unknown, rules: readonly ChaosRule[], random: () => number, handler: (from: string, msg: unknown) => void): void {
+  private arriveUnderChaos(from: string, msg: unknown, link: MutableTally, rules: readonly ChaosRule[], random: () => number, handler: (from: string, msg: unknown) => void): void {
     const { copies, delayMs } = drawFate(rules, random);
     if (copies === 0) {
       this.lost++;
+      link.lost++;
       return;
     }
     const deliver = (): void => {
       // A cut made while the message was held back loses it, copies and all.
       if (this.inbound.has(from)) {
-        for (let i = 0; i < copies; i++) this.drop(from, 'in', msg);
+        for (let i = 0; i < copies; i++) this.drop(from, 'in', msg, link);
         return;
       }
       this.duplicated += copies - 1;
+      link.duplicated += copies - 1;
       // Each copy is a message of its own, as on a network: nothing is shared between them.
       for (let i = 0; i < copies; i++) handler(from, i === 0 ? msg : structuredClone(msg));
     };
@@ -163,11 +190,25 @@ export class FaultLayer implements Transport {
       return;
     }
     this.delayed++;
+    link.delayed++;
     this.defer(delayMs, deliver);
   }
 
-  private drop(peer: string, direction: 'out' | 'in', msg: unknown): void {
+  /** `link` is the peer's tally when the caller holds it already (arrivals); drops on the way out look it up. */
+  private drop(peer: string, direction: 'out' | 'in', msg: unknown, link: MutableTally = this.tallyOf(peer)): void {
     this.dropped++;
+    if (direction === 'out') link.droppedOut++;
+    else link.droppedIn++;
     this.onDrop?.(peer, direction, msg);
+  }
+
+  private tallyOf(peer: string): MutableTally {
+    let tally = this.tallies.get(peer);
+    if (tally === undefined) {
+      const key = this.tallies.size < MAX_TALLIED_PEERS ? peer : OTHER_PEERS;
+      tally = this.tallies.get(key) ?? { received: 0, droppedOut: 0, droppedIn: 0, lost: 0, duplicated: 0, delayed: 0 };
+      this.tallies.set(key, tally);
+    }
+    return tally;
   }
 }

@@ -2,7 +2,9 @@
  * A ControllerService in memory, for the HTTP layer's tests: a key-value map with opaque
  * contexts and siblings (two blind puts of one key make two), keys that fail on purpose
  * (`err-<CODE>` throws a DynamoError with that code, `err-plain` a plain Error), stats made
- * up from counters, and a record of every control call.
+ * up from counters, a record of every control call (partitions and chaos included), key
+ * placements walked from the node list, stored performance samples, and jobs that only
+ * record their text.
  */
 import type { ClusterStats } from '../../src/api/cluster.js';
 import { DynamoError } from '../../src/api/errors.js';
@@ -20,6 +22,9 @@ import type {
   KvReadResult,
   KvWriteOptions,
   KvWriteResult,
+  JobRun,
+  KeyPlacement,
+  PerformanceSample,
   RingView,
 } from '../../src/control/service.js';
 import type { ChaosRule, ChaosSelector, InspectEntry } from '../../src/api/cluster.js';
@@ -46,6 +51,10 @@ export class FakeControllerService implements ControllerService {
   hasCluster = true;
   statsCalls = 0;
   nodes = ['nodeA', 'nodeB', 'nodeC'];
+  /** What performance() answers. */
+  samples: PerformanceSample[] = [];
+  /** Jobs submitted, newest last; each records its text in its first line. */
+  readonly jobRuns: JobRun[] = [];
 
   get listenerCount(): number {
     return this.listeners.size;
@@ -146,6 +155,40 @@ export class FakeControllerService implements ControllerService {
     return { name, lines: lines.filter((line) => line.seq >= fromSeq), state: 'running' };
   }
 
+  async partition(groups: readonly (readonly string[])[]): Promise<void> {
+    this.calls.push(['partition', groups]);
+    for (const group of groups) for (const node of group) this.failFor(node);
+  }
+
+  async heal(): Promise<void> {
+    this.calls.push(['heal']);
+  }
+
+  /** The first N (3) nodes from the key's length on, the rest as fallbacks: not the engine's ring, only its shape. */
+  async preference(key: string): Promise<KeyPlacement> {
+    this.failFor(key);
+    const start = key.length % this.nodes.length;
+    const walk = [...this.nodes.slice(start), ...this.nodes.slice(0, start)];
+    return { key, token: key.length * 1000, preferenceList: walk.slice(0, 3), fallbacks: walk.slice(3) };
+  }
+
+  async performance(): Promise<PerformanceSample[]> {
+    return [...this.samples];
+  }
+
+  async submitJob(toml: string): Promise<Omit<JobRun, 'lines'>> {
+    this.calls.push(['submitJob', toml]);
+    if (this.jobRuns.some((job) => job.state === 'running')) throw new DynamoError('INVALID_ARGUMENT', 'a job started here still runs');
+    const job: JobRun = { id: `job-${this.jobRuns.length + 1}`, state: 'running', exitCode: null, startedAtMs: 1_700_000_000_000, lines: [toml] };
+    this.jobRuns.push(job);
+    const { lines: _lines, ...summary } = job;
+    return summary;
+  }
+
+  async jobs(): Promise<JobRun[]> {
+    return this.jobRuns.slice(-10);
+  }
+
   subscribe(listener: (event: ControllerEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -223,6 +266,9 @@ function workerStats(nodeId: string, i: number): WorkerStats {
     invalidMessages: 0,
     internalErrors: 0,
     partitionedFrom: [],
+    links: { client: { received: 150 + i, droppedOut: 0, droppedIn: 0, lost: 1, duplicated: 0, delayed: 2 } },
+    eventLoop: { activeMs: 200 + i, idleMs: 800 },
+    heapUsedBytes: 4_000_000 + i,
   };
 }
 

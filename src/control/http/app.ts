@@ -1,6 +1,7 @@
 /**
  * The node controller's HTTP API, as one Hono app over a ControllerService: the seed's
- * control paths, the KV API, /metrics and /events. The app only translates; it holds no
+ * control paths, the dashboard's data (key placement, performance, partitions, chaos rules),
+ * the KV API, /metrics and /events. The app only translates; it holds no
  * state but its metrics and its open event streams. Serve it with startHttpServer
  * (serve.ts), or call it in process with `app.request(...)`.
  */
@@ -11,6 +12,7 @@ import { ErrorCode } from '../../protocol/outcomes.js';
 import type { ControllerService } from '../service.js';
 import { requireToken } from './auth.js';
 import { registerControlRoutes } from './control-routes.js';
+import { registerDashboardRoutes } from './dashboard-routes.js';
 import { HttpErrorCode, errorResponse } from './errors.js';
 import type { ApiErrorBody } from './errors.js';
 import { registerEventRoutes } from './events.js';
@@ -100,6 +102,7 @@ export function createApp(service: ControllerService, options: AppOptions): Hono
   );
 
   registerControlRoutes(app, service);
+  registerDashboardRoutes(app, service);
   registerKvRoutes(app, service);
   registerJobRoutes(app, service);
   app.get('/metrics', async (c) => {

@@ -1,8 +1,10 @@
 /**
  * GET /events: server-sent events for the dashboard. Each ControllerEvent the service
- * publishes goes out as `event: <type>` with the event as JSON, and a `stats` event built
- * from service.stats() goes out at least once a second: one shared ticker per app reads the
- * stats once per interval for every open stream, however many requests the cluster serves.
+ * publishes goes out as `event: <type>` with the event as JSON, and a `stats` event goes out
+ * once a second: one shared ticker per app reads service.stats() once per interval for every
+ * open stream, however many requests the cluster serves. The event always goes, with `stats`
+ * null when no cluster runs here (or its stats could not be read), because it also carries the
+ * controller process's own CPU and memory, which the dashboard draws whether a job runs or not.
  *
  * Every queue has a bound. Each stream has its own queue of events not yet written: when a
  * slow client lets it fill, the oldest stats event (or heartbeat) goes first, as a newer one
@@ -13,7 +15,8 @@
 import type { Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { SSEStreamingApi } from 'hono/streaming';
-import type { ControllerEvent, ControllerService } from '../service.js';
+import type { ClusterStats } from '../../api/cluster.js';
+import type { ControllerEvent, ControllerService, ProcessSample } from '../service.js';
 import { jsonText } from '../kv-wire.js';
 import { HttpErrorCode, describe } from './errors.js';
 import type { ApiErrorBody } from './errors.js';
@@ -127,20 +130,35 @@ class StatsTicker {
     if (this.reading) return;
     this.reading = true;
     try {
-      const stats = await this.service.stats();
-      this.failing = false;
-      if (stats === null || this.listeners.size === 0) return;
-      const event: ControllerEvent = { type: 'stats', stats, atMs: this.now() };
+      const stats = await this.readStats();
+      if (this.listeners.size === 0) return;
+      const event: ControllerEvent = { type: 'stats', stats, process: processSample(), atMs: this.now() };
       this.last = event;
       for (const listener of this.listeners) listener(event);
-    } catch (error) {
-      // Once per run of failures, not once a second.
-      if (!this.failing) this.warn(`/events: the cluster's stats could not be read: ${describe(error)}`);
-      this.failing = true;
     } finally {
       this.reading = false;
     }
   }
+
+  /** The cluster's stats, or null (none here, or they could not be read: warned once per run of failures). */
+  private async readStats(): Promise<ClusterStats | null> {
+    try {
+      const stats = await this.service.stats();
+      this.failing = false;
+      return stats;
+    } catch (error) {
+      if (!this.failing) this.warn(`/events: the cluster's stats could not be read: ${describe(error)}`);
+      this.failing = true;
+      return null;
+    }
+  }
+}
+
+/** This process's CPU time and memory so far. */
+function processSample(): ProcessSample {
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  return { cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed };
 }
 
 /** Registers GET /events on `app`. */
