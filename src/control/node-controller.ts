@@ -10,6 +10,7 @@ import { checkKey } from '../api/values.js';
 import type { RequestLatencies } from '../runtime/client-driver.js';
 import type { Envelope } from '../transport/envelope.js';
 import { ActorBook } from './actor-book.js';
+import { JobBoard, type JobRunner } from './job/job-board.js';
 import { ClientOutputs } from './client-outputs.js';
 import { parseClientSpawn, parseNodeSpawn, type ClusterDeployment, type RingSpec } from './deployment.js';
 import { HostedRing, type ControllerLinks } from './hosted-ring.js';
@@ -38,6 +39,10 @@ export interface NodeControllerOptions {
   /** Set by --cluster-secret-file: a job must bring this secret to be placed here. */
   readonly clusterSecret?: string;
   readonly log: (line: string) => void;
+  /** The API token of this controller: a job started from the dashboard presents it to every controller it names. */
+  readonly apiToken?: string;
+  /** How a dashboard job runs (default: the job controller, runJob; tests put a stand-in). */
+  readonly runJob?: JobRunner;
   /** The performance view's period and clock (tests shorten the period; default 1 s and Date.now). */
   readonly performance?: PerformanceSamplerOptions;
 }
@@ -60,10 +65,12 @@ export class NodeController implements ControllerService {
   private readonly actors: ActorBook;
   private readonly outputs = new ClientOutputs();
   private readonly listeners = new Set<(event: ControllerEvent) => void>();
+  private readonly jobBoard: JobBoard;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: NodeControllerOptions) {
     this.actors = new ActorBook((actor) => this.emit({ type: 'actor', actor }));
+    this.jobBoard = new JobBoard({ token: options.apiToken, emit: (event) => this.emit(event), ...(options.runJob !== undefined && { run: options.runJob }) });
     options.links.onEnvelopes((peer, envelopes) => this.hosted?.deliver(peer, envelopes));
     options.links.onPeerChange((peer, connected) => {
       this.options.log(`peer ${peer} ${connected ? 'connected' : 'lost'}`);
@@ -221,15 +228,18 @@ export class NodeController implements ControllerService {
     return Promise.resolve(this.sampler?.samples() ?? []);
   }
 
-  // --- Temporary: jobs from the dashboard are built on another branch, which replaces these two. ---
-  submitJob(): Promise<Omit<JobRun, 'lines'>> {
-    return Promise.reject(invalidArgument('jobs from the dashboard: not built yet'));
+  /** Runs a job file's job here (the job controller in process): see job/job-board.ts. */
+  submitJob(toml: string): Promise<Omit<JobRun, 'lines'>> {
+    try {
+      return Promise.resolve(this.jobBoard.submit(toml));
+    } catch (error) {
+      return Promise.reject(toDynamoError(error));
+    }
   }
 
   jobs(): Promise<JobRun[]> {
-    return Promise.resolve([]);
+    return Promise.resolve(this.jobBoard.list());
   }
-  // --- End of the temporary part. ---
 
   ring(): Promise<RingView> {
     return Promise.resolve(ringView(this.requireRing().deployment));

@@ -99,7 +99,13 @@ export async function runNodeCommand(argv: readonly string[]): Promise<number> {
     await links.close();
     return 2;
   }
-  const controller = new NodeController({ links, peerPort, log, ...(args.clusterSecret !== undefined && { clusterSecret: args.clusterSecret }) });
+  const controller = new NodeController({
+    links,
+    peerPort,
+    log,
+    ...(args.clusterSecret !== undefined && { clusterSecret: args.clusterSecret }),
+    ...(args.token !== undefined && { apiToken: args.token }),
+  });
   // `dynamo job` polls client output ten times a second: every request is logged only on demand.
   const app = createApp(controller, { log: { info: args.verbose ? log : () => undefined, warn: log, error: log }, ...(args.token !== undefined && { token: args.token }) });
   let server;

@@ -12,7 +12,7 @@ import { requireToken } from '../http/auth.js';
 import { DEFAULT_MAX_BODY_BYTES, markAuthenticated, type HttpLog } from '../http/app.js';
 import { HttpErrorCode, errorResponse, type ApiErrorBody } from '../http/errors.js';
 import { guardOrigin } from '../http/origin.js';
-import { registerDashboardRoutes, type DashboardController } from './routes.js';
+import { registerDashboardPageRoutes, type DashboardController } from './routes.js';
 import type { DashboardAssets } from './assets.js';
 
 /** A forwarded call the controller does not answer within this time is answered 504 here. */
@@ -55,7 +55,7 @@ export function createDashboardProxy(options: DashboardProxyOptions): Hono {
   });
   app.use('*', guardOrigin({ tokenRequired: options.token !== undefined }));
   const controllers: DashboardController[] = options.controllers.map((controller, index) => ({ name: controller.name, base: `/c/${index}` }));
-  registerDashboardRoutes(app, { token: options.token, controllers: () => Promise.resolve(controllers), ...(options.assets !== undefined && { assets: options.assets }) });
+  registerDashboardPageRoutes(app, { token: options.token, controllers: () => Promise.resolve(controllers), ...(options.assets !== undefined && { assets: options.assets }) });
   if (options.token !== undefined) {
     app.use('*', requireToken(options.token, (message) => log.warn(message)));
     markAuthenticated(app);

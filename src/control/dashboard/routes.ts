@@ -43,7 +43,7 @@ export const CONTENT_SECURITY_POLICY =
 
 const sessionBody = z.strictObject({ token: z.string({ error: 'must be a string (the API token)' }).min(1, 'must not be empty') });
 
-export function registerDashboardRoutes(app: Hono, options: DashboardRouteOptions): void {
+export function registerDashboardPageRoutes(app: Hono, options: DashboardRouteOptions): void {
   const assets = options.assets ?? new DashboardAssets();
   const matches = options.token === undefined ? undefined : tokenMatcher(options.token);
 

@@ -12,7 +12,7 @@ import { ErrorCode } from '../../protocol/outcomes.js';
 import type { ControllerService } from '../service.js';
 import { requireToken } from './auth.js';
 import { registerControlRoutes } from './control-routes.js';
-import { registerDashboardRoutes } from './dashboard-routes.js';
+import { registerDashboardDataRoutes } from './dashboard-routes.js';
 import { HttpErrorCode, errorResponse } from './errors.js';
 import type { ApiErrorBody } from './errors.js';
 import { registerEventRoutes } from './events.js';
@@ -21,7 +21,7 @@ import { registerJobRoutes } from './job-routes.js';
 import { registerKvRoutes } from './kv-routes.js';
 import { guardOrigin } from './origin.js';
 import { createMetrics } from './metrics.js';
-import { registerDashboardRoutes, type DashboardController, type DashboardRouteOptions } from '../dashboard/routes.js';
+import { registerDashboardPageRoutes, type DashboardController, type DashboardRouteOptions } from '../dashboard/routes.js';
 
 /** Where the app reports. `console` fits. Nothing logged holds a token or a request body. */
 export interface HttpLog {
@@ -87,7 +87,7 @@ export function createApp(service: ControllerService, options: AppOptions): Hono
   // Before authentication: the page must load, and sign in, without the token.
   if (options.dashboard !== false) {
     const controllers = async (): Promise<DashboardController[]> => [{ name: (await service.status()).controller ?? 'this controller', base: '' }];
-    registerDashboardRoutes(app, { controllers, ...options.dashboard, token: options.token });
+    registerDashboardPageRoutes(app, { controllers, ...options.dashboard, token: options.token });
   }
   if (options.token !== undefined) {
     app.use('*', requireToken(options.token, (message) => log.warn(message)));
@@ -102,7 +102,7 @@ export function createApp(service: ControllerService, options: AppOptions): Hono
   );
 
   registerControlRoutes(app, service);
-  registerDashboardRoutes(app, service);
+  registerDashboardDataRoutes(app, service);
   registerKvRoutes(app, service);
   registerJobRoutes(app, service);
   app.get('/metrics', async (c) => {

@@ -74,7 +74,7 @@ function describeSelector(selector: ChaosSelector): string {
 }
 
 /** Registers the dashboard's paths on `app`. */
-export function registerDashboardRoutes(app: Hono, service: ControllerService): void {
+export function registerDashboardDataRoutes(app: Hono, service: ControllerService): void {
   app.get('/preference/*', async (c) => {
     checkQuery(c, []);
     return c.json(await service.preference(keyFromPath(c, '/preference/')));
