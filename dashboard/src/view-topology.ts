@@ -1,0 +1,98 @@
+/**
+ * Topology: every controller of the dashboard's config, each read on its own (GET /status
+ * and /ring) every few seconds while this view is shown. The selected controller's card
+ * also follows its event stream: actor changes and stopped nodes show at once.
+ */
+import type { Api } from './api.js';
+import type { ControllerRef, ControllerStatus, RingView } from './contracts.js';
+import { hasJob, noJobHere } from './controller-data.js';
+import { byId, KeyedChildren } from './dom.js';
+import { messageOf } from './error-area.js';
+import { TopologyCard, type ControllerSnapshot } from './topology-card.js';
+import type { ViewContext } from './view-context.js';
+
+const POLL_MS = 3000;
+
+export class TopologyTab {
+  private readonly snapshots = new Map<string, ControllerSnapshot>();
+  private readonly cards: KeyedChildren<ControllerRef, HTMLElement>;
+  private readonly cardOf = new Map<string, TopologyCard>();
+  private pollTimer: number | undefined;
+
+  constructor(
+    private readonly context: ViewContext,
+    private readonly controllers: readonly ControllerRef[],
+    private readonly makeApi: (ref: ControllerRef) => Api,
+    private readonly onSelect: (ref: ControllerRef) => void,
+  ) {
+    this.cards = new KeyedChildren(
+      byId('topology-controllers', HTMLDivElement),
+      (ref) => {
+        const card = new TopologyCard(ref, (picked) => this.onSelect(picked));
+        this.cardOf.set(ref.name, card);
+        return card.element;
+      },
+      (_element, ref) => this.cardOf.get(ref.name)?.update(this.snapshotOf(ref), this.isSelected(ref)),
+    );
+    const { data, router } = context;
+    for (const event of ['status', 'ring', 'reset'] as const) data.events.on(event, () => this.render());
+    data.events.on('frame', () => this.render());
+    router.onShow((view) => (view === 'topology' ? this.startPolling() : this.stopPolling()));
+  }
+
+  private isSelected(ref: ControllerRef): boolean {
+    return this.context.data.controller?.name === ref.name;
+  }
+
+  /** The selected controller's data comes from its stream; the others' from polling. */
+  private snapshotOf(ref: ControllerRef): ControllerSnapshot {
+    const polled = this.snapshots.get(ref.name) ?? {};
+    if (!this.isSelected(ref)) return polled;
+    const { data } = this.context;
+    return {
+      ...polled,
+      ...(data.status === null ? {} : { status: data.status }),
+      ...(data.ring === undefined ? {} : { ring: data.ring }),
+      stopped: data.frame?.stats?.stopped ?? [],
+    };
+  }
+
+  private render(): void {
+    if (!this.context.router.isShown('topology')) return;
+    this.cards.sync(this.controllers, (ref) => ref.name);
+  }
+
+  private startPolling(): void {
+    this.render();
+    if (this.pollTimer !== undefined) return;
+    void this.poll();
+    this.pollTimer = window.setInterval(() => void this.poll(), POLL_MS);
+  }
+
+  private stopPolling(): void {
+    window.clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+  }
+
+  private async poll(): Promise<void> {
+    await Promise.all(this.controllers.map((ref) => this.read(ref)));
+    this.render();
+  }
+
+  /** Reads one controller; a failure shows on its card (every few seconds is too often for the error area). */
+  private async read(ref: ControllerRef): Promise<void> {
+    const api = this.makeApi(ref);
+    try {
+      const status = await api.get<ControllerStatus>('/status');
+      let ring: RingView | null = null;
+      try {
+        if (hasJob(status)) ring = await api.get<RingView>('/ring');
+      } catch (error) {
+        if (!noJobHere(error)) throw error;
+      }
+      this.snapshots.set(ref.name, { status, ring });
+    } catch (error) {
+      this.snapshots.set(ref.name, { ...this.snapshots.get(ref.name), error: `Could not read ${ref.name}: ${messageOf(error)}` });
+    }
+  }
+}
