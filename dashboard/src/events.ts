@@ -37,7 +37,7 @@ export class EventStream {
 
   open(): void {
     this.handlers.connection('connecting');
-    const source = new EventSource(this.url, { withCredentials: false });
+    const source = new EventSource(this.url);
     this.source = source;
     source.addEventListener('open', () => {
       this.retryMs = FIRST_RETRY_MS;

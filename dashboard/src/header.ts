@@ -11,7 +11,9 @@ export class Header {
 
   constructor(controllers: readonly ControllerRef[], onSelect: (ref: ControllerRef) => void) {
     this.select.replaceChildren(...controllers.map((ref) => h('option', { value: ref.name }, ref.name)));
+    // With one controller its name is shown as text; with more, the picker shows it.
     byId('controller-picker', HTMLLabelElement).hidden = controllers.length < 2;
+    byId('controller-name', HTMLSpanElement).hidden = controllers.length >= 2;
     this.select.addEventListener('change', () => {
       const ref = controllers.find((c) => c.name === this.select.value);
       if (ref !== undefined) onSelect(ref);

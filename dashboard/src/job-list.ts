@@ -52,7 +52,7 @@ export class JobList {
     if (known !== undefined) return known;
     const status = h('span', { class: 'job-status', 'data-testid': 'job-status' }, 'running');
     const log = new OutputLog({ 'data-testid': 'job-output', 'data-job': id });
-    const element = h('article', { class: 'card job', 'data-testid': 'job-item', 'data-job': id, 'data-state': 'running' }, h('header', { class: 'card-head' }, h('h4', {}, `Job ${id}`), status), log.element);
+    const element = h('article', { class: 'card job', 'data-testid': 'job-item', 'data-job': id, 'data-state': 'running' }, h('header', { class: 'card-head' }, h('h4', {}, id), status), log.element);
     this.cards.set(id, { element, status, log });
     this.container.prepend(element);
     this.empty.hidden = true;

@@ -36,8 +36,12 @@ export class LiveChart<Row extends TimedRow> {
     this.rows.sort((a, b) => a.t - b.t);
     const cutoff = (this.rows.at(-1)?.t ?? 0) - this.windowMs;
     this.rows = this.rows.filter((row) => row.t >= cutoff);
-    if (this.view === null || !visible || this.stale) {
+    if (this.view === null || !visible) {
       this.stale = true;
+      return;
+    }
+    if (this.stale) {
+      this.replaceAll(this.view);
       return;
     }
     this.view.change(this.dataset, vega.changeset().insert(rows.map((row) => ({ ...row }))).remove((datum: TimedRow) => datum.t < cutoff));

@@ -10,6 +10,8 @@ const MAX_LINES = 2000;
 export class OutputLog {
   readonly element: HTMLPreElement;
   private following = true;
+  /** Whether the log has a box on screen: scrolling a hidden one would force a layout of the page for nothing. */
+  private rendered = false;
 
   constructor(attributes: Record<string, string>) {
     this.element = h('pre', { class: 'log', tabindex: 0, ...attributes });
@@ -18,9 +20,12 @@ export class OutputLog {
       // A hidden log has no layout: its scroll position says nothing of what the person wants.
       if (pre.clientHeight > 0) this.following = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
     });
-    // Lines appended while the log was hidden (another tab shown) had no layout to scroll:
-    // scroll when it gets one.
-    new ResizeObserver(() => this.scrollIfFollowing()).observe(pre);
+    // Lines appended while the log was hidden (another tab shown) were not scrolled to:
+    // scroll when it gets a box again.
+    new ResizeObserver((entries) => {
+      this.rendered = entries.some((entry) => entry.contentRect.height > 0);
+      this.scrollIfFollowing();
+    }).observe(pre);
   }
 
   append(lines: readonly string[]): void {
@@ -37,6 +42,6 @@ export class OutputLog {
   }
 
   private scrollIfFollowing(): void {
-    if (this.following) this.element.scrollTop = this.element.scrollHeight;
+    if (this.following && this.rendered) this.element.scrollTop = this.element.scrollHeight;
   }
 }

@@ -59,13 +59,21 @@ export interface Rates {
 /** The rates between `previous` (null for the first event) and `current`. */
 export function computeRates(previous: StatsSample | null, current: StatsSample): Rates {
   const periodMs = previous !== null && current.atMs > previous.atMs ? current.atMs - previous.atMs : null;
-  const before = previous?.stats ?? null;
+  const before = workersOf(previous?.stats ?? null);
+  const after = workersOf(current.stats);
   return {
     periodMs,
     process: processRates(previous?.process, current.process, periodMs),
-    nodes: new Map((current.stats?.nodes ?? []).map((node) => [node.nodeId, nodeRates(workerIn(before, node.nodeId), node, periodMs)])),
-    links: current.stats === null ? [] : linkRates(before, current.stats, periodMs),
+    nodes: new Map([...after.values()].map((node) => [node.nodeId, nodeRates(before.get(node.nodeId), node, periodMs)])),
+    links: linkRates(before, after, periodMs),
   };
+}
+
+/** A stats event's nodes by id. */
+type Workers = ReadonlyMap<string, WorkerStats>;
+
+function workersOf(stats: ClusterStats | null): Workers {
+  return new Map((stats?.nodes ?? []).map((node) => [node.nodeId, node]));
 }
 
 /** Change per second of a cumulative counter, or null when unknown. */
@@ -95,18 +103,14 @@ function utilisation(before: WorkerStats['eventLoop'], after: WorkerStats['event
   return active / (active + idle);
 }
 
-function workerIn(stats: ClusterStats | null, nodeId: string): WorkerStats | undefined {
-  return stats?.nodes.find((node) => node.nodeId === nodeId);
-}
-
 /** Each node's links, turned around: a node's tally for a peer counts the messages from that peer to it. */
-function linkRates(before: ClusterStats | null, after: ClusterStats, periodMs: number | null): LinkRates[] {
+function linkRates(before: Workers, after: Workers, periodMs: number | null): LinkRates[] {
   const rows: LinkRates[] = [];
-  for (const receiver of after.nodes) {
+  for (const receiver of after.values()) {
     for (const [sender, tally] of Object.entries(receiver.links)) {
       const totals = linkCounts(after, sender, receiver.nodeId, tally);
-      const earlierTally = workerIn(before, receiver.nodeId)?.links[sender];
-      const earlier = before === null || earlierTally === undefined ? undefined : linkCounts(before, sender, receiver.nodeId, earlierTally);
+      const earlierTally = before.get(receiver.nodeId)?.links[sender];
+      const earlier = earlierTally === undefined ? undefined : linkCounts(before, sender, receiver.nodeId, earlierTally);
       const rate = (field: keyof LinkCounts): number | null => perSecond(earlier?.[field], totals[field], periodMs);
       const perS = { received: rate('received'), lost: rate('lost'), duplicated: rate('duplicated'), delayed: rate('delayed'), dropped: rate('dropped') };
       rows.push({ from: sender, to: receiver.nodeId, totals, perS });
@@ -115,7 +119,7 @@ function linkRates(before: ClusterStats | null, after: ClusterStats, periodMs: n
   return rows.sort((a, b) => compareNames(a.from, b.from) || compareNames(a.to, b.to));
 }
 
-function linkCounts(stats: ClusterStats, from: string, to: string, tally: LinkTally): LinkCounts {
-  const cutAtSender = workerIn(stats, from)?.links[to]?.droppedOut ?? 0;
+function linkCounts(workers: Workers, from: string, to: string, tally: LinkTally): LinkCounts {
+  const cutAtSender = workers.get(from)?.links[to]?.droppedOut ?? 0;
   return { received: tally.received, lost: tally.lost, duplicated: tally.duplicated, delayed: tally.delayed, dropped: tally.droppedIn + cutAtSender };
 }

@@ -45,11 +45,13 @@ export class RingDrawing {
       this.groups.set(node, group);
       return group;
     });
+    // Dots shrink as the ring fills up (320 vnodes at 20 nodes), so that neighbours stay apart.
+    const dotRadius = Math.max(2.5, Math.min(5, (Math.PI * RADIUS) / Math.max(1, ring.vnodes.length))).toFixed(1);
     for (const vnode of ring.vnodes) {
       const at = pointOf(vnode.token, CENTRE, RADIUS);
       const dot = svg(
         'circle',
-        { class: 'vnode', 'data-testid': 'ring-vnode', 'data-node': vnode.node, 'data-token': vnode.token, cx: at.x.toFixed(2), cy: at.y.toFixed(2), r: 5 },
+        { class: 'vnode', 'data-testid': 'ring-vnode', 'data-node': vnode.node, 'data-token': vnode.token, cx: at.x.toFixed(2), cy: at.y.toFixed(2), r: dotRadius },
         svg('title', {}, `${vnode.node} · token ${hex(vnode.token)}`),
       );
       this.groups.get(vnode.node)?.append(dot);

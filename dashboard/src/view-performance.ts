@@ -16,8 +16,8 @@ const WINDOW_MS = 120_000;
 export class PerformanceTab {
   private readonly latency: LiveChart<LatencyRow>;
   private readonly throughput: LiveChart<ThroughputRow>;
-  /** Newest sample time seen: the history read at selection may overlap the events already in. */
-  private newestMs = 0;
+  /** Times of the samples taken in: the history read at selection may overlap events already in. */
+  private readonly seenMs = new Set<number>();
   private latest: PerformanceSample | null = null;
 
   constructor(
@@ -29,7 +29,7 @@ export class PerformanceTab {
     this.throughput = new LiveChart(byId('chart-throughput', HTMLDivElement), THROUGHPUT_DATASET, throughputSpec, chartConfig, WINDOW_MS, onError);
     const { data, router } = context;
     data.events.on('reset', () => {
-      this.newestMs = 0;
+      this.seenMs.clear();
       this.latest = null;
       this.latency.clear();
       this.throughput.clear();
@@ -62,10 +62,15 @@ export class PerformanceTab {
   }
 
   private add(samples: readonly PerformanceSample[]): void {
-    const fresh = samples.filter((sample) => sample.atMs > this.newestMs);
+    const fresh = samples.filter((sample) => !this.seenMs.has(sample.atMs));
     if (fresh.length === 0) return;
-    this.newestMs = Math.max(...fresh.map((sample) => sample.atMs));
-    this.latest = fresh.reduce((a, b) => (b.atMs > a.atMs ? b : a));
+    for (const sample of fresh) {
+      this.seenMs.add(sample.atMs);
+      if (this.latest === null || sample.atMs > this.latest.atMs) this.latest = sample;
+    }
+    // Only times inside the window can come again; the set stays as small as the window.
+    const cutoff = (this.latest?.atMs ?? 0) - WINDOW_MS;
+    for (const atMs of this.seenMs) if (atMs < cutoff) this.seenMs.delete(atMs);
     const visible = this.context.router.isShown('performance');
     this.latency.add(fresh.flatMap(latencyRows), visible);
     this.throughput.add(fresh.flatMap(throughputRows), visible);
