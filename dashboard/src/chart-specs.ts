@@ -38,7 +38,8 @@ function lineChart(title: string, dataset: string, y: { readonly field: string; 
     autosize: { type: 'fit-x', contains: 'padding' },
     background: 'transparent',
     data: { name: dataset },
-    mark: { type: 'line', interpolate: 'monotone', strokeWidth: 2 },
+    // Straight lines between the samples: a smoothed curve would draw values no second had.
+    mark: { type: 'line', interpolate: 'linear', strokeWidth: 2 },
     encoding: {
       x: TIME_AXIS,
       y: { field: y.field, type: 'quantitative', title: y.title },
