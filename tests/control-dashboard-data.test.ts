@@ -230,6 +230,20 @@ describe('dashboard data - a real node controller', () => {
     expect((await statsOf(controller)).chaos).toEqual([]);
   });
 
+  it('undoing one rule leaves the others, even one whose selector has more fields (one-click undo)', async () => {
+    const { controller, app } = await realController();
+    expect((await post(app, '/chaos', { from: 'nodeA', loss: 0.5 })).status).toBe(200);
+    expect((await post(app, '/chaos', { from: 'nodeA', to: 'nodeB', loss: 0.2, delayMs: [1, 5] })).status).toBe(200);
+    expect((await post(app, '/chaos', { to: 'nodeC', duplicate: { probability: 0.1, factor: 2 } })).status).toBe(200);
+    expect((await post(app, '/chaos', { from: 'nodeB', to: 'nodeC', loss: 0.3 })).status).toBe(200);
+    expect((await post(app, '/chaos/clear', { selector: { from: 'nodeA' } })).status).toBe(200);
+    expect((await post(app, '/chaos/clear', { selector: { to: 'nodeC' } })).status).toBe(200);
+    const rules = (await statsOf(controller)).chaos;
+    expect(rules).toHaveLength(2);
+    expect(rules).toContainEqual({ from: 'nodeA', to: 'nodeB', loss: 0.2, delayMs: [1, 5] });
+    expect(rules).toContainEqual({ from: 'nodeB', to: 'nodeC', loss: 0.3 });
+  });
+
   it('a partition shows as cut drops on the links across it; heal stops new drops', async () => {
     const { controller, app } = await realController();
     await traffic(controller, 'before', 3);

@@ -194,9 +194,16 @@ export class NodeController implements ControllerService {
     const same = (rule: ChaosRule): boolean =>
       (rule.node === selector.node && rule.from === selector.from && rule.to === selector.to) ||
       (selector.node !== undefined && selector.from === undefined && selector.to === undefined && rule.to === selector.node);
-    for (const rule of (await ring.cluster.stats()).chaos.filter(same)) {
-      const exact: ChaosSelector = { ...(rule.node !== undefined && { node: rule.node }), ...(rule.from !== undefined && { from: rule.from }), ...(rule.to !== undefined && { to: rule.to }) };
-      await ring.cluster.clearChaos(exact);
+    const before = (await ring.cluster.stats()).chaos;
+    const matched = before.filter(same);
+    // The cluster clears every rule whose selector has the fields given (`{ from: a }` also
+    // takes `{ from: a, to: b }`): rules taken that way, not matched, are set again.
+    for (const rule of matched) await ring.cluster.clearChaos(selectorOf(rule));
+    const left = new Set((await ring.cluster.stats()).chaos.map((rule) => selectorKey(rule)));
+    for (const rule of before) {
+      if (!matched.includes(rule) && !left.has(selectorKey(rule))) await ring.cluster.chaos(rule);
+    }
+    for (const rule of matched) {
       const kept: Record<string, unknown> = { ...rule };
       for (const effect of effects) delete kept[effect];
       if (kept.loss !== undefined || kept.duplicate !== undefined || kept.delayMs !== undefined) await ring.cluster.chaos(kept as ChaosRule);
@@ -377,4 +384,14 @@ export class NodeController implements ControllerService {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/** A rule's selector alone, with only the fields it sets. */
+function selectorOf(rule: ChaosSelector): ChaosSelector {
+  return { ...(rule.node !== undefined && { node: rule.node }), ...(rule.from !== undefined && { from: rule.from }), ...(rule.to !== undefined && { to: rule.to }) };
+}
+
+/** One string per selector: rules with the same one are one rule (a new one replaces its effects). */
+function selectorKey(rule: ChaosSelector): string {
+  return JSON.stringify([rule.node ?? null, rule.from ?? null, rule.to ?? null]);
 }
