@@ -41,7 +41,9 @@ export class FlowTab {
     const sums = { messages: stats?.totals.messages, messagesLost: stats?.totals.messagesLost, messagesDuplicated: stats?.totals.messagesDuplicated, messagesDelayed: stats?.totals.messagesDelayed, messagesDropped: stats?.totals.messagesDropped };
     for (const [field, value] of Object.entries(sums)) {
       const cell = totals.querySelector(`[data-field="${field}"]`);
-      if (cell !== null) setText(cell, formatCount(value));
+      if (cell === null) continue;
+      setText(cell, formatCount(value));
+      setAttr(cell, 'data-value', value === undefined ? undefined : String(value));
     }
     const rules = stats?.chaos ?? [];
     const rows = frame.rates.links

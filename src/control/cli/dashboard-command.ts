@@ -36,7 +36,7 @@ export function parseDashboardArgs(argv: readonly string[]): { kind: 'help' | 'v
       )
       .option('port', { describe: 'HTTP port (0: a free port the system picks, printed)', type: 'string', default: String(DEFAULT_DASHBOARD_PORT), requiresArg: true })
       .option('host', { describe: 'address to bind; anything but loopback needs --token-file', type: 'string', default: '127.0.0.1', requiresArg: true })
-      .option('controller', { describe: `a node controller's address, http://host:port (repeat for several; default ${DEFAULT_CONTROLLER})`, type: 'string', array: true, requiresArg: true })
+      .option('controller', { describe: `a node controller's address, http://host:port (repeat the option, or separate addresses by commas, for several; default ${DEFAULT_CONTROLLER})`, type: 'string', array: true, requiresArg: true })
       .option('controller-token-file', { describe: 'file holding the API token the controllers require', type: 'string', requiresArg: true })
       .option('token-file', { describe: 'file holding the token a browser must sign in with', type: 'string', requiresArg: true })
       .option('verbose', { describe: 'log every HTTP request', type: 'boolean', default: false }),
@@ -49,7 +49,9 @@ export function parseDashboardArgs(argv: readonly string[]): { kind: 'help' | 'v
   if ((raw['_'] as unknown[]).length > 0) throw new UsageError(`unexpected argument ${String((raw['_'] as unknown[])[0])}`);
   const portText = String(raw['port']);
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port must be a port number (0-65535), got ${JSON.stringify(portText)}`);
-  const urls = ((raw['controller'] as unknown[] | undefined) ?? [DEFAULT_CONTROLLER]).map(String);
+  // The house rules keep only the last of a repeated option: the addresses are read here.
+  const given = repeatedOption(argv, '--controller');
+  const urls = given.length === 0 ? [DEFAULT_CONTROLLER] : given;
   const controllers = urls.map((url) => {
     try {
       checkControllerUrl(url);
@@ -73,6 +75,23 @@ export function parseDashboardArgs(argv: readonly string[]): { kind: 'help' | 'v
   const token = secretOf('--token-file');
   if (!isLoopbackHost(host) && token === undefined) throw new UsageError(`--host ${host} is not loopback: give --token-file, so that no browser without the token is served`);
   return { kind: 'run', args: { host, port: Number(portText), controllers, token, controllerToken: secretOf('--controller-token-file'), verbose: raw['verbose'] === true } };
+}
+
+/**
+ * Every value of `option` in `argv` (`--opt a --opt b`, `--opt=a`, `--opt a b`, `--opt a,b`),
+ * in order. yargs has already refused the option without a value.
+ */
+export function repeatedOption(argv: readonly string[], option: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') break;
+    if (arg.startsWith(`${option}=`)) values.push(arg.slice(option.length + 1));
+    else if (arg === option) {
+      while (i + 1 < argv.length && !(argv[i + 1] as string).startsWith('-')) values.push(argv[++i] as string);
+    }
+  }
+  return values.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
 }
 
 /** Serves until a signal; resolves the exit code. */
