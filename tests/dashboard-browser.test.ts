@@ -355,3 +355,74 @@ function startDashboard(args: readonly string[]): Promise<{ url: string; kill: (
     });
   });
 }
+
+describe('the dashboard at 20 nodes under load', () => {
+  it('gets one stats and one performance event a second however many requests run, and stays usable', async () => {
+    const big = await startController(['--peer-port', '0']);
+    const bench = (name: string): string =>
+      ['  [[placement.dynamo_bench_client]]', '  nodename = "host1"', `  actor_name = "${name}"`, `  client_id = "${name}"`, '  nodes = ["nodeA"]', '  num_ops = 8000', ''].join('\n');
+    const job = jobToml({ ports: [big.port], perController: 20, clients: [bench('bench1'), bench('bench2')].join('\n') });
+    const file = join(tmpdir(), `dash-big-${process.pid}.toml`);
+    writeFileSync(file, job.text);
+    // The job's clients keep the cluster busy while the page watches; the run ends by itself.
+    const running = runCli(['job', file], 120_000);
+    const w = await openWatchedPage(browser);
+    watched.push(w);
+    const { page } = w;
+    // Count what arrives on the page's own event stream, by type.
+    await page.addInitScript(() => {
+      const counts: Record<string, number> = {};
+      (globalThis as unknown as { eventCounts: Record<string, number> }).eventCounts = counts;
+      const Original = (globalThis as unknown as { EventSource: new (url: string) => { addEventListener(type: string, listener: () => void): void } }).EventSource;
+      (globalThis as unknown as { EventSource: unknown }).EventSource = class extends (Original as unknown as new (url: string) => object) {
+        constructor(url: string) {
+          super(url);
+          for (const type of ['stats', 'performance', 'actor', 'client-output', 'job', 'job-output', 'dropped']) {
+            (this as unknown as { addEventListener(t: string, l: () => void): void }).addEventListener(type, () => (counts[type] = (counts[type] ?? 0) + 1));
+          }
+        }
+      };
+    });
+    await page.goto(`${big.url}/#health`);
+    await page.locator('[data-testid="health-row"]').nth(19).waitFor({ timeout: 40_000 });
+    // Wait (boundedly) until the clients run, then count events for a while.
+    const deadline = Date.now() + 40_000;
+    for (;;) {
+      const samples = (await fetch(`${big.url}/performance`).then((r) => r.json())) as { gets: number }[];
+      if ((samples.at(-1)?.gets ?? 0) > 0) break;
+      if (Date.now() > deadline) throw new Error('the bench clients did not start within 40 s');
+      await new Promise((resolvePause) => setTimeout(resolvePause, 200));
+    }
+    const countsNow = (): Promise<Record<string, number>> => page.evaluate(() => ({ ...(globalThis as unknown as { eventCounts: Record<string, number> }).eventCounts }));
+    const before = await countsNow();
+    const startedMs = Date.now();
+    await new Promise((resolvePause) => setTimeout(resolvePause, 4000));
+    const after = await countsNow();
+    const seconds = (Date.now() - startedMs) / 1000;
+    const delta = (type: string): number => (after[type] ?? 0) - (before[type] ?? 0);
+    const perf = await fetch(`${big.url}/performance`).then((r) => r.json() as Promise<{ gets: number; puts: number; atMs: number }[]>);
+    const requests = perf.filter((s) => s.atMs >= startedMs - 1000).reduce((sum, s) => sum + s.gets + s.puts, 0);
+    expect(requests).toBeGreaterThan(100);
+    // Aggregated on the server: one of each per second (plus one for a tick at either end), never one per request.
+    expect(delta('stats')).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    expect(delta('performance')).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    expect(delta('stats')).toBeGreaterThanOrEqual(2);
+    expect(delta('client-output') + delta('actor')).toBeLessThan(10);
+
+    // Still usable: every node in the table, links into every node, a key's replicas.
+    expect(await page.locator('[data-testid="health-row"]').count()).toBe(20);
+    await tab(page, 'flow');
+    await page.waitForFunction(() => new Set([...document.querySelectorAll('[data-testid="link-row"]')].map((row) => row.getAttribute('data-to'))).size >= 20, undefined, { timeout: WAIT_MS });
+    await tab(page, 'ring');
+    await page.locator('[data-testid="ring-vnode"]').nth(20 * T - 1).waitFor({ timeout: WAIT_MS });
+    await page.locator('[data-testid="ring-key-input"]').fill('user:1');
+    await page.locator('[data-testid="ring-key-submit"]').click();
+    await page.locator('[data-testid="pref-node"]').nth(2).waitFor({ timeout: WAIT_MS });
+    await page.screenshot({ path: join(SHOTS, 'ring-20-nodes.png') });
+    await tab(page, 'performance');
+    await page.screenshot({ path: join(SHOTS, 'performance-under-load.png') });
+    clean(w);
+    await fetch(`${big.url}/stop_all_actors`, { method: 'POST' });
+    await running;
+  }, 120_000);
+});
