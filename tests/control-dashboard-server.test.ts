@@ -96,12 +96,28 @@ describe('sign-in: the token exchanged once for an HttpOnly, SameSite=Strict coo
     const response = await signIn(app, TOKEN);
     expect(response.status).toBe(204);
     const setCookie = response.headers.get('set-cookie') ?? '';
-    expect(setCookie).toMatch(/^dynamo_token=/);
+    // A value made from the token, never the token; one cookie per port.
+    expect(setCookie).toMatch(/^dynamo_session_default=[A-Za-z0-9_-]{43};/);
+    expect(setCookie).not.toContain(TOKEN);
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Strict/i);
     expect(setCookie).toMatch(/Path=\//);
     const status = await app.request('/status', { headers: { Cookie: cookieOf(response) } });
     expect(status.status).toBe(200);
+    // Another port is another cookie; another process (a restart) another value.
+    expect((await app.request('http://127.0.0.1:3999/status', { headers: { Cookie: cookieOf(response) } })).status).toBe(401);
+    const other = controllerApp(TOKEN).app;
+    const stale = await other.request('/status', { headers: { Cookie: cookieOf(response) } });
+    expect(stale.status).toBe(401);
+    expect(((await stale.json()) as { message: string }).message).toContain('sign in again');
+  });
+
+  it('bounds a sign-in body before reading it, and every body before authentication', async () => {
+    const { app } = controllerApp(TOKEN);
+    const huge = JSON.stringify({ token: 'x'.repeat(10_000) });
+    expect((await app.request('/session', { method: 'POST', body: huge, headers: { 'Content-Type': 'application/json' } })).status).toBe(413);
+    const small = createApp(new FakeControllerService(), { log: new MemoryLog(), token: TOKEN, maxBodyBytes: 1000, dashboard: { assets, controllers: () => Promise.resolve([]) } });
+    expect((await small.request('/set_msg_loss', { method: 'POST', body: 'y'.repeat(5000), headers: { 'Content-Type': 'application/json' } })).status).toBe(413);
   });
 
   it('refuses a wrong token with 401, and a body without one with 400 naming the field', async () => {
@@ -138,7 +154,7 @@ describe('sign-in: the token exchanged once for an HttpOnly, SameSite=Strict coo
     expect((await signIn(controllerApp().app, 'x')).status).toBe(400);
     const cleared = await controllerApp(TOKEN).app.request('/session', { method: 'DELETE' });
     expect(cleared.status).toBe(204);
-    expect(cleared.headers.get('set-cookie')).toMatch(/dynamo_token=;.*Max-Age=0/i);
+    expect(cleared.headers.get('set-cookie')).toMatch(/dynamo_session_default=;.*Max-Age=0/i);
   });
 });
 
@@ -151,32 +167,45 @@ describe('the job board (POST /jobs)', () => {
     const board = new JobBoard({
       emit: (event) => events.push(event),
       now: () => 1234,
+      mayContact: () => true,
       run: (_plan, options) => {
         options.print('deployed');
         return new Promise((resolve) => (finish = resolve));
       },
     });
     const started = board.submit(plan);
-    expect(started).toEqual({ id: 'job-1', state: 'running', exitCode: null, startedAtMs: 1234 });
-    expect(() => board.submit(plan)).toThrow(/job-1 still runs/);
+    expect(started).toMatchObject({ state: 'running', exitCode: null, startedAtMs: 1234 });
+    expect(started.id).toMatch(/^job-[0-9a-f]{6}-1$/);
+    expect(() => board.submit(plan)).toThrow(new RegExp(`${started.id} still runs`));
     finish(0);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(board.list()).toEqual([{ id: 'job-1', state: 'done', exitCode: 0, startedAtMs: 1234, lines: ['deployed'] }]);
+    expect(board.list()).toEqual([{ id: started.id, state: 'done', exitCode: 0, startedAtMs: 1234, lines: ['deployed'] }]);
     expect(events.map((e) => e.type)).toEqual(['job', 'job-output', 'job']);
     expect(events[2]).toMatchObject({ type: 'job', job: { state: 'done', exitCode: 0 } });
   });
 
   it('refuses a file that does not parse, naming line and column, and starts nothing', () => {
     const events: ControllerEvent[] = [];
-    const board = new JobBoard({ emit: (event) => events.push(event), run: () => Promise.resolve(0) });
+    const board = new JobBoard({ emit: (event) => events.push(event), run: () => Promise.resolve(0), mayContact: () => true });
     expect(() => board.submit('[[ops]\nname = 1')).toThrow(/job\.toml:1:\d+/);
     expect(board.list()).toEqual([]);
     expect(events).toEqual([]);
   });
 
+  it('refuses a job naming a controller it may not contact with its token, and starts nothing', () => {
+    const contacted: string[] = [];
+    const board = new JobBoard({ emit: () => undefined, run: () => Promise.resolve(0), mayContact: (host) => (contacted.push(host), host === '127.0.0.1') });
+    const elsewhere = plan.replace('hostname = "127.0.0.1"', 'hostname = "controller.example"');
+    expect(() => board.submit(elsewhere)).toThrow(/not host1 \(controller\.example\): run dynamo job for those/);
+    expect(contacted).toEqual(['controller.example']);
+    expect(board.list()).toEqual([]);
+    expect(board.submit(plan).state).toBe('running');
+  });
+
   it('keeps only the newest lines of a chatty job, and a failing runner ends the job failed', async () => {
     const board = new JobBoard({
       emit: () => undefined,
+      mayContact: () => true,
       run: (_plan, options) => {
         for (let i = 0; i < JOB_LINES_KEPT + 5; i++) options.print(`line ${i}`);
         return Promise.reject(new Error('boom'));
@@ -212,6 +241,18 @@ describe('dynamo dashboard: the proxy in front of controllers', () => {
     expect(one.service.calls).toContainEqual(['chaos', { node: 'nodeB', loss: 0.25 }]);
     expect(two.service.calls.filter(([m]) => m === 'chaos')).toEqual([]);
     expect((await proxy.request('http://127.0.0.1/c/2/status')).status).toBe(404);
+    // Only the index itself: `00` or `+0` would glue a digit onto the controller's port.
+    for (const path of ['/c/00/status', '/c/+0/status', '/c/-0/status', '/c/0x0/status', '/c/1e0/status']) expect((await proxy.request(`http://127.0.0.1${path}`)).status, path).toBe(404);
+    expect(status.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(status.headers.get('content-security-policy')).toContain('sandbox');
+  });
+
+  it('answers 502 naming the token flag when a controller refuses the controller token', async () => {
+    const guarded = controllerApp(TOKEN);
+    const proxy = createDashboardProxy({ controllers: [{ name: 'a', url: await serve(guarded.app) }], controllerToken: 'not-the-token', log: new MemoryLog(), assets });
+    const refused = await proxy.request('http://127.0.0.1/c/0/status');
+    expect(refused.status).toBe(502);
+    expect(((await refused.json()) as { message: string }).message).toContain('--controller-token-file');
   });
 
   it('passes the controller\'s errors through, and answers 503 naming a controller that is down', async () => {

@@ -289,7 +289,8 @@ describe('jobs, sign-in and dynamo dashboard in chromium', () => {
     await page.locator('[data-testid="login-submit"]').click();
     await page.locator('[data-testid="conn-badge"][data-state="open"]').waitFor({ timeout: WAIT_MS });
     const [cookie] = await context.cookies();
-    expect(cookie).toMatchObject({ name: 'dynamo_token', httpOnly: true, sameSite: 'Strict' });
+    expect(cookie).toMatchObject({ name: `dynamo_session_${guarded.port}`, httpOnly: true, sameSite: 'Strict' });
+    expect(cookie?.value).not.toContain(token);
     expect(await page.evaluate(() => document.cookie)).toBe('');
     expect(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))).not.toContain(token);
     await page.screenshot({ path: join(SHOTS, 'signed-in.png') });

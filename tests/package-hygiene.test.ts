@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { BENCH_PACKAGES, missingPackagesMessage, readPackageManifest } from '../bench/packages.js';
 import { SIM_PACKAGES } from '../sim/packages.js';
 import { CLI_PACKAGES } from '../cli/packages.js';
+import { DASHBOARD_VENDOR_PACKAGES } from '../src/control/dashboard/assets.js';
 import { REPO_ROOT, bareInstall } from './helpers/bare-install.js';
 import { runNodeScript } from './helpers/run-bench.js';
 
@@ -115,9 +116,9 @@ describe('package hygiene - the library does not load the bench', () => {
 });
 
 describe('package hygiene - package.json', () => {
-  it('comlink is the one runtime dependency; the packages of the bench and the dynamo command are optional peers, installed here as dev dependencies', () => {
+  it('comlink is the one runtime dependency; the packages of the bench, the dynamo command and the dashboard\'s charts are optional peers, installed here as dev dependencies', () => {
     expect(Object.keys(manifest.dependencies ?? {})).toEqual(['comlink']);
-    const programPackages = [...new Set([...BENCH_PACKAGES, ...CLI_PACKAGES])].sort();
+    const programPackages = [...new Set([...BENCH_PACKAGES, ...CLI_PACKAGES, ...DASHBOARD_VENDOR_PACKAGES])].sort();
     expect(Object.keys(manifest.peerDependencies ?? {}).sort()).toEqual(programPackages);
     for (const name of programPackages) {
       expect(manifest.peerDependenciesMeta?.[name]?.optional, name).toBe(true);

@@ -18,6 +18,9 @@ export class TopologyTab {
   private readonly cards: KeyedChildren<ControllerRef, HTMLElement>;
   private readonly cardOf = new Map<string, TopologyCard>();
   private pollTimer: number | undefined;
+  private polling = false;
+  /** Counts starts, so that a round still running from before a stop ends its loop. */
+  private generation = 0;
 
   constructor(
     private readonly context: ViewContext,
@@ -64,14 +67,22 @@ export class TopologyTab {
 
   private startPolling(): void {
     this.render();
-    if (this.pollTimer !== undefined) return;
-    void this.poll();
-    this.pollTimer = window.setInterval(() => void this.poll(), POLL_MS);
+    if (this.polling) return;
+    this.polling = true;
+    void this.pollLoop(++this.generation);
   }
 
   private stopPolling(): void {
-    window.clearInterval(this.pollTimer);
+    this.polling = false;
+    window.clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
+  }
+
+  /** One round at a time: a controller slow to answer delays the next round, never piles rounds up. */
+  private async pollLoop(generation: number): Promise<void> {
+    await this.poll();
+    // Stopped, or stopped and started again while this round ran: that start runs its own loop.
+    if (this.polling && generation === this.generation) this.pollTimer = window.setTimeout(() => void this.pollLoop(generation), POLL_MS);
   }
 
   private async poll(): Promise<void> {

@@ -11,6 +11,7 @@ import type { RequestLatencies } from '../runtime/client-driver.js';
 import type { Envelope } from '../transport/envelope.js';
 import { ActorBook } from './actor-book.js';
 import { JobBoard, type JobRunner } from './job/job-board.js';
+import { isLoopbackHost } from './http/serve.js';
 import { ClientOutputs } from './client-outputs.js';
 import { parseClientSpawn, parseNodeSpawn, type ClusterDeployment, type RingSpec } from './deployment.js';
 import { HostedRing, type ControllerLinks } from './hosted-ring.js';
@@ -70,7 +71,12 @@ export class NodeController implements ControllerService {
 
   constructor(private readonly options: NodeControllerOptions) {
     this.actors = new ActorBook((actor) => this.emit({ type: 'actor', actor }));
-    this.jobBoard = new JobBoard({ token: options.apiToken, emit: (event) => this.emit(event), ...(options.runJob !== undefined && { run: options.runJob }) });
+    this.jobBoard = new JobBoard({
+      token: options.apiToken,
+      emit: (event) => this.emit(event),
+      mayContact: (host) => isLoopbackHost(host) || (this.hosted?.deployment.controllers.some((peer) => peer.host === host) ?? false),
+      ...(options.runJob !== undefined && { run: options.runJob }),
+    });
     options.links.onEnvelopes((peer, envelopes) => this.hosted?.deliver(peer, envelopes));
     options.links.onPeerChange((peer, connected) => {
       this.options.log(`peer ${peer} ${connected ? 'connected' : 'lost'}`);

@@ -45,8 +45,13 @@ export interface ClientWorkerData {
 /** What the main thread posts to a client worker. */
 export type ClientWorkerCommand = { readonly kind: 'chaos'; readonly rules: readonly ChaosRule[] };
 
-/** How often a client worker reports its requests' latencies. */
-export const LATENCY_REPORT_MS = 1000;
+/**
+ * How often a client worker reports its requests' latencies: several times per second, so
+ * that the controller's once-a-second sampler, on a timer of its own, always finds a report
+ * of the second it samples (at one report a second the two drift in and out of step, and a
+ * second of requests would land in the next sample).
+ */
+export const LATENCY_REPORT_MS = 200;
 
 /** What a client worker posts to the main thread. */
 export type ClientWorkerReport =

@@ -24,6 +24,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
+/** The packages the page's charts come from: optional peers, served when installed. */
+export const DASHBOARD_VENDOR_PACKAGES = ['vega', 'vega-lite', 'vega-embed'] as const;
+
 /** The vendored scripts: the name the page asks for, the package, and the file in it. */
 const VENDOR: Record<string, { readonly pkg: string; readonly file: string }> = {
   'vega.min.js': { pkg: 'vega', file: 'build/vega.min.js' },

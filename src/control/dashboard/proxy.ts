@@ -8,7 +8,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ErrorCode } from '../../protocol/outcomes.js';
-import { requireToken } from '../http/auth.js';
+import { BrowserSessions, requireToken } from '../http/auth.js';
 import { DEFAULT_MAX_BODY_BYTES, markAuthenticated, type HttpLog } from '../http/app.js';
 import { HttpErrorCode, errorResponse, type ApiErrorBody } from '../http/errors.js';
 import { guardOrigin } from '../http/origin.js';
@@ -54,12 +54,6 @@ export function createDashboardProxy(options: DashboardProxyOptions): Hono {
     log.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - startedMs).toFixed(1)}ms`);
   });
   app.use('*', guardOrigin({ tokenRequired: options.token !== undefined }));
-  const controllers: DashboardController[] = options.controllers.map((controller, index) => ({ name: controller.name, base: `/c/${index}` }));
-  registerDashboardPageRoutes(app, { token: options.token, controllers: () => Promise.resolve(controllers), ...(options.assets !== undefined && { assets: options.assets }) });
-  if (options.token !== undefined) {
-    app.use('*', requireToken(options.token, (message) => log.warn(message)));
-    markAuthenticated(app);
-  }
   app.use(
     '*',
     bodyLimit({
@@ -67,6 +61,13 @@ export function createDashboardProxy(options: DashboardProxyOptions): Hono {
       onError: (c) => c.json<ApiErrorBody>({ code: ErrorCode.ValueTooLarge, message: `request body larger than ${DEFAULT_MAX_BODY_BYTES} bytes` }, 413),
     }),
   );
+  const controllers: DashboardController[] = options.controllers.map((controller, index) => ({ name: controller.name, base: `/c/${index}` }));
+  const sessions = options.token === undefined ? undefined : new BrowserSessions(options.token);
+  registerDashboardPageRoutes(app, { token: options.token, sessions, controllers: () => Promise.resolve(controllers), ...(options.assets !== undefined && { assets: options.assets }) });
+  if (options.token !== undefined) {
+    app.use('*', requireToken(options.token, (message) => log.warn(message), sessions));
+    markAuthenticated(app);
+  }
   app.all('/c/:index/*', (c) => forward(c, options));
   return app;
 }
@@ -85,12 +86,16 @@ export function checkControllerUrl(url: string): void {
 }
 
 async function forward(c: Context, options: DashboardProxyOptions): Promise<Response> {
-  const index = Number(c.req.param('index'));
-  const controller = Number.isSafeInteger(index) ? options.controllers[index] : undefined;
-  if (controller === undefined) return c.json<ApiErrorBody>({ code: HttpErrorCode.NotFound, message: `no controller ${c.req.param('index')}` }, 404);
   const incoming = new URL(c.req.url);
-  const rest = incoming.pathname.slice(`/c/${index}`.length);
-  const target = `${new URL(controller.url).origin}${rest}${incoming.search}`;
+  // Only the index the page was given (`0`, `1`, ...): `00` or `+0` would leave a digit that
+  // the rest of the path glues onto the controller's port.
+  const match = /^\/c\/(0|[1-9]\d{0,3})(\/.*)$/.exec(incoming.pathname);
+  const controller = match ? options.controllers[Number(match[1])] : undefined;
+  if (!match || controller === undefined) return c.json<ApiErrorBody>({ code: HttpErrorCode.NotFound, message: `no such controller path: ${incoming.pathname}` }, 404);
+  const rest = match[2] as string;
+  const origin = new URL(controller.url).origin;
+  const target = new URL(`${rest}${incoming.search}`, origin);
+  if (target.origin !== origin) return c.json<ApiErrorBody>({ code: HttpErrorCode.NotFound, message: `no such controller path: ${incoming.pathname}` }, 404);
   const headers = new Headers();
   for (const name of FORWARDED_REQUEST_HEADERS) {
     const value = c.req.header(name);
@@ -115,5 +120,14 @@ async function forward(c: Context, options: DashboardProxyOptions): Promise<Resp
     const value = answer.headers.get(name);
     if (value !== null) out.set(name, value);
   }
+  if (answer.status === 401) {
+    // The controller refused this server's token; passed on, the page would ask the person
+    // for the dashboard's own token instead.
+    await answer.body?.cancel();
+    return c.json<ApiErrorBody>({ code: HttpErrorCode.Unavailable, message: `controller ${controller.name} (${controller.url}) refused the controller token: check --controller-token-file` }, 502);
+  }
+  // A controller answers data, never a page: nothing it sends may run as this origin's script.
+  out.set('X-Content-Type-Options', 'nosniff');
+  out.set('Content-Security-Policy', "sandbox; default-src 'none'");
   return new Response(answer.body, { status: answer.status, headers: out });
 }

@@ -2,15 +2,17 @@
  * The dashboard's public paths, served before authentication: the page and its scripts (they
  * hold no data), the page's configuration, and the sign-in that exchanges the API token for
  * a cookie once. EventSource cannot send an Authorization header, so a browser authenticates
- * by the `dynamo_token` cookie: HttpOnly (no script reads it), SameSite=Strict (no other
- * site's request carries it). Cookie-authenticated POSTs must also carry X-Dynamo-CSRF
+ * by a session cookie (auth.ts, BrowserSessions: made from the token, not the token):
+ * HttpOnly (no script reads it), SameSite=Strict (no other site's request carries it). Cookie-authenticated POSTs must also carry X-Dynamo-CSRF
  * (auth.ts), and cross-site POSTs are refused by their Origin (origin.ts).
  */
 import type { Context, Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { TOKEN_COOKIE, tokenMatcher } from '../http/auth.js';
+import { bodyLimit } from 'hono/body-limit';
+import { BrowserSessions, tokenMatcher } from '../http/auth.js';
 import { parseBody, readJsonBody } from '../http/bodies.js';
+import { ErrorCode } from '../../protocol/outcomes.js';
 import { HttpErrorCode, badRequest, type ApiErrorBody } from '../http/errors.js';
 import { AssetMissing, DashboardAssets } from './assets.js';
 
@@ -29,6 +31,8 @@ export interface DashboardConfig {
 export interface DashboardRouteOptions {
   /** The API token, when requests need one. */
   readonly token: string | undefined;
+  /** What a signed-in browser's cookie holds (made from the token; required with one). */
+  readonly sessions?: BrowserSessions | undefined;
   readonly controllers: () => Promise<DashboardController[]>;
   readonly assets?: DashboardAssets;
 }
@@ -40,6 +44,9 @@ export interface DashboardRouteOptions {
  */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** A sign-in body holds a token: a few hundred bytes at most. */
+const MAX_SESSION_BODY_BYTES = 4096;
 
 const sessionBody = z.strictObject({ token: z.string({ error: 'must be a string (the API token)' }).min(1, 'must not be empty') });
 
@@ -81,18 +88,23 @@ export function registerDashboardPageRoutes(app: Hono, options: DashboardRouteOp
     return c.body(new Uint8Array(asset.body), 200, { 'Content-Type': asset.contentType, 'Cache-Control': 'max-age=86400' });
   });
 
-  app.post('/session', async (c) => {
-    if (matches === undefined) throw badRequest('this server requires no token: there is nothing to sign in to');
+  const sessionLimit = bodyLimit({
+    maxSize: MAX_SESSION_BODY_BYTES,
+    onError: (c) => c.json<ApiErrorBody>({ code: ErrorCode.ValueTooLarge, message: `a sign-in body is at most ${MAX_SESSION_BODY_BYTES} bytes` }, 413),
+  });
+  app.post('/session', sessionLimit, async (c) => {
+    const sessions = options.sessions;
+    if (matches === undefined || sessions === undefined) throw badRequest('this server requires no token: there is nothing to sign in to');
     const { token } = parseBody(sessionBody, await readJsonBody(c));
     if (!matches(token)) return c.json<ApiErrorBody>({ code: HttpErrorCode.Unauthorized, message: 'the token is not valid' }, 401);
     // A session cookie: it ends with the browser. Secure only over HTTPS, or a browser on
     // plain http://127.0.0.1 would drop it.
-    setCookie(c, TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:' });
+    setCookie(c, BrowserSessions.cookieName(c.req.url), sessions.cookieValue, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:' });
     return c.body(null, 204);
   });
 
   app.delete('/session', (c) => {
-    deleteCookie(c, TOKEN_COOKIE, { path: '/' });
+    deleteCookie(c, BrowserSessions.cookieName(c.req.url), { path: '/' });
     return c.body(null, 204);
   });
 }

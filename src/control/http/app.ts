@@ -10,7 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import { ErrorCode } from '../../protocol/outcomes.js';
 import type { ControllerService } from '../service.js';
-import { requireToken } from './auth.js';
+import { BrowserSessions, requireToken } from './auth.js';
 import { registerControlRoutes } from './control-routes.js';
 import { registerDashboardDataRoutes } from './dashboard-routes.js';
 import { HttpErrorCode, errorResponse } from './errors.js';
@@ -84,15 +84,7 @@ export function createApp(service: ControllerService, options: AppOptions): Hono
     log.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - startedMs).toFixed(1)}ms`);
   });
   app.use('*', guardOrigin({ tokenRequired: options.token !== undefined }));
-  // Before authentication: the page must load, and sign in, without the token.
-  if (options.dashboard !== false) {
-    const controllers = async (): Promise<DashboardController[]> => [{ name: (await service.status()).controller ?? 'this controller', base: '' }];
-    registerDashboardPageRoutes(app, { controllers, ...options.dashboard, token: options.token });
-  }
-  if (options.token !== undefined) {
-    app.use('*', requireToken(options.token, (message) => log.warn(message)));
-    AUTHENTICATED.add(app);
-  }
+  // Before the public routes: an unauthenticated body is bounded too.
   app.use(
     '*',
     bodyLimit({
@@ -100,6 +92,16 @@ export function createApp(service: ControllerService, options: AppOptions): Hono
       onError: (c) => c.json<ApiErrorBody>({ code: ErrorCode.ValueTooLarge, message: `request body larger than ${maxBodyBytes} bytes` }, 413),
     }),
   );
+  const sessions = options.token === undefined ? undefined : new BrowserSessions(options.token);
+  // Before authentication: the page must load, and sign in, without the token.
+  if (options.dashboard !== false) {
+    const controllers = async (): Promise<DashboardController[]> => [{ name: (await service.status()).controller ?? 'this controller', base: '' }];
+    registerDashboardPageRoutes(app, { controllers, ...options.dashboard, token: options.token, sessions });
+  }
+  if (options.token !== undefined) {
+    app.use('*', requireToken(options.token, (message) => log.warn(message), sessions));
+    AUTHENTICATED.add(app);
+  }
 
   registerControlRoutes(app, service);
   registerDashboardDataRoutes(app, service);

@@ -9,7 +9,7 @@
  * nor an early length check tells how much of a guess was right. No token, right or wrong,
  * is ever logged or echoed.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { ApiErrorBody } from './errors.js';
@@ -46,6 +46,37 @@ function matches(presented: string, expected: Buffer): boolean {
   return timingSafeEqual(digest(presented), expected);
 }
 
+/**
+ * What the dashboard's sign-in puts in a cookie instead of the token: an HMAC of the token
+ * under a key this process drew at random. The cookie then authenticates to this server only
+ * (browsers send a host's cookies to each of its ports, and a bearer token in a cookie would
+ * reach them all), and ends with the process. Its name carries the port, so that a
+ * controller and a `dynamo dashboard` on one host do not overwrite each other's.
+ */
+export class BrowserSessions {
+  private readonly value: string;
+  private readonly expected: Buffer;
+
+  constructor(token: string) {
+    this.value = createHmac('sha256', randomBytes(32)).update(checkToken(token)).digest('base64url');
+    this.expected = digest(this.value);
+  }
+
+  /** The cookie's name for a request to `url`. */
+  static cookieName(url: string): string {
+    return `dynamo_session_${new URL(url).port || 'default'}`;
+  }
+
+  /** What a signed-in browser holds. */
+  get cookieValue(): string {
+    return this.value;
+  }
+
+  matches(presented: string): boolean {
+    return matches(presented, this.expected);
+  }
+}
+
 /** A constant-time test of a presented token against `token` (for the dashboard's sign-in). */
 export function tokenMatcher(token: string): (presented: string) => boolean {
   const expected = digest(checkToken(token));
@@ -57,7 +88,7 @@ export function tokenMatcher(token: string): (presented: string) => boolean {
  * cookie-authenticated state change without the CSRF header. `warn` gets one line per refusal
  * (method, path, reason), never the token.
  */
-export function requireToken(token: string, warn: (message: string) => void): MiddlewareHandler {
+export function requireToken(token: string, warn: (message: string) => void, sessions?: BrowserSessions): MiddlewareHandler {
   const expected = digest(checkToken(token));
   return async (c, next) => {
     const refuse = (status: 401 | 403, reason: string): Response => {
@@ -74,9 +105,15 @@ export function requireToken(token: string, warn: (message: string) => void): Mi
       if (!matches(match[1], expected)) return refuse(401, 'the bearer token is not valid');
       return next();
     }
+    const session = sessions === undefined ? undefined : getCookie(c, BrowserSessions.cookieName(c.req.url));
     const cookie = getCookie(c, TOKEN_COOKIE);
-    if (cookie === undefined) return refuse(401, `authentication required: send "Authorization: Bearer <token>" (or the ${TOKEN_COOKIE} cookie)`);
-    if (!matches(cookie, expected)) return refuse(401, `the ${TOKEN_COOKIE} cookie is not valid`);
+    if (session !== undefined && sessions?.matches(session) === true) {
+      // Signed in through the dashboard.
+    } else if (cookie === undefined) {
+      return refuse(401, session === undefined ? `authentication required: send "Authorization: Bearer <token>" (or sign in at /)` : 'the session has ended (the server restarted?): sign in again');
+    } else if (!matches(cookie, expected)) {
+      return refuse(401, `the ${TOKEN_COOKIE} cookie is not valid`);
+    }
     if (!SAFE_METHODS.has(c.req.method) && c.req.header(CSRF_HEADER) !== '1') {
       return refuse(403, `a ${c.req.method} authenticated by cookie must carry the header "${CSRF_HEADER}: 1"`);
     }

@@ -5,6 +5,7 @@
  * not start. One job runs at a time: a second would only be refused by the controllers it
  * shares with the first, after part of it was placed.
  */
+import { randomBytes } from 'node:crypto';
 import { invalidArgument } from '../../api/errors.js';
 import type { ControllerEvent, JobRun, JobState } from '../service.js';
 import { JobFileError } from './job-error.js';
@@ -28,6 +29,12 @@ export interface JobBoardOptions {
   readonly emit: (event: ControllerEvent) => void;
   readonly run?: JobRunner;
   readonly now?: () => number;
+  /**
+   * Whether a job may have this controller call the controller at `host` with its token. The
+   * person at the dashboard may hold a different token (behind `dynamo dashboard`): a job
+   * naming another host must not carry this controller's token, nor its requests, there.
+   */
+  readonly mayContact: (host: string) => boolean;
 }
 
 interface Entry {
@@ -41,6 +48,8 @@ interface Entry {
 export class JobBoard {
   private readonly entries: Entry[] = [];
   private nextNumber = 1;
+  /** Ids differ between runs of the process: a page that outlived a restart mixes no two jobs. */
+  private readonly idPrefix = `${randomBytes(3).toString('hex')}-`;
 
   constructor(private readonly options: JobBoardOptions) {}
 
@@ -61,7 +70,13 @@ export class JobBoard {
       if (error instanceof JobFileError) throw invalidArgument(error.message);
       throw error;
     }
-    const entry: Entry = { id: `job-${this.nextNumber++}`, state: 'running', exitCode: null, startedAtMs: (this.options.now ?? Date.now)(), lines: [] };
+    const foreign = plan.controllers.filter((controller) => !this.options.mayContact(controller.connectHost));
+    if (foreign.length > 0) {
+      throw invalidArgument(
+        `jobs from the dashboard may name controllers on this machine or those of the job running here, not ${foreign.map((c) => `${c.name} (${c.connectHost})`).join(', ')}: run dynamo job for those`,
+      );
+    }
+    const entry: Entry = { id: `job-${this.idPrefix}${this.nextNumber++}`, state: 'running', exitCode: null, startedAtMs: (this.options.now ?? Date.now)(), lines: [] };
     this.entries.push(entry);
     if (this.entries.length > JOBS_KEPT) this.entries.splice(0, this.entries.length - JOBS_KEPT);
     this.announce(entry);
