@@ -319,8 +319,9 @@ describe('jobs, sign-in and dynamo dashboard in chromium', () => {
   }, 60_000);
 });
 
+/** The cluster's stats as the page gets them: the first stats event read after this call (a new stream first replays the last one). */
 async function fetchStats(): Promise<ClusterStats> {
-  // /events' stats are what the page draws; GET /metrics is text. The KV-less way: one stats event.
+  const since = Date.now();
   const abort = new AbortController();
   const response = await fetch(`${main.url}/events`, { signal: abort.signal });
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
@@ -330,8 +331,10 @@ async function fetchStats(): Promise<ClusterStats> {
       const { value, done } = await reader.read();
       if (done) throw new Error('the event stream ended before a stats event');
       text += new TextDecoder().decode(value);
-      const match = /event: stats\ndata: (.*)\n/.exec(text);
-      if (match) return (JSON.parse(match[1] as string) as { stats: ClusterStats }).stats;
+      for (const match of text.matchAll(/event: stats\ndata: (.*)\n/g)) {
+        const event = JSON.parse(match[1] as string) as { stats: ClusterStats; atMs: number };
+        if (event.atMs >= since) return event.stats;
+      }
     }
   } finally {
     abort.abort();

@@ -11,6 +11,7 @@ import type { RequestLatencies } from '../runtime/client-driver.js';
 import type { Envelope } from '../transport/envelope.js';
 import { ActorBook } from './actor-book.js';
 import { JobBoard, type JobRunner } from './job/job-board.js';
+import { removeChaosEffects } from './chaos-undo.js';
 import { isLoopbackHost } from './http/serve.js';
 import { ClientOutputs } from './client-outputs.js';
 import { parseClientSpawn, parseNodeSpawn, type ClusterDeployment, type RingSpec } from './deployment.js';
@@ -186,35 +187,13 @@ export class NodeController implements ControllerService {
     for (const client of clients) client.setChaos(rules);
   }
 
-  /**
-   * Removes `effects` from the rules `selector` names exactly, keeping their other effects. A
-   * bare actor (`{ node: X }`, Reactor's unset with no senders) also takes the rules on links
-   * into X: "unset_msg_delay nodeA" ends every delay nodeA's arrivals were under.
-   */
+  /** Removes `effects` from the rules `selector` names (chaos-undo.ts), in turn with other changes. */
   clearChaos(selector: ChaosSelector, effects: readonly ChaosEffect[]): Promise<void> {
-    return this.exclusive(() => this.removeChaosEffects(selector, effects));
-  }
-
-  private async removeChaosEffects(selector: ChaosSelector, effects: readonly ChaosEffect[]): Promise<void> {
-    const ring = this.requireRing();
-    const same = (rule: ChaosRule): boolean =>
-      (rule.node === selector.node && rule.from === selector.from && rule.to === selector.to) ||
-      (selector.node !== undefined && selector.from === undefined && selector.to === undefined && rule.to === selector.node);
-    const before = (await ring.cluster.stats()).chaos;
-    const matched = before.filter(same);
-    // The cluster clears every rule whose selector has the fields given (`{ from: a }` also
-    // takes `{ from: a, to: b }`): rules taken that way, not matched, are set again.
-    for (const rule of matched) await ring.cluster.clearChaos(selectorOf(rule));
-    const left = new Set((await ring.cluster.stats()).chaos.map((rule) => selectorKey(rule)));
-    for (const rule of before) {
-      if (!matched.includes(rule) && !left.has(selectorKey(rule))) await ring.cluster.chaos(rule);
-    }
-    for (const rule of matched) {
-      const kept: Record<string, unknown> = { ...rule };
-      for (const effect of effects) delete kept[effect];
-      if (kept.loss !== undefined || kept.duplicate !== undefined || kept.delayMs !== undefined) await ring.cluster.chaos(kept as ChaosRule);
-    }
-    await this.shareChaosWithClients(ring);
+    return this.exclusive(async () => {
+      const ring = this.requireRing();
+      await removeChaosEffects(ring.cluster, selector, effects);
+      await this.shareChaosWithClients(ring);
+    });
   }
 
   /**
@@ -390,14 +369,4 @@ export class NodeController implements ControllerService {
     this.queue = run.catch(() => undefined);
     return run;
   }
-}
-
-/** A rule's selector alone, with only the fields it sets. */
-function selectorOf(rule: ChaosSelector): ChaosSelector {
-  return { ...(rule.node !== undefined && { node: rule.node }), ...(rule.from !== undefined && { from: rule.from }), ...(rule.to !== undefined && { to: rule.to }) };
-}
-
-/** One string per selector: rules with the same one are one rule (a new one replaces its effects). */
-function selectorKey(rule: ChaosSelector): string {
-  return JSON.stringify([rule.node ?? null, rule.from ?? null, rule.to ?? null]);
 }

@@ -81,3 +81,35 @@ export function exitQuietlyWhenStdoutCloses(): void {
     throw error;
   });
 }
+
+/** Resolves with the first SIGINT or SIGTERM: how a server command is told to stop. */
+export function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+/** A server command's log: one line on stderr, stamped with the time. */
+export function logToStderr(line: string): void {
+  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+/**
+ * A command's parsed arguments, or the exit code when there is nothing to run: 0 after
+ * printing --help or --version, 2 after printing the mistake (`name: message`) on stderr.
+ */
+export function argumentsOrExitCode<T>(name: string, parse: () => { readonly kind: 'help' | 'version'; readonly text: string } | { readonly kind: 'run'; readonly args: T }): { readonly args: T } | number {
+  let parsed;
+  try {
+    parsed = parse();
+  } catch (error) {
+    process.stderr.write(`${name}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (parsed.kind !== 'run') {
+    process.stdout.write(`${parsed.text}\n`);
+    return 0;
+  }
+  return { args: parsed.args };
+}

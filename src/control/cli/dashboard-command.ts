@@ -6,7 +6,7 @@
  * Exit codes: 0 after a signal, 2 for a mistake in the command line or a port it cannot bind.
  */
 import yargs from 'yargs';
-import { parseCommandLine, withHouseRules } from '../../util/command-line.js';
+import { argumentsOrExitCode, logToStderr, parseCommandLine, stopSignal, withHouseRules } from '../../util/command-line.js';
 import { readPackageManifest } from '../../util/packages.js';
 import { checkControllerUrl, createDashboardProxy, type ProxiedController } from '../dashboard/proxy.js';
 import { isLoopbackHost, startHttpServer } from '../http/index.js';
@@ -96,19 +96,10 @@ export function repeatedOption(argv: readonly string[], option: string): string[
 
 /** Serves until a signal; resolves the exit code. */
 export async function runDashboardCommand(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseDashboardArgs(argv);
-  } catch (error) {
-    process.stderr.write(`dynamo dashboard: ${(error as Error).message}\n`);
-    return 2;
-  }
-  if (parsed.kind !== 'run') {
-    process.stdout.write(`${parsed.text}\n`);
-    return 0;
-  }
+  const parsed = argumentsOrExitCode('dynamo dashboard', () => parseDashboardArgs(argv));
+  if (typeof parsed === 'number') return parsed;
   const { args } = parsed;
-  const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  const log = logToStderr;
   const app = createDashboardProxy({ controllers: args.controllers, token: args.token, controllerToken: args.controllerToken, log: { info: args.verbose ? log : () => undefined, warn: log, error: log } });
   let server;
   try {
@@ -119,10 +110,7 @@ export async function runDashboardCommand(argv: readonly string[]): Promise<numb
   }
   const url = `http://${args.host.includes(':') ? `[${args.host}]` : args.host}:${server.port}/`;
   process.stdout.write(`dynamo dashboard on ${url} for ${args.controllers.map((c) => c.url).join(', ')}${args.token ? ', sign-in required' : ''}\n`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const signal = await stopSignal();
   log(`${signal}: stopping`);
   await server.close();
   return 0;

@@ -6,7 +6,7 @@
  * command line or a port it cannot bind.
  */
 import yargs from 'yargs';
-import { parseCommandLine, withHouseRules } from '../../util/command-line.js';
+import { argumentsOrExitCode, logToStderr, parseCommandLine, stopSignal, withHouseRules } from '../../util/command-line.js';
 import { readPackageManifest } from '../../util/packages.js';
 import { createApp, isLoopbackHost, startHttpServer } from '../http/index.js';
 import { PeerLinks } from '../links/peer-links.js';
@@ -77,19 +77,10 @@ function portOf(raw: unknown, option: string): number {
 
 /** Runs the controller until a signal; resolves the exit code. */
 export async function runNodeCommand(argv: readonly string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseNodeArgs(argv);
-  } catch (error) {
-    process.stderr.write(`dynamo node: ${(error as Error).message}\n`);
-    return 2;
-  }
-  if (parsed.kind !== 'run') {
-    process.stdout.write(`${parsed.text}\n`);
-    return 0;
-  }
+  const parsed = argumentsOrExitCode('dynamo node', () => parseNodeArgs(argv));
+  if (typeof parsed === 'number') return parsed;
   const { args } = parsed;
-  const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  const log = logToStderr;
   const links = new PeerLinks({ log });
   let peerPort: number;
   try {
@@ -118,10 +109,7 @@ export async function runNodeCommand(argv: readonly string[]): Promise<number> {
   }
   const url = `http://${args.host.includes(':') ? `[${args.host}]` : args.host}:${server.port}`;
   process.stdout.write(`dynamo node controller on ${url} (peers on port ${peerPort})${args.token ? ', token required' : ''}\n`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const signal = await stopSignal();
   log(`${signal}: stopping every actor`);
   await controller.close();
   await server.close();

@@ -6,11 +6,10 @@
  * browser goes away (its abort reaches the controller).
  */
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { ErrorCode } from '../../protocol/outcomes.js';
 import { BrowserSessions, requireToken } from '../http/auth.js';
-import { DEFAULT_MAX_BODY_BYTES, markAuthenticated, type HttpLog } from '../http/app.js';
-import { HttpErrorCode, errorResponse, type ApiErrorBody } from '../http/errors.js';
+import { DEFAULT_MAX_BODY_BYTES, answerErrorsAsJson, limitBodies, markAuthenticated, type HttpLog } from '../http/app.js';
+import { HttpErrorCode, type ApiErrorBody } from '../http/errors.js';
 import { guardOrigin } from '../http/origin.js';
 import { registerDashboardPageRoutes, type DashboardController } from './routes.js';
 import type { DashboardAssets } from './assets.js';
@@ -45,8 +44,7 @@ export function createDashboardProxy(options: DashboardProxyOptions): Hono {
   if (options.controllers.length === 0) throw new Error('the dashboard needs at least one controller');
   for (const controller of options.controllers) checkControllerUrl(controller.url);
   const app = new Hono();
-  app.onError((error, c) => errorResponse(c, error, (message) => log.error(message)));
-  app.notFound((c) => c.json<ApiErrorBody>({ code: HttpErrorCode.NotFound, message: `no such path: ${c.req.method} ${c.req.path}` }, 404));
+  answerErrorsAsJson(app, log);
   app.use('*', async (c, next) => {
     const startedMs = performance.now();
     c.header('X-Content-Type-Options', 'nosniff');
@@ -54,13 +52,7 @@ export function createDashboardProxy(options: DashboardProxyOptions): Hono {
     log.info(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - startedMs).toFixed(1)}ms`);
   });
   app.use('*', guardOrigin({ tokenRequired: options.token !== undefined }));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: DEFAULT_MAX_BODY_BYTES,
-      onError: (c) => c.json<ApiErrorBody>({ code: ErrorCode.ValueTooLarge, message: `request body larger than ${DEFAULT_MAX_BODY_BYTES} bytes` }, 413),
-    }),
-  );
+  app.use('*', limitBodies(DEFAULT_MAX_BODY_BYTES));
   const controllers: DashboardController[] = options.controllers.map((controller, index) => ({ name: controller.name, base: `/c/${index}` }));
   const sessions = options.token === undefined ? undefined : new BrowserSessions(options.token);
   registerDashboardPageRoutes(app, { token: options.token, sessions, controllers: () => Promise.resolve(controllers), ...(options.assets !== undefined && { assets: options.assets }) });

@@ -5,7 +5,7 @@
  * state but its metrics and its open event streams. Serve it with startHttpServer
  * (serve.ts), or call it in process with `app.request(...)`.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import { ErrorCode } from '../../protocol/outcomes.js';
@@ -50,6 +50,20 @@ export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** Apps that require a token: serve.ts lets only those listen beyond loopback. */
 const AUTHENTICATED = new WeakSet<object>();
 
+/** Every failure a JSON `{ code, message }` answer, an unknown path a 404 naming it. */
+export function answerErrorsAsJson(app: Hono, log: HttpLog): void {
+  app.onError((error, c) => errorResponse(c, error, (message) => log.error(message)));
+  app.notFound((c) => c.json<ApiErrorBody>({ code: HttpErrorCode.NotFound, message: `no such path: ${c.req.method} ${c.req.path}` }, 404));
+}
+
+/** Bounds every request body: 413 VALUE_TOO_LARGE beyond `maxBytes`, before a handler reads it. */
+export function limitBodies(maxBytes: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: (c) => c.json<ApiErrorBody>({ code: ErrorCode.ValueTooLarge, message: `request body larger than ${maxBytes} bytes` }, 413),
+  });
+}
+
 /** Records that `app` refuses every request without the token (for an app not made by createApp). */
 export function markAuthenticated(app: object): void {
   AUTHENTICATED.add(app);
@@ -71,8 +85,7 @@ export function createApp(service: ControllerService, options: AppOptions): Hono
   const app = new Hono();
   const metrics = createMetrics(service, (message) => log.warn(message));
 
-  app.onError((error, c) => errorResponse(c, error, (message) => log.error(message)));
-  app.notFound((c) => c.json<ApiErrorBody>({ code: HttpErrorCode.NotFound, message: `no such path: ${c.req.method} ${c.req.path}` }, 404));
+  answerErrorsAsJson(app, log);
 
   app.use('*', async (c, next) => {
     const startedMs = performance.now();
@@ -85,13 +98,7 @@ export function createApp(service: ControllerService, options: AppOptions): Hono
   });
   app.use('*', guardOrigin({ tokenRequired: options.token !== undefined }));
   // Before the public routes: an unauthenticated body is bounded too.
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) => c.json<ApiErrorBody>({ code: ErrorCode.ValueTooLarge, message: `request body larger than ${maxBodyBytes} bytes` }, 413),
-    }),
-  );
+  app.use('*', limitBodies(maxBodyBytes));
   const sessions = options.token === undefined ? undefined : new BrowserSessions(options.token);
   // Before authentication: the page must load, and sign in, without the token.
   if (options.dashboard !== false) {
