@@ -105,6 +105,18 @@ describe('dashboard rates - links', () => {
     expect(link?.perS).toEqual({ received: 50, lost: 5, duplicated: 2, delayed: 3, dropped: 7 });
   });
 
+  it('a link whose every message was cut at the sender is a row, though its receiver never heard from it', () => {
+    // A partition made before n2 ever sent to n1, and n1 cut from the client (not a node here).
+    const before = sample(1000, [worker('n1', { links: { client: tally({ droppedOut: 1 }) } }), worker('n2', { links: { n1: tally({ droppedOut: 2 }) } })]);
+    const after = sample(2000, [worker('n1', { links: { client: tally({ droppedOut: 3 }) } }), worker('n2', { links: { n1: tally({ droppedOut: 5 }) } })]);
+    const links = computeRates(before, after).links;
+    expect(links.find((l) => l.from === 'n2' && l.to === 'n1')).toMatchObject({ totals: { received: 0, dropped: 5 }, perS: { dropped: 3, received: 0 } });
+    expect(links.find((l) => l.from === 'n1' && l.to === 'client')).toMatchObject({ totals: { dropped: 3 }, perS: { dropped: 2 } });
+    // A link both ends know is one row, not two.
+    const known = sample(3000, [worker('n1', { links: { n2: tally({ received: 1 }) } }), worker('n2', { links: { n1: tally({ droppedOut: 5 }) } })]);
+    expect(computeRates(after, known).links.filter((l) => l.from === 'n2' && l.to === 'n1')).toHaveLength(1);
+  });
+
   it('links are ordered by sender, then receiver, in reading order', () => {
     const nodes = [worker('n10', { links: { n2: tally({}) } }), worker('n2', { links: { n10: tally({}), client: tally({}) } })];
     const links = computeRates(null, sample(1000, nodes)).links.map((l) => `${l.from}>${l.to}`);

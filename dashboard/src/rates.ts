@@ -103,21 +103,35 @@ function utilisation(before: WorkerStats['eventLoop'], after: WorkerStats['event
   return active / (active + idle);
 }
 
-/** Each node's links, turned around: a node's tally for a peer counts the messages from that peer to it. */
+/**
+ * Each node's links, turned around: a node's tally for a peer counts the messages from that
+ * peer to it. A link only its sender knows of (every message cut at the sender, by a
+ * partition made before the receiver heard from it) is a row too.
+ */
 function linkRates(before: Workers, after: Workers, periodMs: number | null): LinkRates[] {
   const rows: LinkRates[] = [];
+  const row = (sender: string, receiver: string, tally: LinkTally, earlierTally: LinkTally | undefined): void => {
+    const totals = linkCounts(after, sender, receiver, tally);
+    const earlier = earlierTally === undefined ? undefined : linkCounts(before, sender, receiver, earlierTally);
+    const rate = (field: keyof LinkCounts): number | null => perSecond(earlier?.[field], totals[field], periodMs);
+    const perS = { received: rate('received'), lost: rate('lost'), duplicated: rate('duplicated'), delayed: rate('delayed'), dropped: rate('dropped') };
+    rows.push({ from: sender, to: receiver, totals, perS });
+  };
   for (const receiver of after.values()) {
-    for (const [sender, tally] of Object.entries(receiver.links)) {
-      const totals = linkCounts(after, sender, receiver.nodeId, tally);
-      const earlierTally = before.get(receiver.nodeId)?.links[sender];
-      const earlier = earlierTally === undefined ? undefined : linkCounts(before, sender, receiver.nodeId, earlierTally);
-      const rate = (field: keyof LinkCounts): number | null => perSecond(earlier?.[field], totals[field], periodMs);
-      const perS = { received: rate('received'), lost: rate('lost'), duplicated: rate('duplicated'), delayed: rate('delayed'), dropped: rate('dropped') };
-      rows.push({ from: sender, to: receiver.nodeId, totals, perS });
+    for (const [sender, tally] of Object.entries(receiver.links)) row(sender, receiver.nodeId, tally, before.get(receiver.nodeId)?.links[sender]);
+  }
+  for (const sender of after.values()) {
+    for (const [receiver, tally] of Object.entries(sender.links)) {
+      if (tally.droppedOut === 0 || after.get(receiver)?.links[sender.nodeId] !== undefined) continue;
+      // Nothing arrived: the receiver's side of the link is all zeros.
+      const earlier = before.get(sender.nodeId)?.links[receiver] === undefined ? undefined : NOTHING_ARRIVED;
+      row(sender.nodeId, receiver, NOTHING_ARRIVED, earlier);
     }
   }
   return rows.sort((a, b) => compareNames(a.from, b.from) || compareNames(a.to, b.to));
 }
+
+const NOTHING_ARRIVED: LinkTally = { received: 0, droppedOut: 0, droppedIn: 0, lost: 0, duplicated: 0, delayed: 0 };
 
 function linkCounts(workers: Workers, from: string, to: string, tally: LinkTally): LinkCounts {
   const cutAtSender = workers.get(from)?.links[to]?.droppedOut ?? 0;

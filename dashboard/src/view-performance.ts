@@ -37,6 +37,8 @@ export class PerformanceTab {
       void this.readHistory();
     });
     data.events.on('performance', (sample) => this.add([sample]));
+    // Samples the server had to skip on a slow stream are still in its history (add() skips those seen).
+    data.events.on('dropped', () => void this.readHistory());
     router.onShow((view) => {
       if (view !== 'performance') return;
       this.latency.show(theme.current);
