@@ -9,6 +9,8 @@ import { hasJob, noJobHere } from './controller-data.js';
 import { byId, KeyedChildren } from './dom.js';
 import { messageOf } from './error-area.js';
 import { TopologyCard, type ControllerSnapshot } from './topology-card.js';
+import { PeerCard } from './topology-peer-card.js';
+import { jobPeers, type JobPeer } from './topology-peers.js';
 import type { ViewContext } from './view-context.js';
 
 const POLL_MS = 3000;
@@ -17,6 +19,8 @@ export class TopologyTab {
   private readonly snapshots = new Map<string, ControllerSnapshot>();
   private readonly cards: KeyedChildren<ControllerRef, HTMLElement>;
   private readonly cardOf = new Map<string, TopologyCard>();
+  private readonly peerCards: KeyedChildren<JobPeer, HTMLElement>;
+  private readonly peerCardOf = new Map<string, PeerCard>();
   private pollTimer: number | undefined;
   private polling = false;
   /** Counts starts, so that a round still running from before a stop ends its loop. */
@@ -36,6 +40,15 @@ export class TopologyTab {
         return card.element;
       },
       (_element, ref) => this.cardOf.get(ref.name)?.update(this.snapshotOf(ref), this.isSelected(ref)),
+    );
+    this.peerCards = new KeyedChildren(
+      byId('topology-peers', HTMLDivElement),
+      (peer) => {
+        const card = new PeerCard(peer.name);
+        this.peerCardOf.set(peer.name, card);
+        return card.element;
+      },
+      (_element, peer) => this.peerCardOf.get(peer.name)?.update(peer),
     );
     const { data, router } = context;
     for (const event of ['status', 'ring', 'reset'] as const) data.events.on(event, () => this.render());
@@ -63,6 +76,11 @@ export class TopologyTab {
   private render(): void {
     if (!this.context.router.isShown('topology')) return;
     this.cards.sync(this.controllers, (ref) => ref.name);
+    const views = this.controllers.flatMap((ref) => {
+      const { status, ring } = this.snapshotOf(ref);
+      return status?.controller != null && ring != null ? [{ self: status.controller, ring, linked: status.peers_connected }] : [];
+    });
+    this.peerCards.sync(jobPeers(views), (peer) => peer.name);
   }
 
   private startPolling(): void {

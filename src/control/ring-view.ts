@@ -10,5 +10,5 @@ export function ringView(deployment: ClusterDeployment): RingView {
     Array.from({ length: vnodes }, (_, i) => ({ token: Number.parseInt(md5Hex(`${node}:${i}`).slice(0, 8), 16), node })),
   );
   tokens.sort((a, b) => a.token - b.token);
-  return { nodes: [...nodes], placement: { ...deployment.placement }, vnodes: tokens, n, r, w };
+  return { nodes: [...nodes], placement: { ...deployment.placement }, clients: { ...deployment.clients }, vnodes: tokens, n, r, w };
 }

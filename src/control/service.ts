@@ -60,6 +60,8 @@ export interface RingView {
   readonly nodes: string[];
   /** Which controller hosts each node (this controller's own name for local ones). */
   readonly placement: Record<string, string>;
+  /** Which controller hosts each client actor of the job, by client id. */
+  readonly clients: Record<string, string>;
   readonly vnodes: RingVnode[];
   readonly n: number;
   readonly r: number;

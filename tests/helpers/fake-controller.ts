@@ -106,6 +106,7 @@ export class FakeControllerService implements ControllerService {
     return {
       nodes: [...this.nodes],
       placement: Object.fromEntries(this.nodes.map((node) => [node, 'ctl1'])),
+      clients: {},
       vnodes: this.nodes.map((node, i) => ({ token: i * 1000, node })),
       n: 3,
       r: 2,
