@@ -10,8 +10,7 @@ import { join, resolve } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InspectEntry } from '../src/api/cluster.js';
-import type { ClusterStats } from '../src/api/cluster.js';
+import type { ClusterStats, InspectEntry } from '../src/api/cluster.js';
 import { launchBrowser, openWatchedPage, type WatchedPage } from './helpers/browser.js';
 import { CLI, jobToml, runCli, startController, stopAllControllers, type ControllerProcess } from './helpers/controller-processes.js';
 

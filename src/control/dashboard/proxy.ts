@@ -55,7 +55,7 @@ export function createDashboardProxy(options: DashboardProxyOptions): Hono {
   app.use('*', limitBodies(DEFAULT_MAX_BODY_BYTES));
   const controllers: DashboardController[] = options.controllers.map((controller, index) => ({ name: controller.name, base: `/c/${index}` }));
   const sessions = options.token === undefined ? undefined : new BrowserSessions(options.token);
-  registerDashboardPageRoutes(app, { token: options.token, sessions, controllers: () => Promise.resolve(controllers), ...(options.assets !== undefined && { assets: options.assets }) });
+  registerDashboardPageRoutes(app, { sessions, controllers: () => Promise.resolve(controllers), ...(options.assets !== undefined && { assets: options.assets }) });
   if (options.token !== undefined) {
     app.use('*', requireToken(options.token, (message) => log.warn(message), sessions));
     markAuthenticated(app);

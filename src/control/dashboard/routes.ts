@@ -10,7 +10,7 @@ import type { Context, Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { bodyLimit } from 'hono/body-limit';
-import { BrowserSessions, tokenMatcher } from '../http/auth.js';
+import { BrowserSessions } from '../http/auth.js';
 import { parseBody, readJsonBody } from '../http/bodies.js';
 import { ErrorCode } from '../../protocol/outcomes.js';
 import { HttpErrorCode, badRequest, type ApiErrorBody } from '../http/errors.js';
@@ -29,10 +29,8 @@ export interface DashboardConfig {
 }
 
 export interface DashboardRouteOptions {
-  /** The API token, when requests need one. */
-  readonly token: string | undefined;
-  /** What a signed-in browser's cookie holds (made from the token; required with one). */
-  readonly sessions?: BrowserSessions | undefined;
+  /** Sign-in, when requests need the API token; undefined when they need none. */
+  readonly sessions: BrowserSessions | undefined;
   readonly controllers: () => Promise<DashboardController[]>;
   readonly assets?: DashboardAssets;
 }
@@ -52,7 +50,6 @@ const sessionBody = z.strictObject({ token: z.string({ error: 'must be a string 
 
 export function registerDashboardPageRoutes(app: Hono, options: DashboardRouteOptions): void {
   const assets = options.assets ?? new DashboardAssets();
-  const matches = options.token === undefined ? undefined : tokenMatcher(options.token);
 
   const page = (c: Context): Response => {
     const asset = assets.app('index.html');
@@ -67,7 +64,7 @@ export function registerDashboardPageRoutes(app: Hono, options: DashboardRouteOp
   app.get('/', page);
   app.get('/index.html', page);
 
-  app.get('/dashboard/config.json', async (c) => c.json<DashboardConfig>({ controllers: await options.controllers(), tokenRequired: options.token !== undefined }));
+  app.get('/dashboard/config.json', async (c) => c.json<DashboardConfig>({ controllers: await options.controllers(), tokenRequired: options.sessions !== undefined }));
 
   app.get('/dashboard/:file', (c) => {
     const asset = assets.app(c.req.param('file'));
@@ -94,9 +91,9 @@ export function registerDashboardPageRoutes(app: Hono, options: DashboardRouteOp
   });
   app.post('/session', sessionLimit, async (c) => {
     const sessions = options.sessions;
-    if (matches === undefined || sessions === undefined) throw badRequest('this server requires no token: there is nothing to sign in to');
+    if (sessions === undefined) throw badRequest('this server requires no token: there is nothing to sign in to');
     const { token } = parseBody(sessionBody, await readJsonBody(c));
-    if (!matches(token)) return c.json<ApiErrorBody>({ code: HttpErrorCode.Unauthorized, message: 'the token is not valid' }, 401);
+    if (!sessions.acceptsToken(token)) return c.json<ApiErrorBody>({ code: HttpErrorCode.Unauthorized, message: 'the token is not valid' }, 401);
     // A session cookie: it ends with the browser. Secure only over HTTPS, or a browser on
     // plain http://127.0.0.1 would drop it.
     setCookie(c, BrowserSessions.cookieName(c.req.url), sessions.cookieValue, { httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:' });

@@ -41,7 +41,7 @@ export interface AppOptions {
   readonly maxBodyBytes?: number;
   readonly events?: EventsOptions;
   /** The dashboard's page, files and sign-in, served at / (default: on, showing this controller). */
-  readonly dashboard?: false | Omit<DashboardRouteOptions, 'token'>;
+  readonly dashboard?: false | Omit<DashboardRouteOptions, 'sessions'>;
 }
 
 /** The engine's default value limit (1 MiB) with 1 MiB of slack for JSON and encodings. */
@@ -103,7 +103,7 @@ export function createApp(service: ControllerService, options: AppOptions): Hono
   // Before authentication: the page must load, and sign in, without the token.
   if (options.dashboard !== false) {
     const controllers = async (): Promise<DashboardController[]> => [{ name: (await service.status()).controller ?? 'this controller', base: '' }];
-    registerDashboardPageRoutes(app, { controllers, ...options.dashboard, token: options.token, sessions });
+    registerDashboardPageRoutes(app, { controllers, ...options.dashboard, sessions });
   }
   if (options.token !== undefined) {
     app.use('*', requireToken(options.token, (message) => log.warn(message), sessions));

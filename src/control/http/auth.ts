@@ -56,10 +56,17 @@ function matches(presented: string, expected: Buffer): boolean {
 export class BrowserSessions {
   private readonly value: string;
   private readonly expected: Buffer;
+  private readonly token: Buffer;
 
   constructor(token: string) {
     this.value = createHmac('sha256', randomBytes(32)).update(checkToken(token)).digest('base64url');
     this.expected = digest(this.value);
+    this.token = digest(token);
+  }
+
+  /** Whether a sign-in presents the right token (constant time). */
+  acceptsToken(presented: string): boolean {
+    return matches(presented, this.token);
   }
 
   /** The cookie's name for a request to `url`. */
@@ -75,12 +82,6 @@ export class BrowserSessions {
   matches(presented: string): boolean {
     return matches(presented, this.expected);
   }
-}
-
-/** A constant-time test of a presented token against `token` (for the dashboard's sign-in). */
-export function tokenMatcher(token: string): (presented: string) => boolean {
-  const expected = digest(checkToken(token));
-  return (presented) => matches(presented, expected);
 }
 
 /**
