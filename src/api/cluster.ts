@@ -108,8 +108,12 @@ export interface HostedShare extends SpreadRing {
   readonly clientId: string;
 }
 
+/** Keys whose context tag a cluster remembers: hashing it is a real share of a request's cost. */
+const TAGS_REMEMBERED = 16_384;
+
 export class Cluster {
   private stopped = false;
+  private readonly tags = new Map<string, string>();
 
   private constructor(
     private readonly topology: Topology,
@@ -373,7 +377,13 @@ export class Cluster {
 
   /** The tag of the contexts handed out for `key` by this cluster. */
   private tagFor(key: string): string {
-    return md5Hex(`${this.clusterId}\u0000${key}`).slice(0, 16);
+    const known = this.tags.get(key);
+    if (known !== undefined) return known;
+    const tag = md5Hex(`${this.clusterId}\u0000${key}`).slice(0, 16);
+    // Bounded: past the limit the memory starts over (a key asked again is hashed again).
+    if (this.tags.size >= TAGS_REMEMBERED) this.tags.clear();
+    this.tags.set(key, tag);
+    return tag;
   }
 
   private checkRunning(): void {

@@ -37,6 +37,9 @@ function tokensFor(nodeId: string, vnodesPerNode: number, hash: RingHash): Token
   return tokens;
 }
 
+/** Keys whose walk start one ring remembers. */
+const KEY_STARTS_CACHED = 16_384;
+
 /** An immutable consistent-hash ring of physical nodes, each with `vnodesPerNode` tokens. */
 export class Ring {
   /** Number of tokens (virtual nodes) each physical node owns. */
@@ -60,6 +63,12 @@ export class Ring {
    */
   private readonly seen: Uint32Array;
   private stamp = 0;
+  /**
+   * Where each recently asked key starts its walk (the index of its first token). A request
+   * asks for its key's preference list several times over (routing, coordinating, the
+   * replicas' ownership checks), and hashing the key is most of the cost of an answer.
+   */
+  private readonly startOfKey = new Map<string, number>();
 
   private constructor(
     vnodesPerNode: number,
@@ -121,6 +130,13 @@ export class Ring {
     const want = Math.min(count, this.nodes.length);
     if (want === 0) return [];
 
+    return this.walk(this.startOf(key), want);
+  }
+
+  /** The index of the first token at or after md5(key), wrapping around. */
+  private startOf(key: string): number {
+    const cached = this.startOfKey.get(key);
+    if (cached !== undefined) return cached;
     const positions = this.positions;
     const total = positions.length;
     const target = this.hash(key);
@@ -132,7 +148,11 @@ export class Ring {
       if ((positions[mid] as string) < target) lo = mid + 1;
       else hi = mid;
     }
-    return this.walk(lo === total ? 0 : lo, want);
+    const start = lo === total ? 0 : lo;
+    // Bounded: past the limit the cache starts over (keys asked again are hashed again).
+    if (this.startOfKey.size >= KEY_STARTS_CACHED) this.startOfKey.clear();
+    this.startOfKey.set(key, start);
+    return start;
   }
 
   /**

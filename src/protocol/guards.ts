@@ -48,7 +48,13 @@ function isClockEntry(x: unknown): x is ClockEntry {
 
 /** `__proto__` is refused as an actor: assigned as a key, it would replace an object's prototype. */
 function isClock(x: unknown): x is VectorClock {
-  return isObject(x) && Object.entries(x).every(([actor, entry]) => actor !== '__proto__' && isClockEntry(entry));
+  if (!isObject(x)) return false;
+  // A loop, not Object.entries: every message of the data plane carries clocks, and the
+  // entries' arrays were most of the cost of checking one.
+  for (const actor in x) {
+    if (actor === '__proto__' || !isClockEntry(x[actor])) return false;
+  }
+  return true;
 }
 
 /** A causal context as a node or the client sends it: a vector clock with exceptions. */
@@ -66,7 +72,10 @@ export function isSiblings(x: unknown): x is Siblings {
 
 /** True when `x` has no own keys (symbols included) but `allowed`. */
 function onlyKeys(x: object, allowed: readonly string[]): boolean {
-  return Reflect.ownKeys(x).every((key) => typeof key === 'string' && allowed.includes(key));
+  for (const key of Reflect.ownKeys(x)) {
+    if (typeof key !== 'string' || !allowed.includes(key)) return false;
+  }
+  return true;
 }
 
 /**

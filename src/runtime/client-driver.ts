@@ -18,6 +18,7 @@ import { FaultLayer, type FaultCounters, type LinkCut } from '../transport/fault
 import { PortMesh } from '../transport/port-mesh.js';
 import { LatencyHistogram, type LatencyCounts } from '../util/latency-histogram.js';
 import { EffectHost, realScheduler } from './effect-host.js';
+import { TimerQueue } from './timer-queue.js';
 
 /** A client's requests so far, cumulative: plain arrays and numbers, so it crosses a thread as it is. */
 export interface RequestLatencies {
@@ -51,7 +52,7 @@ export class ClientDriver {
     // A reply held back by chaos must not keep the embedding program alive on its own: the
     // request it answers has its own timer.
     this.faults = new FaultLayer(this.mesh, (delayMs, run) => setTimeout(run, delayMs).unref(), { self: core.clientId, random: Math.random });
-    this.host = new EffectHost<ClientInput>(core, this.faults, realScheduler, {
+    this.host = new EffectHost<ClientInput>(core, this.faults, new TimerQueue(realScheduler.nowMs), {
       settled: (requestId, outcome) => this.settle(requestId, outcome),
       failed: (error, input) => {
         // A bug in the client core must not hang the request that hit it.

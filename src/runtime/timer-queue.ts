@@ -1,0 +1,144 @@
+/**
+ * Real timers for a host, many on one: the core asks for a timer or two per request (its
+ * deadline, its replicas' wave, a read-repair window), nearly all cancelled a moment later.
+ * A Node timer each cost a Timeout object, a list insertion and its async-hook bookkeeping,
+ * twice (set and clear), on every request. Here a timer is one small entry in a binary heap
+ * and a cancel only marks it; one Node timer is armed for the earliest entry, and when it
+ * fires every entry that is due runs in that one turn.
+ */
+import type { Scheduler } from './effect-host.js';
+
+/** One scheduled run; the handle `schedule` returns and `cancel` takes. */
+export interface TimerEntry {
+  readonly dueMs: number;
+  /** Orders entries due at the same moment by when they were scheduled. */
+  readonly seq: number;
+  run: (() => void) | null;
+}
+
+/** Past this many entries, a heap mostly of cancelled ones is rebuilt from the live ones. */
+const COMPACT_ABOVE = 1024;
+
+export class TimerQueue implements Scheduler<TimerEntry> {
+  private heap: TimerEntry[] = [];
+  private live = 0;
+  private seq = 0;
+  private armed: NodeJS.Timeout | undefined;
+  private armedForMs = Number.POSITIVE_INFINITY;
+
+  constructor(
+    /** Milliseconds since the epoch, as every host reads them. */
+    readonly nowMs: () => number,
+  ) {}
+
+  /** Entries scheduled and not yet run or cancelled. */
+  get pending(): number {
+    return this.live;
+  }
+
+  schedule(delayMs: number, run: () => void): TimerEntry {
+    const entry: TimerEntry = { dueMs: this.nowMs() + Math.max(0, delayMs), seq: this.seq++, run };
+    this.push(entry);
+    this.live++;
+    this.arm();
+    return entry;
+  }
+
+  cancel(entry: TimerEntry): void {
+    if (entry.run === null) return;
+    entry.run = null;
+    this.live--;
+    if (this.live === 0) this.armed?.unref();
+    if (this.heap.length > COMPACT_ABOVE && this.live * 2 < this.heap.length) this.compact();
+  }
+
+  /** Cancels everything and releases the Node timer. */
+  clear(): void {
+    for (const entry of this.heap) entry.run = null;
+    this.heap = [];
+    this.live = 0;
+    if (this.armed !== undefined) clearTimeout(this.armed);
+    this.armed = undefined;
+    this.armedForMs = Number.POSITIVE_INFINITY;
+  }
+
+  /** Arms (or re-arms earlier) the one Node timer for the earliest live entry. */
+  private arm(): void {
+    this.dropCancelledHead();
+    const head = this.heap[0];
+    if (head === undefined) return;
+    if (this.armed !== undefined) {
+      // Node timers have a granularity of 1 ms: an entry due within the armed time's
+      // millisecond runs with it.
+      if (head.dueMs >= this.armedForMs - 1) {
+        if (this.live > 0) this.armed.ref();
+        return;
+      }
+      clearTimeout(this.armed);
+    }
+    this.armedForMs = head.dueMs;
+    this.armed = setTimeout(this.fire, Math.max(0, Math.ceil(head.dueMs - this.nowMs())));
+  }
+
+  private readonly fire = (): void => {
+    this.armed = undefined;
+    this.armedForMs = Number.POSITIVE_INFINITY;
+    // An entry not yet due by our clock (Node counts whole milliseconds from the start of its
+    // loop turn) waits for the next arming: an entry never runs early.
+    const nowMs = this.nowMs();
+    for (let head = this.heap[0]; head !== undefined && head.dueMs <= nowMs; head = this.heap[0]) {
+      this.pop();
+      const run = head.run;
+      if (run === null) continue;
+      head.run = null;
+      this.live--;
+      run();
+    }
+    this.arm();
+  };
+
+  private dropCancelledHead(): void {
+    while (this.heap.length > 0 && (this.heap[0] as TimerEntry).run === null) this.pop();
+  }
+
+  private compact(): void {
+    const kept = this.heap.filter((entry) => entry.run !== null);
+    this.heap = [];
+    for (const entry of kept) this.push(entry);
+  }
+
+  private push(entry: TimerEntry): void {
+    const heap = this.heap;
+    let at = heap.length;
+    heap.push(entry);
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!earlier(entry, heap[parent] as TimerEntry)) break;
+      heap[at] = heap[parent] as TimerEntry;
+      at = parent;
+    }
+    heap[at] = entry;
+  }
+
+  private pop(): void {
+    const heap = this.heap;
+    const last = heap.pop();
+    if (last === undefined || heap.length === 0) return;
+    let at = 0;
+    const size = heap.length;
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= size) break;
+      const right = left + 1;
+      const child = right < size && earlier(heap[right] as TimerEntry, heap[left] as TimerEntry) ? right : left;
+      if (!earlier(heap[child] as TimerEntry, last)) break;
+      heap[at] = heap[child] as TimerEntry;
+      at = child;
+    }
+    heap[at] = last;
+  }
+}
+
+function earlier(a: TimerEntry, b: TimerEntry): boolean {
+  return a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.seq < b.seq);
+}
