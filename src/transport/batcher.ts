@@ -6,13 +6,11 @@
  * in the same turn (setImmediate, after the burst), so a lone request waits only for the
  * end of the turn that produced it.
  */
-import type { Message } from '../protocol/messages.js';
-
-/** What crosses a MessagePort: the messages of one turn, in the order they were sent. */
-export type Batch = readonly Message[];
+/** What crosses a MessagePort: the messages of one turn (in their wire shape), in the order they were sent. */
+export type Batch = readonly unknown[];
 
 export class Batcher {
-  private readonly outbox = new Map<string, Message[]>();
+  private readonly outbox = new Map<string, unknown[]>();
   private scheduled = false;
   messages = 0;
   batches = 0;
@@ -22,7 +20,7 @@ export class Batcher {
   /** @param post delivers one batch to a peer (false when the peer is unknown: dropped). */
   constructor(private readonly post: (peer: string, batch: Batch) => void) {}
 
-  send(peer: string, msg: Message): void {
+  send(peer: string, msg: unknown): void {
     let queue = this.outbox.get(peer);
     if (!queue) this.outbox.set(peer, (queue = []));
     queue.push(msg);

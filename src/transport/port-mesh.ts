@@ -7,9 +7,14 @@
  * threads) are reached through the uplink, when there is one: a port to the main thread's
  * switchboard, which routes envelopes by their `to` (src/runtime/switchboard.ts). Everything
  * for the uplink in one turn goes as one postMessage.
+ *
+ * Messages cross in their wire shape (src/protocol/wire.ts: flat arrays for the messages of
+ * every request), encoded as they are sent and decoded as they arrive, so everything above
+ * the mesh (the fault layer, the effect host, the core) sees only message objects.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Message } from '../protocol/messages.js';
+import { decodeMessage, encodeMessage } from '../protocol/wire.js';
 import { Batcher, unbatch, type Batch } from './batcher.js';
 import { envelopeList, type Envelope } from './envelope.js';
 import type { Transport } from './transport.js';
@@ -48,7 +53,7 @@ export class PortMesh implements Transport {
       }
       for (const msg of batch) {
         this.received++;
-        this.handler(peer, msg);
+        this.handler(peer, decodeMessage(msg));
       }
     });
   }
@@ -62,7 +67,7 @@ export class PortMesh implements Transport {
   }
 
   send(to: string, msg: Message): void {
-    if (this.ports.has(to) || this.uplink) this.batcher.send(to, msg);
+    if (this.ports.has(to) || this.uplink) this.batcher.send(to, encodeMessage(msg));
   }
 
   /**
@@ -81,7 +86,7 @@ export class PortMesh implements Transport {
       for (const envelope of envelopes) {
         for (const msg of envelope.msgs) {
           this.received++;
-          this.handler(envelope.from, msg);
+          this.handler(envelope.from, decodeMessage(msg));
         }
       }
     });

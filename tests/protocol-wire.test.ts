@@ -1,0 +1,74 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isMessage } from '../src/protocol/guards.js';
+import { decodeMessage, encodeMessage } from '../src/protocol/wire.js';
+import { allExamples, examples } from './helpers/message-examples.js';
+
+/** What a port delivers: the wire shape after a structured clone, decoded. */
+const acrossAPort = (msg: unknown): unknown => decodeMessage(structuredClone(encodeMessage(msg as never)));
+
+const HOT_KINDS = ['client.get', 'client.put', 'forward.ack', 'reply.get', 'reply.put', 'reply.error', 'replica.read', 'replica.readReply', 'replica.write', 'replica.writeAck', 'replica.repair'];
+
+describe('wire shape of messages', () => {
+  it('every kind comes back equal to what was sent, and passes the guard', () => {
+    for (const msg of allExamples) {
+      const back = acrossAPort(msg);
+      expect(back, msg.kind).toEqual(msg);
+      expect(isMessage(back), msg.kind).toBe(true);
+    }
+  });
+
+  it('the messages of every request cross as flat arrays; the others as the objects they are', () => {
+    for (const msg of allExamples) {
+      const wire = encodeMessage(msg);
+      expect(Array.isArray(wire), msg.kind).toBe(HOT_KINDS.includes(msg.kind));
+    }
+  });
+
+  it('optional fields stay optional: a minted dot, a readFrom, an undefined value, a hint owner', () => {
+    const samples = [
+      { ...examples['client.put'], dot: { actor: 'n1#1', counter: 4, timeMs: 1 } },
+      { ...examples['client.put'], value: undefined, deleted: true, context: { clock: {}, readFrom: 'n2' } },
+      { ...examples['reply.put'], context: { ...examples['reply.put'].context, readFrom: 'n3' } },
+      { ...examples['replica.write'], hintFor: 'n3' },
+    ];
+    for (const msg of samples) {
+      const back = acrossAPort(msg);
+      expect(back).toEqual(msg);
+      expect(isMessage(back)).toBe(true);
+    }
+  });
+
+  it('objects and foreign arrays arrive as they were sent, for the guard to judge', () => {
+    const object = { ...examples['replica.writeAck'] };
+    expect(decodeMessage(object)).toBe(object);
+    expect(decodeMessage([999, 1])).toEqual([999, 1]);
+    expect(isMessage(decodeMessage([999, 1]))).toBe(false);
+  });
+
+  it('a malformed wire array never throws and never passes the guard', () => {
+    const bad = [
+      [2, 1, 'k', 'v', false, 'not a clock', null, 2, 500, 0, 'c', null],
+      [8, 1, ['v', false, 'a', 1], []],
+      [8, 1, ['v', false, 'a', 1, 5], ['a', 1, 5]],
+      [9, 1, 'k', null, null, null],
+      [4, 1, [], ['__proto__', 1, 1, null], null, []],
+      [2, 1, 'k', 'v', false, [], null, 2, 500, 0, 'c', 'not a dot'],
+    ];
+    for (const wire of bad) {
+      let decoded: unknown;
+      expect(() => (decoded = decodeMessage(wire))).not.toThrow();
+      expect(isMessage(decoded), JSON.stringify(wire)).toBe(false);
+    }
+  });
+
+  it('random arrays headed by a message code never throw and pass the guard only as well-formed messages', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 11 }), fc.array(fc.anything(), { maxLength: 14 }), (code, rest) => {
+        const decoded = decodeMessage([code, ...rest]);
+        if (isMessage(decoded)) expect(acrossAPort(decoded)).toEqual(decoded);
+      }),
+      { seed: 20_071_018, numRuns: 2000 },
+    );
+  });
+});
