@@ -24,8 +24,8 @@ function canonical(siblings: Siblings | null): string {
 }
 
 /** Per simulator, each key's primaries (the ring does not change in these tests). */
-const primariesCache = new WeakMap<SimCluster, Map<string, string[]>>();
-function primaries(sim: SimCluster, key: string): string[] {
+const primariesCache = new WeakMap<SimCluster, Map<string, readonly string[]>>();
+function primaries(sim: SimCluster, key: string): readonly string[] {
   let cache = primariesCache.get(sim);
   if (!cache) primariesCache.set(sim, (cache = new Map()));
   let list = cache.get(key);

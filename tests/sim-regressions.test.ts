@@ -25,7 +25,7 @@ const maxGaps = (context: CausalContext): number => Math.max(0, ...Object.values
 const at = (node: string): CausalContext => ({ clock: {}, readFrom: node });
 
 /** A key whose first primary is `primary`, and a node that is not among its N primaries. */
-function keyWith(sim: SimCluster, n: number, test: (primaries: string[]) => boolean): string {
+function keyWith(sim: SimCluster, n: number, test: (primaries: readonly string[]) => boolean): string {
   for (let i = 0; i < 10_000; i++) if (test(sim.preferenceList(`key${i}`, n))) return `key${i}`;
   throw new Error('no such key');
 }
@@ -264,7 +264,7 @@ describe('membership: a node that learns of the new ring late', () => {
     sim.runFor(1_000);
     for (const key of keys) {
       const holders = sim.holdings(key).filter((h) => h.siblings !== null);
-      expect(holders.map((h) => h.node).sort(), key).toEqual(sim.preferenceList(key, 3).sort());
+      expect(holders.map((h) => h.node).sort(), key).toEqual([...sim.preferenceList(key, 3)].sort());
       expect(values(sim.get(key, { r: 3 }))).toEqual([key.toUpperCase()]);
     }
   });

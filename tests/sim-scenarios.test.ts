@@ -149,7 +149,7 @@ describe.each(['node', 'client'] as const)('sim (%s coordination)', (mode) => {
     for (const key of keys) {
       expect(values(sim.get(key, { r: 3 }))).toEqual([key.toUpperCase()]);
       const holders = sim.holdings(key).filter((h) => (h.siblings?.versions.length ?? 0) > 0).map((h) => h.node).sort();
-      expect(holders).toEqual(sim.preferenceList(key, 3).sort());
+      expect(holders).toEqual([...sim.preferenceList(key, 3)].sort());
     }
     expect(sim.node('node-6').stats().keys).toBeGreaterThan(0);
     // Writes after the moves still supersede cleanly.

@@ -44,6 +44,9 @@ export function withDot(context: CausalContext, dot: Dot): CausalContext {
   let next: ClockEntry;
   if (entry === undefined) {
     next = entryOf(dot.counter, dot.timeMs, dot.counter > 1 ? [[1, dot.counter - 1]] : []);
+  } else if (dot.counter === entry.counter + 1 && entry.gaps === undefined) {
+    // The common case, without building gap lists: the actor's next event, none missing.
+    next = { counter: dot.counter, timeMs: Math.max(entry.timeMs, dot.timeMs) };
   } else if (dot.counter > entry.counter) {
     const gaps = [...(entry.gaps ?? [])];
     if (dot.counter > entry.counter + 1) gaps.push([entry.counter + 1, dot.counter - 1]);
@@ -63,7 +66,11 @@ export function withDot(context: CausalContext, dot: Dot): CausalContext {
 export function joinContexts(a: CausalContext, b: CausalContext): CausalContext {
   if (a === b || a.clock === b.clock) return a;
   let clock: Record<string, ClockEntry> | null = null;
-  for (const [actor, theirs] of Object.entries(b.clock)) {
+  // A loop over own keys rather than Object.entries: this runs on every merge of every
+  // request, and the entries' arrays were most of what it allocated.
+  for (const actor in b.clock) {
+    const theirs = entryFor(b.clock, actor);
+    if (theirs === undefined) continue;
     const mine = entryFor(a.clock, actor);
     const joined = mine === undefined ? theirs : joinEntries(mine, theirs);
     if (joined === mine) continue;

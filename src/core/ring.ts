@@ -37,8 +37,8 @@ function tokensFor(nodeId: string, vnodesPerNode: number, hash: RingHash): Token
   return tokens;
 }
 
-/** Keys whose walk start one ring remembers. */
-const KEY_STARTS_CACHED = 16_384;
+/** Keys whose preference lists one ring remembers. */
+const KEYS_REMEMBERED = 16_384;
 
 /** An immutable consistent-hash ring of physical nodes, each with `vnodesPerNode` tokens. */
 export class Ring {
@@ -64,11 +64,12 @@ export class Ring {
   private readonly seen: Uint32Array;
   private stamp = 0;
   /**
-   * Where each recently asked key starts its walk (the index of its first token). A request
-   * asks for its key's preference list several times over (routing, coordinating, the
-   * replicas' ownership checks), and hashing the key is most of the cost of an answer.
+   * The preference lists of recently asked keys, by length. A request asks for its key's list
+   * several times over (routing, coordinating, the replicas' ownership checks); hashing the
+   * key and walking the ring each time was a real share of a request's cost. The lists are
+   * frozen, so one handed out twice cannot be changed by either caller.
    */
-  private readonly startOfKey = new Map<string, number>();
+  private readonly listsOfKey = new Map<string, (readonly string[] | undefined)[]>();
 
   private constructor(
     vnodesPerNode: number,
@@ -123,20 +124,27 @@ export class Ring {
    * the walk stops as soon as `count` distinct nodes are found.
    * @throws RangeError when `count` is not an integer >= 0.
    */
-  preferenceList(key: string, count: number = this.nodes.length): string[] {
+  preferenceList(key: string, count: number = this.nodes.length): readonly string[] {
     if (!Number.isInteger(count) || count < 0) {
       throw new RangeError(`count must be an integer >= 0, got ${String(count)}`);
     }
     const want = Math.min(count, this.nodes.length);
-    if (want === 0) return [];
-
-    return this.walk(this.startOf(key), want);
+    let lists = this.listsOfKey.get(key);
+    const known = lists?.[want];
+    if (known !== undefined) return known;
+    if (lists === undefined) {
+      // Bounded: past the limit the memory starts over (keys asked again are walked again).
+      if (this.listsOfKey.size >= KEYS_REMEMBERED) this.listsOfKey.clear();
+      lists = [];
+      this.listsOfKey.set(key, lists);
+    }
+    const list = Object.freeze(want === 0 ? [] : this.walk(this.startOf(key), want));
+    lists[want] = list;
+    return list;
   }
 
   /** The index of the first token at or after md5(key), wrapping around. */
   private startOf(key: string): number {
-    const cached = this.startOfKey.get(key);
-    if (cached !== undefined) return cached;
     const positions = this.positions;
     const total = positions.length;
     const target = this.hash(key);
@@ -148,11 +156,7 @@ export class Ring {
       if ((positions[mid] as string) < target) lo = mid + 1;
       else hi = mid;
     }
-    const start = lo === total ? 0 : lo;
-    // Bounded: past the limit the cache starts over (keys asked again are hashed again).
-    if (this.startOfKey.size >= KEY_STARTS_CACHED) this.startOfKey.clear();
-    this.startOfKey.set(key, start);
-    return start;
+    return lo === total ? 0 : lo;
   }
 
   /**

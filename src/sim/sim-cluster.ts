@@ -120,7 +120,7 @@ export class SimCluster {
   }
 
   /** The key's preference list in the current ring (its first N are the primaries). */
-  preferenceList(key: string, count = this.members.length): string[] {
+  preferenceList(key: string, count = this.members.length): readonly string[] {
     // Built once per membership: hashing every token took an eighth of a sweep's time.
     if (this.ring?.members !== this.members) this.ring = { members: this.members, ring: Ring.of(this.members, this.tuning.vnodes, md5Hex) };
     return this.ring.ring.preferenceList(key, count);
