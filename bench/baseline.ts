@@ -224,7 +224,8 @@ function isFromWorker(value: unknown): value is BaselineFromWorker {
   return value.kind === 'echo' && 'seq' in value && typeof value.seq === 'number';
 }
 
-function integerAtLeast(name: string, value: number, min: number): number {
+/** Checks a count given in options: a safe integer, at least `min`. */
+export function integerAtLeast(name: string, value: number, min: number): number {
   if (!Number.isSafeInteger(value) || value < min) {
     throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
   }
