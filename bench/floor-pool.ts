@@ -35,12 +35,17 @@ export class FloorPool {
   async measure(run: RunDescription, sizing: FloorSizing): Promise<FloorFigures> {
     const mesh = await this.meshFor(run.nodes);
     const warmupOps = this.used.has(mesh) ? sizing.warmupOps : Math.max(sizing.warmupOps, FRESH_MESH_WARMUP_OPS);
-    this.used.add(mesh);
     try {
-      return (await mesh.measure(floorSpecOf(run, { ops: sizing.ops, warmupOps }))).figures;
+      const { figures } = await mesh.measure(floorSpecOf(run, { ops: sizing.ops, warmupOps }));
+      this.used.add(mesh);
+      return figures;
     } catch (error) {
-      this.meshes.delete(run.nodes);
-      await mesh.close();
+      // A spec the floor refuses (RangeError) leaves the threads as they were; anything else
+      // may have left them broken or mid-run.
+      if (!(error instanceof RangeError)) {
+        this.meshes.delete(run.nodes);
+        await mesh.close();
+      }
       throw error;
     }
   }
@@ -60,7 +65,10 @@ export class FloorPool {
       mesh = FloorMesh.start(nodes);
       this.meshes.set(nodes, mesh);
       // A mesh that could not start is not kept: the next run tries again.
-      mesh.catch(() => this.meshes.delete(nodes));
+      const starting = mesh;
+      starting.catch(() => {
+        if (this.meshes.get(nodes) === starting) this.meshes.delete(nodes);
+      });
     }
     return mesh;
   }

@@ -22,7 +22,7 @@ import { compiledSibling } from '../src/util/compiled-path.js';
 import { workerExecArgv } from '../src/util/worker-argv.js';
 import { BaselineError, integerAtLeast } from './baseline.js';
 import { FloorBatcher } from './floor-batcher.js';
-import { FloorClient } from './floor-client.js';
+import { FloorClient, type FloorQuorum } from './floor-client.js';
 import { replicasOf } from './floor-placement.js';
 import type { FloorBatch, FloorControl, FloorCoordination, FloorCounters, FloorFault, FloorReport, FloorWorkerData } from './floor-protocol.js';
 import { createLatencyHistogram, summarize } from './hdr.js';
@@ -116,6 +116,7 @@ interface Waiter {
 export class FloorMesh {
   private readonly batcher: FloorBatcher;
   private client: FloorClient | undefined;
+  private measuring = false;
   private waiter: Waiter | undefined;
   private failure: Error | undefined;
   private closed = false;
@@ -201,24 +202,16 @@ export class FloorMesh {
     checkSpec(spec, this.nodes);
     if (this.closed) throw new BaselineError('floor: the mesh is closed');
     if (this.failure) throw this.failure;
-    const plan = new OpPlan(spec.seed, spec.keys, spec.readRatio, spec.valueBytes);
-    const placement = new Map(plan.keys.map((key) => [key, replicasOf(key, this.nodes, spec.N)] as const));
-    const held: [string, string][][] = Array.from({ length: this.nodes }, () => []);
-    plan.keys.forEach((key, index) => {
-      for (const node of placement.get(key) ?? []) held[node]?.push([key, plan.preloadValue(index)]);
-    });
-    const quorum = { coordination: spec.coordination, n: spec.N, w: spec.W, r: spec.R };
-
-    this.setUp = 0;
-    this.drained = 0;
-    this.counters.clear();
-    this.batcher.resetCounters();
-    this.ports.forEach((port, node) => this.control(port, { kind: 'setup', ...quorum, placement: [...placement], held: held[node] ?? [] }));
-    await this.until(() => this.setUp === this.nodes, 'the nodes to set up');
-
-    const client = new FloorClient(this.batcher, plan, placement, quorum);
-    this.client = client;
+    if (this.measuring) throw new BaselineError('floor: a measurement is already running on this mesh');
+    this.measuring = true;
     try {
+      const plan = new OpPlan(spec.seed, spec.keys, spec.readRatio, spec.valueBytes);
+      const placement = new Map(plan.keys.map((key) => [key, replicasOf(key, this.nodes, spec.N)] as const));
+      const quorum = { coordination: spec.coordination, n: spec.N, w: spec.W, r: spec.R };
+      await this.setUpNodes(plan, placement, quorum);
+      const client = new FloorClient(this.batcher, plan, placement, quorum);
+      this.client = client;
+
       if (spec.warmupOps > 0) {
         client.startPhase(spec.warmupOps, spec.concurrency, undefined);
         await this.until(() => client.phaseDone, 'the warm-up requests');
@@ -231,12 +224,7 @@ export class FloorMesh {
       histogram.destroy();
       const seconds = Number(client.phaseEndNs - startNs) / 1e9;
 
-      await this.until(() => client.openRequests === 0, 'the late replies');
-      for (const port of this.ports) this.control(port, { kind: 'drain' });
-      await this.until(() => this.drained === this.nodes, 'the late replies');
-      for (const port of this.ports) this.control(port, { kind: 'report' });
-      await this.until(() => this.counters.size === this.nodes, "the nodes' counters");
-      const traffic = this.traffic(spec.warmupOps + spec.ops, client);
+      const traffic = await this.collectTraffic(client, spec.warmupOps + spec.ops);
       return {
         figures: {
           p50_us: latency.p50_us,
@@ -251,21 +239,36 @@ export class FloorMesh {
       };
     } finally {
       this.client = undefined;
+      this.measuring = false;
     }
   }
 
-  /** Terminates every thread; safe to call twice, and after a failure. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    clearInterval(this.watchdog);
-    this.fail(new BaselineError('floor: the mesh was closed'));
-    for (const port of this.ports) port.close();
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  /** Gives every node the run's quorums and placement, and the values of the keys it replicates (the preload). */
+  private async setUpNodes(plan: OpPlan, placement: ReadonlyMap<string, readonly number[]>, quorum: FloorQuorum): Promise<void> {
+    const held: [string, string][][] = Array.from({ length: this.nodes }, () => []);
+    plan.keys.forEach((key, index) => {
+      for (const node of placement.get(key) ?? []) held[node]?.push([key, plan.preloadValue(index)]);
+    });
+    this.setUp = 0;
+    this.drained = 0;
+    this.counters.clear();
+    this.batcher.resetCounters();
+    this.ports.forEach((port, node) => this.control(port, { kind: 'setup', ...quorum, placement: [...placement], held: held[node] ?? [] }));
+    await this.until(() => this.setUp === this.nodes, 'the nodes to set up');
   }
 
-  /** Sums every thread's counters and checks that every message sent was received. */
-  private traffic(requests: number, client: FloorClient): FloorTraffic {
+  /**
+   * Waits until nothing of the run is in flight (the client's late replies, then every
+   * coordinator's), then sums every thread's counters and checks that every message sent
+   * was received.
+   */
+  private async collectTraffic(client: FloorClient, requests: number): Promise<FloorTraffic> {
+    await this.until(() => client.openRequests === 0, "the client's late replies");
+    for (const port of this.ports) this.control(port, { kind: 'drain' });
+    await this.until(() => this.drained === this.nodes, "the coordinators' late replies");
+    for (const port of this.ports) this.control(port, { kind: 'report' });
+    await this.until(() => this.counters.size === this.nodes, "the nodes' counters");
+
     const all = [...this.counters.values()];
     const sum = (pick: (c: FloorCounters) => number): number => all.reduce((total, c) => total + pick(c), 0);
     const messages = this.batcher.messages + sum((c) => c.messagesOut);
@@ -278,6 +281,16 @@ export class FloorMesh {
       valueBytes: this.batcher.valueBytes + sum((c) => c.valueBytesOut),
       copiesHeld: sum((c) => c.keysHeld),
     };
+  }
+
+  /** Terminates every thread; safe to call twice, and after a failure. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.watchdog);
+    this.fail(new BaselineError('floor: the mesh was closed'));
+    for (const port of this.ports) port.close();
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
   private portTo(node: number): MessagePort {
