@@ -55,6 +55,11 @@ export interface BenchArgs {
   readonly seedSource: 'given' | 'random';
   readonly outDir: string;
   readonly json: boolean;
+  /**
+   * Whether to measure the MessagePort ping-pong and the replicated floor before the run
+   * (and each suite run): false with --no-baseline, for quick runs without multiples.
+   */
+  readonly baseline: boolean;
   /** With --suite: measured operations per configuration (the seed used 200). */
   readonly configOps: number;
   /** The workload file; set exactly when mode is 'ycsb'. */
@@ -143,6 +148,11 @@ function buildParser() {
       .option('seed', { describe: 'seed of every random choice; the report prints it, to replay a run', requiresArg: true, defaultDescription: 'random' })
       .option('out', { describe: 'directory for latency.log, *.hgrm, summary.json and charts', requiresArg: true, type: 'string', default: 'reports/' })
       .option('json', { describe: 'print only the JSON summary on stdout', type: 'boolean', default: false })
+      .option('baseline', {
+        describe: 'measure the MessagePort ping-pong and the floor (same threads and messages, no Dynamo logic) before the run; --no-baseline skips both',
+        type: 'boolean',
+        default: true,
+      })
       .option('suite', { describe: "run the seed's suite instead of one run", type: 'boolean', default: false })
       .option('config-ops', { describe: 'with --suite: operations per (N,W,R) configuration and per latency-by-N point; a throughput point runs min(this, 50) requests per client', requiresArg: true, default: 200 })
       .option('ycsb', { describe: 'run a YCSB CoreWorkload properties file', requiresArg: true, type: 'string' })
@@ -226,6 +236,7 @@ function validate(raw: Record<string, unknown>, options: ParseOptions): BenchArg
     seedSource,
     outDir: path(raw, 'out'),
     json: raw['json'] === true,
+    baseline: raw['baseline'] !== false,
     configOps: integer(raw, 'config-ops', 1),
     ycsbFile: mode === 'ycsb' ? path(raw, 'ycsb') : undefined,
     chartsDir: mode === 'charts' ? path(raw, 'charts') : undefined,

@@ -1,8 +1,10 @@
 /**
  * The transport baseline the bench reports next to the engine's latencies: raw MessagePort
  * round trips between the main thread and one worker that echoes, measured in the same run
- * on the same machine. It is the floor for a request that crosses a thread and comes back, so
- * "p50 = 2.3x baseline" says how much the engine adds on top of the transport.
+ * on the same machine. It is the cost of one message and its echo; a replicated request sends
+ * 2N messages, over two thread crossings in a row when a node coordinates, so the report's
+ * multiples are of the replicated floor (bench/floor.ts) and this stays beside it as the
+ * transport's own figure (`baseline_multiples` in the JSON summary).
  */
 import { performance } from 'node:perf_hooks';
 import { MessageChannel, Worker } from 'node:worker_threads';
@@ -224,7 +226,8 @@ function isFromWorker(value: unknown): value is BaselineFromWorker {
   return value.kind === 'echo' && 'seq' in value && typeof value.seq === 'number';
 }
 
-function integerAtLeast(name: string, value: number, min: number): number {
+/** Checks a count given in options: a safe integer, at least `min`. */
+export function integerAtLeast(name: string, value: number, min: number): number {
   if (!Number.isSafeInteger(value) || value < min) {
     throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
   }

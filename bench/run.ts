@@ -3,10 +3,9 @@
  * stop. Used by the single run, the suite's configurations and its scaling points.
  */
 import { Cluster } from '../src/index.js';
-import type { BaselineResult } from './baseline.js';
 import { runPhase, type ContextCache, type PhaseResult } from './driver.js';
 import type { Progress } from './progress.js';
-import { buildSummary, type RunDescription, type RunSummary } from './summary.js';
+import { buildSummary, type RunBaseline, type RunDescription, type RunSummary } from './summary.js';
 import { OpPlan } from './workload.js';
 
 export interface RunSpec extends RunDescription {
@@ -32,7 +31,8 @@ export function valueLimitBytes(valueBytes: number): number {
   return Math.max(1024 * 1024, valueBytes + 1024);
 }
 
-export async function measureRun(spec: RunSpec, baseline: BaselineResult, progress: Progress, label: string): Promise<MeasuredRun> {
+/** Measures `spec` on a fresh cluster; `baseline` (measured before, or null) goes into its summary. */
+export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, progress: Progress, label: string): Promise<MeasuredRun> {
   const cluster = await Cluster.start({
     nodes: spec.nodes,
     n: spec.N,

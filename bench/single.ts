@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { BenchArgs } from './args.js';
 import { measureBaseline } from './baseline.js';
 import { buildCharts } from './charts/specs.js';
+import { floorSizing } from './floor.js';
+import { FloorPool } from './floor-pool.js';
 import { renderCharts } from './charts/pool.js';
 import { toHgrm } from './hdr.js';
 import { formatLatencyLine } from './logs.js';
@@ -13,6 +15,7 @@ import type { Progress } from './progress.js';
 import { formatRunReport } from './report.js';
 import { prepareOutDir } from './out-dir.js';
 import { measureRun, type RunSpec } from './run.js';
+import type { RunBaseline } from './summary.js';
 
 export function runSpecOf(args: BenchArgs): RunSpec {
   return {
@@ -34,11 +37,25 @@ export function runSpecOf(args: BenchArgs): RunSpec {
   };
 }
 
+/**
+ * The ping-pong and the floor of one run, measured before its cluster starts, on an otherwise
+ * idle process; the floor's threads are gone before the cluster's start.
+ */
+async function measureRunBaseline(spec: RunSpec): Promise<RunBaseline> {
+  const pingPong = await measureBaseline();
+  const floors = new FloorPool();
+  try {
+    return { ...pingPong, floor: await floors.measure(spec, floorSizing(spec.ops)) };
+  } finally {
+    await floors.close();
+  }
+}
+
 export async function runSingle(args: BenchArgs, progress: Progress, print: (text: string) => void): Promise<void> {
   await prepareOutDir(args.outDir);
-  // The baseline is measured before the cluster starts, on an otherwise idle process.
-  const baseline = await measureBaseline();
-  const { summary, phase } = await measureRun(runSpecOf(args), baseline, progress, 'measuring');
+  const spec = runSpecOf(args);
+  const baseline = args.baseline ? await measureRunBaseline(spec) : null;
+  const { summary, phase } = await measureRun(spec, baseline, progress, 'measuring');
   await Promise.all([
     writeFile(join(args.outDir, 'latency.log'), phase.records.map((r) => `${formatLatencyLine(r)}\n`).join('')),
     writeFile(join(args.outDir, 'get.hgrm'), toHgrm(phase.get)),

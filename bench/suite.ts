@@ -3,7 +3,8 @@
  * N=3 W=2 R=2 unless <ops> <N> <W> <R> say otherwise), then the seed's 24 (N,W,R)
  * configurations, then two scaling sweeps of ours (throughput against concurrency, latency
  * against N, both coordination modes), every run on a fresh cluster with every key written
- * first. Writes the logs, one .hgrm per configuration, scaling.json, suite.json and the
+ * first, each after its floor (bench/floor.ts) for its own N/W/R, nodes, coordination and
+ * concurrency. Writes the logs, one .hgrm per configuration, scaling.json, suite.json and the
  * twelve charts.
  */
 import { writeFile } from 'node:fs/promises';
@@ -19,7 +20,11 @@ import type { Progress } from './progress.js';
 import { prepareOutDir } from './out-dir.js';
 import { measureRun, type MeasuredRun } from './run.js';
 import { runSpecOf } from './single.js';
-import type { RunSummary } from './summary.js';
+import { floorSizing, type FloorSizing } from './floor.js';
+import { FloorPool } from './floor-pool.js';
+import type { RunSpec } from './run.js';
+import type { RunBaseline } from './summary.js';
+import { formatSuiteReport, suiteResult, type ConfigResult, type ScalingFloor } from './suite-report.js';
 
 /** The seed's 24 configurations, (N, W, R), in its order. */
 export const SEED_CONFIGS: readonly (readonly [number, number, number])[] = [
@@ -36,66 +41,68 @@ export const SCALING_N = [1, 3, 5, 10] as const;
 const OPS_PER_CLIENT = 50;
 const MODES = ['node', 'client'] as const;
 
-interface ConfigResult {
-  readonly label: string;
-  readonly summary: RunSummary;
-}
-
 export async function runSuite(args: BenchArgs, progress: Progress, print: (text: string) => void): Promise<void> {
   await prepareOutDir(args.outDir);
-  const baseline = await measureBaseline();
+  const pingPong = args.baseline ? await measureBaseline() : null;
   let seed = args.seed;
   const nextSeed = (): number => (seed = (seed + 1) % Number.MAX_SAFE_INTEGER);
   const base = runSpecOf(args);
-
-  const headline = await measureRun(base, baseline, progress, `headline N${base.N} W${base.W} R${base.R}`);
-  await Promise.all([
-    writeFile(join(args.outDir, 'latency.log'), headline.phase.records.map((r) => `${formatLatencyLine(r)}\n`).join('')),
-    writeFile(join(args.outDir, 'get.hgrm'), toHgrm(headline.phase.get)),
-    writeFile(join(args.outDir, 'put.hgrm'), toHgrm(headline.phase.put)),
-    writeFile(join(args.outDir, 'summary.json'), `${JSON.stringify(headline.summary, null, 2)}\n`),
-  ]);
+  const runner = new SuiteRunner(pingPong, progress);
 
   const configRecords: ConfigLatencyRecord[] = [];
   const configs: ConfigResult[] = [];
-  for (const [N, W, R] of SEED_CONFIGS) {
-    const label = configLabel(N, W, R);
-    const run = await measureRun(
-      { ...base, ops: args.configOps, N, W, R, nodes: Math.max(N, 5), concurrency: 1, rateOpsPerS: undefined, coordination: args.coordination, seed: nextSeed() },
-      baseline,
-      progress,
-      label,
-    );
-    for (const record of run.phase.records) configRecords.push({ ...record, n: N, w: W, r: R });
-    configs.push({ label, summary: run.summary });
-    await writeFile(join(args.outDir, `${label}.hgrm`), combinedHgrm(run));
-  }
-  await writeFile(join(args.outDir, 'latency_configs.log'), configRecords.map((r) => `${formatConfigLine(r)}\n`).join(''));
-
   const throughput: ThroughputPoint[] = [];
   const latencyByN: LatencyByNPoint[] = [];
-  for (const coordination of MODES) {
-    for (const concurrency of SCALING_CONCURRENCY) {
-      // Enough operations that every client runs many requests, so the point measures a
-      // steady state rather than the ramp-up of the first requests; a --config-ops below that
-      // asks for a quick look, not a steady state, and sets the requests per client instead.
-      const ops = Math.max(args.configOps, Math.min(args.configOps, OPS_PER_CLIENT) * concurrency);
-      const spec = { ...base, N: 3, W: 2, R: 2, nodes: 5, ops, concurrency, rateOpsPerS: undefined, coordination, seed: nextSeed() };
-      const run = await measureRun(spec, baseline, progress, `${coordination} c=${concurrency}`);
-      throughput.push({ concurrency, coordination, throughputOpsS: run.summary.throughput_ops_s });
+  const scalingFloors: ScalingFloor[] = [];
+  let headline: MeasuredRun;
+  try {
+    headline = await runner.run(base, `headline N${base.N} W${base.W} R${base.R}`, floorSizing(base.ops));
+    await Promise.all([
+      writeFile(join(args.outDir, 'latency.log'), headline.phase.records.map((r) => `${formatLatencyLine(r)}\n`).join('')),
+      writeFile(join(args.outDir, 'get.hgrm'), toHgrm(headline.phase.get)),
+      writeFile(join(args.outDir, 'put.hgrm'), toHgrm(headline.phase.put)),
+      writeFile(join(args.outDir, 'summary.json'), `${JSON.stringify(headline.summary, null, 2)}\n`),
+    ]);
+
+    for (const [N, W, R] of SEED_CONFIGS) {
+      const label = configLabel(N, W, R);
+      const spec = { ...base, ops: args.configOps, N, W, R, nodes: Math.max(N, 5), concurrency: 1, rateOpsPerS: undefined, coordination: args.coordination, seed: nextSeed() };
+      const run = await runner.run(spec, label, suiteFloorSizing(spec.ops));
+      for (const record of run.phase.records) configRecords.push({ ...record, n: N, w: W, r: R });
+      configs.push({ label, summary: run.summary });
+      await writeFile(join(args.outDir, `${label}.hgrm`), combinedHgrm(run));
     }
-    for (const n of SCALING_N) {
-      const quorum = Math.floor(n / 2) + 1;
-      const spec = { ...base, N: n, W: quorum, R: quorum, nodes: Math.max(n, 5), ops: args.configOps, concurrency: 1, rateOpsPerS: undefined, coordination, seed: nextSeed() };
-      const { summary } = await measureRun(spec, baseline, progress, `${coordination} N=${n}`);
-      latencyByN.push({ n, coordination, op: 'GET', p50Us: summary.get.p50_us, p99Us: summary.get.p99_us });
-      latencyByN.push({ n, coordination, op: 'PUT', p50Us: summary.put.p50_us, p99Us: summary.put.p99_us });
+    await writeFile(join(args.outDir, 'latency_configs.log'), configRecords.map((r) => `${formatConfigLine(r)}\n`).join(''));
+
+    for (const coordination of MODES) {
+      for (const concurrency of SCALING_CONCURRENCY) {
+        // Enough operations that every client runs many requests, so the point measures a
+        // steady state rather than the ramp-up of the first requests; a --config-ops below that
+        // asks for a quick look, not a steady state, and sets the requests per client instead.
+        const ops = Math.max(args.configOps, Math.min(args.configOps, OPS_PER_CLIENT) * concurrency);
+        const spec = { ...base, N: 3, W: 2, R: 2, nodes: 5, ops, concurrency, rateOpsPerS: undefined, coordination, seed: nextSeed() };
+        const label = `${coordination} c=${concurrency}`;
+        const run = await runner.run(spec, label, suiteFloorSizing(spec.ops));
+        throughput.push({ concurrency, coordination, throughputOpsS: run.summary.throughput_ops_s });
+        scalingFloors.push({ point: label, floor: run.summary.baseline?.floor ?? null });
+      }
+      for (const n of SCALING_N) {
+        const quorum = Math.floor(n / 2) + 1;
+        const spec = { ...base, N: n, W: quorum, R: quorum, nodes: Math.max(n, 5), ops: args.configOps, concurrency: 1, rateOpsPerS: undefined, coordination, seed: nextSeed() };
+        const label = `${coordination} N=${n}`;
+        const { summary } = await runner.run(spec, label, suiteFloorSizing(spec.ops));
+        latencyByN.push({ n, coordination, op: 'GET', p50Us: summary.get.p50_us, p99Us: summary.get.p99_us });
+        latencyByN.push({ n, coordination, op: 'PUT', p50Us: summary.put.p50_us, p99Us: summary.put.p99_us });
+        scalingFloors.push({ point: label, floor: summary.baseline?.floor ?? null });
+      }
     }
+  } finally {
+    await runner.close();
   }
   await writeFile(join(args.outDir, 'scaling.json'), `${JSON.stringify({ throughput, latencyByN }, null, 2)}\n`);
 
   const charts = await renderCharts(buildCharts({ basic: headline.phase.records, configs: configRecords, throughput, latencyByN }), args.outDir);
-  const result = suiteResult(baseline, headline.summary, configs, throughput, latencyByN);
+  const result = suiteResult(pingPong, runner.floorSeconds, headline.summary, configs, throughput, latencyByN, scalingFloors);
   await writeFile(join(args.outDir, 'suite.json'), `${JSON.stringify(result, null, 2)}\n`);
   if (args.json) {
     print(JSON.stringify(result));
@@ -105,75 +112,48 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
   print(`charts in ${args.outDir}: ${charts.map((c) => `${c.name}.png`).join(' ')}`);
 }
 
+/**
+ * The floor of a suite run: as many requests as the run itself (at least 200) and a short
+ * warm-up, as a pooled mesh is warm from the runs before (a fresh one warms up longer, see
+ * FloorPool). The headline run keeps the single run's sizing.
+ */
+function suiteFloorSizing(runOps: number): FloorSizing {
+  const ops = Math.min(20_000, Math.max(200, runOps));
+  return { ops, warmupOps: Math.max(50, Math.round(ops / 10)) };
+}
+
+/**
+ * Runs the suite's runs one by one, each after its own floor (unless --no-baseline), and owns
+ * the floors' threads until close().
+ */
+class SuiteRunner {
+  private readonly floors = new FloorPool();
+  /** Time spent measuring floors (threads started included), for the report. */
+  floorSeconds = 0;
+
+  constructor(
+    private readonly pingPong: BaselineResult | null,
+    private readonly progress: Progress,
+  ) {}
+
+  async run(spec: RunSpec, label: string, sizing: FloorSizing): Promise<MeasuredRun> {
+    let baseline: RunBaseline | null = null;
+    if (this.pingPong) {
+      const startedMs = performance.now();
+      baseline = { ...this.pingPong, floor: await this.floors.measure(spec, sizing) };
+      this.floorSeconds += (performance.now() - startedMs) / 1000;
+    }
+    return measureRun(spec, baseline, this.progress, label);
+  }
+
+  close(): Promise<void> {
+    return this.floors.close();
+  }
+}
+
 function combinedHgrm(run: MeasuredRun): string {
   const all = createLatencyHistogram();
   all.add(run.phase.get);
   all.add(run.phase.put);
   return toHgrm(all);
-}
-
-interface SuiteResult {
-  readonly baseline: BaselineResult;
-  readonly headline: RunSummary;
-  readonly configs: {
-    readonly config: string;
-    readonly N: number;
-    readonly W: number;
-    readonly R: number;
-    readonly get_p50_us: number;
-    readonly get_p99_us: number;
-    readonly put_p50_us: number;
-    readonly put_p99_us: number;
-    readonly get_hit_rate: number;
-    readonly errors: number;
-  }[];
-  readonly throughput: ThroughputPoint[];
-  readonly latencyByN: LatencyByNPoint[];
-}
-
-function suiteResult(
-  baseline: BaselineResult,
-  headline: RunSummary,
-  configs: readonly ConfigResult[],
-  throughput: ThroughputPoint[],
-  latencyByN: LatencyByNPoint[],
-): SuiteResult {
-  return {
-    baseline,
-    headline,
-    configs: configs.map(({ label, summary: s }) => ({
-      config: label,
-      N: s.N,
-      W: s.W,
-      R: s.R,
-      get_p50_us: s.get.p50_us,
-      get_p99_us: s.get.p99_us,
-      put_p50_us: s.put.p50_us,
-      put_p99_us: s.put.p99_us,
-      get_hit_rate: s.get.hit_rate,
-      errors: s.errors,
-    })),
-    throughput,
-    latencyByN,
-  };
-}
-
-function formatSuiteReport(result: SuiteResult): string {
-  const h = result.headline;
-  const lines = [
-    `baseline round trip p50 ${result.baseline.rtt_p50_us} us, pipelined ${Math.round(result.baseline.pipelined_rt_per_s)} rt/s`,
-    `headline N=${h.N} W=${h.W} R=${h.R}: GET p50 ${h.get.p50_us} us p99 ${h.get.p99_us} us, PUT p50 ${h.put.p50_us} us p99 ${h.put.p99_us} us, hit rate ${h.get.hit_rate}, ${h.throughput_ops_s} ops/s`,
-    '',
-    `${'config'.padEnd(14)}${'GET p50'.padStart(10)}${'GET p99'.padStart(10)}${'PUT p50'.padStart(10)}${'PUT p99'.padStart(10)}${'hits'.padStart(8)}${'errors'.padStart(8)}`,
-    ...result.configs.map((c) =>
-      `${c.config.padEnd(14)}${c.get_p50_us.toFixed(0).padStart(10)}${c.get_p99_us.toFixed(0).padStart(10)}${c.put_p50_us.toFixed(0).padStart(10)}${c.put_p99_us.toFixed(0).padStart(10)}${c.get_hit_rate.toFixed(2).padStart(8)}${String(c.errors).padStart(8)}`,
-    ),
-    '(latencies in us)',
-    '',
-    'throughput against concurrency (N=3 W=2 R=2, 5 nodes):',
-    ...result.throughput.map((t) => `  ${t.coordination.padEnd(7)} concurrency ${String(t.concurrency).padStart(3)}: ${t.throughputOpsS} ops/s`),
-    'latency against N (W=R=majority):',
-    ...result.latencyByN.map((p) => `  ${p.coordination.padEnd(7)} N=${String(p.n).padStart(2)} ${p.op}: p50 ${p.p50Us} us, p99 ${p.p99Us} us`),
-  ];
-  return lines.join('\n');
 }

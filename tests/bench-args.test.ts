@@ -44,6 +44,7 @@ describe('bench args - defaults', () => {
       seedSource: 'random',
       outDir: 'reports/',
       json: false,
+      baseline: true,
       configOps: 200,
       ycsbFile: undefined,
       chartsDir: undefined,
@@ -75,6 +76,12 @@ describe('bench args - defaults', () => {
       concurrency: 64, rateOpsPerS: 2500.5, coordination: 'client', warmupOps: 0, timeoutMs: 250,
       seed: 7, seedSource: 'given', outDir: 'tmp/out', json: true,
     });
+  });
+
+  it('--no-baseline skips the ping-pong and the floor', () => {
+    expect(run('1', '1', '1', '1', '--no-baseline').baseline).toBe(false);
+    expect(run('1', '1', '1', '1', '--baseline').baseline).toBe(true);
+    expect(run('--suite', '--no-baseline')).toMatchObject({ mode: 'suite', baseline: false });
   });
 
   it('takes the last value of a repeated option', () => {
@@ -116,7 +123,7 @@ describe('bench args - help and version', () => {
     expect(command.text).toContain('<ops> <N> <W> <R>');
     for (const option of ['--nodes', '--keys', '--value-bytes', '--read-ratio', '--concurrency', '--rate',
       '--coordination', '--warmup', '--seed', '--out', '--json', '--suite', '--ycsb', '--charts', '--vnodes',
-      '--timeout-ms']) {
+      '--timeout-ms', '--no-baseline']) {
       expect(command.text).toContain(option);
     }
     expect(parseBenchArgs(['-h']).kind).toBe('help');

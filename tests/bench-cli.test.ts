@@ -194,7 +194,8 @@ describe('bench CLI - a run', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     const summary = JSON.parse(stdout) as Record<string, unknown> & {
       get: Record<string, number>;
       put: Record<string, number>;
-      baseline: Record<string, number>;
+      baseline: Record<string, number> & { floor: Record<string, number> };
+      floor_multiples: Record<string, number>;
     };
     expect(summary).toMatchObject({ ops: 200, N: 3, W: 2, R: 2, nodes: 5, concurrency: 1, coordination: 'node', errors: 0, seed: 5 });
     for (const field of ['count', 'p50_us', 'p90_us', 'p99_us', 'p999_us', 'max_us', 'mean_us']) {
@@ -208,6 +209,10 @@ describe('bench CLI - a run', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     expect(summary['throughput_ops_s']).toBeGreaterThan(0);
     expect(summary.baseline['rtt_p50_us']).toBeGreaterThan(0);
     expect(summary.baseline['pipelined_rt_per_s']).toBeGreaterThan(0);
+    // The floor of this run (N=3 W=2 R=2 on 5 nodes, node coordination): 2N messages a request.
+    expect(summary.baseline.floor).toMatchObject({ ops: 2000, messages_per_op: 6 });
+    for (const field of ['p50_us', 'p99_us', 'throughput_ops_s']) expect(summary.baseline.floor[field]).toBeGreaterThan(0);
+    for (const field of ['get_p50', 'put_p50', 'get_p99', 'put_p99', 'throughput']) expect(summary.floor_multiples[field]).toBeGreaterThan(0);
 
     const log = readFileSync(join(out, 'latency.log'), 'utf8').trim().split('\n');
     expect(log).toHaveLength(200);
@@ -219,17 +224,27 @@ describe('bench CLI - a run', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toEqual(summary);
   });
 
-  it('prints a human report with percentiles as multiples of the baseline', async () => {
+  it('prints a human report with percentiles as multiples of the floor', async () => {
     const out = tempDir();
     const { code, stdout, stderr } = await runBench(['100', '3', '2', '2', '--out', out, '--coordination', 'client', '--concurrency', '4']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^GET\s+\d+/m);
     expect(stdout).toMatch(/^PUT\s+\d+/m);
     expect(stdout).toMatch(/\(\d+\.\d\dx\)/);
+    expect(stdout).toMatch(/^floor \(same threads, N\/W\/R, nodes, coordination, concurrency; no Dynamo logic\): p50 [\d.]+ us, p99 [\d.]+ us, [\d.]+ ops\/s \(2000 requests, 6 messages each\)$/m);
+    expect(stdout).toMatch(/^baseline: MessagePort round trip p50 /m);
+    expect(stdout).toContain("x = multiple of the floor's p50 (same N/W/R, nodes, coordination, concurrency)");
+    expect(stdout).toMatch(/^throughput [\d.]+ ops\/s = [\d.]+x floor over /m);
     expect(stdout).toMatch(/GET hits (\d+)\/\1 \(100\.0%\)/);
     expect(stdout).toMatch(/#\[Mean/);
     // stdout is not a terminal here: no progress bar.
     expect(stderr).toBe('');
+  });
+
+  it('--no-baseline skips the ping-pong and the floor', async () => {
+    const { code, stdout } = await runBench(['50', '3', '2', '2', '--no-baseline', '--json', '--out', tempDir()]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ baseline: null, baseline_multiples: null, floor_multiples: null });
   });
 
   it('--rate runs open loop and reports it', async () => {

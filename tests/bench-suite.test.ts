@@ -6,7 +6,8 @@
  * them is most of its time (about 20 s on an idle 2-core machine) and no option shrinks it, as
  * the test must see every configuration. Everything else is cut to the least that still shows
  * each file being written: 4 operations per configuration (so a throughput point runs 4 per
- * client), 20 for the headline, no warm-up. On a loaded machine the run can take several
+ * client), 20 for the headline, no warm-up. Each run's floor keeps its own least size (200
+ * requests, 2000 for the headline), so that the floors' shape is checked as the suite makes it. On a loaded machine the run can take several
  * times as long, hence the explicit timeouts: the child is killed first, so that a hang
  * reports itself as one, and the test's own limit sits above that.
  */
@@ -32,12 +33,23 @@ describe('bench CLI - suite', () => {
       );
       expect(stderr).toBe('');
       expect(code).toBe(0);
-      const result = JSON.parse(stdout) as { configs: { config: string; get_hit_rate: number }[]; throughput: unknown[]; latencyByN: unknown[] };
+      const result = JSON.parse(stdout) as {
+        configs: { config: string; N: number; get_hit_rate: number; floor: { p50_us: number; messages_per_op: number } }[];
+        throughput: unknown[];
+        latencyByN: unknown[];
+        scaling_floors: { point: string; floor: { p50_us: number } }[];
+        headline: { baseline: { floor: { ops: number } } };
+      };
       expect(result.configs).toHaveLength(24);
       for (const config of result.configs) {
         expect(existsSync(join(out, `${config.config}.hgrm`)), config.config).toBe(true);
         expect(config.get_hit_rate === 0 || config.get_hit_rate === 1).toBe(true);
+        // Each configuration has its own floor: its N replicas, 2N messages a request.
+        expect(config.floor.messages_per_op, config.config).toBe(2 * config.N);
+        expect(config.floor.p50_us, config.config).toBeGreaterThan(0);
       }
+      expect(result.headline.baseline.floor.ops).toBe(2000);
+      expect(result.scaling_floors).toHaveLength(16);
       const configLog = readFileSync(join(out, 'latency_configs.log'), 'utf8').trim().split('\n');
       expect(configLog).toHaveLength(24 * CONFIG_OPS);
       expect(configLog[0]).toMatch(/^\[N3_W1_R1\] (GET|PUT) key=key\d+ latency=\d+\.\d{3}ms N=3 W=1 R=1$/);

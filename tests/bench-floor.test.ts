@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BaselineError } from '../bench/baseline.js';
+import { FloorMesh, floorSizing, measureFloor, type FloorMeasurement, type FloorSpec } from '../bench/floor.js';
+import { FloorPool } from '../bench/floor-pool.js';
+import { fnv1a, replicasOf } from '../bench/floor-placement.js';
+import type { RunDescription } from '../bench/summary.js';
+
+const KEYS = 40;
+const VALUE_BYTES = 100;
+const OPS = 300;
+
+function spec(overrides: Partial<FloorSpec> = {}): FloorSpec {
+  return { N: 3, W: 2, R: 2, coordination: 'node', concurrency: 1, keys: KEYS, valueBytes: VALUE_BYTES, readRatio: 0.5, seed: 7, ops: OPS, warmupOps: 30, ...overrides };
+}
+
+/** What every request must have moved, whatever the mode: 2N messages, N values of the run's size. */
+function expectHonestTraffic(measured: FloorMeasurement, used: FloorSpec): void {
+  const { traffic, figures } = measured;
+  expect(traffic.requests).toBe(used.ops + used.warmupOps);
+  expect(traffic.messages).toBe(traffic.requests * 2 * used.N);
+  expect(figures.messages_per_op).toBe(2 * used.N);
+  // A put carries its value to N replicas (through the coordinator in node coordination); a
+  // get brings N copies back (N-1 replica answers and the coordinator's, or N replica answers).
+  expect(traffic.valueBytes).toBe(traffic.requests * used.N * used.valueBytes);
+  // Batching never sends more postMessages than messages.
+  expect(traffic.batches).toBeGreaterThan(0);
+  expect(traffic.batches).toBeLessThanOrEqual(traffic.messages);
+  // The preload put every key on its N replicas.
+  expect(traffic.copiesHeld).toBe(used.keys * used.N);
+}
+
+function expectSaneFigures(measured: FloorMeasurement, ops: number): void {
+  const { figures } = measured;
+  expect(figures.ops).toBe(ops);
+  expect(figures.p50_us).toBeGreaterThan(0);
+  expect(figures.p50_us).toBeLessThanOrEqual(figures.p99_us);
+  expect(figures.p99_us).toBeLessThanOrEqual(figures.p999_us);
+  expect(figures.p50_us).toBeLessThan(100_000);
+  expect(figures.throughput_ops_s).toBeGreaterThan(0);
+  expect(Number.isFinite(figures.mean_us)).toBe(true);
+}
+
+describe('floor - placement', () => {
+  it('gives every key N distinct nodes, the same on every call', () => {
+    for (let i = 0; i < 200; i++) {
+      const replicas = replicasOf(`key${i}`, 5, 3);
+      expect(new Set(replicas).size).toBe(3);
+      for (const node of replicas) expect(node >= 0 && node < 5).toBe(true);
+      expect(replicasOf(`key${i}`, 5, 3)).toEqual(replicas);
+    }
+  });
+
+  it('spreads the first replica over every node', () => {
+    const firsts = new Set(Array.from({ length: 100 }, (_, i) => replicasOf(`key${i}`, 5, 3)[0]));
+    expect(firsts.size).toBe(5);
+  });
+
+  it('hashes with 32-bit FNV-1a', () => {
+    expect(fnv1a('')).toBe(0x811c9dc5);
+    expect(fnv1a('a')).toBe(0xe40c292c);
+  });
+
+  it('refuses more replicas than nodes', () => {
+    expect(() => replicasOf('key0', 3, 4)).toThrow(RangeError);
+  });
+});
+
+describe('floor - sizing', () => {
+  it('measures between 2000 and 20000 requests, with a warm-up of at least 200', () => {
+    expect(floorSizing(500)).toEqual({ ops: 2000, warmupOps: 200 });
+    expect(floorSizing(5000)).toEqual({ ops: 5000, warmupOps: 500 });
+    expect(floorSizing(1_000_000)).toEqual({ ops: 20_000, warmupOps: 2000 });
+  });
+});
+
+describe('floor - the same messages and bytes as the engine, N=3 W=2 R=2 on 5 nodes', () => {
+  let mesh: FloorMesh;
+  beforeAll(async () => {
+    mesh = await FloorMesh.start(5);
+  });
+  afterAll(async () => {
+    await mesh.close();
+  });
+
+  for (const coordination of ['node', 'client'] as const) {
+    for (const concurrency of [1, 8]) {
+      it(`${coordination} coordination, concurrency ${concurrency}: 2N messages and N values per request`, async () => {
+        const used = spec({ coordination, concurrency });
+        const measured = await mesh.measure(used);
+        expectSaneFigures(measured, OPS);
+        expectHonestTraffic(measured, used);
+      });
+    }
+  }
+
+  it('sets the nodes up afresh for each run on the same threads', async () => {
+    for (const used of [spec({ N: 5, W: 3, R: 3, valueBytes: 10 }), spec({ N: 1, W: 1, R: 1, coordination: 'client', valueBytes: 0 }), spec({ N: 5, W: 5, R: 1, readRatio: 1 })]) {
+      expectHonestTraffic(await mesh.measure(used), used);
+    }
+  });
+
+  it('refuses a spec it cannot honour, and stays usable', async () => {
+    await expect(mesh.measure(spec({ N: 6, W: 1, R: 1 }))).rejects.toThrow(RangeError);
+    await expect(mesh.measure(spec({ W: 4 }))).rejects.toThrow(RangeError);
+    await expect(mesh.measure(spec({ concurrency: 0 }))).rejects.toThrow(RangeError);
+    expectHonestTraffic(await mesh.measure(spec()), spec());
+  });
+});
+
+describe('floor - a single node', () => {
+  it('N=1 in node coordination is the request and its answer', async () => {
+    const used = spec({ N: 1, W: 1, R: 1, ops: 100, warmupOps: 0 });
+    const measured = await measureFloor({ ...used, nodes: 1 });
+    expectHonestTraffic(measured, used);
+  });
+});
+
+describe('floor - a failing node thread rejects the measurement instead of hanging', () => {
+  it('a node that throws', async () => {
+    const measuring = measureFloor({ ...spec(), nodes: 5 }, { fault: { node: 1, afterMessages: 20, how: 'throw' } });
+    await expect(measuring).rejects.toThrow(BaselineError);
+    await expect(measuring).rejects.toThrow(/floor node 1 failed: floor node 1: fault injected by a test/);
+  });
+
+  it('a node that stops answering, after the stall timeout', async () => {
+    const startedMs = performance.now();
+    const measuring = measureFloor({ ...spec({ concurrency: 4 }), nodes: 5 }, { fault: { node: 2, afterMessages: 20, how: 'silence' }, stallTimeoutMs: 300 });
+    await expect(measuring).rejects.toThrow(/the node threads sent nothing for 300 ms \(waiting for /);
+    expect(performance.now() - startedMs).toBeLessThan(20_000);
+  });
+
+  it('a mesh that failed refuses further measurements', async () => {
+    const mesh = await FloorMesh.start(3, { fault: { node: 0, afterMessages: 5, how: 'throw' } });
+    try {
+      await expect(mesh.measure(spec())).rejects.toThrow(BaselineError);
+      await expect(mesh.measure(spec())).rejects.toThrow(/floor node 0 failed/);
+    } finally {
+      await mesh.close();
+    }
+  });
+});
+
+describe('floor - the pool of one invocation', () => {
+  it("measures each run on its node count's mesh, with the run's own quorums", async () => {
+    const run = (overrides: Partial<RunDescription>): RunDescription => ({
+      ops: 100, N: 3, W: 2, R: 2, nodes: 5, concurrency: 1, coordination: 'node', rateOpsPerS: undefined, keys: KEYS, valueBytes: VALUE_BYTES, readRatio: 0.5, seed: 1, ...overrides,
+    });
+    const pool = new FloorPool();
+    try {
+      const five = await pool.measure(run({}), { ops: 100, warmupOps: 10 });
+      const three = await pool.measure(run({ nodes: 3, N: 3, W: 3, R: 1, coordination: 'client' }), { ops: 100, warmupOps: 10 });
+      const again = await pool.measure(run({ N: 5, W: 3, R: 3, concurrency: 4 }), { ops: 100, warmupOps: 10 });
+      expect([five.messages_per_op, three.messages_per_op, again.messages_per_op]).toEqual([6, 6, 10]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
