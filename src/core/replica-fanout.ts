@@ -35,6 +35,8 @@ export class ReplicaFanout {
   /** The key's primaries: one slot each. */
   private readonly slots: readonly string[];
   private readonly answeredSlots = new Set<string>();
+  /** Slots some attempt was sent for (asked on every answer, so kept rather than counted). */
+  private readonly triedSlots = new Set<string>();
   /** Nodes whose answer filled a slot, in the order they answered. */
   private readonly counted: string[] = [];
   /** True while the first targets are sent: local answers must not end the request early. */
@@ -91,9 +93,7 @@ export class ReplicaFanout {
    * the request's deadline, never a timeout, gives up on a slot.
    */
   get fillable(): number {
-    const tried = new Set<string>();
-    for (const attempt of this.attempts.values()) tried.add(attempt.slot);
-    return tried.size;
+    return this.triedSlots.size;
   }
 
   /** Attempts still waiting for an answer. */
@@ -127,6 +127,7 @@ export class ReplicaFanout {
     const wave: Wave = { attempts: [], timerId: 0, waiting: targets.length };
     for (const target of targets) {
       const attempt: Attempt = { target, slot: slotOf(target), wave, state: 'waiting' };
+      this.triedSlots.add(attempt.slot);
       wave.attempts.push(attempt);
       this.attempts.set(target.node, attempt);
     }

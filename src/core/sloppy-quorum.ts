@@ -24,16 +24,19 @@ export function slotOf(target: Target): string {
  * fallback is left, the suspected primary itself is tried: suspicion may be stale.
  */
 export function chooseTargets(preferenceList: readonly string[], n: number, isSuspect: (node: string) => boolean): Target[] {
-  const primaries = preferenceList.slice(0, n);
-  const fallbacks = preferenceList.slice(n).filter((node) => !isSuspect(node));
+  const primaries = Math.min(n, preferenceList.length);
   const targets: Target[] = [];
-  let nextFallback = 0;
-  for (const primary of primaries) {
+  // Fallbacks are looked for only when a primary is suspected (every request asks this, and
+  // nearly always every primary is healthy).
+  let nextFallback = primaries;
+  for (let i = 0; i < primaries; i++) {
+    const primary = preferenceList[i] as string;
     if (!isSuspect(primary)) {
       targets.push({ node: primary, hintFor: null });
       continue;
     }
-    const fallback = fallbacks[nextFallback++];
+    while (nextFallback < preferenceList.length && isSuspect(preferenceList[nextFallback] as string)) nextFallback++;
+    const fallback = preferenceList[nextFallback++];
     targets.push(fallback === undefined ? { node: primary, hintFor: null } : { node: fallback, hintFor: primary });
   }
   return targets;
