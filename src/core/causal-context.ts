@@ -191,6 +191,10 @@ function joinEntries(mine: ClockEntry, theirs: ClockEntry): ClockEntry {
   const counter = Math.max(mine.counter, theirs.counter);
   const timeMs = mine.counter === theirs.counter ? Math.max(mine.timeMs, theirs.timeMs) : mine.counter > theirs.counter ? mine.timeMs : theirs.timeMs;
   if (timeMs === mine.timeMs && entryIncludes(mine, theirs)) return mine;
+  if (mine.gaps === undefined && theirs.gaps === undefined) {
+    // Neither missed an event: the union is everything up to the higher counter.
+    return counter === theirs.counter && timeMs === theirs.timeMs ? theirs : { counter, timeMs };
+  }
   // Unseen by the union = unseen by both.
   return entryOf(counter, timeMs, intersect(unseenUpTo(mine, counter), unseenUpTo(theirs, counter)));
 }

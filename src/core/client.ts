@@ -238,5 +238,6 @@ function outcomeOf(op: 'get' | 'put', reply: ClientReply): GetOutcome | PutOutco
 /** The context with the node to send the next write to (the fastest answer: the coordinator, §5). */
 function routed(context: CausalContext, answeredBy: readonly string[]): CausalContext {
   const readFrom = answeredBy[0];
-  return readFrom === undefined ? context : { ...context, readFrom };
+  // A literal, not a spread: a context has only these two fields, and this runs on every reply.
+  return readFrom === undefined ? context : { clock: context.clock, readFrom };
 }
