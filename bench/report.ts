@@ -1,13 +1,15 @@
 /**
- * The human summary of a run: GET and PUT percentiles next to the transport baseline, then
- * the full HDR percentile distributions.
+ * The human summary of a run: GET and PUT percentiles next to the transport baseline, and
+ * with --hgrm the full HDR percentile distributions (about 50 lines each, so they are only
+ * printed on request; the run always writes them to files).
  */
+import { join } from 'node:path';
 import { formatMultiple, toHgrm, type Histogram } from './hdr.js';
 import type { RunSummary } from './summary.js';
 
 const COLUMNS = ['count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'] as const;
 
-export function formatRunReport(summary: RunSummary, histograms: { get: Histogram; put: Histogram }): string {
+export function formatRunReport(summary: RunSummary, histograms: { get: Histogram; put: Histogram }, options: { hgrm: boolean }): string {
   const base = summary.baseline.rtt_p50_us;
   const lines: string[] = [];
   const mode = summary.rate_ops_s === null ? `closed loop, concurrency ${summary.concurrency}` : `open loop at ${summary.rate_ops_s} ops/s (max ${summary.concurrency} in flight)`;
@@ -25,10 +27,21 @@ export function formatRunReport(summary: RunSummary, histograms: { get: Histogra
   lines.push('');
   lines.push(`GET hits ${summary.get.hits}/${summary.get.count} (${(summary.get.hit_rate * 100).toFixed(1)}%), sibling reads ${summary.get.sibling_reads}, read repairs ${summary.read_repairs}`);
   lines.push(`throughput ${summary.throughput_ops_s} ops/s over ${summary.duration_s} s; errors ${summary.errors}${summary.errors > 0 ? ` ${JSON.stringify(summary.errors_by_code)}` : ''}`);
-  lines.push('');
-  lines.push('GET latency distribution (us):');
-  lines.push(toHgrm(histograms.get));
-  lines.push('PUT latency distribution (us):');
-  lines.push(toHgrm(histograms.put));
+  if (options.hgrm) {
+    lines.push('');
+    lines.push('GET latency distribution (us):');
+    lines.push(toHgrm(histograms.get));
+    lines.push('PUT latency distribution (us):');
+    lines.push(toHgrm(histograms.put));
+  }
   return lines.join('\n');
+}
+
+/**
+ * The last line of a report: where the .hgrm distributions went, so that the short report
+ * still leads to them; `mentionHgrmOption` adds that --hgrm prints them (when it applies and
+ * was not given).
+ */
+export function hgrmFilesLine(outDir: string, files: readonly string[], mentionHgrmOption: boolean): string {
+  return `latency distributions (HdrHistogram): ${files.map((file) => join(outDir, file)).join(' ')}${mentionHgrmOption ? ' (--hgrm prints them here)' : ''}`;
 }

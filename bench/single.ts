@@ -10,7 +10,7 @@ import { renderCharts } from './charts/pool.js';
 import { toHgrm } from './hdr.js';
 import { formatLatencyLine } from './logs.js';
 import type { Progress } from './progress.js';
-import { formatRunReport } from './report.js';
+import { formatRunReport, hgrmFilesLine } from './report.js';
 import { prepareOutDir } from './out-dir.js';
 import { measureRun, type RunSpec } from './run.js';
 
@@ -50,6 +50,7 @@ export async function runSingle(args: BenchArgs, progress: Progress, print: (tex
     print(JSON.stringify(summary));
     return;
   }
-  print(formatRunReport(summary, phase));
+  print(formatRunReport(summary, phase, { hgrm: args.hgrm }));
   print(`files in ${args.outDir}: latency.log get.hgrm put.hgrm summary.json ${charts.map((c) => `${c.name}.png`).join(' ')}`);
+  print(hgrmFilesLine(args.outDir, ['get.hgrm', 'put.hgrm'], !args.hgrm));
 }

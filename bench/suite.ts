@@ -17,6 +17,7 @@ import { createLatencyHistogram, toHgrm } from './hdr.js';
 import { configLabel, formatConfigLine, formatLatencyLine, type ConfigLatencyRecord } from './logs.js';
 import type { Progress } from './progress.js';
 import { prepareOutDir } from './out-dir.js';
+import { hgrmFilesLine } from './report.js';
 import { measureRun, type MeasuredRun } from './run.js';
 import { runSpecOf } from './single.js';
 import type { RunSummary } from './summary.js';
@@ -102,7 +103,9 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
     return;
   }
   print(formatSuiteReport(result));
-  print(`charts in ${args.outDir}: ${charts.map((c) => `${c.name}.png`).join(' ')}`);
+  print('');
+  print(`files in ${args.outDir}: latency.log latency_configs.log summary.json scaling.json suite.json, ${charts.length} charts (.png and .vl.json)`);
+  print(hgrmFilesLine(args.outDir, ['get.hgrm', 'put.hgrm', 'N<N>_W<W>_R<R>.hgrm (one per configuration)'], false));
 }
 
 function combinedHgrm(run: MeasuredRun): string {
@@ -158,22 +161,54 @@ function suiteResult(
   };
 }
 
+/**
+ * The human report, on one screen (about 40 lines): the 24 configurations one per line, and
+ * each scaling sweep as a small table rather than a line per point.
+ */
 function formatSuiteReport(result: SuiteResult): string {
   const h = result.headline;
   const lines = [
     `baseline round trip p50 ${result.baseline.rtt_p50_us} us, pipelined ${Math.round(result.baseline.pipelined_rt_per_s)} rt/s`,
-    `headline N=${h.N} W=${h.W} R=${h.R}: GET p50 ${h.get.p50_us} us p99 ${h.get.p99_us} us, PUT p50 ${h.put.p50_us} us p99 ${h.put.p99_us} us, hit rate ${h.get.hit_rate}, ${h.throughput_ops_s} ops/s`,
+    `headline N=${h.N} W=${h.W} R=${h.R}, ${h.nodes} nodes: GET p50 ${h.get.p50_us} us p99 ${h.get.p99_us} us, PUT p50 ${h.put.p50_us} us p99 ${h.put.p99_us} us, hit rate ${h.get.hit_rate}, ${h.throughput_ops_s} ops/s`,
     '',
-    `${'config'.padEnd(14)}${'GET p50'.padStart(10)}${'GET p99'.padStart(10)}${'PUT p50'.padStart(10)}${'PUT p99'.padStart(10)}${'hits'.padStart(8)}${'errors'.padStart(8)}`,
+    `${'config (us)'.padEnd(14)}${'GET p50'.padStart(10)}${'GET p99'.padStart(10)}${'PUT p50'.padStart(10)}${'PUT p99'.padStart(10)}${'hits'.padStart(8)}${'errors'.padStart(8)}`,
     ...result.configs.map((c) =>
       `${c.config.padEnd(14)}${c.get_p50_us.toFixed(0).padStart(10)}${c.get_p99_us.toFixed(0).padStart(10)}${c.put_p50_us.toFixed(0).padStart(10)}${c.put_p99_us.toFixed(0).padStart(10)}${c.get_hit_rate.toFixed(2).padStart(8)}${String(c.errors).padStart(8)}`,
     ),
-    '(latencies in us)',
     '',
-    'throughput against concurrency (N=3 W=2 R=2, 5 nodes):',
-    ...result.throughput.map((t) => `  ${t.coordination.padEnd(7)} concurrency ${String(t.concurrency).padStart(3)}: ${t.throughputOpsS} ops/s`),
-    'latency against N (W=R=majority):',
-    ...result.latencyByN.map((p) => `  ${p.coordination.padEnd(7)} N=${String(p.n).padStart(2)} ${p.op}: p50 ${p.p50Us} us, p99 ${p.p99Us} us`),
+    ...throughputTable(result.throughput),
+    '',
+    ...latencyByNTable(result.latencyByN),
   ];
   return lines.join('\n');
+}
+
+const MODE_COLUMN = 9;
+const CELL = 12;
+
+/** Throughput in ops/s, a row per coordination mode and a column per concurrency level. */
+function throughputTable(points: readonly ThroughputPoint[]): string[] {
+  const levels = [...new Set(points.map((p) => p.concurrency))];
+  const cell = (coordination: string, concurrency: number): string =>
+    String(points.find((p) => p.coordination === coordination && p.concurrency === concurrency)?.throughputOpsS ?? '-').padStart(CELL);
+  return [
+    'throughput (ops/s) against concurrency, N=3 W=2 R=2, 5 nodes:',
+    `${'clients'.padEnd(MODE_COLUMN)}${levels.map((level) => String(level).padStart(CELL)).join('')}`,
+    ...MODES.map((mode) => `${mode.padEnd(MODE_COLUMN)}${levels.map((level) => cell(mode, level)).join('')}`),
+  ];
+}
+
+/** p50/p99 latency in us against N, a row per N and a column per coordination mode and op. */
+function latencyByNTable(points: readonly LatencyByNPoint[]): string[] {
+  const ns = [...new Set(points.map((p) => p.n))];
+  const columns = MODES.flatMap((coordination) => (['GET', 'PUT'] as const).map((op) => ({ coordination, op })));
+  const cell = (n: number, coordination: string, op: string): string => {
+    const point = points.find((p) => p.n === n && p.coordination === coordination && p.op === op);
+    return (point === undefined ? '-' : `${Math.round(point.p50Us)}/${Math.round(point.p99Us)}`).padStart(CELL + 2);
+  };
+  return [
+    'latency p50/p99 (us) against N, W=R=majority, max(N, 5) nodes:',
+    `${'N'.padEnd(MODE_COLUMN)}${columns.map((c) => `${c.coordination} ${c.op}`.padStart(CELL + 2)).join('')}`,
+    ...ns.map((n) => `${String(n).padEnd(MODE_COLUMN)}${columns.map((c) => cell(n, c.coordination, c.op)).join('')}`),
+  ];
 }

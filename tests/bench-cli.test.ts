@@ -26,7 +26,8 @@ describe('bench CLI - user mistakes exit 2 with one line and no stack trace', { 
     [['10', '6', '2', '2', '--nodes', '5'], /N \(6\) must not exceed --nodes \(5\)/],
     [['0', '3', '2', '2'], /ops must be at least 1/],
     [['ten', '3', '2', '2'], /ops must be a number, got "ten"/],
-    [['10', '3', '2'], /missing R/],
+    [['10', '3', '2'], /missing R: give <ops> alone/],
+    [['--charts', '.', '100', '3', '2', '2'], /--charts .* takes no <ops> <N> <W> <R>: remove 100 3 2 2/],
     [['10', '3', '2', '2', '--coordination', 'proxy'], /--coordination must be "node" or "client"/],
     [['10', '3', '2', '2', '--frobnicate'], /frobnicate/i],
   ])('%j', async (args, message) => {
@@ -41,7 +42,7 @@ describe('bench CLI - user mistakes exit 2 with one line and no stack trace', { 
   it('--help explains the command and exits 0', async () => {
     const { code, stdout } = await runBench(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/<ops> <N> <W> <R>/);
+    expect(stdout).toMatch(/<ops> \[<N> <W> <R>\]/);
     expect(stdout).toMatch(/--concurrency/);
     expect(stdout).toMatch(/--ycsb/);
   });
@@ -188,7 +189,8 @@ describe('bench CLI - a run', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
 
   it('--json prints only the summary: every GET hits, and every file is written', async () => {
     const out = tempDir();
-    const { code, stdout, stderr } = await runBench(['200', '3', '2', '2', '--json', '--seed', '5', '--out', out, '--keys', '20']);
+    // <ops> alone: N W R default to 3 2 2, as the seed's `real_benchmark 200`.
+    const { code, stdout, stderr } = await runBench(['200', '--json', '--seed', '5', '--out', out, '--keys', '20']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as Record<string, unknown> & {
@@ -227,9 +229,23 @@ describe('bench CLI - a run', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     expect(stdout).toMatch(/^PUT\s+\d+/m);
     expect(stdout).toMatch(/\(\d+\.\d\dx\)/);
     expect(stdout).toMatch(/GET hits (\d+)\/\1 \(100\.0%\)/);
-    expect(stdout).toMatch(/#\[Mean/);
+    // One screen: the distributions went to files, and the last line says where.
+    expect(stdout).not.toMatch(/#\[Mean/);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    expect(lines.at(-1)).toBe(`latency distributions (HdrHistogram): ${join(out, 'get.hgrm')} ${join(out, 'put.hgrm')} (--hgrm prints them here)`);
     // stdout is not a terminal here: no progress bar.
     expect(stderr).toBe('');
+  });
+
+  it('--hgrm prints the GET and PUT distributions too', async () => {
+    const out = tempDir();
+    const { code, stdout } = await runBench(['50', '--hgrm', '--out', out, '--warmup', '0']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^GET latency distribution \(us\):$/m);
+    expect(stdout).toMatch(/^PUT latency distribution \(us\):$/m);
+    expect(stdout.match(/#\[Mean/g)).toHaveLength(2);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(`latency distributions (HdrHistogram): ${join(out, 'get.hgrm')} ${join(out, 'put.hgrm')}`);
   });
 
   it('--rate runs open loop and reports it', async () => {

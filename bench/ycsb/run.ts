@@ -32,7 +32,7 @@ export async function runYcsb(args: BenchArgs, progress: Progress, print: (text:
     throw new BenchArgsError(`cannot read the YCSB workload ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   const parsed = parseYcsbProperties(text);
-  const workload = args.positionalsGiven ? { ...parsed, operationCount: args.ops } : parsed;
+  const workload = args.opsGiven ? { ...parsed, operationCount: args.ops } : parsed;
   const plan = planYcsb(workload, args.seed);
   await prepareOutDir(args.outDir);
   const cluster = await Cluster.start({
