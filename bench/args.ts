@@ -10,6 +10,8 @@ import yargs from 'yargs';
 import { parseCommandLine, withHouseRules } from '../src/util/command-line.js';
 import { readPackageManifest } from './packages.js';
 import type { CoordinationMode as Coordination } from '../src/index.js';
+import { propertyOverrideTexts, splitPropertyOverride } from './ycsb/overrides.js';
+import type { PropertyOverride } from './ycsb/properties.js';
 
 /** What the bench does: one run, the seed's suite, a YCSB workload, or re-rendering charts. */
 export type BenchMode = 'run' | 'suite' | 'ycsb' | 'charts';
@@ -62,6 +64,8 @@ export interface BenchArgs {
   readonly configOps: number;
   /** The workload file; set exactly when mode is 'ycsb'. */
   readonly ycsbFile: string | undefined;
+  /** With --ycsb: `-p name=value` overrides of the file's properties, in command-line order. */
+  readonly ycsbOverrides: readonly PropertyOverride[];
   /** The directory of existing logs; set exactly when mode is 'charts'. */
   readonly chartsDir: string | undefined;
 }
@@ -108,7 +112,7 @@ export function parseBenchArgs(argv: readonly string[], options: ParseOptions = 
   const command = parseCommandLine(buildParser(), argv, (message, cause) => new BenchArgsError(message, { cause }), (error) => error instanceof BenchArgsError);
   if (command.kind !== 'parsed') return command;
   const parsed = command.raw;
-  return { kind: 'run', args: validate(parsed, options) };
+  return { kind: 'run', args: validate(parsed, argv, options) };
 }
 
 function buildParser() {
@@ -122,7 +126,7 @@ function buildParser() {
           'Usage:',
           `${SCRIPT} <ops> [<N> <W> <R>] [options]`,
           `${SCRIPT} --suite [<ops> [<N> <W> <R>]] [options]`,
-          `${SCRIPT} --ycsb FILE [<ops> [<N> <W> <R>]] [options]`,
+          `${SCRIPT} --ycsb FILE [<ops> [<N> <W> <R>]] [-p name=value ...] [options]`,
           `${SCRIPT} --charts DIR`,
         ].join('\n'),
       )
@@ -161,14 +165,16 @@ function buildParser() {
       .option('suite', { describe: "run the seed's suite instead of one run", type: 'boolean', default: false })
       .option('config-ops', { describe: 'with --suite: operations per (N,W,R) configuration and per latency-by-N point; a throughput point runs min(this, 50) requests per client', requiresArg: true, default: 200 })
       .option('ycsb', { describe: 'run a YCSB CoreWorkload properties file', requiresArg: true, type: 'string' })
+      .option('p', { describe: "with --ycsb: name=value overrides the file's property, as YCSB's -p (repeatable)", requiresArg: true, type: 'string' })
       .option('charts', { describe: 'only re-render charts from the logs in this directory', requiresArg: true, type: 'string' }),
     readPackageVersion(import.meta.url),
     (message, cause) => new BenchArgsError(message, { cause }),
   );
 }
 
-function validate(raw: Record<string, unknown>, options: ParseOptions): BenchArgs {
+function validate(raw: Record<string, unknown>, argv: readonly string[], options: ParseOptions): BenchArgs {
   const mode = pickMode(raw);
+  const ycsbOverrides = propertyOverrides(raw, argv, mode);
   const given = givenPositionals(raw, mode);
   const opsGiven = given.length > 0;
   const quorumsGiven = given.length === POSITIONALS.length;
@@ -244,6 +250,7 @@ function validate(raw: Record<string, unknown>, options: ParseOptions): BenchArg
     hgrm,
     configOps: integer(raw, 'config-ops', 1),
     ycsbFile: mode === 'ycsb' ? path(raw, 'ycsb') : undefined,
+    ycsbOverrides,
     chartsDir: mode === 'charts' ? path(raw, 'charts') : undefined,
   };
 }
@@ -267,6 +274,20 @@ function givenPositionals(raw: Record<string, unknown>, mode: BenchMode): (typeo
     throw new BenchArgsError(`missing ${missing.join(', ')}: give <ops> alone (N W R then default to ${DEFAULT_QUORUMS}) or all of <ops> <N> <W> <R>`);
   }
   return given;
+}
+
+/** `-p name=value`, repeatable as YCSB's own: only with --ycsb, whose file it overrides. */
+function propertyOverrides(raw: Record<string, unknown>, argv: readonly string[], mode: BenchMode): PropertyOverride[] {
+  if (raw['p'] === undefined) return [];
+  if (mode !== 'ycsb') throw new BenchArgsError('-p overrides a property of a YCSB workload: it needs --ycsb FILE');
+  const texts = propertyOverrideTexts(argv);
+  // yargs kept the last -p; reading the command line again must have found it there too.
+  if (texts.at(-1) !== raw['p']) throw new BenchArgsError(`could not read the -p options of: ${argv.join(' ')}`);
+  return texts.map((text) => {
+    const override = splitPropertyOverride(text);
+    if (override === undefined) throw new BenchArgsError(`-p needs name=value, as YCSB's -p, got ${JSON.stringify(text)}`);
+    return override;
+  });
 }
 
 function pickMode(raw: Record<string, unknown>): BenchMode {

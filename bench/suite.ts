@@ -12,9 +12,10 @@ import type { BenchArgs } from './args.js';
 import { measureBaseline, type BaselineResult } from './baseline.js';
 import { renderCharts } from './charts/pool.js';
 import { buildCharts } from './charts/specs.js';
-import type { LatencyByNPoint, ThroughputPoint } from './charts/types.js';
+import { SCALING_JSON } from './charts/from-logs.js';
+import type { LatencyByNPoint, ScalingData, ThroughputPoint } from './charts/types.js';
 import { createLatencyHistogram, toHgrm } from './hdr.js';
-import { configLabel, formatConfigLine, formatLatencyLine, type ConfigLatencyRecord } from './logs.js';
+import { configLabel, configNodes, formatConfigLine, formatLatencyLine, type ConfigLatencyRecord } from './logs.js';
 import type { Progress } from './progress.js';
 import { prepareOutDir } from './out-dir.js';
 import { hgrmFilesLine } from './report.js';
@@ -36,6 +37,8 @@ export const SCALING_N = [1, 3, 5, 10] as const;
 /** Requests per closed-loop client at a throughput point (unless --config-ops is smaller). */
 const OPS_PER_CLIENT = 50;
 const MODES = ['node', 'client'] as const;
+/** The cluster of every throughput point: the seed's headline configuration. */
+const THROUGHPUT_CLUSTER = { N: 3, W: 2, R: 2, nodes: 5 } as const;
 
 interface ConfigResult {
   readonly label: string;
@@ -62,7 +65,7 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
   for (const [N, W, R] of SEED_CONFIGS) {
     const label = configLabel(N, W, R);
     const run = await measureRun(
-      { ...base, ops: args.configOps, N, W, R, nodes: Math.max(N, 5), concurrency: 1, rateOpsPerS: undefined, coordination: args.coordination, seed: nextSeed() },
+      { ...base, ops: args.configOps, N, W, R, nodes: configNodes(N), concurrency: 1, rateOpsPerS: undefined, coordination: args.coordination, seed: nextSeed() },
       baseline,
       progress,
       label,
@@ -81,22 +84,24 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
       // steady state rather than the ramp-up of the first requests; a --config-ops below that
       // asks for a quick look, not a steady state, and sets the requests per client instead.
       const ops = Math.max(args.configOps, Math.min(args.configOps, OPS_PER_CLIENT) * concurrency);
-      const spec = { ...base, N: 3, W: 2, R: 2, nodes: 5, ops, concurrency, rateOpsPerS: undefined, coordination, seed: nextSeed() };
+      const spec = { ...base, ...THROUGHPUT_CLUSTER, ops, concurrency, rateOpsPerS: undefined, coordination, seed: nextSeed() };
       const run = await measureRun(spec, baseline, progress, `${coordination} c=${concurrency}`);
-      throughput.push({ concurrency, coordination, throughputOpsS: run.summary.throughput_ops_s });
+      throughput.push({ ...THROUGHPUT_CLUSTER, concurrency, coordination, throughput_ops_s: run.summary.throughput_ops_s });
     }
     for (const n of SCALING_N) {
       const quorum = Math.floor(n / 2) + 1;
-      const spec = { ...base, N: n, W: quorum, R: quorum, nodes: Math.max(n, 5), ops: args.configOps, concurrency: 1, rateOpsPerS: undefined, coordination, seed: nextSeed() };
+      const cluster = { N: n, W: quorum, R: quorum, nodes: configNodes(n) };
+      const spec = { ...base, ...cluster, ops: args.configOps, concurrency: 1, rateOpsPerS: undefined, coordination, seed: nextSeed() };
       const { summary } = await measureRun(spec, baseline, progress, `${coordination} N=${n}`);
-      latencyByN.push({ n, coordination, op: 'GET', p50Us: summary.get.p50_us, p99Us: summary.get.p99_us });
-      latencyByN.push({ n, coordination, op: 'PUT', p50Us: summary.put.p50_us, p99Us: summary.put.p99_us });
+      latencyByN.push({ ...cluster, coordination, op: 'GET', p50_us: summary.get.p50_us, p99_us: summary.get.p99_us });
+      latencyByN.push({ ...cluster, coordination, op: 'PUT', p50_us: summary.put.p50_us, p99_us: summary.put.p99_us });
     }
   }
-  await writeFile(join(args.outDir, 'scaling.json'), `${JSON.stringify({ throughput, latencyByN }, null, 2)}\n`);
+  const scaling: ScalingData = { throughput, latency_by_N: latencyByN };
+  await writeFile(join(args.outDir, SCALING_JSON), `${JSON.stringify(scaling, null, 2)}\n`);
 
   const charts = await renderCharts(buildCharts({ basic: headline.phase.records, configs: configRecords, throughput, latencyByN }), args.outDir);
-  const result = suiteResult(baseline, headline.summary, configs, throughput, latencyByN);
+  const result = suiteResult(baseline, headline.summary, configs, scaling);
   await writeFile(join(args.outDir, 'suite.json'), `${JSON.stringify(result, null, 2)}\n`);
   if (args.json) {
     print(JSON.stringify(result));
@@ -115,6 +120,7 @@ function combinedHgrm(run: MeasuredRun): string {
   return toHgrm(all);
 }
 
+/** suite.json, in summary.json's convention: snake_case with units, N, W, R upper case. */
 interface SuiteResult {
   readonly baseline: BaselineResult;
   readonly headline: RunSummary;
@@ -123,6 +129,7 @@ interface SuiteResult {
     readonly N: number;
     readonly W: number;
     readonly R: number;
+    readonly nodes: number;
     readonly get_p50_us: number;
     readonly get_p99_us: number;
     readonly put_p50_us: number;
@@ -131,16 +138,10 @@ interface SuiteResult {
     readonly errors: number;
   }[];
   readonly throughput: ThroughputPoint[];
-  readonly latencyByN: LatencyByNPoint[];
+  readonly latency_by_N: LatencyByNPoint[];
 }
 
-function suiteResult(
-  baseline: BaselineResult,
-  headline: RunSummary,
-  configs: readonly ConfigResult[],
-  throughput: ThroughputPoint[],
-  latencyByN: LatencyByNPoint[],
-): SuiteResult {
+function suiteResult(baseline: BaselineResult, headline: RunSummary, configs: readonly ConfigResult[], scaling: ScalingData): SuiteResult {
   return {
     baseline,
     headline,
@@ -149,6 +150,7 @@ function suiteResult(
       N: s.N,
       W: s.W,
       R: s.R,
+      nodes: s.nodes,
       get_p50_us: s.get.p50_us,
       get_p99_us: s.get.p99_us,
       put_p50_us: s.put.p50_us,
@@ -156,8 +158,7 @@ function suiteResult(
       get_hit_rate: s.get.hit_rate,
       errors: s.errors,
     })),
-    throughput,
-    latencyByN,
+    ...scaling,
   };
 }
 
@@ -178,7 +179,7 @@ function formatSuiteReport(result: SuiteResult): string {
     '',
     ...throughputTable(result.throughput),
     '',
-    ...latencyByNTable(result.latencyByN),
+    ...latencyByNTable(result.latency_by_N),
   ];
   return lines.join('\n');
 }
@@ -190,9 +191,10 @@ const CELL = 12;
 function throughputTable(points: readonly ThroughputPoint[]): string[] {
   const levels = [...new Set(points.map((p) => p.concurrency))];
   const cell = (coordination: string, concurrency: number): string =>
-    String(points.find((p) => p.coordination === coordination && p.concurrency === concurrency)?.throughputOpsS ?? '-').padStart(CELL);
+    String(points.find((p) => p.coordination === coordination && p.concurrency === concurrency)?.throughput_ops_s ?? '-').padStart(CELL);
+  const c = THROUGHPUT_CLUSTER;
   return [
-    'throughput (ops/s) against concurrency, N=3 W=2 R=2, 5 nodes:',
+    `throughput (ops/s) against concurrency, N=${c.N} W=${c.W} R=${c.R}, ${c.nodes} nodes:`,
     `${'clients'.padEnd(MODE_COLUMN)}${levels.map((level) => String(level).padStart(CELL)).join('')}`,
     ...MODES.map((mode) => `${mode.padEnd(MODE_COLUMN)}${levels.map((level) => cell(mode, level)).join('')}`),
   ];
@@ -200,11 +202,11 @@ function throughputTable(points: readonly ThroughputPoint[]): string[] {
 
 /** p50/p99 latency in us against N, a row per N and a column per coordination mode and op. */
 function latencyByNTable(points: readonly LatencyByNPoint[]): string[] {
-  const ns = [...new Set(points.map((p) => p.n))];
+  const ns = [...new Set(points.map((p) => p.N))];
   const columns = MODES.flatMap((coordination) => (['GET', 'PUT'] as const).map((op) => ({ coordination, op })));
   const cell = (n: number, coordination: string, op: string): string => {
-    const point = points.find((p) => p.n === n && p.coordination === coordination && p.op === op);
-    return (point === undefined ? '-' : `${Math.round(point.p50Us)}/${Math.round(point.p99Us)}`).padStart(CELL + 2);
+    const point = points.find((p) => p.N === n && p.coordination === coordination && p.op === op);
+    return (point === undefined ? '-' : `${Math.round(point.p50_us)}/${Math.round(point.p99_us)}`).padStart(CELL + 2);
   };
   return [
     'latency p50/p99 (us) against N, W=R=majority, max(N, 5) nodes:',

@@ -47,6 +47,7 @@ describe('bench args - defaults', () => {
       hgrm: false,
       configOps: 200,
       ycsbFile: undefined,
+      ycsbOverrides: [],
       chartsDir: undefined,
     });
   });
@@ -104,6 +105,17 @@ describe('bench args - modes', () => {
     });
   });
 
+  it('--ycsb takes repeated -p name=value overrides, in order, as YCSB does', () => {
+    expect(run('--ycsb', 'workloada', '-p', 'recordcount=10', '500', '-p', 'requestdistribution=uniform').ycsbOverrides).toEqual([
+      { name: 'recordcount', value: '10' },
+      { name: 'requestdistribution', value: 'uniform' },
+    ]);
+    expect(run('--ycsb', 'workloada', '-p', 'recordcount=10', '500').ops).toBe(500);
+    expect(errorOf('--ycsb', 'workloada', '-p', 'recordcount').message).toBe('-p needs name=value, as YCSB\'s -p, got "recordcount"');
+    expect(errorOf('100', '-p', 'recordcount=10').message).toBe('-p overrides a property of a YCSB workload: it needs --ycsb FILE');
+    expect(errorOf('--ycsb', 'workloada', '-p').message).toMatch(/Not enough arguments following: p/);
+  });
+
   it('--charts takes a directory', () => {
     expect(run('--charts', 'reports/')).toMatchObject({ mode: 'charts', chartsDir: 'reports/' });
   });
@@ -142,6 +154,7 @@ describe('bench args - help and version', () => {
     expect(command.text).toContain('<ops> [<N> <W> <R>]');
     expect(command.text).toContain('give N W R together, or none for 3 2 2');
     expect(command.text).toContain('node dist/bench.js 100 ');
+    expect(command.text).toContain('-p name=value');
     for (const option of ['--hgrm', '--nodes', '--keys', '--value-bytes', '--read-ratio', '--concurrency', '--rate',
       '--coordination', '--warmup', '--seed', '--out', '--json', '--suite', '--ycsb', '--charts', '--vnodes',
       '--timeout-ms']) {

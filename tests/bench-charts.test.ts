@@ -60,15 +60,16 @@ function generateInputs(): ChartInputs {
   const throughput: ThroughputPoint[] = [];
   for (const concurrency of [1, 2, 4, 8, 16, 32, 64]) {
     const base = 8000 * Math.min(concurrency, 12) ** 0.8;
-    throughput.push({ concurrency, coordination: 'node', throughputOpsS: Math.round(base) });
-    throughput.push({ concurrency, coordination: 'client', throughputOpsS: Math.round(base * 1.4) });
+    throughput.push({ N: 3, W: 2, R: 2, nodes: 5, concurrency, coordination: 'node', throughput_ops_s: Math.round(base) });
+    throughput.push({ N: 3, W: 2, R: 2, nodes: 5, concurrency, coordination: 'client', throughput_ops_s: Math.round(base * 1.4) });
   }
   const latencyByN: LatencyByNPoint[] = [];
   for (const n of [3, 5, 10, 20]) {
     for (const coordination of ['node', 'client'] as const) {
       for (const op of ['GET', 'PUT'] as const) {
         const p50Us = (coordination === 'node' ? 90 : 60) + 4 * n + (op === 'PUT' ? 20 : 0);
-        latencyByN.push({ n, coordination, op, p50Us, p99Us: p50Us * 3 });
+        const quorum = Math.floor(n / 2) + 1;
+        latencyByN.push({ N: n, W: quorum, R: quorum, nodes: Math.max(n, 5), coordination, op, p50_us: p50Us, p99_us: p50Us * 3 });
       }
     }
   }
@@ -192,7 +193,7 @@ describe('bench charts - rendering', () => {
     try {
       writeFileSync(join(logDir, 'latency.log'), inputs.basic.map((r) => `${formatLatencyLine(r)}\n`).join(''));
       writeFileSync(join(logDir, 'latency_configs.log'), inputs.configs.map((r) => `${formatConfigLine(r)}\n`).join(''));
-      writeFileSync(join(logDir, 'scaling.json'), JSON.stringify({ throughput: inputs.throughput, latencyByN: inputs.latencyByN }));
+      writeFileSync(join(logDir, 'scaling.json'), JSON.stringify({ throughput: inputs.throughput, latency_by_N: inputs.latencyByN }));
       const rendered = await renderChartsFromDir(logDir);
       expect(rendered.map((r) => r.name)).toEqual(ALL_CHARTS);
       for (const name of ALL_CHARTS) {
@@ -218,6 +219,20 @@ describe('bench charts - rendering', () => {
   it('rejects when a chart fails to render, and still shuts its pool down', async () => {
     const broken = { mark: 'no-such-mark', data: { values: [] } } as unknown as TopLevelSpec;
     await expect(renderCharts([{ name: 'broken', spec: broken }], dir)).rejects.toThrow(/rendering .*broken\.vl\.json failed/);
+  });
+
+  it('refuses a scaling.json in another shape (such as the camelCase one of earlier versions), saying what it expects', async () => {
+    const logDir = mkdtempSync(join(tmpdir(), 'bench-charts-scaling-'));
+    try {
+      writeFileSync(join(logDir, 'latency.log'), inputs.basic.map((r) => `${formatLatencyLine(r)}\n`).join(''));
+      writeFileSync(join(logDir, 'scaling.json'), JSON.stringify({ throughput: [{ concurrency: 1, coordination: 'node', throughputOpsS: 10 }], latencyByN: [] }));
+      await expect(renderChartsFromDir(logDir)).rejects.toThrow(/scaling\.json: expected \{ throughput: \[\.\.\.\], latency_by_N: \[\.\.\.\] \}/);
+      const { N: _N, ...withoutN } = inputs.throughput?.[0] ?? { N: 0 };
+      writeFileSync(join(logDir, 'scaling.json'), JSON.stringify({ throughput: [withoutN], latency_by_N: [] }));
+      await expect(renderChartsFromDir(logDir)).rejects.toThrow(/every point needs N, W, R, nodes/);
+    } finally {
+      rmSync(logDir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a directory without logs, naming the files it looked for', async () => {

@@ -46,7 +46,7 @@ export async function readChartInputs(dir: string): Promise<ChartInputs> {
   if (existsSync(scalingPath)) {
     const scaling = parseScaling(await readFile(scalingPath, 'utf8'), scalingPath);
     inputs.throughput = scaling.throughput;
-    inputs.latencyByN = scaling.latencyByN;
+    inputs.latencyByN = scaling.latency_by_N;
   }
   return inputs;
 }
@@ -62,6 +62,7 @@ function parseLog<T>(path: string, text: string, parse: (text: string) => T[]): 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isFiniteNumber = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
 const isMode = (x: unknown): boolean => x === 'node' || x === 'client';
+const hasCluster = (p: Record<string, unknown>): boolean => ['N', 'W', 'R', 'nodes'].every((key) => isFiniteNumber(p[key]));
 
 function parseScaling(text: string, path: string): ScalingData {
   let data: unknown;
@@ -70,18 +71,18 @@ function parseScaling(text: string, path: string): ScalingData {
   } catch (error) {
     throw new ChartInputError(`${path}: not valid JSON (${(error as Error).message})`);
   }
-  if (!isObject(data) || !Array.isArray(data['throughput']) || !Array.isArray(data['latencyByN'])) {
-    throw new ChartInputError(`${path}: expected { throughput: [...], latencyByN: [...] }`);
+  if (!isObject(data) || !Array.isArray(data['throughput']) || !Array.isArray(data['latency_by_N'])) {
+    throw new ChartInputError(`${path}: expected { throughput: [...], latency_by_N: [...] }, as the suite writes it`);
   }
   const throughputOk = data['throughput'].every(
-    (p: unknown) => isObject(p) && isFiniteNumber(p['concurrency']) && isMode(p['coordination']) && isFiniteNumber(p['throughputOpsS']),
+    (p: unknown) => isObject(p) && hasCluster(p) && isFiniteNumber(p['concurrency']) && isMode(p['coordination']) && isFiniteNumber(p['throughput_ops_s']),
   );
-  const latencyOk = data['latencyByN'].every(
+  const latencyOk = data['latency_by_N'].every(
     (p: unknown) =>
-      isObject(p) && isFiniteNumber(p['n']) && isMode(p['coordination']) && (p['op'] === 'GET' || p['op'] === 'PUT') && isFiniteNumber(p['p50Us']) && isFiniteNumber(p['p99Us']),
+      isObject(p) && hasCluster(p) && isMode(p['coordination']) && (p['op'] === 'GET' || p['op'] === 'PUT') && isFiniteNumber(p['p50_us']) && isFiniteNumber(p['p99_us']),
   );
   if (!throughputOk || !latencyOk) {
-    throw new ChartInputError(`${path}: every point needs numbers and a coordination of "node" or "client" (as the suite writes them)`);
+    throw new ChartInputError(`${path}: every point needs N, W, R, nodes and its figures as numbers, and a coordination of "node" or "client" (as the suite writes them)`);
   }
   return data as unknown as ScalingData;
 }

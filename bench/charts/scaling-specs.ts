@@ -28,7 +28,7 @@ export function throughputVsConcurrencySpec(points: readonly ThroughputPoint[]):
         axis: { values: levels, format: 'd' },
         title: 'Concurrent clients (log scale)',
       },
-      y: { field: 'throughputOpsS', type: 'quantitative', title: 'Throughput (ops/s)', axis: { format: ',.0f' } },
+      y: { field: 'throughput_ops_s', type: 'quantitative', title: 'Throughput (ops/s)', axis: { format: ',.0f' } },
       color: { field: 'coordination', type: 'nominal', scale: COORDINATION_COLOR_SCALE, title: 'Coordination' },
       order: { field: 'concurrency', type: 'quantitative' },
     },
@@ -42,8 +42,8 @@ export function throughputVsConcurrencySpec(points: readonly ThroughputPoint[]):
 export function latencyVsNSpec(points: readonly LatencyByNPoint[]): TopLevelSpec {
   const values: { n: number; coordination: string; op: OpKind; statistic: string; latencyMs: number }[] = [];
   for (const p of points) {
-    values.push({ n: p.n, coordination: p.coordination, op: p.op, statistic: 'p50', latencyMs: usToMs(p.p50Us) });
-    values.push({ n: p.n, coordination: p.coordination, op: p.op, statistic: 'p99', latencyMs: usToMs(p.p99Us) });
+    values.push({ n: p.N, coordination: p.coordination, op: p.op, statistic: 'p50', latencyMs: usToMs(p.p50_us) });
+    values.push({ n: p.N, coordination: p.coordination, op: p.op, statistic: 'p99', latencyMs: usToMs(p.p99_us) });
   }
   values.sort((a, b) => a.n - b.n);
   const ns = [...new Set(values.map((v) => v.n))];
