@@ -45,7 +45,7 @@ export async function runSingle(args: BenchArgs, progress: Progress, print: (tex
     writeFile(join(args.outDir, 'put.hgrm'), toHgrm(phase.put)),
     writeFile(join(args.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`),
   ]);
-  const charts = await renderCharts(buildCharts({ basic: phase.records, configs: [] }), args.outDir);
+  const charts = await renderCharts(buildCharts({ basic: phase.records, basicCluster: summary, configs: [] }), args.outDir);
   if (args.json) {
     print(JSON.stringify(summary));
     return;

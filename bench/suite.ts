@@ -100,7 +100,7 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
   const scaling: ScalingData = { throughput, latency_by_N: latencyByN };
   await writeFile(join(args.outDir, SCALING_JSON), `${JSON.stringify(scaling, null, 2)}\n`);
 
-  const charts = await renderCharts(buildCharts({ basic: headline.phase.records, configs: configRecords, throughput, latencyByN }), args.outDir);
+  const charts = await renderCharts(buildCharts({ basic: headline.phase.records, basicCluster: headline.summary, configs: configRecords, throughput, latencyByN }), args.outDir);
   const result = suiteResult(baseline, headline.summary, configs, scaling);
   await writeFile(join(args.outDir, 'suite.json'), `${JSON.stringify(result, null, 2)}\n`);
   if (args.json) {

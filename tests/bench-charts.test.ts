@@ -10,7 +10,8 @@ import { buildCharts } from '../bench/charts/specs.js';
 import type { ChartInputs, LatencyByNPoint, ThroughputPoint } from '../bench/charts/specs.js';
 import { renderSpecToSvg, svgSize } from '../bench/charts/render.js';
 import { renderCharts } from '../bench/charts/pool.js';
-import { renderChartsFromDir } from '../bench/charts/from-logs.js';
+import { readChartInputs, renderChartsFromDir } from '../bench/charts/from-logs.js';
+import { sharedHistogramBinStepMs } from '../bench/charts/basic-specs.js';
 
 /** Deterministic PRNG (mulberry32), so that a failing chart can be reproduced. */
 function rng(seed: number): () => number {
@@ -156,6 +157,114 @@ describe('bench charts - specs', () => {
     const onlyGets = inputs.basic.filter((r) => r.op === 'GET');
     for (const { name, spec } of buildCharts({ basic: onlyGets, configs: [] })) {
       expect(() => compile(spec), name).not.toThrow();
+    }
+  });
+});
+
+/** The parts of a single-view spec these tests look into. */
+interface SpecParts {
+  readonly title?: { readonly subtitle?: string | string[] };
+  readonly encoding: {
+    readonly x: { readonly sort?: string[]; readonly bin?: { readonly step?: number } };
+    readonly y: { readonly scale?: unknown; readonly title?: string };
+  };
+}
+
+/** A chart's spec by name, typed for what the tests look at. */
+function specOf(charts: ReturnType<typeof buildCharts>, name: string): SpecParts {
+  const chart = charts.find((c) => c.name === name);
+  if (chart === undefined) throw new Error(`no chart ${name}`);
+  return chart.spec as unknown as SpecParts;
+}
+
+/** A chart's subtitle, its lines joined by a space. */
+function subtitleOf(charts: ReturnType<typeof buildCharts>, name: string): string {
+  const subtitle = specOf(charts, name).title?.subtitle ?? '';
+  return Array.isArray(subtitle) ? subtitle.join(' ') : subtitle;
+}
+
+describe('bench charts - readable at a glance', () => {
+  const inputs = { ...generateInputs(), basicCluster: { N: 3, W: 2, R: 2, nodes: 5 } };
+  const charts = buildCharts(inputs);
+
+  it('log scales where one slow p99 would flatten the rest: the p99 bars and both N=20 sweeps (the medians stay linear)', () => {
+    expect(specOf(charts, 'latency_config_p99').encoding.y.scale).toEqual({ type: 'log' });
+    expect(specOf(charts, 'latency_config_p99').encoding.y.title).toMatch(/log scale/);
+    for (const name of ['latency_n20_varying_w', 'latency_n20_varying_r']) {
+      expect(specOf(charts, name).encoding.y.scale, name).toEqual({ type: 'log' });
+      expect(subtitleOf(charts, name), name).toMatch(/log scale/);
+    }
+    expect(specOf(charts, 'latency_config_median').encoding.y.scale).toBeUndefined();
+  });
+
+  it('the p99 bars on their log scale are drawn, one per configuration and operation', async () => {
+    // A stacked bar starts at zero, which a log scale cannot place: Vega then draws none.
+    const chart = charts.find((c) => c.name === 'latency_config_p99');
+    if (chart === undefined) throw new Error('no p99 chart');
+    const svg = await renderSpecToSvg(chart.spec);
+    expect(svg.match(/aria-roledescription="bar"/g)).toHaveLength(48);
+  });
+
+  it('configurations sorted by N, W, R as numbers, whatever order the log lists them in', () => {
+    const n20 = ['N20_W1_R10', 'N20_W5_R10', 'N20_W10_R1', 'N20_W10_R5', 'N20_W10_R10', 'N20_W10_R15', 'N20_W10_R20', 'N20_W15_R10', 'N20_W20_R10'];
+    const reversed = buildCharts({ basic: [], configs: [...inputs.configs].reverse() });
+    for (const name of ['latency_config_get_boxplot', 'latency_config_put_boxplot', 'latency_config_median', 'latency_config_p99']) {
+      for (const set of [charts, reversed]) {
+        const order = specOf(set, name).encoding.x.sort ?? [];
+        expect(order, name).toHaveLength(24);
+        expect(order.slice(0, 5), name).toEqual(['N3_W1_R1', 'N3_W1_R2', 'N3_W2_R2', 'N3_W2_R3', 'N3_W3_R3']);
+        expect(order.indexOf('N5_W5_R5'), name).toBeLessThan(order.indexOf('N10_W1_R1'));
+        expect(order.slice(-9), name).toEqual(n20);
+      }
+    }
+  });
+
+  it('every subtitle states N, W, R and the node count', () => {
+    const basic = /N=3 W=2 R=2, 5 nodes\./;
+    for (const name of ['latency_read_histogram', 'latency_write_histogram', 'latency_percentiles', 'latency_cdf']) {
+      expect(subtitleOf(charts, name), name).toMatch(basic);
+    }
+    for (const name of ['latency_config_get_boxplot', 'latency_config_put_boxplot', 'latency_config_median', 'latency_config_p99']) {
+      expect(subtitleOf(charts, name), name).toMatch(/\(N_W_R\) ran on its own cluster of max\(N, 5\) nodes/);
+    }
+    expect(subtitleOf(charts, 'latency_n20_varying_r')).toMatch(/^N=20 W=10 on 20 nodes; R in 1, 5, 10, 15, 20\./);
+    expect(subtitleOf(charts, 'latency_n20_varying_w')).toMatch(/^N=20 R=10 on 20 nodes; W in 1, 5, 10, 15, 20\./);
+    expect(subtitleOf(charts, 'throughput_vs_concurrency')).toMatch(/^N=3 W=2 R=2, 5 nodes\./);
+    expect(subtitleOf(charts, 'latency_vs_n')).toMatch(
+      /^N=3 W=2 R=2, 5 nodes; N=5 W=3 R=3, 5 nodes; N=10 W=6 R=6, 10 nodes; N=20 W=11 R=11, 20 nodes\./,
+    );
+    // latency.log alone does not say its cluster: the subtitle says so instead of guessing.
+    const unknown = buildCharts({ basic: inputs.basic, configs: [] });
+    expect(subtitleOf(unknown, 'latency_cdf')).toMatch(/^N, W, R and nodes not recorded \(no summary\.json\)/);
+  });
+
+  it('the read and write histograms share one bin width, computed from both', () => {
+    const step = (set: ReturnType<typeof buildCharts>, name: string): number | undefined => specOf(set, name).encoding.x.bin?.step;
+    expect(step(charts, 'latency_read_histogram')).toBe(step(charts, 'latency_write_histogram'));
+    expect(step(charts, 'latency_read_histogram')).toBe(sharedHistogramBinStepMs(inputs.basic));
+    // GETs within 0.1 ms, PUTs over 4 ms: the step comes from the wider range, for both.
+    const skewed: LatencyRecord[] = [];
+    for (let i = 0; i <= 100; i++) {
+      skewed.push({ op: 'GET', key: 'k', latencyUs: 100 + i }, { op: 'PUT', key: 'k', latencyUs: 100 + 40 * i });
+    }
+    const set = buildCharts({ basic: skewed, configs: [] });
+    expect(step(set, 'latency_read_histogram')).toBe(0.1);
+    expect(step(set, 'latency_write_histogram')).toBe(0.1);
+    expect(sharedHistogramBinStepMs(skewed.filter((r) => r.op === 'GET'))).toBe(0.005);
+    expect(subtitleOf(set, 'latency_read_histogram')).toMatch(/Bins of 0\.100 ms, the same in the GET and PUT histograms/);
+  });
+
+  it('--charts reads the basic run\'s cluster from summary.json beside latency.log', async () => {
+    const logDir = mkdtempSync(join(tmpdir(), 'bench-charts-summary-'));
+    try {
+      writeFileSync(join(logDir, 'latency.log'), inputs.basic.map((r) => `${formatLatencyLine(r)}\n`).join(''));
+      expect((await readChartInputs(logDir)).basicCluster).toBeUndefined();
+      writeFileSync(join(logDir, 'summary.json'), JSON.stringify({ ops: 400, N: 5, W: 3, R: 3, nodes: 7, seed: 1 }));
+      expect((await readChartInputs(logDir)).basicCluster).toEqual({ N: 5, W: 3, R: 3, nodes: 7 });
+      writeFileSync(join(logDir, 'summary.json'), JSON.stringify({ N: 5 }));
+      await expect(readChartInputs(logDir)).rejects.toThrow(/summary\.json: expected N, W, R and nodes as numbers/);
+    } finally {
+      rmSync(logDir, { recursive: true, force: true });
     }
   });
 });

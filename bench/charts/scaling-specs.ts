@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { OpKind } from '../logs.js';
-import { CHART_HEIGHT, CHART_WIDTH, COORDINATION_COLOR_SCALE, DASH_LEGEND, chartFrame } from './common.js';
+import { CHART_HEIGHT, CHART_WIDTH, COORDINATION_COLOR_SCALE, DASH_LEGEND, chartFrame, clustersText } from './common.js';
 import { usToMs } from './stats.js';
 import type { LatencyByNPoint, ThroughputPoint } from './types.js';
 
@@ -14,7 +14,10 @@ export function throughputVsConcurrencySpec(points: readonly ThroughputPoint[]):
   const values = [...points].sort((a, b) => a.concurrency - b.concurrency);
   const levels = [...new Set(values.map((p) => p.concurrency))];
   return {
-    ...chartFrame('Throughput vs concurrency', 'Closed-loop clients, each with one request in flight; both coordination modes.'),
+    ...chartFrame('Throughput vs concurrency', [
+      `${clustersText(points)}.`,
+      'Closed-loop clients, each with one request in flight; both coordination modes.',
+    ]),
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
     data: { values },
@@ -47,8 +50,9 @@ export function latencyVsNSpec(points: readonly LatencyByNPoint[]): TopLevelSpec
   }
   values.sort((a, b) => a.n - b.n);
   const ns = [...new Set(values.map((v) => v.n))];
+  const clusters = [...points].sort((a, b) => a.N - b.N);
   return {
-    ...chartFrame('Latency vs replication factor N', 'p50 (solid) and p99 (dashed) per coordination mode; W and R as the suite set them.'),
+    ...chartFrame('Latency vs replication factor N', [`${clustersText(clusters)}.`, 'p50 (solid) and p99 (dashed) per coordination mode.']),
     data: { values },
     facet: { column: { field: 'op', type: 'nominal', sort: ['GET', 'PUT'], title: null, header: { labelFontSize: 13, labelFontWeight: 'bold' } } },
     spec: {

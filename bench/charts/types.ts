@@ -5,11 +5,11 @@ import type { CoordinationMode as Coordination } from '../../src/index.js';
 export type { CoordinationMode as Coordination } from '../../src/index.js';
 
 /**
- * The cluster a scaling point was measured on. The points are written to scaling.json as they
- * are, so their fields follow the JSON convention of summary.json: snake_case with units,
- * N, W and R upper case as in the paper.
+ * The cluster a measurement ran on. The scaling points carry it and are written to
+ * scaling.json as they are, so their fields follow the JSON convention of summary.json:
+ * snake_case with units, N, W and R upper case as in the paper.
  */
-export interface ScalingCluster {
+export interface MeasuredCluster {
   N: number;
   W: number;
   R: number;
@@ -17,14 +17,14 @@ export interface ScalingCluster {
 }
 
 /** Throughput measured at one closed-loop concurrency level. */
-export interface ThroughputPoint extends ScalingCluster {
+export interface ThroughputPoint extends MeasuredCluster {
   concurrency: number;
   coordination: Coordination;
   throughput_ops_s: number;
 }
 
 /** Latency percentiles of one operation type measured at one replication factor N. */
-export interface LatencyByNPoint extends ScalingCluster {
+export interface LatencyByNPoint extends MeasuredCluster {
   coordination: Coordination;
   op: OpKind;
   p50_us: number;
@@ -40,6 +40,8 @@ export interface ScalingData {
 /** Everything the charts are drawn from. */
 export interface ChartInputs {
   basic: LatencyRecord[];
+  /** The cluster of the basic run (latency.log does not say it); absent when unknown. */
+  basicCluster?: MeasuredCluster;
   configs: ConfigLatencyRecord[];
   throughput?: ThroughputPoint[];
   latencyByN?: LatencyByNPoint[];
