@@ -170,6 +170,24 @@ describe('bench args - help and version', () => {
   });
 });
 
+describe('bench args - npm scripts for the seed\'s Makefile targets', () => {
+  const scripts = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const argsOf = (name: string): BenchArgs => {
+    const command = scripts[name] ?? '';
+    expect(command, name).toMatch(/^node dist\/bench\.js /);
+    return run(...command.replace(/^node dist\/bench\.js /, '').split(' '));
+  };
+
+  it('bench is the seed\'s real_benchmark run, suite its 24 configurations, graphs re-renders what both wrote', () => {
+    expect(argsOf('bench')).toMatchObject({ mode: 'run', ops: 1000, N: 3, W: 2, R: 2 });
+    expect(argsOf('suite')).toMatchObject({ mode: 'suite' });
+    const graphs = argsOf('graphs');
+    expect(graphs.mode).toBe('charts');
+    expect(graphs.chartsDir).toBe(argsOf('bench').outDir);
+    expect(graphs.chartsDir).toBe(argsOf('suite').outDir);
+  });
+});
+
 describe('bench args - validation', () => {
   const cases: [string[], string][] = [
     [[], 'missing <ops> (usage: node dist/bench.js <ops> [<N> <W> <R>] [options], or --help)'],
