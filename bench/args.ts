@@ -159,7 +159,7 @@ function buildParser() {
       .option('warmup', { describe: 'operations run before measuring starts (not recorded; --ycsb warms up with its load phase)', requiresArg: true, default: 200 })
       .option('timeout-ms', { describe: 'per-request timeout in milliseconds', requiresArg: true, default: 1000 })
       .option('seed', { describe: 'seed of every random choice; the report prints it, to replay a run', requiresArg: true, defaultDescription: 'random' })
-      .option('out', { describe: 'directory for latency.log, *.hgrm, summary.json and charts', requiresArg: true, type: 'string', default: 'reports/' })
+      .option('out', { describe: 'directory for every file written: logs, *.hgrm, JSON, charts, YCSB reports', requiresArg: true, type: 'string', default: 'reports/' })
       .option('json', { describe: 'print only the JSON summary on stdout', type: 'boolean', default: false })
       .option('hgrm', { describe: 'one run: also print the GET and PUT latency distributions (written to --out as get.hgrm, put.hgrm either way)', type: 'boolean', default: false })
       .option('suite', { describe: "run the seed's suite instead of one run", type: 'boolean', default: false })
