@@ -10,6 +10,8 @@ import yargs from 'yargs';
 import { parseCommandLine, withHouseRules } from '../src/util/command-line.js';
 import { readPackageManifest } from './packages.js';
 import type { CoordinationMode as Coordination } from '../src/index.js';
+import { propertyOverrideTexts, splitPropertyOverride } from './ycsb/overrides.js';
+import type { PropertyOverride } from './ycsb/properties.js';
 
 /** What the bench does: one run, the seed's suite, a YCSB workload, or re-rendering charts. */
 export type BenchMode = 'run' | 'suite' | 'ycsb' | 'charts';
@@ -29,10 +31,11 @@ export interface BenchArgs {
   /** Read quorum. */
   readonly R: number;
   /**
-   * False when ops N W R were left out (allowed with --suite, --ycsb and --charts); they then
-   * hold the seed's headline run, 1000 3 2 2.
+   * Whether <ops> was given. When it was not (allowed with --suite, --ycsb and --charts), ops
+   * N W R hold the seed's headline run, 1000 3 2 2; <ops> alone leaves N W R at 3 2 2 (the
+   * seed's `real_benchmark 100`).
    */
-  readonly positionalsGiven: boolean;
+  readonly opsGiven: boolean;
   /** Dynamo nodes (worker threads) in the cluster. */
   readonly nodes: number;
   /** Virtual nodes per node on the ring. */
@@ -60,10 +63,14 @@ export interface BenchArgs {
    * (and each suite run): false with --no-baseline, for quick runs without multiples.
    */
   readonly baseline: boolean;
+  /** Print the GET and PUT .hgrm distributions on stdout too (they are always written to --out). */
+  readonly hgrm: boolean;
   /** With --suite: measured operations per configuration (the seed used 200). */
   readonly configOps: number;
   /** The workload file; set exactly when mode is 'ycsb'. */
   readonly ycsbFile: string | undefined;
+  /** With --ycsb: `-p name=value` overrides of the file's properties, in command-line order. */
+  readonly ycsbOverrides: readonly PropertyOverride[];
   /** The directory of existing logs; set exactly when mode is 'charts'. */
   readonly chartsDir: string | undefined;
 }
@@ -94,10 +101,12 @@ export interface ParseOptions {
 /** The largest accepted --value-bytes: 1 MiB. */
 export const MAX_VALUE_BYTES = 1024 * 1024;
 
-/** ops, N, W, R used by --suite, --ycsb and --charts when the positionals are left out. */
+/** ops, N, W, R when the positionals are left out (N, W, R also when <ops> comes alone). */
 export const DEFAULT_POSITIONALS = { ops: 1000, N: 3, W: 2, R: 2 } as const;
 
 const SCRIPT = 'node dist/bench.js';
+const DEFAULT_QUORUMS = `${DEFAULT_POSITIONALS.N} ${DEFAULT_POSITIONALS.W} ${DEFAULT_POSITIONALS.R}`;
+const DEFAULT_HEADLINE = `${DEFAULT_POSITIONALS.ops} ${DEFAULT_QUORUMS}`;
 const POSITIONALS = ['ops', 'N', 'W', 'R'] as const;
 
 /**
@@ -108,7 +117,7 @@ export function parseBenchArgs(argv: readonly string[], options: ParseOptions = 
   const command = parseCommandLine(buildParser(), argv, (message, cause) => new BenchArgsError(message, { cause }), (error) => error instanceof BenchArgsError);
   if (command.kind !== 'parsed') return command;
   const parsed = command.raw;
-  return { kind: 'run', args: validate(parsed, options) };
+  return { kind: 'run', args: validate(parsed, argv, options) };
 }
 
 function buildParser() {
@@ -120,18 +129,27 @@ function buildParser() {
           'Benchmark a Dynamo cluster of worker threads with real requests.',
           '',
           'Usage:',
-          `  ${SCRIPT} <ops> <N> <W> <R> [options]  one run at N replicas, quorums W and R`,
-          `  ${SCRIPT} --suite [options]            the seed's suite: (3,2,2), then 24 (N,W,R)`,
-          `  ${SCRIPT} --ycsb FILE [options]        a YCSB CoreWorkload file (without scans)`,
-          `  ${SCRIPT} --charts DIR                 re-render the charts from the logs in DIR`,
+          `${SCRIPT} <ops> [<N> <W> <R>] [options]`,
+          `${SCRIPT} --suite [<ops> [<N> <W> <R>]] [options]`,
+          `${SCRIPT} --ycsb FILE [<ops> [<N> <W> <R>]] [-p name=value ...] [options]`,
+          `${SCRIPT} --charts DIR`,
         ].join('\n'),
       )
+      // Examples, not the usage text, explain each form: yargs strips the indentation of
+      // usage lines, and examples keep their two columns.
+      .example([
+        [`${SCRIPT} 100`, `100 operations at N W R = ${DEFAULT_QUORUMS}, the default`],
+        [`${SCRIPT} 500 5 3 3`, '500 operations at N=5 replicas, quorums W=3 and R=3'],
+        [`${SCRIPT} --suite`, `${DEFAULT_HEADLINE}, then the seed's 24 (N,W,R) configurations`],
+        [`${SCRIPT} --ycsb workloada 5000`, 'a YCSB workload file; 5000 overrides its operationcount'],
+        [`${SCRIPT} --charts reports/`, 're-render the charts from the logs in reports/'],
+      ])
       // Positionals stay strings (parse-positional-numbers off) so that validation can quote
       // exactly what the user typed, e.g. `N must be an integer, got "3x"`.
       .command('$0 [ops] [N] [W] [R]', false, (command) =>
         command
-          .positional('ops', { describe: 'operations to measure (integer >= 1)' })
-          .positional('N', { describe: 'replicas per key (integer >= 1)' })
+          .positional('ops', { describe: 'operations to measure (integer >= 1); may come alone' })
+          .positional('N', { describe: `replicas per key (integer >= 1); give N W R together, or none for ${DEFAULT_QUORUMS}` })
           .positional('W', { describe: 'write quorum (1 <= W <= N)' })
           .positional('R', { describe: 'read quorum (1 <= R <= N)' }),
       )
@@ -146,37 +164,34 @@ function buildParser() {
       .option('warmup', { describe: 'operations run before measuring starts (not recorded; --ycsb warms up with its load phase)', requiresArg: true, default: 200 })
       .option('timeout-ms', { describe: 'per-request timeout in milliseconds', requiresArg: true, default: 1000 })
       .option('seed', { describe: 'seed of every random choice; the report prints it, to replay a run', requiresArg: true, defaultDescription: 'random' })
-      .option('out', { describe: 'directory for latency.log, *.hgrm, summary.json and charts', requiresArg: true, type: 'string', default: 'reports/' })
+      .option('out', { describe: 'directory for every file written: logs, *.hgrm, JSON, charts, YCSB reports', requiresArg: true, type: 'string', default: 'reports/' })
       .option('json', { describe: 'print only the JSON summary on stdout', type: 'boolean', default: false })
       .option('baseline', {
         describe: 'measure the MessagePort ping-pong and the floor (same threads and messages, no Dynamo logic) before the run; --no-baseline skips both',
         type: 'boolean',
         default: true,
       })
+      .option('hgrm', { describe: 'one run: also print the GET and PUT latency distributions (written to --out as get.hgrm, put.hgrm either way)', type: 'boolean', default: false })
       .option('suite', { describe: "run the seed's suite instead of one run", type: 'boolean', default: false })
       .option('config-ops', { describe: 'with --suite: operations per (N,W,R) configuration and per latency-by-N point; a throughput point runs min(this, 50) requests per client', requiresArg: true, default: 200 })
       .option('ycsb', { describe: 'run a YCSB CoreWorkload properties file', requiresArg: true, type: 'string' })
+      .option('p', { describe: "with --ycsb: name=value overrides the file's property, as YCSB's -p (repeatable)", requiresArg: true, type: 'string' })
       .option('charts', { describe: 'only re-render charts from the logs in this directory', requiresArg: true, type: 'string' }),
     readPackageVersion(import.meta.url),
     (message, cause) => new BenchArgsError(message, { cause }),
   );
 }
 
-function validate(raw: Record<string, unknown>, options: ParseOptions): BenchArgs {
+function validate(raw: Record<string, unknown>, argv: readonly string[], options: ParseOptions): BenchArgs {
   const mode = pickMode(raw);
-  const given = POSITIONALS.filter((name) => raw[name] !== undefined);
-  if (given.length > 0 && given.length < POSITIONALS.length) {
-    const missing = POSITIONALS.filter((name) => raw[name] === undefined);
-    throw new BenchArgsError(`missing ${missing.join(', ')}: give all of <ops> <N> <W> <R>${mode === 'run' ? '' : ', or none'}`);
-  }
-  if (given.length === 0 && mode === 'run') {
-    throw new BenchArgsError(`missing <ops> <N> <W> <R> (usage: ${SCRIPT} <ops> <N> <W> <R> [options], or --help)`);
-  }
-  const positionalsGiven = given.length === POSITIONALS.length;
-  const ops = positionalsGiven ? integer(raw, 'ops', 1) : DEFAULT_POSITIONALS.ops;
-  const N = positionalsGiven ? integer(raw, 'N', 1) : DEFAULT_POSITIONALS.N;
-  const W = positionalsGiven ? integer(raw, 'W', 1) : DEFAULT_POSITIONALS.W;
-  const R = positionalsGiven ? integer(raw, 'R', 1) : DEFAULT_POSITIONALS.R;
+  const ycsbOverrides = propertyOverrides(raw, argv, mode);
+  const given = givenPositionals(raw, mode);
+  const opsGiven = given.length > 0;
+  const quorumsGiven = given.length === POSITIONALS.length;
+  const ops = opsGiven ? integer(raw, 'ops', 1) : DEFAULT_POSITIONALS.ops;
+  const N = quorumsGiven ? integer(raw, 'N', 1) : DEFAULT_POSITIONALS.N;
+  const W = quorumsGiven ? integer(raw, 'W', 1) : DEFAULT_POSITIONALS.W;
+  const R = quorumsGiven ? integer(raw, 'R', 1) : DEFAULT_POSITIONALS.R;
   if (W > N) throw new BenchArgsError(`W (${W}) must not exceed N (${N})`);
   if (R > N) throw new BenchArgsError(`R (${R}) must not exceed N (${N})`);
 
@@ -200,6 +215,12 @@ function validate(raw: Record<string, unknown>, options: ParseOptions): BenchArg
     throw new BenchArgsError('--rate does not apply to --ycsb: YCSB workloads run closed loop with --concurrency clients');
   }
 
+  const hgrm = raw['hgrm'] === true;
+  if (hgrm && mode !== 'run') {
+    throw new BenchArgsError(`--hgrm prints a single run's GET and PUT distributions: it does not apply to --${mode}`);
+  }
+  if (hgrm && raw['json'] === true) throw new BenchArgsError('--hgrm and --json cannot be combined: --json prints only the JSON summary');
+
   const coordination = raw['coordination'];
   if (coordination !== 'node' && coordination !== 'client') {
     throw new BenchArgsError(`--coordination must be "node" or "client", got ${JSON.stringify(coordination)}`);
@@ -221,7 +242,7 @@ function validate(raw: Record<string, unknown>, options: ParseOptions): BenchArg
     N,
     W,
     R,
-    positionalsGiven,
+    opsGiven,
     nodes,
     vnodes: integer(raw, 'vnodes', 1),
     keys: integer(raw, 'keys', 1),
@@ -237,10 +258,47 @@ function validate(raw: Record<string, unknown>, options: ParseOptions): BenchArg
     outDir: path(raw, 'out'),
     json: raw['json'] === true,
     baseline: raw['baseline'] !== false,
+    hgrm,
     configOps: integer(raw, 'config-ops', 1),
     ycsbFile: mode === 'ycsb' ? path(raw, 'ycsb') : undefined,
+    ycsbOverrides,
     chartsDir: mode === 'charts' ? path(raw, 'charts') : undefined,
   };
+}
+
+/**
+ * The positionals given, checked against what the mode does with them: <ops> alone (as the
+ * seed's `real_benchmark 100`) or all four; --charts runs nothing, so it takes none rather
+ * than dropping them silently.
+ */
+function givenPositionals(raw: Record<string, unknown>, mode: BenchMode): (typeof POSITIONALS)[number][] {
+  // yargs fills the positionals in order, so the given ones are always a prefix.
+  const given = POSITIONALS.filter((name) => raw[name] !== undefined);
+  if (mode === 'charts' && given.length > 0) {
+    throw new BenchArgsError(`--charts re-renders existing logs and runs nothing, so it takes no <ops> <N> <W> <R>: remove ${given.map((name) => String(raw[name])).join(' ')}`);
+  }
+  if (given.length === 0 && mode === 'run') {
+    throw new BenchArgsError(`missing <ops> (usage: ${SCRIPT} <ops> [<N> <W> <R>] [options], or --help)`);
+  }
+  if (given.length > 1 && given.length < POSITIONALS.length) {
+    const missing = POSITIONALS.filter((name) => raw[name] === undefined);
+    throw new BenchArgsError(`missing ${missing.join(', ')}: give <ops> alone (N W R then default to ${DEFAULT_QUORUMS}) or all of <ops> <N> <W> <R>`);
+  }
+  return given;
+}
+
+/** `-p name=value`, repeatable as YCSB's own: only with --ycsb, whose file it overrides. */
+function propertyOverrides(raw: Record<string, unknown>, argv: readonly string[], mode: BenchMode): PropertyOverride[] {
+  if (raw['p'] === undefined) return [];
+  if (mode !== 'ycsb') throw new BenchArgsError('-p overrides a property of a YCSB workload: it needs --ycsb FILE');
+  const texts = propertyOverrideTexts(argv);
+  // yargs kept the last -p; reading the command line again must have found it there too.
+  if (texts.at(-1) !== raw['p']) throw new BenchArgsError(`could not read the -p options of: ${argv.join(' ')}`);
+  return texts.map((text) => {
+    const override = splitPropertyOverride(text);
+    if (override === undefined) throw new BenchArgsError(`-p needs name=value, as YCSB's -p, got ${JSON.stringify(text)}`);
+    return override;
+  });
 }
 
 function pickMode(raw: Record<string, unknown>): BenchMode {

@@ -42,7 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
       await runSuite(args, progress, print);
       return 0;
     case 'ycsb':
-      await runYcsb(args, progress, print);
+      await runYcsb(args, progress, print, (text) => process.stderr.write(`${text}\n`));
       return 0;
     case 'charts': {
       const charts = await renderChartsFromDir(args.chartsDir ?? '.');

@@ -33,6 +33,14 @@ export function configLabel(n: number, w: number, r: number): string {
   return `N${n}_W${w}_R${r}`;
 }
 
+/**
+ * The nodes a configuration runs on, in the suite as in the seed: max(N, 5). The configurations
+ * log does not record it, so the charts drawn from that log take it from here.
+ */
+export function configNodes(n: number): number {
+  return Math.max(n, 5);
+}
+
 /** Formats one record as a basic log line (no trailing newline). */
 export function formatLatencyLine(rec: LatencyRecord): string {
   return `${rec.op} key=${rec.key} latency=${formatMs(rec.latencyUs)}ms`;

@@ -1,8 +1,10 @@
 /**
  * The human summary of a run: the floor and the transport baseline it is compared with, GET
- * and PUT percentiles each with its multiple of the floor's p50, then the full HDR percentile
- * distributions.
+ * and PUT percentiles each with its multiple of the floor's p50, and with --hgrm the full HDR
+ * percentile distributions (about 50 lines each, so they are only printed on request; the run
+ * always writes them to files).
  */
+import { join } from 'node:path';
 import { formatMultiple, toHgrm, type Histogram } from './hdr.js';
 import type { RunSummary } from './summary.js';
 
@@ -11,7 +13,7 @@ const COLUMNS = ['count', 'mean', 'p50', 'p90', 'p99', 'p99.9', 'max'] as const;
 /** What every "(1.23x)" of the report is a multiple of. */
 export const MULTIPLES_LEGEND = "x = multiple of the floor's p50 (same N/W/R, nodes, coordination, concurrency)";
 
-export function formatRunReport(summary: RunSummary, histograms: { get: Histogram; put: Histogram }): string {
+export function formatRunReport(summary: RunSummary, histograms: { get: Histogram; put: Histogram }, options: { hgrm: boolean }): string {
   const baseline = summary.baseline;
   const floorP50Us = baseline?.floor.p50_us;
   const lines: string[] = [];
@@ -38,10 +40,21 @@ export function formatRunReport(summary: RunSummary, histograms: { get: Histogra
   lines.push(`GET hits ${summary.get.hits}/${summary.get.count} (${(summary.get.hit_rate * 100).toFixed(1)}%), sibling reads ${summary.get.sibling_reads}, read repairs ${summary.read_repairs}`);
   const overFloor = summary.floor_multiples ? ` = ${summary.floor_multiples.throughput}x floor` : '';
   lines.push(`throughput ${summary.throughput_ops_s} ops/s${overFloor} over ${summary.duration_s} s; errors ${summary.errors}${summary.errors > 0 ? ` ${JSON.stringify(summary.errors_by_code)}` : ''}`);
-  lines.push('');
-  lines.push('GET latency distribution (us):');
-  lines.push(toHgrm(histograms.get));
-  lines.push('PUT latency distribution (us):');
-  lines.push(toHgrm(histograms.put));
+  if (options.hgrm) {
+    lines.push('');
+    lines.push('GET latency distribution (us):');
+    lines.push(toHgrm(histograms.get));
+    lines.push('PUT latency distribution (us):');
+    lines.push(toHgrm(histograms.put));
+  }
   return lines.join('\n');
+}
+
+/**
+ * The last line of a report: where the .hgrm distributions went, so that the short report
+ * still leads to them; `mentionHgrmOption` adds that --hgrm prints them (when it applies and
+ * was not given).
+ */
+export function hgrmFilesLine(outDir: string, files: readonly string[], mentionHgrmOption: boolean): string {
+  return `latency distributions (HdrHistogram): ${files.map((file) => join(outDir, file)).join(' ')}${mentionHgrmOption ? ' (--hgrm prints them here)' : ''}`;
 }

@@ -12,7 +12,7 @@ import { renderCharts } from './charts/pool.js';
 import { toHgrm } from './hdr.js';
 import { formatLatencyLine } from './logs.js';
 import type { Progress } from './progress.js';
-import { formatRunReport } from './report.js';
+import { formatRunReport, hgrmFilesLine } from './report.js';
 import { prepareOutDir } from './out-dir.js';
 import { measureRun, type RunSpec } from './run.js';
 import type { RunBaseline } from './summary.js';
@@ -62,11 +62,12 @@ export async function runSingle(args: BenchArgs, progress: Progress, print: (tex
     writeFile(join(args.outDir, 'put.hgrm'), toHgrm(phase.put)),
     writeFile(join(args.outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`),
   ]);
-  const charts = await renderCharts(buildCharts({ basic: phase.records, configs: [] }), args.outDir);
+  const charts = await renderCharts(buildCharts({ basic: phase.records, basicCluster: summary, configs: [] }), args.outDir);
   if (args.json) {
     print(JSON.stringify(summary));
     return;
   }
-  print(formatRunReport(summary, phase));
+  print(formatRunReport(summary, phase, { hgrm: args.hgrm }));
   print(`files in ${args.outDir}: latency.log get.hgrm put.hgrm summary.json ${charts.map((c) => `${c.name}.png`).join(' ')}`);
+  print(hgrmFilesLine(args.outDir, ['get.hgrm', 'put.hgrm'], !args.hgrm));
 }

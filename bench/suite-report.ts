@@ -3,7 +3,7 @@
  * configuration with its floor, the scaling points) and its human form.
  */
 import type { BaselineResult } from './baseline.js';
-import type { LatencyByNPoint, ThroughputPoint } from './charts/types.js';
+import type { LatencyByNPoint, ScalingData, ThroughputPoint } from './charts/types.js';
 import type { FloorFigures } from './floor.js';
 import { formatMultiple } from './hdr.js';
 import type { RunSummary } from './summary.js';
@@ -20,6 +20,7 @@ export interface ScalingFloor {
   readonly floor: FloorFigures | null;
 }
 
+/** suite.json, in summary.json's convention: snake_case with units, N, W, R upper case. */
 export interface SuiteResult {
   /** The MessagePort ping-pong, measured once; null with --no-baseline. */
   readonly baseline: BaselineResult | null;
@@ -31,6 +32,7 @@ export interface SuiteResult {
     readonly N: number;
     readonly W: number;
     readonly R: number;
+    readonly nodes: number;
     readonly get_p50_us: number;
     readonly get_p99_us: number;
     readonly put_p50_us: number;
@@ -41,7 +43,7 @@ export interface SuiteResult {
     readonly floor: FloorFigures | null;
   }[];
   readonly throughput: ThroughputPoint[];
-  readonly latencyByN: LatencyByNPoint[];
+  readonly latency_by_N: LatencyByNPoint[];
   readonly scaling_floors: ScalingFloor[];
 }
 
@@ -50,8 +52,7 @@ export function suiteResult(
   floorSeconds: number,
   headline: RunSummary,
   configs: readonly ConfigResult[],
-  throughput: ThroughputPoint[],
-  latencyByN: LatencyByNPoint[],
+  scaling: ScalingData,
   scalingFloors: ScalingFloor[],
 ): SuiteResult {
   return {
@@ -63,6 +64,7 @@ export function suiteResult(
       N: s.N,
       W: s.W,
       R: s.R,
+      nodes: s.nodes,
       get_p50_us: s.get.p50_us,
       get_p99_us: s.get.p99_us,
       put_p50_us: s.put.p50_us,
@@ -71,42 +73,76 @@ export function suiteResult(
       errors: s.errors,
       floor: s.baseline?.floor ?? null,
     })),
-    throughput,
-    latencyByN,
+    throughput: scaling.throughput,
+    latency_by_N: scaling.latency_by_N,
     scaling_floors: scalingFloors,
   };
 }
 
+const MODES = ['node', 'client'] as const;
+const MODE_COLUMN = 9;
+const CELL = 12;
+
+/**
+ * The human report, on one screen (about 45 lines): the 24 configurations one per line with
+ * their floors, and each scaling sweep as a small table rather than a line per point.
+ */
 export function formatSuiteReport(result: SuiteResult): string {
   const h = result.headline;
-  const floorOf = (point: string): FloorFigures | null => result.scaling_floors.find((f) => f.point === point)?.floor ?? null;
   const num = (value: number | undefined, width: number): string => (value === undefined ? '-' : value.toFixed(0)).padStart(width);
   const times = (value: number, floor: FloorFigures | null, width: number): string => (floor ? formatMultiple(value, floor.p50_us) : '-').padStart(width);
   const lines = [
     result.baseline
       ? `baseline round trip p50 ${result.baseline.rtt_p50_us} us, pipelined ${Math.round(result.baseline.pipelined_rt_per_s)} rt/s; floors measured in ${result.floor_seconds} s`
       : 'baseline and floors skipped (--no-baseline)',
-    `headline N=${h.N} W=${h.W} R=${h.R}: GET p50 ${h.get.p50_us} us p99 ${h.get.p99_us} us, PUT p50 ${h.put.p50_us} us p99 ${h.put.p99_us} us, hit rate ${h.get.hit_rate}, ${h.throughput_ops_s} ops/s` +
+    `headline N=${h.N} W=${h.W} R=${h.R}, ${h.nodes} nodes: GET p50 ${h.get.p50_us} us p99 ${h.get.p99_us} us, PUT p50 ${h.put.p50_us} us p99 ${h.put.p99_us} us, hit rate ${h.get.hit_rate}, ${h.throughput_ops_s} ops/s` +
       (h.baseline ? `; floor p50 ${h.baseline.floor.p50_us} us, ${h.baseline.floor.throughput_ops_s} ops/s` : ''),
     '',
-    `${'config'.padEnd(14)}${'GET p50'.padStart(10)}${'GET p99'.padStart(10)}${'PUT p50'.padStart(10)}${'PUT p99'.padStart(10)}${'hits'.padStart(8)}${'errors'.padStart(8)}${'floor p50'.padStart(11)}${'floor p99'.padStart(11)}${'GET x'.padStart(9)}${'PUT x'.padStart(9)}`,
+    `${'config (us)'.padEnd(14)}${'GET p50'.padStart(10)}${'GET p99'.padStart(10)}${'PUT p50'.padStart(10)}${'PUT p99'.padStart(10)}${'hits'.padStart(8)}${'errors'.padStart(8)}${'floor p50'.padStart(11)}${'floor p99'.padStart(11)}${'GET x'.padStart(9)}${'PUT x'.padStart(9)}`,
     ...result.configs.map(
       (c) =>
         `${c.config.padEnd(14)}${num(c.get_p50_us, 10)}${num(c.get_p99_us, 10)}${num(c.put_p50_us, 10)}${num(c.put_p99_us, 10)}${c.get_hit_rate.toFixed(2).padStart(8)}${String(c.errors).padStart(8)}` +
         `${num(c.floor?.p50_us, 11)}${num(c.floor?.p99_us, 11)}${times(c.get_p50_us, c.floor, 9)}${times(c.put_p50_us, c.floor, 9)}`,
     ),
-    "(latencies in us; x = p50 as a multiple of the floor's p50, same N/W/R, nodes, coordination, concurrency)",
+    "(x = p50 as a multiple of the floor's p50, same N/W/R, nodes, coordination, concurrency)",
     '',
-    'throughput against concurrency (N=3 W=2 R=2, 5 nodes):',
-    ...result.throughput.map((t) => {
-      const floor = floorOf(`${t.coordination} c=${t.concurrency}`);
-      return `  ${t.coordination.padEnd(7)} concurrency ${String(t.concurrency).padStart(3)}: ${t.throughputOpsS} ops/s${floor ? ` (floor ${floor.throughput_ops_s} ops/s)` : ''}`;
-    }),
-    'latency against N (W=R=majority):',
-    ...result.latencyByN.map((p) => {
-      const floor = floorOf(`${p.coordination} N=${p.n}`);
-      return `  ${p.coordination.padEnd(7)} N=${String(p.n).padStart(2)} ${p.op}: p50 ${p.p50Us} us, p99 ${p.p99Us} us${floor ? ` (floor p50 ${floor.p50_us} us, p99 ${floor.p99_us} us)` : ''}`;
-    }),
+    ...throughputTable(result.throughput, result.scaling_floors),
+    '',
+    ...latencyByNTable(result.latency_by_N),
   ];
   return lines.join('\n');
+}
+
+/** Throughput in ops/s, a row per coordination mode (and its floor) and a column per concurrency level. */
+function throughputTable(points: readonly ThroughputPoint[], floors: readonly ScalingFloor[]): string[] {
+  const levels = [...new Set(points.map((p) => p.concurrency))];
+  const cell = (coordination: string, concurrency: number): string =>
+    String(points.find((p) => p.coordination === coordination && p.concurrency === concurrency)?.throughput_ops_s ?? '-').padStart(CELL);
+  const floorCell = (coordination: string, concurrency: number): string =>
+    String(floors.find((f) => f.point === `${coordination} c=${concurrency}`)?.floor?.throughput_ops_s ?? '-').padStart(CELL);
+  const c = points[0];
+  const cluster = c === undefined ? '' : `, N=${c.N} W=${c.W} R=${c.R}, ${c.nodes} nodes`;
+  return [
+    `throughput (ops/s) against concurrency${cluster}:`,
+    `${'clients'.padEnd(MODE_COLUMN)}${levels.map((level) => String(level).padStart(CELL)).join('')}`,
+    ...MODES.flatMap((mode) => [
+      `${mode.padEnd(MODE_COLUMN)}${levels.map((level) => cell(mode, level)).join('')}`,
+      ...(floors.some((f) => f.floor !== null) ? [`${'  floor'.padEnd(MODE_COLUMN)}${levels.map((level) => floorCell(mode, level)).join('')}`] : []),
+    ]),
+  ];
+}
+
+/** p50/p99 in us, a row per N and a column per coordination mode and operation. */
+function latencyByNTable(points: readonly LatencyByNPoint[]): string[] {
+  const ns = [...new Set(points.map((p) => p.N))];
+  const columns = MODES.flatMap((coordination) => (['GET', 'PUT'] as const).map((op) => ({ coordination, op })));
+  const cell = (n: number, coordination: string, op: string): string => {
+    const point = points.find((p) => p.N === n && p.coordination === coordination && p.op === op);
+    return (point === undefined ? '-' : `${Math.round(point.p50_us)}/${Math.round(point.p99_us)}`).padStart(CELL + 2);
+  };
+  return [
+    'latency p50/p99 (us) against N, W=R=majority, max(N, 5) nodes:',
+    `${'N'.padEnd(MODE_COLUMN)}${columns.map((c) => `${c.coordination} ${c.op}`.padStart(CELL + 2)).join('')}`,
+    ...ns.map((n) => `${String(n).padEnd(MODE_COLUMN)}${columns.map((c) => cell(n, c.coordination, c.op)).join('')}`),
+  ];
 }

@@ -13,11 +13,13 @@ import type { BenchArgs } from './args.js';
 import { measureBaseline, type BaselineResult } from './baseline.js';
 import { renderCharts } from './charts/pool.js';
 import { buildCharts } from './charts/specs.js';
-import type { LatencyByNPoint, ThroughputPoint } from './charts/types.js';
+import { SCALING_JSON } from './charts/from-logs.js';
+import type { LatencyByNPoint, ScalingData, ThroughputPoint } from './charts/types.js';
 import { createLatencyHistogram, toHgrm } from './hdr.js';
-import { configLabel, formatConfigLine, formatLatencyLine, type ConfigLatencyRecord } from './logs.js';
+import { configLabel, configNodes, formatConfigLine, formatLatencyLine, type ConfigLatencyRecord } from './logs.js';
 import type { Progress } from './progress.js';
 import { prepareOutDir } from './out-dir.js';
+import { hgrmFilesLine } from './report.js';
 import { measureRun, type MeasuredRun } from './run.js';
 import { runSpecOf } from './single.js';
 import { floorSizing, type FloorSizing } from './floor.js';
@@ -40,6 +42,8 @@ export const SCALING_N = [1, 3, 5, 10] as const;
 /** Requests per closed-loop client at a throughput point (unless --config-ops is smaller). */
 const OPS_PER_CLIENT = 50;
 const MODES = ['node', 'client'] as const;
+/** The cluster of every throughput point: the seed's headline configuration. */
+export const THROUGHPUT_CLUSTER = { N: 3, W: 2, R: 2, nodes: 5 } as const;
 
 export async function runSuite(args: BenchArgs, progress: Progress, print: (text: string) => void): Promise<void> {
   await prepareOutDir(args.outDir);
@@ -66,7 +70,7 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
 
     for (const [N, W, R] of SEED_CONFIGS) {
       const label = configLabel(N, W, R);
-      const spec = { ...base, ops: args.configOps, N, W, R, nodes: Math.max(N, 5), concurrency: 1, rateOpsPerS: undefined, coordination: args.coordination, seed: nextSeed() };
+      const spec = { ...base, ops: args.configOps, N, W, R, nodes: configNodes(N), concurrency: 1, rateOpsPerS: undefined, coordination: args.coordination, seed: nextSeed() };
       const run = await runner.run(spec, label, suiteFloorSizing(spec.ops));
       for (const record of run.phase.records) configRecords.push({ ...record, n: N, w: W, r: R });
       configs.push({ label, summary: run.summary });
@@ -80,36 +84,39 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
         // steady state rather than the ramp-up of the first requests; a --config-ops below that
         // asks for a quick look, not a steady state, and sets the requests per client instead.
         const ops = Math.max(args.configOps, Math.min(args.configOps, OPS_PER_CLIENT) * concurrency);
-        const spec = { ...base, N: 3, W: 2, R: 2, nodes: 5, ops, concurrency, rateOpsPerS: undefined, coordination, seed: nextSeed() };
+        const spec = { ...base, ...THROUGHPUT_CLUSTER, ops, concurrency, rateOpsPerS: undefined, coordination, seed: nextSeed() };
         const label = `${coordination} c=${concurrency}`;
         const run = await runner.run(spec, label, suiteFloorSizing(spec.ops));
-        throughput.push({ concurrency, coordination, throughputOpsS: run.summary.throughput_ops_s });
+        throughput.push({ ...THROUGHPUT_CLUSTER, concurrency, coordination, throughput_ops_s: run.summary.throughput_ops_s });
         scalingFloors.push({ point: label, floor: run.summary.baseline?.floor ?? null });
       }
       for (const n of SCALING_N) {
         const quorum = Math.floor(n / 2) + 1;
-        const spec = { ...base, N: n, W: quorum, R: quorum, nodes: Math.max(n, 5), ops: args.configOps, concurrency: 1, rateOpsPerS: undefined, coordination, seed: nextSeed() };
+        const cluster = { N: n, W: quorum, R: quorum, nodes: configNodes(n) };
+        const spec = { ...base, ...cluster, ops: args.configOps, concurrency: 1, rateOpsPerS: undefined, coordination, seed: nextSeed() };
         const label = `${coordination} N=${n}`;
         const { summary } = await runner.run(spec, label, suiteFloorSizing(spec.ops));
-        latencyByN.push({ n, coordination, op: 'GET', p50Us: summary.get.p50_us, p99Us: summary.get.p99_us });
-        latencyByN.push({ n, coordination, op: 'PUT', p50Us: summary.put.p50_us, p99Us: summary.put.p99_us });
+        latencyByN.push({ ...cluster, coordination, op: 'GET', p50_us: summary.get.p50_us, p99_us: summary.get.p99_us });
+        latencyByN.push({ ...cluster, coordination, op: 'PUT', p50_us: summary.put.p50_us, p99_us: summary.put.p99_us });
         scalingFloors.push({ point: label, floor: summary.baseline?.floor ?? null });
       }
     }
   } finally {
     await runner.close();
   }
-  await writeFile(join(args.outDir, 'scaling.json'), `${JSON.stringify({ throughput, latencyByN }, null, 2)}\n`);
+  const scaling: ScalingData = { throughput, latency_by_N: latencyByN };
+  await writeFile(join(args.outDir, SCALING_JSON), `${JSON.stringify(scaling, null, 2)}\n`);
 
-  const charts = await renderCharts(buildCharts({ basic: headline.phase.records, configs: configRecords, throughput, latencyByN }), args.outDir);
-  const result = suiteResult(pingPong, runner.floorSeconds, headline.summary, configs, throughput, latencyByN, scalingFloors);
+  const charts = await renderCharts(buildCharts({ basic: headline.phase.records, basicCluster: headline.summary, configs: configRecords, throughput, latencyByN }), args.outDir);
+  const result = suiteResult(pingPong, runner.floorSeconds, headline.summary, configs, scaling, scalingFloors);
   await writeFile(join(args.outDir, 'suite.json'), `${JSON.stringify(result, null, 2)}\n`);
   if (args.json) {
     print(JSON.stringify(result));
     return;
   }
   print(formatSuiteReport(result));
-  print(`charts in ${args.outDir}: ${charts.map((c) => `${c.name}.png`).join(' ')}`);
+  print(`files in ${args.outDir}: latency.log latency_configs.log summary.json scaling.json suite.json, ${charts.length} charts (.png and .vl.json)`);
+  print(hgrmFilesLine(args.outDir, ['get.hgrm', 'put.hgrm', 'N<N>_W<W>_R<R>.hgrm (one per configuration)'], false));
 }
 
 /**

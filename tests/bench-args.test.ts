@@ -29,7 +29,7 @@ describe('bench args - defaults', () => {
       N: 5,
       W: 3,
       R: 3,
-      positionalsGiven: true,
+      opsGiven: true,
       nodes: 5,
       vnodes: 10,
       keys: 100,
@@ -45,10 +45,16 @@ describe('bench args - defaults', () => {
       outDir: 'reports/',
       json: false,
       baseline: true,
+      hgrm: false,
       configOps: 200,
       ycsbFile: undefined,
+      ycsbOverrides: [],
       chartsDir: undefined,
     });
+  });
+
+  it('takes <ops> alone, as the seed\'s `real_benchmark 100`: N W R default to 3 2 2', () => {
+    expect(run('100')).toMatchObject({ mode: 'run', ops: 100, N: 3, W: 2, R: 2, nodes: 5, opsGiven: true });
   });
 
   it('defaults nodes to max(N, 5)', () => {
@@ -91,17 +97,49 @@ describe('bench args - defaults', () => {
 
 describe('bench args - modes', () => {
   it('--suite needs no positionals and defaults them to the seed run 1000 3 2 2', () => {
-    expect(run('--suite')).toMatchObject({ mode: 'suite', ops: 1000, N: 3, W: 2, R: 2, positionalsGiven: false });
+    expect(run('--suite')).toMatchObject({ mode: 'suite', ops: 1000, N: 3, W: 2, R: 2, opsGiven: false });
+  });
+
+  it('--suite and --ycsb use the positionals they are given: <ops> alone keeps N W R at 3 2 2', () => {
+    expect(run('--suite', '300')).toMatchObject({ mode: 'suite', ops: 300, N: 3, W: 2, R: 2, opsGiven: true });
+    expect(run('--suite', '300', '5', '3', '3')).toMatchObject({ ops: 300, N: 5, W: 3, R: 3 });
+    expect(run('--ycsb', 'workloada', '50')).toMatchObject({ mode: 'ycsb', ops: 50, N: 3, W: 2, R: 2, opsGiven: true });
   });
 
   it('--ycsb takes a file and accepts positionals', () => {
     expect(run('--ycsb', 'workloads/workloada', '100', '5', '3', '3')).toMatchObject({
-      mode: 'ycsb', ycsbFile: 'workloads/workloada', ops: 100, N: 5, positionalsGiven: true,
+      mode: 'ycsb', ycsbFile: 'workloads/workloada', ops: 100, N: 5, opsGiven: true,
     });
+  });
+
+  it('--ycsb takes repeated -p name=value overrides, in order, as YCSB does', () => {
+    expect(run('--ycsb', 'workloada', '-p', 'recordcount=10', '500', '-p', 'requestdistribution=uniform').ycsbOverrides).toEqual([
+      { name: 'recordcount', value: '10' },
+      { name: 'requestdistribution', value: 'uniform' },
+    ]);
+    expect(run('--ycsb', 'workloada', '-p', 'recordcount=10', '500').ops).toBe(500);
+    expect(errorOf('--ycsb', 'workloada', '-p', 'recordcount').message).toBe('-p needs name=value, as YCSB\'s -p, got "recordcount"');
+    expect(errorOf('100', '-p', 'recordcount=10').message).toBe('-p overrides a property of a YCSB workload: it needs --ycsb FILE');
+    expect(errorOf('--ycsb', 'workloada', '-p').message).toMatch(/Not enough arguments following: p/);
   });
 
   it('--charts takes a directory', () => {
     expect(run('--charts', 'reports/')).toMatchObject({ mode: 'charts', chartsDir: 'reports/' });
+  });
+
+  it('--charts refuses the positionals it would ignore, naming them', () => {
+    expect(errorOf('--charts', 'reports/', '100', '3', '2', '2').message).toBe(
+      '--charts re-renders existing logs and runs nothing, so it takes no <ops> <N> <W> <R>: remove 100 3 2 2',
+    );
+    expect(errorOf('100', '--charts', 'reports/').message).toMatch(/takes no <ops> <N> <W> <R>: remove 100$/);
+  });
+
+  it('--hgrm prints one run\'s distributions: refused with the other modes and with --json', () => {
+    expect(run('100', '--hgrm').hgrm).toBe(true);
+    expect(errorOf('--suite', '--hgrm').message).toBe("--hgrm prints a single run's GET and PUT distributions: it does not apply to --suite");
+    expect(errorOf('--ycsb', 'w', '--hgrm').message).toMatch(/does not apply to --ycsb$/);
+    expect(errorOf('--charts', 'd', '--hgrm').message).toMatch(/does not apply to --charts$/);
+    expect(errorOf('100', '--hgrm', '--json').message).toBe('--hgrm and --json cannot be combined: --json prints only the JSON summary');
   });
 
   it('refuses two modes at once', () => {
@@ -120,8 +158,11 @@ describe('bench args - help and version', () => {
     const command = parseBenchArgs(['--help']);
     expect(command.kind).toBe('help');
     if (command.kind !== 'help') return;
-    expect(command.text).toContain('<ops> <N> <W> <R>');
-    for (const option of ['--nodes', '--keys', '--value-bytes', '--read-ratio', '--concurrency', '--rate',
+    expect(command.text).toContain('<ops> [<N> <W> <R>]');
+    expect(command.text).toContain('give N W R together, or none for 3 2 2');
+    expect(command.text).toContain('node dist/bench.js 100 ');
+    expect(command.text).toContain('-p name=value');
+    for (const option of ['--hgrm', '--nodes', '--keys', '--value-bytes', '--read-ratio', '--concurrency', '--rate',
       '--coordination', '--warmup', '--seed', '--out', '--json', '--suite', '--ycsb', '--charts', '--vnodes',
       '--timeout-ms', '--no-baseline']) {
       expect(command.text).toContain(option);
@@ -136,11 +177,31 @@ describe('bench args - help and version', () => {
   });
 });
 
+describe('bench args - npm scripts for the seed\'s Makefile targets', () => {
+  const scripts = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const argsOf = (name: string): BenchArgs => {
+    const command = scripts[name] ?? '';
+    expect(command, name).toMatch(/^node dist\/bench\.js /);
+    return run(...command.replace(/^node dist\/bench\.js /, '').split(' '));
+  };
+
+  it('bench is the seed\'s real_benchmark run, suite its 24 configurations, graphs re-renders what both wrote', () => {
+    expect(argsOf('bench')).toMatchObject({ mode: 'run', ops: 1000, N: 3, W: 2, R: 2 });
+    expect(argsOf('suite')).toMatchObject({ mode: 'suite' });
+    const graphs = argsOf('graphs');
+    expect(graphs.mode).toBe('charts');
+    expect(graphs.chartsDir).toBe(argsOf('bench').outDir);
+    expect(graphs.chartsDir).toBe(argsOf('suite').outDir);
+  });
+});
+
 describe('bench args - validation', () => {
   const cases: [string[], string][] = [
-    [[], 'missing <ops> <N> <W> <R> (usage: node dist/bench.js <ops> <N> <W> <R> [options], or --help)'],
-    [['10', '3'], 'missing W, R: give all of <ops> <N> <W> <R>'],
-    [['--suite', '10'], 'missing N, W, R: give all of <ops> <N> <W> <R>, or none'],
+    [[], 'missing <ops> (usage: node dist/bench.js <ops> [<N> <W> <R>] [options], or --help)'],
+    [['10', '3'], 'missing W, R: give <ops> alone (N W R then default to 3 2 2) or all of <ops> <N> <W> <R>'],
+    [['10', '3', '2'], 'missing R: give <ops> alone (N W R then default to 3 2 2) or all of <ops> <N> <W> <R>'],
+    [['--suite', '10', '3'], 'missing W, R: give <ops> alone (N W R then default to 3 2 2) or all of <ops> <N> <W> <R>'],
+    [['--ycsb', 'w', '10', '3', '2'], 'missing R: give <ops> alone (N W R then default to 3 2 2) or all of <ops> <N> <W> <R>'],
     [['0', '3', '2', '2'], 'ops must be at least 1, got 0'],
     [['abc', '3', '2', '2'], 'ops must be a number, got "abc"'],
     [['1.5', '3', '2', '2'], 'ops must be an integer, got "1.5"'],

@@ -26,7 +26,8 @@ describe('bench CLI - user mistakes exit 2 with one line and no stack trace', { 
     [['10', '6', '2', '2', '--nodes', '5'], /N \(6\) must not exceed --nodes \(5\)/],
     [['0', '3', '2', '2'], /ops must be at least 1/],
     [['ten', '3', '2', '2'], /ops must be a number, got "ten"/],
-    [['10', '3', '2'], /missing R/],
+    [['10', '3', '2'], /missing R: give <ops> alone/],
+    [['--charts', '.', '100', '3', '2', '2'], /--charts .* takes no <ops> <N> <W> <R>: remove 100 3 2 2/],
     [['10', '3', '2', '2', '--coordination', 'proxy'], /--coordination must be "node" or "client"/],
     [['10', '3', '2', '2', '--frobnicate'], /frobnicate/i],
   ])('%j', async (args, message) => {
@@ -41,7 +42,7 @@ describe('bench CLI - user mistakes exit 2 with one line and no stack trace', { 
   it('--help explains the command and exits 0', async () => {
     const { code, stdout } = await runBench(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/<ops> <N> <W> <R>/);
+    expect(stdout).toMatch(/<ops> \[<N> <W> <R>\]/);
     expect(stdout).toMatch(/--concurrency/);
     expect(stdout).toMatch(/--ycsb/);
   });
@@ -65,7 +66,7 @@ describe('bench CLI - more user mistakes exit 2 before anything runs', { timeout
     expect(bad.stderr).toMatch(/latency\.log: .*line 1/);
     const scaling = tempDir();
     writeFileSync(join(scaling, 'latency.log'), 'GET key=key1 latency=0.100ms\n');
-    writeFileSync(join(scaling, 'scaling.json'), JSON.stringify({ throughput: [{ concurrency: { a: 1 }, coordination: 'node', throughputOpsS: 'x' }], latencyByN: [] }));
+    writeFileSync(join(scaling, 'scaling.json'), JSON.stringify({ throughput: [{ N: 3, W: 2, R: 2, nodes: 5, concurrency: { a: 1 }, coordination: 'node', throughput_ops_s: 'x' }], latency_by_N: [] }));
     expect((await runBench(['--charts', scaling])).code).toBe(2);
     const nothing = tempDir();
     writeFileSync(join(nothing, 'latency.log'), '');
@@ -188,7 +189,8 @@ describe('bench CLI - a run', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
 
   it('--json prints only the summary: every GET hits, and every file is written', async () => {
     const out = tempDir();
-    const { code, stdout, stderr } = await runBench(['200', '3', '2', '2', '--json', '--seed', '5', '--out', out, '--keys', '20']);
+    // <ops> alone: N W R default to 3 2 2, as the seed's `real_benchmark 200`.
+    const { code, stdout, stderr } = await runBench(['200', '--json', '--seed', '5', '--out', out, '--keys', '20']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const summary = JSON.parse(stdout) as Record<string, unknown> & {
@@ -236,7 +238,11 @@ describe('bench CLI - a run', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     expect(stdout).toContain("x = multiple of the floor's p50 (same N/W/R, nodes, coordination, concurrency)");
     expect(stdout).toMatch(/^throughput [\d.]+ ops\/s = [\d.]+x floor over /m);
     expect(stdout).toMatch(/GET hits (\d+)\/\1 \(100\.0%\)/);
-    expect(stdout).toMatch(/#\[Mean/);
+    // One screen: the distributions went to files, and the last line says where.
+    expect(stdout).not.toMatch(/#\[Mean/);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    expect(lines.at(-1)).toBe(`latency distributions (HdrHistogram): ${join(out, 'get.hgrm')} ${join(out, 'put.hgrm')} (--hgrm prints them here)`);
     // stdout is not a terminal here: no progress bar.
     expect(stderr).toBe('');
   });
@@ -245,6 +251,16 @@ describe('bench CLI - a run', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     const { code, stdout } = await runBench(['50', '3', '2', '2', '--no-baseline', '--json', '--out', tempDir()]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ baseline: null, baseline_multiples: null, floor_multiples: null });
+  });
+
+  it('--hgrm prints the GET and PUT distributions too', async () => {
+    const out = tempDir();
+    const { code, stdout } = await runBench(['50', '--hgrm', '--out', out, '--warmup', '0']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^GET latency distribution \(us\):$/m);
+    expect(stdout).toMatch(/^PUT latency distribution \(us\):$/m);
+    expect(stdout.match(/#\[Mean/g)).toHaveLength(2);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(`latency distributions (HdrHistogram): ${join(out, 'get.hgrm')} ${join(out, 'put.hgrm')}`);
   });
 
   it('--rate runs open loop and reports it', async () => {
@@ -260,35 +276,76 @@ describe('bench CLI - YCSB', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
   const workload = (extra: string): string =>
     ['recordcount=50', 'operationcount=120', 'workload=site.ycsb.workloads.CoreWorkload', 'fieldcount=4', 'fieldlength=20', extra].join('\n');
 
-  it('runs a workload file and prints YCSB-shaped lines', async () => {
+  it('runs a workload file, prints YCSB-shaped lines for the load and the run, and names the properties it ignored', async () => {
     const dir = tempDir();
     const file = join(dir, 'workloada');
     writeFileSync(file, workload('readproportion=0.5\nupdateproportion=0.5\nrequestdistribution=zipfian'));
     const { code, stdout, stderr } = await runBench(['--ycsb', file, '--out', dir, '--concurrency', '2']);
-    expect(stderr).toBe('');
+    expect(stderr).toBe('ycsb: properties this bench does not use, ignored: workload\n');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^\[OVERALL\], Throughput\(ops\/sec\), [\d.]+$/m);
-    expect(stdout).toMatch(/^\[READ\], Operations, \d+$/m);
-    expect(stdout).toMatch(/^\[UPDATE\], AverageLatency\(us\), [\d.]+$/m);
-    expect(stdout).toMatch(/^\[READ\], 99thPercentileLatency\(us\), [\d.]+$/m);
-    const reads = Number(/^\[READ\], Operations, (\d+)$/m.exec(stdout)?.[1]);
-    const updates = Number(/^\[UPDATE\], Operations, (\d+)$/m.exec(stdout)?.[1]);
+    // The load phase first, as YCSB's `load` prints it: [OVERALL] and [INSERT] lines.
+    const [load = '', run = ''] = stdout.split(/^YCSB run: /m);
+    expect(load).toMatch(/^YCSB load: 50 records of 4 fields x 20 bytes, written to all N=3 replicas/);
+    expect(load).toMatch(/^\[OVERALL\], RunTime\(ms\), \d+$/m);
+    expect(load).toMatch(/^\[INSERT\], Operations, 50$/m);
+    expect(load).toMatch(/^\[INSERT\], 99thPercentileLatency\(us\), [\d.]+$/m);
+    expect(load).toMatch(/^\[INSERT\], Return=OK, 50$/m);
+    expect(load).not.toMatch(/^\[READ\]/m);
+    expect(run).toMatch(/^120 operations \(read 0.5, update 0.5; zipfian\) at N=3 W=2 R=2, 5 nodes/);
+    expect(run).toMatch(/^\[OVERALL\], Throughput\(ops\/sec\), [\d.]+$/m);
+    expect(run).toMatch(/^\[READ\], Operations, \d+$/m);
+    expect(run).toMatch(/^\[UPDATE\], AverageLatency\(us\), [\d.]+$/m);
+    expect(run).toMatch(/^\[READ\], 99thPercentileLatency\(us\), [\d.]+$/m);
+    expect(run).not.toMatch(/^\[INSERT\]/m);
+    const reads = Number(/^\[READ\], Operations, (\d+)$/m.exec(run)?.[1]);
+    const updates = Number(/^\[UPDATE\], Operations, (\d+)$/m.exec(run)?.[1]);
     expect(reads + updates).toBe(120);
-    expect(existsSync(join(dir, 'ycsb.txt'))).toBe(true);
+    expect(stdout.trimEnd().split('\n').length).toBeLessThanOrEqual(40);
+    for (const name of ['ycsb-load.txt', 'ycsb.txt', 'ycsb.json']) expect(existsSync(join(dir, name)), name).toBe(true);
+    expect(readFileSync(join(dir, 'ycsb-load.txt'), 'utf8')).toMatch(/^\[INSERT\], Operations, 50$/m);
   });
 
-  it('counts the read and the update of a read-modify-write as YCSB does', async () => {
+  it('--json: one object in the convention of summary.json, with the cluster, both phases and -p overrides applied', async () => {
     const dir = tempDir();
     const file = join(dir, 'workloadf');
     writeFileSync(file, workload('readproportion=0.5\nupdateproportion=0\nreadmodifywriteproportion=0.5\nrequestdistribution=zipfian'));
-    const { code, stdout } = await runBench(['--ycsb', file, '--out', dir]);
+    const { code, stdout } = await runBench(['--ycsb', file, '--out', dir, '--json', '-p', 'operationcount=80', '-p', 'fieldcount=3', '-p', 'maxexecutiontime=10']);
     expect(code).toBe(0);
-    const count = (section: string): number => Number(new RegExp(`^\\[${section}\\], Operations, (\\d+)$`, 'm').exec(stdout)?.[1] ?? 0);
+    const result = JSON.parse(stdout) as {
+      workload: Record<string, unknown>;
+      ignored_properties: string[];
+      load: { operations: number; ops: Record<string, { count: number }> };
+      run: { operations: number; throughput_ops_s: number; ops: Record<string, { count: number; p99_us: number }> };
+    };
+    expect(result).toMatchObject({ N: 3, W: 2, R: 2, nodes: 5, concurrency: 1, coordination: 'node' });
+    expect(result.workload).toEqual({
+      record_count: 50, operation_count: 80, field_count: 3, field_length_bytes: 20, request_distribution: 'zipfian',
+      proportions: { read: 0.5, update: 0, insert: 0, read_modify_write: 0.5 },
+    });
+    expect(result.ignored_properties).toEqual(['workload', 'maxexecutiontime']);
+    expect(result.load.operations).toBe(50);
+    expect(result.load.ops['INSERT']?.count).toBe(50);
+    expect(result.run.operations).toBe(80);
+    // As YCSB: a read-modify-write also counts its read and its update.
+    const count = (section: string): number => result.run.ops[section]?.count ?? 0;
     const rmw = count('READ-MODIFY-WRITE');
     expect(rmw).toBeGreaterThan(0);
     expect(count('UPDATE')).toBe(rmw);
-    expect(count('READ')).toBe(120);
-    expect(stdout).toMatch(/^\[OVERALL\], Throughput\(ops\/sec\), /m);
+    expect(count('READ')).toBe(80);
+    expect(result.run.throughput_ops_s).toBeGreaterThan(0);
+    expect(JSON.parse(readFileSync(join(dir, 'ycsb.json'), 'utf8'))).toEqual(result);
+  });
+
+  it('refuses a bad -p override with exit code 2, naming the property', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'workloada');
+    writeFileSync(file, workload('readproportion=0.5\nupdateproportion=0.5'));
+    const bad = await runBench(['--ycsb', file, '-p', 'recordcount=many']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('bench: -p: recordcount must be a number, got "many"\n');
+    const shapeless = await runBench(['--ycsb', file, '-p', 'recordcount']);
+    expect(shapeless.code).toBe(2);
+    expect(shapeless.stderr).toMatch(/-p needs name=value/);
   });
 
   it('refuses a workload with scans with exit code 2', async () => {

@@ -24,19 +24,25 @@ const HEADLINE_OPS = 20;
 
 describe('bench CLI - suite', () => {
   it(
-    '--suite writes both logs, an .hgrm per configuration, scaling data and all twelve charts',
+    '--suite writes both logs, an .hgrm per configuration, scaling data and all twelve charts, and reports on one screen',
     async () => {
       const out = mkdtempSync(join(tmpdir(), 'dynamo-bench-'));
       const { code, stdout, stderr } = await runBench(
-        ['--suite', String(HEADLINE_OPS), '3', '2', '2', '--config-ops', String(CONFIG_OPS), '--keys', '8', '--warmup', '0', '--seed', '1', '--json', '--out', out],
+        ['--suite', String(HEADLINE_OPS), '3', '2', '2', '--config-ops', String(CONFIG_OPS), '--keys', '8', '--warmup', '0', '--seed', '1', '--out', out],
         SUITE_KILL_MS,
       );
       expect(stderr).toBe('');
       expect(code).toBe(0);
-      const result = JSON.parse(stdout) as {
-        configs: { config: string; N: number; get_hit_rate: number; floor: { p50_us: number; messages_per_op: number } }[];
+      // The human report: every configuration and both sweeps, on one screen.
+      const lines = stdout.trimEnd().split('\n');
+      expect(lines.length).toBeLessThanOrEqual(45);
+      expect(lines.filter((line) => /^N\d+_W\d+_R\d+ /.test(line))).toHaveLength(24);
+      expect(stdout).toMatch(/^throughput \(ops\/s\) against concurrency, N=3 W=2 R=2, 5 nodes:$/m);
+      expect(lines.at(-1)).toMatch(/^latency distributions \(HdrHistogram\): .*get\.hgrm .*put\.hgrm /);
+      const result = JSON.parse(readFileSync(join(out, 'suite.json'), 'utf8')) as {
+        configs: { config: string; N: number; nodes: number; get_hit_rate: number; floor: { p50_us: number; messages_per_op: number } }[];
         throughput: unknown[];
-        latencyByN: unknown[];
+        latency_by_N: unknown[];
         scaling_floors: { point: string; floor: { p50_us: number } }[];
         headline: { baseline: { floor: { ops: number } } };
       };
@@ -47,6 +53,7 @@ describe('bench CLI - suite', () => {
         // Each configuration has its own floor: its N replicas, 2N messages a request.
         expect(config.floor.messages_per_op, config.config).toBe(2 * config.N);
         expect(config.floor.p50_us, config.config).toBeGreaterThan(0);
+        expect(config.nodes).toBe(Math.max(config.N, 5));
       }
       expect(result.headline.baseline.floor.ops).toBe(2000);
       expect(result.scaling_floors).toHaveLength(16);
@@ -55,8 +62,10 @@ describe('bench CLI - suite', () => {
       expect(configLog[0]).toMatch(/^\[N3_W1_R1\] (GET|PUT) key=key\d+ latency=\d+\.\d{3}ms N=3 W=1 R=1$/);
       expect(readFileSync(join(out, 'latency.log'), 'utf8').trim().split('\n')).toHaveLength(HEADLINE_OPS);
       expect(result.throughput).toHaveLength(8);
-      expect(result.latencyByN).toHaveLength(16);
-      expect(JSON.parse(readFileSync(join(out, 'scaling.json'), 'utf8'))).toEqual({ throughput: result.throughput, latencyByN: result.latencyByN });
+      expect(result.latency_by_N).toHaveLength(16);
+      expect(result.throughput[0]).toMatchObject({ N: 3, W: 2, R: 2, nodes: 5, concurrency: 1, coordination: 'node', throughput_ops_s: expect.any(Number) });
+      expect(result.latency_by_N[0]).toMatchObject({ N: 1, W: 1, R: 1, nodes: 5, coordination: 'node', op: 'GET', p50_us: expect.any(Number), p99_us: expect.any(Number) });
+      expect(JSON.parse(readFileSync(join(out, 'scaling.json'), 'utf8'))).toEqual({ throughput: result.throughput, latency_by_N: result.latency_by_N });
       const charts = [
         'latency_read_histogram', 'latency_write_histogram', 'latency_percentiles', 'latency_cdf',
         'latency_config_get_boxplot', 'latency_config_put_boxplot', 'latency_config_median', 'latency_config_p99',

@@ -48,7 +48,7 @@ describe('bench summary - the floor beside the ping-pong', () => {
 describe('bench report - percentiles as multiples of the floor', () => {
   it("names the floor, keeps the ping-pong line, and says what the multiples are multiples of", () => {
     const histograms = phase();
-    const report = formatRunReport(buildSummary(RUN, histograms, 0, BASELINE), histograms);
+    const report = formatRunReport(buildSummary(RUN, histograms, 0, BASELINE), histograms, { hgrm: true });
     expect(report).toContain('floor (same threads, N/W/R, nodes, coordination, concurrency; no Dynamo logic): p50 100 us, p99 400 us, 8000 ops/s (2000 requests, 6 messages each)');
     expect(report).toContain('baseline: MessagePort round trip p50 50 us (p99 90 us), pipelined 400000 round trips/s');
     expect(report).toContain(MULTIPLES_LEGEND);
@@ -57,13 +57,13 @@ describe('bench report - percentiles as multiples of the floor', () => {
     expect(report).toMatch(/^GET\s+2\s+200\.0us \(2\.00x\)\s+200\.0us \(2\.00x\)/m);
     expect(report).toMatch(/^PUT\s+2\s+300\.0us \(3\.00x\)/m);
     expect(report).toContain('throughput 4 ops/s = 0.001x floor over 1 s; errors 0');
-    // The distributions stay in the report.
+    // The distributions are in the report with --hgrm.
     expect(report).toContain('GET latency distribution (us):');
   });
 
   it('prints plain figures with --no-baseline', () => {
     const histograms = phase();
-    const report = formatRunReport(buildSummary(RUN, histograms, 0, null), histograms);
+    const report = formatRunReport(buildSummary(RUN, histograms, 0, null), histograms, { hgrm: false });
     expect(report).toContain('floor and baseline skipped (--no-baseline): no multiples');
     expect(report).not.toContain(MULTIPLES_LEGEND);
     expect(report).not.toMatch(/\d\.\d\dx/);

@@ -8,6 +8,7 @@ import {
   fnvHash64,
 } from '../bench/ycsb/generators.js';
 import type { NumberGenerator } from '../bench/ycsb/generators.js';
+import { propertyOverrideTexts, splitPropertyOverride } from '../bench/ycsb/overrides.js';
 import { YcsbError, parseYcsbProperties } from '../bench/ycsb/properties.js';
 import type { YcsbWorkload } from '../bench/ycsb/properties.js';
 import { formatYcsbReport } from '../bench/ycsb/report.js';
@@ -330,6 +331,23 @@ describe('ycsb - properties', () => {
     expect(workload).toMatchObject({ recordCount: 5, fieldCount: 3 });
   });
 
+  it('-p overrides replace the file\'s properties, the last one winning, and unknown ones are reported as ignored', () => {
+    const workload = parseYcsbProperties(WORKLOAD_A, [
+      { name: 'recordcount', value: '20' },
+      { name: 'operationcount', value: '30' },
+      { name: 'operationcount', value: '40' },
+      { name: 'requestdistribution', value: 'uniform' },
+      { name: 'threadcount', value: '8' },
+    ]);
+    expect(workload).toMatchObject({ recordCount: 20, operationCount: 40, requestDistribution: 'uniform' });
+    expect(workload.ignored).toEqual(['workload', 'readallfields', 'threadcount']);
+  });
+
+  it('a bad -p override is refused, naming -p and the property', () => {
+    expect(() => parseYcsbProperties(WORKLOAD_A, [{ name: 'fieldcount', value: 'ten' }])).toThrow('-p: fieldcount must be a number, got "ten"');
+    expect(() => parseYcsbProperties(WORKLOAD_A, [{ name: 'readproportion', value: '0.9' }])).toThrow(/^proportions must add up to 1, but read 0.9 \+ update 0.5/);
+  });
+
   const refusals: [string, string][] = [
     ['recordcount=1\noperationcount=1\nrequestdistribution=hotspot', 'unsupported requestdistribution "hotspot": use uniform, zipfian, latest'],
     ['recordcount=1\noperationcount=1\nreadproportion=0.5',
@@ -353,6 +371,21 @@ describe('ycsb - properties', () => {
       expect(error.message).not.toContain('\n');
     });
   }
+});
+
+describe('ycsb - -p overrides on the command line', () => {
+  it('reads every -p, in order, in each spelling yargs accepts, and none after --', () => {
+    expect(propertyOverrideTexts(['--ycsb', 'w', '-p', 'a=1', '100', '--p', 'b=2', '-p=c=3', '--p=d=4', '--', '-p', 'e=5'])).toEqual(['a=1', 'b=2', 'c=3', 'd=4']);
+    expect(propertyOverrideTexts(['--ycsb', 'w', '--seed', '1'])).toEqual([]);
+  });
+
+  it('splits name=value at the first =, and refuses text without a name or an =', () => {
+    expect(splitPropertyOverride('requestdistribution=zipfian')).toEqual({ name: 'requestdistribution', value: 'zipfian' });
+    expect(splitPropertyOverride(' table = a=b ')).toEqual({ name: 'table', value: 'a=b' });
+    expect(splitPropertyOverride('empty=')).toEqual({ name: 'empty', value: '' });
+    expect(splitPropertyOverride('recordcount')).toBeUndefined();
+    expect(splitPropertyOverride('=5')).toBeUndefined();
+  });
 });
 
 describe('ycsb - key choosers', () => {
@@ -554,6 +587,23 @@ describe('ycsb - report', () => {
       '[READ-MODIFY-WRITE], 99thPercentileLatency(us), 1500',
       '[READ-MODIFY-WRITE], Return=OK, 8',
       '[READ-MODIFY-WRITE], Return=ERROR, 2',
+      '',
+    ]);
+  });
+
+  it("prints the load phase's inserts as YCSB's load does", () => {
+    const insert: YcsbOpStats = { count: 50, mean_us: 900, min_us: 400, max_us: 3000, p50_us: 800, p95_us: 2000, p99_us: 3000 };
+    expect(formatYcsbReport(new Map([['INSERT', insert]]), { runtimeMs: 500, operations: 50 }).split('\n')).toEqual([
+      '[OVERALL], RunTime(ms), 500',
+      '[OVERALL], Throughput(ops/sec), 100',
+      '[INSERT], Operations, 50',
+      '[INSERT], AverageLatency(us), 900',
+      '[INSERT], MinLatency(us), 400',
+      '[INSERT], MaxLatency(us), 3000',
+      '[INSERT], 50thPercentileLatency(us), 800',
+      '[INSERT], 95thPercentileLatency(us), 2000',
+      '[INSERT], 99thPercentileLatency(us), 3000',
+      '[INSERT], Return=OK, 50',
       '',
     ]);
   });

@@ -1,4 +1,5 @@
 import type { OpKind } from '../logs.js';
+import type { MeasuredCluster } from './types.js';
 
 /**
  * Pieces every chart shares: size, title layout, colours, the schema URL. Keeping them in
@@ -29,7 +30,7 @@ export const DASH_LEGEND = { symbolType: 'stroke', symbolStrokeColor: '#555555',
  * background is unreadable in dark-mode viewers), a left-aligned title with a subtitle,
  * and slightly larger fonts than Vega's defaults so the PNGs read well when scaled down.
  */
-export function chartFrame(title: string, subtitle: string) {
+export function chartFrame(title: string, subtitle: string | string[]) {
   return {
     $schema: SCHEMA,
     background: 'white',
@@ -48,12 +49,15 @@ export function fmtMs(ms: number): string {
   return `${ms.toFixed(3)} ms`;
 }
 
+/** `N=3 W=2 R=2, 5 nodes`: what every subtitle states of the cluster its data ran on. */
+export function clusterText(cluster: MeasuredCluster): string {
+  return `N=${cluster.N} W=${cluster.W} R=${cluster.R}, ${cluster.nodes} node${cluster.nodes === 1 ? '' : 's'}`;
+}
+
 /**
- * The distinct values of `key`, in order of first appearance. Configurations are listed in
- * the order the suite ran them (the seed's order), which groups them by N.
+ * What a set of points ran on, for a subtitle: one cluster when they share it, else each
+ * distinct one in order (the latency-by-N sweep runs one per N).
  */
-export function firstAppearanceOrder<T>(items: readonly T[], key: (item: T) => string): string[] {
-  const seen = new Set<string>();
-  for (const item of items) seen.add(key(item));
-  return [...seen];
+export function clustersText(clusters: readonly MeasuredCluster[]): string {
+  return [...new Set(clusters.map(clusterText))].join('; ');
 }

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { configLabel } from '../logs.js';
+import { configLabel, configNodes } from '../logs.js';
 import type { ConfigLatencyRecord, OpKind } from '../logs.js';
-import { CHART_HEIGHT, CHART_WIDTH, DASH_LEGEND, OP_COLOR_SCALE, chartFrame, firstAppearanceOrder } from './common.js';
+import { CHART_HEIGHT, CHART_WIDTH, DASH_LEGEND, OP_COLOR_SCALE, chartFrame } from './common.js';
 import { percentileOfSorted, sortedAscending, usToMs } from './stats.js';
 
 /**
@@ -15,10 +15,23 @@ function labelOf(rec: ConfigLatencyRecord): string {
   return configLabel(rec.n, rec.w, rec.r);
 }
 
-/** Configuration labels in the order the suite ran them. */
+/**
+ * Configuration labels sorted by N, then W, then R, as numbers (as strings, N10 would come
+ * before N3 and R10 before R5), whatever order the log lists them in. For N=3, 5 and 10 this
+ * is the seed's order; at N=20 W rises left to right (1, 5, 10, 15, 20) and the sweep of R
+ * sits at W=10, where R rises (1, 5, 10, 15, 20).
+ */
 export function configOrder(records: readonly ConfigLatencyRecord[]): string[] {
-  return firstAppearanceOrder(records, labelOf);
+  const configs = new Map<string, ConfigLatencyRecord>();
+  for (const rec of records) if (!configs.has(labelOf(rec))) configs.set(labelOf(rec), rec);
+  return [...configs.values()].sort((a, b) => a.n - b.n || a.w - b.w || a.r - b.r).map(labelOf);
 }
+
+/**
+ * What every per-configuration chart says of its clusters: the log gives N, W and R, and the
+ * node count is the suite's rule (configNodes), which the log does not record.
+ */
+const CONFIG_CLUSTERS = 'Each configuration (N_W_R) ran on its own cluster of max(N, 5) nodes.';
 
 const CONFIG_AXIS = { labelAngle: -45, labelFontSize: 10 } as const;
 
@@ -33,7 +46,7 @@ export function configBoxplotSpec(records: readonly ConfigLatencyRecord[], op: O
   return {
     ...chartFrame(
       `${op} latency per (N, W, R) configuration`,
-      `${values.length} ${op} operations over ${order.length} configurations; box p25-p75, whiskers at 1.5 IQR, outliers as points.`,
+      [CONFIG_CLUSTERS, `${values.length} ${op} operations over ${order.length} configurations; box p25-p75, whiskers at 1.5 IQR, outliers as points.`],
     ),
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
@@ -75,16 +88,18 @@ function configStatRows(records: readonly ConfigLatencyRecord[], p: number): Con
 
 /**
  * Grouped bars of one percentile (50 for the median, 99 for p99) of GET and PUT latency
- * per configuration.
+ * per configuration. The p99 axis is logarithmic: a p99 is a run's few slowest requests,
+ * and one configuration's stall flattens every other bar against zero on a linear axis.
  */
 export function configPercentileSpec(records: readonly ConfigLatencyRecord[], p: 50 | 99): TopLevelSpec {
   const order = configOrder(records);
   const name = p === 50 ? 'Median' : 'p99';
+  const log = p === 99;
   return {
-    ...chartFrame(
-      `${name} latency per (N, W, R) configuration`,
-      `Nearest-rank ${p === 50 ? 'median' : '99th percentile'} of each configuration's GETs and PUTs.`,
-    ),
+    ...chartFrame(`${name} latency per (N, W, R) configuration`, [
+      CONFIG_CLUSTERS,
+      `Nearest-rank ${p === 50 ? 'median' : '99th percentile'} of each configuration's GETs and PUTs${log ? ' (log scale)' : ''}.`,
+    ]),
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
     data: { values: configStatRows(records, p) },
@@ -92,7 +107,11 @@ export function configPercentileSpec(records: readonly ConfigLatencyRecord[], p:
     encoding: {
       x: { field: 'config', type: 'nominal', sort: order, title: 'Configuration (N_W_R)', axis: CONFIG_AXIS },
       xOffset: { field: 'op', type: 'nominal', sort: [...OPS] },
-      y: { field: 'latencyMs', type: 'quantitative', title: `${name} latency (ms)` },
+      y: log
+        ? // Not stacked: a stacked bar starts at zero, which a log scale cannot place, and
+          // Vega would then draw no bar at all. Unstacked bars start at the bottom of the axis.
+          { field: 'latencyMs', type: 'quantitative', scale: { type: 'log' }, stack: null, title: `${name} latency (ms, log scale)` }
+        : { field: 'latencyMs', type: 'quantitative', title: `${name} latency (ms)` },
       color: { field: 'op', type: 'nominal', scale: OP_COLOR_SCALE, title: 'Operation' },
     },
   };
@@ -115,7 +134,8 @@ export function n20SweepRecords(records: readonly ConfigLatencyRecord[], sweep: 
 
 /**
  * Median and p99 latency of GET and PUT at N=20 as R (W fixed at 10) or W (R fixed at 10)
- * goes from 1 to 20: the seed's picture of how quorum size costs latency.
+ * goes from 1 to 20: the seed's picture of how quorum size costs latency. The latency axis
+ * is logarithmic: one stalled p99 would otherwise squash every median into a flat line.
  */
 export function n20SweepSpec(records: readonly ConfigLatencyRecord[], sweep: N20Sweep): TopLevelSpec {
   const fixed = sweep === 'R' ? 'W' : 'R';
@@ -135,10 +155,10 @@ export function n20SweepSpec(records: readonly ConfigLatencyRecord[], sweep: N20
   }
   values.sort((a, b) => a.x - b.x);
   return {
-    ...chartFrame(
-      `N=20, ${fixed}=10: latency as ${sweep} grows`,
-      `Median (solid) and p99 (dashed) of GET and PUT for ${sweep} in ${N20_SWEEP_VALUES.join(', ')}.`,
-    ),
+    ...chartFrame(`N=20, ${fixed}=10: latency as ${sweep} grows`, [
+      `N=20 ${fixed}=10 on ${configNodes(20)} nodes; ${sweep} in ${N20_SWEEP_VALUES.join(', ')}.`,
+      'Median (solid) and p99 (dashed) of GET and PUT (log scale).',
+    ]),
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
     data: { values },
@@ -150,7 +170,7 @@ export function n20SweepSpec(records: readonly ConfigLatencyRecord[], sweep: N20
         axis: { values: [...N20_SWEEP_VALUES] },
         title: sweep === 'R' ? 'Read quorum R (nodes)' : 'Write quorum W (nodes)',
       },
-      y: { field: 'latencyMs', type: 'quantitative', title: 'Latency (ms)' },
+      y: { field: 'latencyMs', type: 'quantitative', scale: { type: 'log' }, title: 'Latency (ms, log scale)' },
       color: { field: 'op', type: 'nominal', scale: OP_COLOR_SCALE, title: 'Operation' },
     },
     // Lines and points are separate layers, not `point: true`: the overlay would make the

@@ -6,7 +6,7 @@ import type { ConfigLatencyRecord, LatencyRecord } from '../logs.js';
 import { renderCharts } from './pool.js';
 import type { RenderedChart } from './pool.js';
 import { buildCharts } from './specs.js';
-import type { ChartInputs, ScalingData } from './specs.js';
+import type { ChartInputs, MeasuredCluster, ScalingData } from './specs.js';
 
 /** The logs in a --charts directory cannot be charted: a user's mistake, not a crash. */
 export class ChartInputError extends Error {
@@ -19,10 +19,13 @@ export const LATENCY_LOG = 'latency.log';
 export const CONFIG_LOG = 'latency_configs.log';
 /** The suite's scaling measurements (throughput and latency by N). */
 export const SCALING_JSON = 'scaling.json';
+/** The basic run's summary, read for the N, W, R and nodes that latency.log does not record. */
+export const SUMMARY_JSON = 'summary.json';
 
 /**
  * Re-renders the charts from the logs in `dir` into `dir` (`node dist/bench.js --charts DIR`,
- * the seed's `make graphs`). Either log may be missing, not both; `scaling.json` is optional.
+ * the seed's `make graphs`). Either log may be missing, not both; `scaling.json` and
+ * `summary.json` are optional.
  */
 export async function renderChartsFromDir(dir: string): Promise<RenderedChart[]> {
   const charts = buildCharts(await readChartInputs(dir));
@@ -42,11 +45,13 @@ export async function readChartInputs(dir: string): Promise<ChartInputs> {
   const basic: LatencyRecord[] = hasBasic ? parseLog(latencyPath, await readFile(latencyPath, 'utf8'), parseLatencyLog) : [];
   const configs: ConfigLatencyRecord[] = hasConfigs ? parseLog(configPath, await readFile(configPath, 'utf8'), parseConfigLog) : [];
   const inputs: ChartInputs = { basic, configs };
+  const summaryPath = join(dir, SUMMARY_JSON);
+  if (hasBasic && existsSync(summaryPath)) inputs.basicCluster = parseSummaryCluster(await readFile(summaryPath, 'utf8'), summaryPath);
   const scalingPath = join(dir, SCALING_JSON);
   if (existsSync(scalingPath)) {
     const scaling = parseScaling(await readFile(scalingPath, 'utf8'), scalingPath);
     inputs.throughput = scaling.throughput;
-    inputs.latencyByN = scaling.latencyByN;
+    inputs.latencyByN = scaling.latency_by_N;
   }
   return inputs;
 }
@@ -62,26 +67,37 @@ function parseLog<T>(path: string, text: string, parse: (text: string) => T[]): 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isFiniteNumber = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
 const isMode = (x: unknown): boolean => x === 'node' || x === 'client';
+const hasCluster = (p: Record<string, unknown>): boolean => ['N', 'W', 'R', 'nodes'].every((key) => isFiniteNumber(p[key]));
 
-function parseScaling(text: string, path: string): ScalingData {
-  let data: unknown;
+function parseJson(text: string, path: string): unknown {
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new ChartInputError(`${path}: not valid JSON (${(error as Error).message})`);
   }
-  if (!isObject(data) || !Array.isArray(data['throughput']) || !Array.isArray(data['latencyByN'])) {
-    throw new ChartInputError(`${path}: expected { throughput: [...], latencyByN: [...] }`);
+}
+
+/** The N, W, R and nodes of a summary.json, which the basic charts' subtitles state. */
+function parseSummaryCluster(text: string, path: string): MeasuredCluster {
+  const data = parseJson(text, path);
+  if (!isObject(data) || !hasCluster(data)) throw new ChartInputError(`${path}: expected N, W, R and nodes as numbers, as a run writes them`);
+  return { N: data['N'] as number, W: data['W'] as number, R: data['R'] as number, nodes: data['nodes'] as number };
+}
+
+function parseScaling(text: string, path: string): ScalingData {
+  const data = parseJson(text, path);
+  if (!isObject(data) || !Array.isArray(data['throughput']) || !Array.isArray(data['latency_by_N'])) {
+    throw new ChartInputError(`${path}: expected { throughput: [...], latency_by_N: [...] }, as the suite writes it`);
   }
   const throughputOk = data['throughput'].every(
-    (p: unknown) => isObject(p) && isFiniteNumber(p['concurrency']) && isMode(p['coordination']) && isFiniteNumber(p['throughputOpsS']),
+    (p: unknown) => isObject(p) && hasCluster(p) && isFiniteNumber(p['concurrency']) && isMode(p['coordination']) && isFiniteNumber(p['throughput_ops_s']),
   );
-  const latencyOk = data['latencyByN'].every(
+  const latencyOk = data['latency_by_N'].every(
     (p: unknown) =>
-      isObject(p) && isFiniteNumber(p['n']) && isMode(p['coordination']) && (p['op'] === 'GET' || p['op'] === 'PUT') && isFiniteNumber(p['p50Us']) && isFiniteNumber(p['p99Us']),
+      isObject(p) && hasCluster(p) && isMode(p['coordination']) && (p['op'] === 'GET' || p['op'] === 'PUT') && isFiniteNumber(p['p50_us']) && isFiniteNumber(p['p99_us']),
   );
   if (!throughputOk || !latencyOk) {
-    throw new ChartInputError(`${path}: every point needs numbers and a coordination of "node" or "client" (as the suite writes them)`);
+    throw new ChartInputError(`${path}: every point needs N, W, R, nodes and its figures as numbers, and a coordination of "node" or "client" (as the suite writes them)`);
   }
   return data as unknown as ScalingData;
 }

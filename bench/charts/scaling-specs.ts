@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { OpKind } from '../logs.js';
-import { CHART_HEIGHT, CHART_WIDTH, COORDINATION_COLOR_SCALE, DASH_LEGEND, chartFrame } from './common.js';
+import { CHART_HEIGHT, CHART_WIDTH, COORDINATION_COLOR_SCALE, DASH_LEGEND, chartFrame, clustersText } from './common.js';
 import { usToMs } from './stats.js';
 import type { LatencyByNPoint, ThroughputPoint } from './types.js';
 
@@ -14,7 +14,10 @@ export function throughputVsConcurrencySpec(points: readonly ThroughputPoint[]):
   const values = [...points].sort((a, b) => a.concurrency - b.concurrency);
   const levels = [...new Set(values.map((p) => p.concurrency))];
   return {
-    ...chartFrame('Throughput vs concurrency', 'Closed-loop clients, each with one request in flight; both coordination modes.'),
+    ...chartFrame('Throughput vs concurrency', [
+      `${clustersText(points)}.`,
+      'Closed-loop clients, each with one request in flight; both coordination modes.',
+    ]),
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
     data: { values },
@@ -28,7 +31,7 @@ export function throughputVsConcurrencySpec(points: readonly ThroughputPoint[]):
         axis: { values: levels, format: 'd' },
         title: 'Concurrent clients (log scale)',
       },
-      y: { field: 'throughputOpsS', type: 'quantitative', title: 'Throughput (ops/s)', axis: { format: ',.0f' } },
+      y: { field: 'throughput_ops_s', type: 'quantitative', title: 'Throughput (ops/s)', axis: { format: ',.0f' } },
       color: { field: 'coordination', type: 'nominal', scale: COORDINATION_COLOR_SCALE, title: 'Coordination' },
       order: { field: 'concurrency', type: 'quantitative' },
     },
@@ -42,13 +45,14 @@ export function throughputVsConcurrencySpec(points: readonly ThroughputPoint[]):
 export function latencyVsNSpec(points: readonly LatencyByNPoint[]): TopLevelSpec {
   const values: { n: number; coordination: string; op: OpKind; statistic: string; latencyMs: number }[] = [];
   for (const p of points) {
-    values.push({ n: p.n, coordination: p.coordination, op: p.op, statistic: 'p50', latencyMs: usToMs(p.p50Us) });
-    values.push({ n: p.n, coordination: p.coordination, op: p.op, statistic: 'p99', latencyMs: usToMs(p.p99Us) });
+    values.push({ n: p.N, coordination: p.coordination, op: p.op, statistic: 'p50', latencyMs: usToMs(p.p50_us) });
+    values.push({ n: p.N, coordination: p.coordination, op: p.op, statistic: 'p99', latencyMs: usToMs(p.p99_us) });
   }
   values.sort((a, b) => a.n - b.n);
   const ns = [...new Set(values.map((v) => v.n))];
+  const clusters = [...points].sort((a, b) => a.N - b.N);
   return {
-    ...chartFrame('Latency vs replication factor N', 'p50 (solid) and p99 (dashed) per coordination mode; W and R as the suite set them.'),
+    ...chartFrame('Latency vs replication factor N', [`${clustersText(clusters)}.`, 'p50 (solid) and p99 (dashed) per coordination mode.']),
     data: { values },
     facet: { column: { field: 'op', type: 'nominal', sort: ['GET', 'PUT'], title: null, header: { labelFontSize: 13, labelFontWeight: 'bold' } } },
     spec: {

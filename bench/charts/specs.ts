@@ -4,7 +4,7 @@ import { configBoxplotSpec, configPercentileSpec, n20SweepRecords, n20SweepSpec 
 import { latencyVsNSpec, throughputVsConcurrencySpec } from './scaling-specs.js';
 import type { ChartInputs } from './types.js';
 
-export type { ChartInputs, Coordination, LatencyByNPoint, ScalingData, ThroughputPoint } from './types.js';
+export type { ChartInputs, Coordination, LatencyByNPoint, MeasuredCluster, ScalingData, ThroughputPoint } from './types.js';
 
 /** One chart: its file base name (`${name}.vl.json`, `${name}.png`) and its Vega-Lite spec. */
 export interface NamedChart {
@@ -23,10 +23,10 @@ export function buildCharts(inputs: ChartInputs): NamedChart[] {
   const { basic, configs } = inputs;
   if (basic.length > 0) {
     charts.push(
-      { name: 'latency_read_histogram', spec: latencyHistogramSpec(basic, 'GET') },
-      { name: 'latency_write_histogram', spec: latencyHistogramSpec(basic, 'PUT') },
-      { name: 'latency_percentiles', spec: latencyPercentilesSpec(basic) },
-      { name: 'latency_cdf', spec: latencyCdfSpec(basic) },
+      { name: 'latency_read_histogram', spec: latencyHistogramSpec(basic, 'GET', inputs.basicCluster) },
+      { name: 'latency_write_histogram', spec: latencyHistogramSpec(basic, 'PUT', inputs.basicCluster) },
+      { name: 'latency_percentiles', spec: latencyPercentilesSpec(basic, inputs.basicCluster) },
+      { name: 'latency_cdf', spec: latencyCdfSpec(basic, inputs.basicCluster) },
     );
   }
   if (configs.length > 0) {

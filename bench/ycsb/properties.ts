@@ -66,9 +66,19 @@ const KNOWN = new Set([
   'fieldlength',
 ]);
 
-/** Parses the text of a CoreWorkload properties file. Throws YcsbError. */
-export function parseYcsbProperties(text: string): YcsbWorkload {
+/** A `-p name=value` from the command line, as YCSB's own `-p`. */
+export interface PropertyOverride {
+  readonly name: string;
+  readonly value: string;
+}
+
+/**
+ * Parses the text of a CoreWorkload properties file; `overrides` replace the file's
+ * properties of the same name (later ones win), as YCSB's `-p` does. Throws YcsbError.
+ */
+export function parseYcsbProperties(text: string, overrides: readonly PropertyOverride[] = []): YcsbWorkload {
   const props = readProperties(text);
+  for (const { name, value } of overrides) props.set(name, { value, where: '-p' });
   const scan = proportion(props, 'scanproportion', 0);
   if (scan > 0) {
     throw new YcsbError(
@@ -111,7 +121,8 @@ export function parseYcsbProperties(text: string): YcsbWorkload {
 
 interface Property {
   readonly value: string;
-  readonly line: number;
+  /** Where the value came from, for messages: `line 3` of the file, or `-p`. */
+  readonly where: string;
 }
 
 /**
@@ -130,7 +141,7 @@ function readProperties(text: string): Map<string, Property> {
       throw new YcsbError(`line ${index + 1}: expected key=value, got ${JSON.stringify(truncate(line))}`);
     }
     const key = line.slice(0, separator).trim();
-    props.set(key, { value: line.slice(separator + 1).trim(), line: index + 1 });
+    props.set(key, { value: line.slice(separator + 1).trim(), where: `line ${index + 1}` });
   }
   return props;
 }
@@ -141,7 +152,7 @@ function number(props: Map<string, Property>, key: string): number | undefined {
   // Number('') is 0 and Number('0x1') is 1: accept plain decimals only.
   const parsed = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(prop.value) ? Number(prop.value) : Number.NaN;
   if (!Number.isFinite(parsed)) {
-    throw new YcsbError(`line ${prop.line}: ${key} must be a number, got ${JSON.stringify(truncate(prop.value))}`);
+    throw new YcsbError(`${prop.where}: ${key} must be a number, got ${JSON.stringify(truncate(prop.value))}`);
   }
   return parsed;
 }
