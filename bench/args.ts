@@ -98,6 +98,20 @@ export interface ParseOptions {
   readonly randomSeed?: () => number;
 }
 
+/**
+ * Warm-up of one run: six threads each compile the engine's hot code, and with 200
+ * operations the compiler was still busy in the measured phase (docs/PERFORMANCE.md: at
+ * concurrency 64, 200 warm-up operations measured 0.14-0.16x the floor, 5000 measured
+ * 0.19-0.20x). The suite's runs are many and short; they keep the seed's 200.
+ */
+export const RUN_WARMUP_OPS = 2000;
+export const SUITE_WARMUP_OPS = 200;
+
+/** One run warms up as long as it measures, from 200 to RUN_WARMUP_OPS operations. */
+function defaultWarmup(mode: BenchMode, ops: number): number {
+  return mode === 'suite' ? SUITE_WARMUP_OPS : Math.max(SUITE_WARMUP_OPS, Math.min(RUN_WARMUP_OPS, ops));
+}
+
 /** The largest accepted --value-bytes: 1 MiB. */
 export const MAX_VALUE_BYTES = 1024 * 1024;
 
@@ -161,7 +175,11 @@ function buildParser() {
       .option('concurrency', { describe: 'closed-loop clients, each waiting for its reply before the next request', requiresArg: true, default: 1 })
       .option('rate', { describe: 'open-loop target in ops/s; latency counts from each intended start time', requiresArg: true, defaultDescription: 'closed loop' })
       .option('coordination', { describe: 'who coordinates requests: "node" or "client"', requiresArg: true, default: 'node' })
-      .option('warmup', { describe: 'operations run before measuring starts (not recorded; --ycsb warms up with its load phase)', requiresArg: true, default: 200 })
+      .option('warmup', {
+        describe: 'operations run before measuring starts (not recorded), so that the JIT of every thread settles; --ycsb warms up with its load phase',
+        requiresArg: true,
+        defaultDescription: `as many as <ops>, from ${SUITE_WARMUP_OPS} to ${RUN_WARMUP_OPS}; ${SUITE_WARMUP_OPS} for each run of --suite`,
+      })
       .option('timeout-ms', { describe: 'per-request timeout in milliseconds', requiresArg: true, default: 1000 })
       .option('seed', { describe: 'seed of every random choice; the report prints it, to replay a run', requiresArg: true, defaultDescription: 'random' })
       .option('out', { describe: 'directory for every file written: logs, *.hgrm, JSON, charts, YCSB reports', requiresArg: true, type: 'string', default: 'reports/' })
@@ -251,7 +269,7 @@ function validate(raw: Record<string, unknown>, argv: readonly string[], options
     concurrency: integer(raw, 'concurrency', 1),
     rateOpsPerS,
     coordination,
-    warmupOps: integer(raw, 'warmup', 0),
+    warmupOps: raw['warmup'] === undefined ? defaultWarmup(mode, ops) : integer(raw, 'warmup', 0),
     timeoutMs: integer(raw, 'timeout-ms', 1),
     seed,
     seedSource,

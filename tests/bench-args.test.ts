@@ -22,6 +22,14 @@ function errorOf(...argv: string[]): BenchArgsError {
 }
 
 describe('bench args - defaults', () => {
+  it('warms up as long as the run measures, from 200 to 2000 operations; each suite run 200; --warmup wins', () => {
+    expect(run('50').warmupOps).toBe(200);
+    expect(run('500').warmupOps).toBe(500);
+    expect(run('20000', '3', '2', '2').warmupOps).toBe(2000);
+    expect(run('--suite').warmupOps).toBe(200);
+    expect(run('20000', '--warmup', '0').warmupOps).toBe(0);
+  });
+
   it('fills every default for a plain run', () => {
     expect(run('500', '5', '3', '3')).toEqual({
       mode: 'run',
@@ -38,7 +46,7 @@ describe('bench args - defaults', () => {
       concurrency: 1,
       rateOpsPerS: undefined,
       coordination: 'node',
-      warmupOps: 200,
+      warmupOps: 500,
       timeoutMs: 1000,
       seed: 424242,
       seedSource: 'random',
