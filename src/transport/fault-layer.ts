@@ -158,8 +158,12 @@ export class FaultLayer implements Transport {
         return;
       }
       const source = this.chaosSource;
-      const rules = source === undefined || this.rules.length === 0 ? [] : this.rules.filter((rule) => ruleApplies(rule, from, source.self));
-      if (source === undefined || rules.length === 0) {
+      if (source === undefined || this.rules.length === 0) {
+        handler(from, msg);
+        return;
+      }
+      const rules = this.rules.filter((rule) => ruleApplies(rule, from, source.self));
+      if (rules.length === 0) {
         handler(from, msg);
         return;
       }
