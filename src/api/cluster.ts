@@ -12,6 +12,7 @@ import { ClientDriver, type RequestLatencies } from '../runtime/client-driver.js
 import type { ChaosRule, ChaosSelector, FaultCounters, WorkerStats } from '../runtime/control-api.js';
 import { DRAIN_TIMEOUT_MS, Topology, type SpreadRing } from '../runtime/topology.js';
 import { md5Hex } from '../util/md5.js';
+import { ContextTags } from './context-tags.js';
 import { DynamoError, DynamoErrorCode, fromFailure, guarded, invalidArgument, readInput, toDynamoError } from './errors.js';
 import { optionsObject, quorumOption, resolveClusterOptions, timeoutOption, type ClusterOptions } from './options.js';
 import { abortable, checkContext, checkKey, checkSignal, snapshotValue } from './values.js';
@@ -108,12 +109,9 @@ export interface HostedShare extends SpreadRing {
   readonly clientId: string;
 }
 
-/** Keys whose context tag a cluster remembers: hashing it is a real share of a request's cost. */
-const TAGS_REMEMBERED = 16_384;
-
 export class Cluster {
   private stopped = false;
-  private readonly tags = new Map<string, string>();
+  private readonly tags: ContextTags;
 
   private constructor(
     private readonly topology: Topology,
@@ -121,8 +119,10 @@ export class Cluster {
     private readonly tuning: EngineTuning,
     private readonly maxValueBytes: number,
     /** Tags the contexts this cluster hands out, so that a context from another one is refused. */
-    private readonly clusterId: string = randomUUID(),
-  ) {}
+    clusterId: string = randomUUID(),
+  ) {
+    this.tags = new ContextTags(clusterId);
+  }
 
   /**
    * Joins a ring spread over node controllers with no node running yet; `startNode` starts
@@ -206,7 +206,7 @@ export class Cluster {
     const outcome = await abortable(this.driver.get(spec), signal);
     if (!outcome.ok) throw fromFailure(outcome);
     // The context handed out is tagged with this cluster and the key (see checkContext).
-    return { values: outcome.versions.filter((v) => !v.deleted).map((v) => v.value), context: { ...outcome.context, issuedFor: this.tagFor(spec.key) } };
+    return { values: outcome.versions.filter((v) => !v.deleted).map((v) => v.value), context: { ...outcome.context, issuedFor: this.tags.of(spec.key) } };
   }
 
   /** Writes a value; with `context`, it supersedes the versions that context covers. */
@@ -356,7 +356,7 @@ export class Cluster {
     const { spec, signal, tag } = readInput(() => {
       const given = optionsObject(options, PUT_OPTIONS, deleted ? 'delete' : 'put');
       const checkedKey = checkKey(key);
-      const keyTag = this.tagFor(checkedKey);
+      const keyTag = this.tags.of(checkedKey);
       return {
         spec: {
           key: checkedKey,
@@ -373,17 +373,6 @@ export class Cluster {
     const outcome = await abortable(this.driver.put(spec), signal);
     if (!outcome.ok) throw fromFailure(outcome);
     return { context: { ...outcome.context, issuedFor: tag } };
-  }
-
-  /** The tag of the contexts handed out for `key` by this cluster. */
-  private tagFor(key: string): string {
-    const known = this.tags.get(key);
-    if (known !== undefined) return known;
-    const tag = md5Hex(`${this.clusterId}\u0000${key}`).slice(0, 16);
-    // Bounded: past the limit the memory starts over (a key asked again is hashed again).
-    if (this.tags.size >= TAGS_REMEMBERED) this.tags.clear();
-    this.tags.set(key, tag);
-    return tag;
   }
 
   private checkRunning(): void {
