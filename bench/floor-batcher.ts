@@ -4,7 +4,8 @@
  * flushed by setImmediate at the end of the turn. The floor must pay exactly what the engine
  * pays per postMessage and per wake-up, so this keeps the engine's choices (a Map of outboxes
  * in first-send order, one setImmediate per turn) and drops only what the floor never needs
- * (peers by name, the message-by-message fallback for values that cannot be cloned).
+ * (peers by name, the message-by-message fallback for values that cannot be cloned). A copy,
+ * not an import: the bench may use only the engine's public API (tests/architecture.test.ts).
  */
 import type { FloorBatch, FloorMessage } from './floor-protocol.js';
 

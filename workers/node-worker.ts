@@ -12,7 +12,7 @@ import type { Hint } from '../src/core/hinted-handoff.js';
 import { DynamoNode, type NodeInput } from '../src/core/node.js';
 import type { Siblings } from '../src/protocol/data.js';
 import type { NodeControl, NodeWorkerData, WorkerStats } from '../src/runtime/control-api.js';
-import { EffectHost, realScheduler } from '../src/runtime/effect-host.js';
+import { EffectHost } from '../src/runtime/effect-host.js';
 import { TimerQueue } from '../src/runtime/timer-queue.js';
 import { MemoryStore } from '../src/storage/memory-store.js';
 import { FaultLayer } from '../src/transport/fault-layer.js';
@@ -25,7 +25,7 @@ const mesh = new PortMesh();
 const faults = new FaultLayer(mesh, (delayMs, run) => setTimeout(run, delayMs).unref(), { self: data.nodeId, random: Math.random });
 const stores = { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() };
 const node = new DynamoNode({ nodeId: data.nodeId, actorId: data.actorId }, data.tuning, stores, data.membership, md5Hex);
-const host = new EffectHost<NodeInput>(node, faults, new TimerQueue(realScheduler.nowMs), {
+const host = new EffectHost<NodeInput>(node, faults, new TimerQueue(), {
   // A node answers clients with messages; a local settle would be a bug, counted as one.
   settled: () => host.internalErrors++,
   // A bug in the core (a broken invariant) must not take the node down with every key it

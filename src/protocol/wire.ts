@@ -79,10 +79,11 @@ function decodeArray(w: readonly unknown[]): unknown {
   switch (w[0]) {
     case Code.ClientGet:
       return { kind: 'client.get', reqId: w[1], key: w[2], r: w[3], timeoutMs: w[4], hops: w[5], replyTo: w[6] };
-    case Code.ClientPut: {
-      const msg = { kind: 'client.put', reqId: w[1], key: w[2], value: w[3], deleted: w[4], context: decodeContext(w[5], w[6]), w: w[7], timeoutMs: w[8], hops: w[9], replyTo: w[10] };
-      return w[11] === null ? msg : { ...msg, dot: decodeDot(w[11]) };
-    }
+    case Code.ClientPut:
+      // A put's dot is minted by the first node it reaches: absent on the way there.
+      return w[11] === null
+        ? { kind: 'client.put', reqId: w[1], key: w[2], value: w[3], deleted: w[4], context: decodeContext(w[5], w[6]), w: w[7], timeoutMs: w[8], hops: w[9], replyTo: w[10] }
+        : { kind: 'client.put', reqId: w[1], key: w[2], value: w[3], deleted: w[4], context: decodeContext(w[5], w[6]), w: w[7], timeoutMs: w[8], hops: w[9], replyTo: w[10], dot: decodeDot(w[11]) };
     case Code.ForwardAck:
       return { kind: 'forward.ack', reqId: w[1], replyTo: w[2] };
     case Code.ReplyGet:

@@ -17,7 +17,7 @@ import type { ChaosRule } from '../transport/chaos.js';
 import { FaultLayer, type FaultCounters, type LinkCut } from '../transport/fault-layer.js';
 import { PortMesh } from '../transport/port-mesh.js';
 import { LatencyHistogram, type LatencyCounts } from '../util/latency-histogram.js';
-import { EffectHost, realScheduler } from './effect-host.js';
+import { EffectHost } from './effect-host.js';
 import { TimerQueue } from './timer-queue.js';
 
 /** A client's requests so far, cumulative: plain arrays and numbers, so it crosses a thread as it is. */
@@ -52,7 +52,7 @@ export class ClientDriver {
     // A reply held back by chaos must not keep the embedding program alive on its own: the
     // request it answers has its own timer.
     this.faults = new FaultLayer(this.mesh, (delayMs, run) => setTimeout(run, delayMs).unref(), { self: core.clientId, random: Math.random });
-    this.host = new EffectHost<ClientInput>(core, this.faults, new TimerQueue(realScheduler.nowMs), {
+    this.host = new EffectHost<ClientInput>(core, this.faults, new TimerQueue(), {
       settled: (requestId, outcome) => this.settle(requestId, outcome),
       failed: (error, input) => {
         // A bug in the client core must not hang the request that hit it.

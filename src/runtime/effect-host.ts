@@ -105,14 +105,3 @@ export class EffectHost<I extends { readonly kind: string; readonly nowMs: numbe
     }
   }
 }
-
-/**
- * Real time for hosts on threads: milliseconds since the epoch with sub-millisecond
- * resolution, the same origin in every thread, so the times in clock entries compare across
- * nodes (pruning drops the oldest).
- */
-export const realScheduler: Scheduler<NodeJS.Timeout> = {
-  nowMs: () => performance.timeOrigin + performance.now(),
-  schedule: (delayMs, run) => setTimeout(run, delayMs),
-  cancel: (handle) => clearTimeout(handle),
-};

@@ -16,6 +16,15 @@ export interface TimerEntry {
   run: (() => void) | null;
 }
 
+/**
+ * Real time for hosts on threads: milliseconds since the epoch with sub-millisecond
+ * resolution, the same origin in every thread, so the times in clock entries compare across
+ * nodes (pruning drops the oldest).
+ */
+export function realNowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** Past this many entries, a heap mostly of cancelled ones is rebuilt from the live ones. */
 const COMPACT_ABOVE = 1024;
 
@@ -27,8 +36,8 @@ export class TimerQueue implements Scheduler<TimerEntry> {
   private armedForMs = Number.POSITIVE_INFINITY;
 
   constructor(
-    /** Milliseconds since the epoch, as every host reads them. */
-    readonly nowMs: () => number,
+    /** Milliseconds since the epoch, as every host reads them (a test passes its own clock). */
+    readonly nowMs: () => number = realNowMs,
   ) {}
 
   /** Entries scheduled and not yet run or cancelled. */
