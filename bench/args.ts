@@ -102,7 +102,8 @@ export interface ParseOptions {
  * Warm-up of one run: six threads each compile the engine's hot code, and with 200
  * operations the compiler was still busy in the measured phase (docs/PERFORMANCE.md: at
  * concurrency 64, 200 warm-up operations measured 0.14-0.16x the floor, 5000 measured
- * 0.19-0.20x). The suite's runs are many and short; they keep the seed's 200.
+ * 0.19-0.20x). The suite's runs are many and short and share clusters: each cluster warms up
+ * with the seed's 200, once.
  */
 export const RUN_WARMUP_OPS = 2000;
 export const SUITE_WARMUP_OPS = 200;
@@ -178,7 +179,7 @@ function buildParser() {
       .option('warmup', {
         describe: 'operations run before measuring starts (not recorded), so that the JIT of every thread settles; --ycsb warms up with its load phase',
         requiresArg: true,
-        defaultDescription: `as many as <ops>, from ${SUITE_WARMUP_OPS} to ${RUN_WARMUP_OPS}; ${SUITE_WARMUP_OPS} for each run of --suite`,
+        defaultDescription: `as many as <ops>, from ${SUITE_WARMUP_OPS} to ${RUN_WARMUP_OPS}; ${SUITE_WARMUP_OPS} for each cluster of --suite (its runs share clusters)`,
       })
       .option('timeout-ms', { describe: 'per-request timeout in milliseconds', requiresArg: true, default: 1000 })
       .option('seed', { describe: 'seed of every random choice; the report prints it, to replay a run', requiresArg: true, defaultDescription: 'random' })

@@ -15,6 +15,9 @@ export interface PhaseOptions {
   readonly concurrency: number;
   readonly rateOpsPerS?: number | undefined;
   readonly timeoutMs: number;
+  /** Read and write quorums per request (default: the cluster's R and W). */
+  readonly r?: number | undefined;
+  readonly w?: number | undefined;
   /** Called after each finished operation (the progress bar). */
   readonly onDone?: () => void;
 }
@@ -47,16 +50,19 @@ export async function runPhase(cluster: Cluster, plan: OpPlan, contexts: Context
     siblingReads: 0,
     errors: {} as Record<string, number>,
   };
+  const { timeoutMs, r, w } = options;
+  const getOptions = r === undefined ? { timeoutMs } : { r, timeoutMs };
+  const blindPutOptions = w === undefined ? { timeoutMs } : { w, timeoutMs };
   const execute = async (op: BenchOp, startNs: bigint): Promise<void> => {
     try {
       if (op.op === 'GET') {
-        const read = await cluster.get(op.key, { timeoutMs: options.timeoutMs });
+        const read = await cluster.get(op.key, getOptions);
         contexts.set(op.key, read.context);
         if (read.values.length > 0) result.hits++;
         if (read.values.length > 1) result.siblingReads++;
       } else {
         const context = contexts.get(op.key);
-        const written = await cluster.put(op.key, op.value, context ? { context, timeoutMs: options.timeoutMs } : { timeoutMs: options.timeoutMs });
+        const written = await cluster.put(op.key, op.value, context ? { ...blindPutOptions, context } : blindPutOptions);
         contexts.set(op.key, written.context);
       }
       const latencyUs = Number(process.hrtime.bigint() - startNs) / 1000;

@@ -1,8 +1,10 @@
 /**
- * One measured run against a fresh cluster: start it, write every key, warm up, measure,
- * stop. Used by the single run, the suite's configurations and its scaling points.
+ * One measured run: on a fresh cluster (a single run), or on one the suite's runs share (see
+ * cluster-pool.ts); write every key, warm up, measure, with the run's own R and W on every
+ * request.
  */
-import { Cluster } from '../src/index.js';
+import type { Cluster } from '../src/index.js';
+import { startRunCluster, type ClusterPool } from './cluster-pool.js';
 import { runPhase, type ContextCache, type PhaseResult } from './driver.js';
 import type { Progress } from './progress.js';
 import { buildSummary, type RunBaseline, type RunDescription, type RunSummary } from './summary.js';
@@ -24,31 +26,18 @@ const PRELOAD_PARALLELISM = 16;
 const PRELOAD_TIMEOUT_MS = 10_000;
 
 /**
- * The cluster's value limit for a run: the engine's default (1 MiB, serialized), or more when
- * the values asked for need it (a string serializes to its length plus a few header bytes).
+ * Measures `spec` on a cluster of `pool`'s, or on a fresh one stopped after it; `baseline`
+ * (measured before, or null) goes into its summary. The warm-up runs on a cluster that has
+ * not run before: one warm from earlier runs has its code compiled already.
  */
-export function valueLimitBytes(valueBytes: number): number {
-  return Math.max(1024 * 1024, valueBytes + 1024);
-}
-
-/** Measures `spec` on a fresh cluster; `baseline` (measured before, or null) goes into its summary. */
-export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, progress: Progress, label: string): Promise<MeasuredRun> {
-  const cluster = await Cluster.start({
-    nodes: spec.nodes,
-    n: spec.N,
-    r: spec.R,
-    w: spec.W,
-    vnodes: spec.vnodes,
-    coordination: spec.coordination,
-    requestTimeoutMs: spec.timeoutMs,
-    maxValueBytes: valueLimitBytes(spec.valueBytes),
-  });
+export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, progress: Progress, label: string, pool?: ClusterPool): Promise<MeasuredRun> {
+  const { cluster, warm } = pool ? await pool.acquire(spec) : { cluster: await startRunCluster(spec), warm: false };
   try {
     const plan = new OpPlan(spec.seed, spec.keys, spec.readRatio, spec.valueBytes);
     const contexts: ContextCache = new Map();
     await preload(cluster, plan, contexts, spec.timeoutMs);
-    if (spec.warmupOps > 0) {
-      await runPhase(cluster, plan, contexts, { ops: spec.warmupOps, concurrency: spec.concurrency, timeoutMs: spec.timeoutMs });
+    if (spec.warmupOps > 0 && !warm) {
+      await runPhase(cluster, plan, contexts, { ops: spec.warmupOps, concurrency: spec.concurrency, timeoutMs: spec.timeoutMs, r: spec.R, w: spec.W });
     }
     const repairsBefore = (await cluster.stats()).totals.readRepairs;
     progress.start(label, spec.ops);
@@ -57,13 +46,15 @@ export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, pr
       concurrency: spec.concurrency,
       rateOpsPerS: spec.rateOpsPerS,
       timeoutMs: spec.timeoutMs,
+      r: spec.R,
+      w: spec.W,
       onDone: () => progress.advance(),
     });
     progress.done();
     const repairs = (await cluster.stats()).totals.readRepairs - repairsBefore;
     return { summary: buildSummary(spec, phase, repairs, baseline), phase };
   } finally {
-    await cluster.stop();
+    if (!pool) await cluster.stop();
   }
 }
 

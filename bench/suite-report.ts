@@ -26,6 +26,8 @@ export interface SuiteResult {
   readonly baseline: BaselineResult | null;
   /** Time the floors took, their threads' start included (0 with --no-baseline). */
   readonly floor_seconds: number;
+  /** Clusters the suite started: its runs share one where they can (bench/cluster-pool.ts). */
+  readonly clusters_started: number;
   readonly headline: RunSummary;
   readonly configs: {
     readonly config: string;
@@ -54,10 +56,12 @@ export function suiteResult(
   configs: readonly ConfigResult[],
   scaling: ScalingData,
   scalingFloors: ScalingFloor[],
+  clustersStarted: number,
 ): SuiteResult {
   return {
     baseline,
     floor_seconds: Math.round(floorSeconds * 100) / 100,
+    clusters_started: clustersStarted,
     headline,
     configs: configs.map(({ label, summary: s }) => ({
       config: label,

@@ -2,9 +2,9 @@
  * `node dist/bench.js --suite` end to end, in a file of its own so that vitest runs it beside
  * the other CLI tests instead of after them.
  *
- * The suite starts 41 clusters, 280 worker threads for the 24 configurations alone; starting
- * them is most of its time (about 20 s on an idle 2-core machine) and no option shrinks it, as
- * the test must see every configuration. Everything else is cut to the least that still shows
+ * The suite's 41 runs share 9 clusters (one per node count, N and coordination mode), 70
+ * worker threads; starting them is most of its time and no option shrinks it, as the test
+ * must see every configuration. Everything else is cut to the least that still shows
  * each file being written: 4 operations per configuration (so a throughput point runs 4 per
  * client), 20 for the headline, no warm-up. Each run's floor keeps its own least size (200
  * requests, 2000 for the headline), so that the floors' shape is checked as the suite makes it. On a loaded machine the run can take several
@@ -45,7 +45,11 @@ describe('bench CLI - suite', () => {
         latency_by_N: unknown[];
         scaling_floors: { point: string; floor: { p50_us: number } }[];
         headline: { baseline: { floor: { ops: number } } };
+        clusters_started: number;
       };
+      // Runs that need the same cluster share one: (nodes, N) = (5,3), (5,5), (10,10), (20,20)
+      // and (5,1) in node coordination, and all but (20,20) again in client coordination.
+      expect(result.clusters_started).toBe(9);
       expect(result.configs).toHaveLength(24);
       for (const config of result.configs) {
         expect(existsSync(join(out, `${config.config}.hgrm`)), config.config).toBe(true);

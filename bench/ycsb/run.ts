@@ -10,7 +10,7 @@ import { Cluster, type Context } from '../../src/index.js';
 import { BenchArgsError, type BenchArgs } from '../args.js';
 import { prepareOutDir } from '../out-dir.js';
 import type { Progress } from '../progress.js';
-import { valueLimitBytes } from '../run.js';
+import { valueLimitBytes } from '../cluster-pool.js';
 import { parseYcsbProperties, type YcsbWorkload } from './properties.js';
 import { formatYcsbReport } from './report.js';
 import { ycsbResult, type PhaseOutcome } from './result.js';

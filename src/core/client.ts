@@ -1,8 +1,11 @@
 /**
  * The client side of the protocol as a pure state machine, in both coordination modes of
  * paper §6.4:
- * - `node`: the request goes to any node, which coordinates it or forwards it to a node of
- *   the key's preference list; the client only waits for the answer (with a deadline).
+ * - `node`: the request goes to a node, which coordinates it or forwards it to a node of the
+ *   key's preference list; the client only waits for the answer (with a deadline). The client
+ *   knows the ring, so it sends to one of the key's primaries itself (a partition-aware
+ *   client library, §4.5), and a node forwards only when the client's ring is stale or every
+ *   primary is suspected.
  * - `client`: the client knows the ring and coordinates the request itself, talking to the
  *   replicas directly, which saves the hop to a coordinator. It mints the versions of its
  *   writes as its own actor (minting.ts).
@@ -59,6 +62,7 @@ export class ClientCore implements StateMachine<ClientInput> {
   private readonly minter: DotMinter;
   private ring: Ring;
   private reachable: readonly string[];
+  private reachableSet: ReadonlySet<string>;
   private nextNode = 0;
   private nextReqId = 1;
   private nowMs = 0;
@@ -78,6 +82,7 @@ export class ClientCore implements StateMachine<ClientInput> {
     this.ring = Ring.of(members, tuning.vnodes, hash);
     this.detector = new FailureDetector(() => this.nowMs, tuning.suspectForMs);
     this.reachable = [...members];
+    this.reachableSet = new Set(members);
     this.minter = new DotMinter(clientId, tuning.minterCapacity);
     this.coordinator = new Coordinator({ tuning, sink: this.sink, detector: this.detector, ring: () => this.ring, nowMs: () => this.nowMs, local: null });
   }
@@ -106,6 +111,7 @@ export class ClientCore implements StateMachine<ClientInput> {
         break;
       case 'reachable':
         this.reachable = [...input.nodes];
+        this.reachableSet = new Set(input.nodes);
         break;
       default:
         assertNever(input, 'client input');
@@ -144,7 +150,7 @@ export class ClientCore implements StateMachine<ClientInput> {
     }
     const reqId = this.nextReqId++;
     const msg: ClientGet = { kind: 'client.get', reqId, key: spec.key, r: spec.r, timeoutMs: spec.timeoutMs, hops: 0, replyTo: this.clientId };
-    this.viaNode(requestId, 'get', msg, undefined);
+    this.viaNode(requestId, 'get', msg, this.primaryOf(spec.key));
   }
 
   private put(requestId: number, spec: WriteSpec): void {
@@ -156,19 +162,19 @@ export class ClientCore implements StateMachine<ClientInput> {
     }
     const reqId = this.nextReqId++;
     const msg: ClientPut = { kind: 'client.put', reqId, ...spec, hops: 0, replyTo: this.clientId };
-    this.viaNode(requestId, 'put', msg, spec.context.readFrom);
+    this.viaNode(requestId, 'put', msg, this.usable(spec.context.readFrom) ? spec.context.readFrom : this.primaryOf(spec.key));
   }
 
   /**
-   * Node mode: send to `preferred` when it is reachable and not suspected (the node a context
-   * was read from), else to the next such node in turn, and wait at most the request's time.
+   * Node mode: send to `preferred` when it is reachable and not suspected (the node a write's
+   * context was read from, or the key's first usable primary), else to the next such node in
+   * turn, and wait at most the request's time.
    * A coordinator that lets a request time out is suspected (§4.8): until it is heard from
    * again, or the suspicion lapses, requests go elsewhere, so a caller that tries again after
    * a TIMEOUT reaches a live node.
    */
   private viaNode(requestId: number, op: 'get' | 'put', msg: ClientGet | ClientPut, preferred: string | undefined): void {
-    const usable = preferred !== undefined && this.reachable.includes(preferred) && !this.detector.isSuspect(preferred);
-    const node = usable ? preferred : this.pickNode();
+    const node = this.usable(preferred) ? preferred : this.pickNode();
     if (node === undefined) {
       this.sink.settle(requestId, failure('TIMEOUT', 'no node is running to take the request'));
       return;
@@ -194,6 +200,19 @@ export class ClientCore implements StateMachine<ClientInput> {
     this.waiting.delete(reply.reqId);
     this.sink.cancelTimer(waiting.timerId);
     this.sink.settle(waiting.requestId, outcome);
+  }
+
+  private usable(node: string | undefined): node is string {
+    return node !== undefined && this.reachableSet.has(node) && !this.detector.isSuspect(node);
+  }
+
+  /**
+   * The first usable primary of `key` in the client's ring, which coordinates the request
+   * without a forward; undefined when none is usable.
+   */
+  private primaryOf(key: string): string | undefined {
+    for (const node of this.ring.preferenceList(key, this.tuning.n)) if (this.usable(node)) return node;
+    return undefined;
   }
 
   /** The next reachable node in turn that is not suspected; when all are, the next in turn. */

@@ -1,0 +1,64 @@
+/**
+ * The suite's clusters. Runs that need the same cluster (node count, N, coordination, vnodes,
+ * request timeout and value limit) share one, already warm, and ask for their own R and W
+ * per request; starting a cluster costs more than most runs measure (5 worker threads that
+ * load and compile the engine from scratch, 20 for the N=20 configurations). One cluster is
+ * kept at a time: the suite runs the runs that share one back to back (see clusterKeyOf), and
+ * asking for another stops the one kept.
+ */
+import { Cluster } from '../src/index.js';
+import type { RunSpec } from './run.js';
+
+/**
+ * The cluster of a run: the engine's default value limit (1 MiB, serialized), or more when the
+ * run's values need it (a string serializes to its length plus a few header bytes).
+ */
+export function valueLimitBytes(valueBytes: number): number {
+  return Math.max(1024 * 1024, valueBytes + 1024);
+}
+
+/** Starts the cluster `spec` runs on; its R and W are the cluster's defaults. */
+export function startRunCluster(spec: RunSpec): Promise<Cluster> {
+  return Cluster.start({
+    nodes: spec.nodes,
+    n: spec.N,
+    r: spec.R,
+    w: spec.W,
+    vnodes: spec.vnodes,
+    coordination: spec.coordination,
+    requestTimeoutMs: spec.timeoutMs,
+    maxValueBytes: valueLimitBytes(spec.valueBytes),
+  });
+}
+
+/** Runs with equal keys can share a cluster: everything Cluster.start takes but R and W. */
+export function clusterKeyOf(spec: RunSpec): string {
+  return [spec.nodes, spec.N, spec.coordination, spec.vnodes, spec.timeoutMs, valueLimitBytes(spec.valueBytes)].join('/');
+}
+
+export class ClusterPool {
+  private kept: { readonly key: string; readonly cluster: Cluster } | undefined;
+  /** Clusters started so far (for the report and the tests). */
+  started = 0;
+
+  /**
+   * The cluster for `spec`: the one kept when it fits (`warm`: it has run before), else a new
+   * one (the kept one stops).
+   */
+  async acquire(spec: RunSpec): Promise<{ readonly cluster: Cluster; readonly warm: boolean }> {
+    const key = clusterKeyOf(spec);
+    if (this.kept?.key === key) return { cluster: this.kept.cluster, warm: true };
+    await this.close();
+    const cluster = await startRunCluster(spec);
+    this.started++;
+    this.kept = { key, cluster };
+    return { cluster, warm: false };
+  }
+
+  /** Stops the cluster kept, if any. */
+  async close(): Promise<void> {
+    const kept = this.kept;
+    this.kept = undefined;
+    await kept?.cluster.stop();
+  }
+}
