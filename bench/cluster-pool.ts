@@ -7,7 +7,19 @@
  * asking for another stops the one kept.
  */
 import { Cluster } from '../src/index.js';
-import type { RunSpec } from './run.js';
+import type { RunDescription } from './summary.js';
+
+/** What a run's cluster is made of (a RunSpec has it all). */
+export interface ClusterShape {
+  readonly nodes: number;
+  readonly N: number;
+  readonly W: number;
+  readonly R: number;
+  readonly vnodes: number;
+  readonly coordination: RunDescription['coordination'];
+  readonly timeoutMs: number;
+  readonly valueBytes: number;
+}
 
 /**
  * The cluster of a run: the engine's default value limit (1 MiB, serialized), or more when the
@@ -18,7 +30,7 @@ export function valueLimitBytes(valueBytes: number): number {
 }
 
 /** Starts the cluster `spec` runs on; its R and W are the cluster's defaults. */
-export function startRunCluster(spec: RunSpec): Promise<Cluster> {
+export function startRunCluster(spec: ClusterShape): Promise<Cluster> {
   return Cluster.start({
     nodes: spec.nodes,
     n: spec.N,
@@ -32,7 +44,7 @@ export function startRunCluster(spec: RunSpec): Promise<Cluster> {
 }
 
 /** Runs with equal keys can share a cluster: everything Cluster.start takes but R and W. */
-export function clusterKeyOf(spec: RunSpec): string {
+export function clusterKeyOf(spec: ClusterShape): string {
   return [spec.nodes, spec.N, spec.coordination, spec.vnodes, spec.timeoutMs, valueLimitBytes(spec.valueBytes)].join('/');
 }
 
@@ -45,7 +57,7 @@ export class ClusterPool {
    * The cluster for `spec`: the one kept when it fits (`warm`: it has run before), else a new
    * one (the kept one stops).
    */
-  async acquire(spec: RunSpec): Promise<{ readonly cluster: Cluster; readonly warm: boolean }> {
+  async acquire(spec: ClusterShape): Promise<{ readonly cluster: Cluster; readonly warm: boolean }> {
     const key = clusterKeyOf(spec);
     if (this.kept?.key === key) return { cluster: this.kept.cluster, warm: true };
     await this.close();

@@ -100,9 +100,11 @@ describe('a ring spread over node controllers', () => {
 
   it('a client whose coordinator crashed tries again elsewhere and ends done', async () => {
     const { byName } = await spreadCluster();
-    await (byName.get('host2') as NodeController).stopActor('nodeC');
+    // user:1's primaries are nodeD, nodeB, nodeE: of the two nodes the client may use, its
+    // requests go first to nodeD (the key's first primary it can reach), which is down. They
+    // time out, nodeD is suspected, and the retry goes to nodeC, which forwards to a primary.
+    await (byName.get('host2') as NodeController).stopActor('nodeD');
     const three = byName.get('host3') as NodeController;
-    // Only nodeC and nodeD to choose from: requests sent to nodeC time out, the retry goes to nodeD.
     await three.startActor({ actor_name: 'client1', operator_name: 'dynamo_client', lib_name: 'dynamo_new', payload: { client_id: 'client1', nodes: ['nodeC', 'nodeD'], cluster: deployment('host3') } });
     const result = await waitForClient(three, 'client1');
     expect(result.state).toBe('done');

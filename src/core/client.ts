@@ -20,6 +20,7 @@ import { Coordinator, type CoordinatorStats } from './coordinator.js';
 import { EffectSink, type Effect, type HostInput, type StateMachine } from './effects.js';
 import { FailureDetector } from './failure-detector.js';
 import type { GetSpec } from './get-request.js';
+import { IdMap } from './id-map.js';
 import { DotMinter } from './minting.js';
 import type { PutSpec } from './put-request.js';
 import { Ring, type RingHash } from './ring.js';
@@ -58,7 +59,7 @@ export class ClientCore implements StateMachine<ClientInput> {
   private readonly sink = new EffectSink();
   private readonly detector: FailureDetector;
   private readonly coordinator: Coordinator;
-  private readonly waiting = new Map<number, Waiting>();
+  private readonly waiting = new IdMap<Waiting>();
   private readonly minter: DotMinter;
   private ring: Ring;
   private reachable: readonly string[];

@@ -10,6 +10,7 @@ import type { EngineTuning } from './config.js';
 import type { EffectSink } from './effects.js';
 import type { FailureDetector } from './failure-detector.js';
 import { startGet, type GetSpec } from './get-request.js';
+import { IdMap } from './id-map.js';
 import { startPut, type PutSpec } from './put-request.js';
 import type { CoordinatorStats, LocalReplica, PendingRequest, RequestEnv } from './request-env.js';
 import type { Ring } from './ring.js';
@@ -27,7 +28,7 @@ export interface CoordinatorDeps {
 
 export class Coordinator {
   readonly stats: CoordinatorStats = { gets: 0, puts: 0, quorumFailures: 0, readRepairs: 0, clockPrunes: 0, siblingReads: 0 };
-  private readonly pending = new Map<number, PendingRequest>();
+  private readonly pending = new IdMap<PendingRequest>();
   private nextReqId = 1;
 
   constructor(private readonly deps: CoordinatorDeps) {}

@@ -6,6 +6,7 @@
  */
 import type { Message } from '../protocol/messages.js';
 import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
+import { IdMap } from './id-map.js';
 
 export type Effect =
   | { readonly kind: 'send'; readonly to: string; readonly msg: Message }
@@ -30,7 +31,7 @@ export interface StateMachine<I> {
  */
 export class EffectSink {
   private effects: Effect[] = [];
-  private readonly timers = new Map<number, () => void>();
+  private readonly timers = new IdMap<() => void>();
   private nextTimerId = 1;
 
   send(to: string, msg: Message): void {

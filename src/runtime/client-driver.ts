@@ -12,6 +12,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ClientCore, ClientInput, WriteSpec } from '../core/client.js';
 import type { GetSpec } from '../core/get-request.js';
+import { IdMap } from '../core/id-map.js';
 import { failure, type GetOutcome, type PutOutcome } from '../protocol/outcomes.js';
 import type { ChaosRule } from '../transport/chaos.js';
 import { FaultLayer, type FaultCounters, type LinkCut } from '../transport/fault-layer.js';
@@ -41,7 +42,7 @@ export class ClientDriver {
   private readonly mesh = new PortMesh();
   private readonly faults: FaultLayer;
   private readonly host: EffectHost<ClientInput>;
-  private readonly waiting = new Map<number, Waiting>();
+  private readonly waiting = new IdMap<Waiting>();
   private readonly getLatency = new LatencyHistogram();
   private readonly putLatency = new LatencyHistogram();
   private failures = 0;
@@ -131,7 +132,7 @@ export class ClientDriver {
   close(): void {
     this.host.stop();
     this.mesh.closeAll();
-    const waiting = [...this.waiting.keys()];
+    const waiting = this.waiting.keys();
     for (const requestId of waiting) this.settle(requestId, failure('STOPPED', 'the cluster was stopped'));
   }
 

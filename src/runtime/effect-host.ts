@@ -8,6 +8,7 @@
  */
 import { assertNever } from '../core/assert.js';
 import type { Effect, HostInput, StateMachine } from '../core/effects.js';
+import { IdMap } from '../core/id-map.js';
 import { isMessage } from '../protocol/guards.js';
 import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
 import type { Transport } from '../transport/transport.js';
@@ -28,7 +29,7 @@ export interface HostHooks<I> {
 }
 
 export class EffectHost<I extends { readonly kind: string; readonly nowMs: number }, Handle = unknown> {
-  private readonly timers = new Map<number, Handle>();
+  private readonly timers = new IdMap<Handle>();
   private running = true;
   /** Arrivals that were not a well-formed message: dropped. */
   invalidMessages = 0;

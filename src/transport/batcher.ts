@@ -10,7 +10,12 @@
 export type Batch = readonly unknown[];
 
 export class Batcher {
-  private readonly outbox = new Map<string, unknown[]>();
+  /**
+   * A new Map each turn rather than one cleared: clearing a Map that has reached the old
+   * generation links its old table to the new one and keeps the old table's batches alive
+   * until the next full collection (see src/core/id-map.ts).
+   */
+  private outbox = new Map<string, unknown[]>();
   private scheduled = false;
   messages = 0;
   batches = 0;
@@ -35,8 +40,8 @@ export class Batcher {
   readonly flush = (): void => {
     this.scheduled = false;
     if (this.outbox.size === 0) return;
-    const pending = [...this.outbox];
-    this.outbox.clear();
+    const pending = this.outbox;
+    this.outbox = new Map();
     for (const [peer, batch] of pending) {
       this.batches++;
       try {
