@@ -93,7 +93,8 @@ export class AntiEntropy {
    * (O(1) on the write path); the trees take every marked key, once however often it changed,
    * before anything reads them: each maintenance round, each anti-entropy message, stats.
    */
-  private readonly dirty = new Set<string>();
+  /** Keys changed since the last flush; a new Set each flush (see id-map.ts on clearing). */
+  private dirty = new Set<string>();
 
   constructor(private readonly deps: AntiEntropyDeps) {
     this.trees = new RangeTrees({ nodeId: deps.nodeId, n: deps.tuning.n, hash: deps.hash, ring: deps.ring, data: deps.data });
@@ -131,8 +132,9 @@ export class AntiEntropy {
 
   /** Brings the trees up to date with every key changed since the last time. */
   private flush(): void {
-    for (const key of this.dirty) this.trees.changed(key, this.deps.data.get(key));
-    this.dirty.clear();
+    const dirty = this.dirty;
+    this.dirty = new Set();
+    for (const key of dirty) this.trees.changed(key, this.deps.data.get(key));
   }
 
   /** One maintenance round: rebuild work, then (once per interval) new exchanges. */

@@ -34,16 +34,23 @@ export interface RouterDeps {
 }
 
 /**
- * Requests whose minted dot a node remembers. Copies of one message arrive close together; the
- * bound only keeps the memory finite, far above the puts a node takes within a request's time.
+ * Requests whose minted dot a node remembers, at least (twice this at most). Copies of one
+ * message arrive close together; the bound only keeps the memory finite, far above the puts a
+ * node takes within a request's time.
  */
 const MINTED_REQUESTS_REMEMBERED = 4096;
 
 export class RequestRouter {
   /** Forwarded requests not yet confirmed by their new coordinator: id -> timer. */
   private readonly forwards = new Map<string, number>();
-  /** The dot minted for each recent put request (oldest first), for duplicates of it. */
-  private readonly minted = new Map<string, Dot>();
+  /**
+   * The dot minted for each recent put request, for duplicates of it: the current generation
+   * and the one before. Two generations rather than one Map that deletes its oldest entry:
+   * a Map churned that way keeps its dead tables and their values alive until a full
+   * collection once it reaches the old generation (see id-map.ts).
+   */
+  private minted = new Map<string, Dot>();
+  private mintedBefore = new Map<string, Dot>();
   forwarded = 0;
   rerouted = 0;
 
@@ -89,11 +96,14 @@ export class RequestRouter {
   /** The dot of a put that arrived unminted: the one minted for it before if it is a duplicate. */
   private dotFor(request: ClientPut): Dot {
     const id = forwardId(request);
-    const known = this.minted.get(id);
+    const known = this.minted.get(id) ?? this.mintedBefore.get(id);
     if (known !== undefined) return known;
     const dot = this.deps.mint(request.key, request.context);
+    if (this.minted.size >= MINTED_REQUESTS_REMEMBERED) {
+      this.mintedBefore = this.minted;
+      this.minted = new Map();
+    }
     this.minted.set(id, dot);
-    if (this.minted.size > MINTED_REQUESTS_REMEMBERED) this.minted.delete(this.minted.keys().next().value as string);
     return dot;
   }
 
