@@ -1,0 +1,60 @@
+// What a request costs a real cluster in steady state, per thread: five worker threads and the
+// client library on the main thread, driven by the bench's own closed loop (bench/driver.ts),
+// N=3 W=2 R=2, keys key0..key99, 100-byte values, half gets, every write carrying the context
+// of the key's last answer. Unlike a bench run it measures no latency percentiles: it reports
+// CPU time per request over the measured phase (process.cpuUsage, all threads of the process
+// together), each thread's busy time per request (event-loop utilisation: on a machine with
+// fewer cores than threads it includes time a runnable thread waited for a core), messages
+// per request and throughput.
+//
+//   node scripts/cluster-cost.mjs [node|client] [concurrency] [requests] [warmup]   (after npm run build)
+//
+// Defaults: node, 64, 40,000 requests after a warm-up of 5,000. docs/PERFORMANCE.md quotes it.
+import { performance } from 'node:perf_hooks';
+import { Cluster } from '../dist/index.js';
+import { runPhase } from '../dist/bench/driver.js';
+import { OpPlan } from '../dist/bench/workload.js';
+
+const mode = process.argv[2] ?? 'node';
+const concurrency = Number(process.argv[3] ?? 64);
+const requests = Number(process.argv[4] ?? 40_000);
+const warmup = Number(process.argv[5] ?? 5_000);
+if (mode !== 'node' && mode !== 'client') throw new Error(`mode must be node or client, got ${mode}`);
+for (const [name, value] of [['concurrency', concurrency], ['requests', requests], ['warmup', warmup]]) {
+  if (!Number.isSafeInteger(value) || value < (name === 'warmup' ? 0 : 1)) throw new Error(`${name} must be a whole number, got ${value}`);
+}
+
+const cluster = await Cluster.start({ nodes: 5, n: 3, r: 2, w: 2, coordination: mode });
+try {
+  const plan = new OpPlan(1, 100, 0.5, 100);
+  const contexts = new Map();
+  for (const key of plan.keys) contexts.set(key, (await cluster.put(key, 'x'.repeat(100), { w: 3 })).context);
+  const phase = { concurrency, timeoutMs: 5000 };
+  if (warmup > 0) await runPhase(cluster, plan, contexts, { ...phase, ops: warmup });
+
+  const statsBefore = await cluster.stats();
+  const loopBefore = performance.eventLoopUtilization();
+  const cpuBefore = process.cpuUsage();
+  const startedMs = performance.now();
+  const result = await runPhase(cluster, plan, contexts, { ...phase, ops: requests });
+  const elapsedMs = performance.now() - startedMs;
+  const cpu = process.cpuUsage(cpuBefore);
+  const loop = performance.eventLoopUtilization(loopBefore);
+  const statsAfter = await cluster.stats();
+
+  const perRequest = (ms) => (ms * 1000) / requests;
+  const nodes = statsAfter.nodes.map((node) => {
+    const before = statsBefore.nodes.find((b) => b.nodeId === node.nodeId);
+    return perRequest(node.eventLoop.activeMs - (before?.eventLoop.activeMs ?? 0));
+  });
+  const nodesTotal = nodes.reduce((a, b) => a + b, 0);
+  const messages = statsAfter.totals.messages - statsBefore.totals.messages;
+  console.log(
+    `${mode} c=${concurrency}: ${Math.round(requests / (elapsedMs / 1000))} ops/s, ` +
+      `CPU ${((cpu.user + cpu.system) / requests).toFixed(1)} us/request (system ${(cpu.system / requests).toFixed(1)}), ` +
+      `busy: main thread ${perRequest(loop.active).toFixed(1)} us, nodes ${nodesTotal.toFixed(1)} us [${nodes.map((n) => n.toFixed(1)).join(' ')}], ` +
+      `${(messages / requests).toFixed(2)} messages/request, errors ${JSON.stringify(result.errors)}`,
+  );
+} finally {
+  await cluster.stop();
+}
