@@ -10,7 +10,8 @@
 import type { FloorBatch, FloorMessage } from './floor-protocol.js';
 
 export class FloorBatcher {
-  private readonly outbox = new Map<number, FloorMessage[]>();
+  /** A new Map each turn, as the engine's batcher does (clearing an old Map keeps its batches alive). */
+  private outbox = new Map<number, FloorMessage[]>();
   private scheduled = false;
   messages = 0;
   batches = 0;
@@ -35,8 +36,8 @@ export class FloorBatcher {
   readonly flush = (): void => {
     this.scheduled = false;
     if (this.outbox.size === 0) return;
-    const pending = [...this.outbox];
-    this.outbox.clear();
+    const pending = this.outbox;
+    this.outbox = new Map();
     for (const [peer, batch] of pending) {
       this.batches++;
       this.post(peer, batch);

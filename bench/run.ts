@@ -60,7 +60,11 @@ export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, pr
 
 /**
  * Writes every key to all N replicas before anything is measured, so that every GET of the
- * run reads a key that holds data (the seed's GETs never did).
+ * run reads a key that holds data (the seed's GETs never did). Each write carries the context
+ * of a read of all N replicas first: on a cluster an earlier run of the suite used, a blind
+ * write would leave that run's version beside the new one as a sibling, and the run would
+ * measure reads of two versions; over the read it supersedes them, and every key starts the
+ * run with one version, as on a fresh cluster.
  */
 async function preload(cluster: Cluster, plan: OpPlan, contexts: ContextCache, timeoutMs: number): Promise<void> {
   const n = cluster.config.n;
@@ -69,9 +73,11 @@ async function preload(cluster: Cluster, plan: OpPlan, contexts: ContextCache, t
     while (next < plan.keys.length) {
       const index = next++;
       const key = plan.keys[index] ?? 'key0';
-      // The preload runs on a cold cluster and is not measured: it gets a generous time budget,
-    // whatever --timeout-ms says about the measured requests.
-    const { context } = await cluster.put(key, plan.preloadValue(index), { w: n, timeoutMs: Math.max(timeoutMs, PRELOAD_TIMEOUT_MS) });
+      // The preload may run on a cold cluster and is not measured: it gets a generous time
+      // budget, whatever --timeout-ms says about the measured requests.
+      const budgetMs = Math.max(timeoutMs, PRELOAD_TIMEOUT_MS);
+      const read = await cluster.get(key, { r: n, timeoutMs: budgetMs });
+      const { context } = await cluster.put(key, plan.preloadValue(index), { context: read.context, w: n, timeoutMs: budgetMs });
       contexts.set(key, context);
     }
   };

@@ -65,9 +65,21 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
   const latencyByN: LatencyByNPoint[] = [];
   const scalingFloors: ScalingFloor[] = [];
   const plan: PlannedRun[] = [];
-  plan.push({ spec: base, label: `headline N${base.N} W${base.W} R${base.R}`, sizing: floorSizing(base.ops), take: (run) => {
-    headline = run;
-  } });
+  plan.push({
+    spec: base,
+    label: `headline N${base.N} W${base.W} R${base.R}`,
+    sizing: floorSizing(base.ops),
+    // Its files are written at once, so that a suite that fails later still leaves them.
+    take: async (run) => {
+      headline = run;
+      await Promise.all([
+        writeFile(join(args.outDir, 'latency.log'), run.phase.records.map((r) => `${formatLatencyLine(r)}\n`).join('')),
+        writeFile(join(args.outDir, 'get.hgrm'), toHgrm(run.phase.get)),
+        writeFile(join(args.outDir, 'put.hgrm'), toHgrm(run.phase.put)),
+        writeFile(join(args.outDir, 'summary.json'), `${JSON.stringify(run.summary, null, 2)}\n`),
+      ]);
+    },
+  });
   SEED_CONFIGS.forEach(([N, W, R], index) => {
     const label = configLabel(N, W, R);
     const spec = { ...base, ops: args.configOps, N, W, R, nodes: configNodes(N), concurrency: 1, rateOpsPerS: undefined, coordination: args.coordination, seed: nextSeed() };
@@ -127,13 +139,7 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
     await runner.close();
   }
   if (!headline) throw new Error('the suite ended without its headline run');
-  await Promise.all([
-    writeFile(join(args.outDir, 'latency.log'), headline.phase.records.map((r) => `${formatLatencyLine(r)}\n`).join('')),
-    writeFile(join(args.outDir, 'get.hgrm'), toHgrm(headline.phase.get)),
-    writeFile(join(args.outDir, 'put.hgrm'), toHgrm(headline.phase.put)),
-    writeFile(join(args.outDir, 'summary.json'), `${JSON.stringify(headline.summary, null, 2)}\n`),
-    writeFile(join(args.outDir, 'latency_configs.log'), configRecords.flat().map((r) => `${formatConfigLine(r)}\n`).join('')),
-  ]);
+  await writeFile(join(args.outDir, 'latency_configs.log'), configRecords.flat().map((r) => `${formatConfigLine(r)}\n`).join(''));
   const scaling: ScalingData = { throughput, latency_by_N: latencyByN };
   await writeFile(join(args.outDir, SCALING_JSON), `${JSON.stringify(scaling, null, 2)}\n`);
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ClusterPool, clusterKeyOf } from '../bench/cluster-pool.js';
-import type { RunSpec } from '../bench/run.js';
+import { measureRun, type RunSpec } from '../bench/run.js';
 import { byCluster } from '../bench/suite.js';
 
 const spec = (overrides: Partial<RunSpec>): RunSpec => ({
@@ -62,6 +62,25 @@ describe('bench cluster pool', () => {
       // The first one stopped when the second started.
       await expect(first.cluster.get('k')).rejects.toThrow();
       expect(pool.started).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('bench runs on a shared cluster', () => {
+  it('a run after another on the same cluster starts with one version per key: no sibling reads', async () => {
+    const pool = new ClusterPool();
+    const silent = { start: () => undefined, advance: () => undefined, done: () => undefined };
+    try {
+      const shape = spec({ N: 3, W: 2, R: 2, nodes: 3, ops: 60, keys: 4, seed: 3 });
+      const first = await measureRun(shape, null, silent, 'first', pool);
+      const second = await measureRun({ ...shape, seed: 4, R: 3, W: 3 }, null, silent, 'second', pool);
+      expect(pool.started).toBe(1);
+      expect(first.phase.siblingReads).toBe(0);
+      expect(second.phase.siblingReads).toBe(0);
+      expect(second.summary.R).toBe(3);
+      expect(Object.keys(second.phase.errors)).toEqual([]);
     } finally {
       await pool.close();
     }
