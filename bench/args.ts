@@ -99,18 +99,22 @@ export interface ParseOptions {
 }
 
 /**
- * Warm-up of one run: six threads each compile the engine's hot code, and with 200
- * operations the compiler was still busy in the measured phase (docs/PERFORMANCE.md: at
- * concurrency 64, 200 warm-up operations measured 0.14-0.16x the floor, 5000 measured
- * 0.19-0.20x). The suite's runs are many and short and share clusters: each cluster warms up
- * with the seed's 200, once.
+ * Warm-up of one run: six threads each compile the engine's hot code on a machine that may
+ * have two cores, and a short warm-up leaves the compilers busy in the measured phase
+ * (docs/PERFORMANCE.md: at concurrency 64, 20,000 operations measured 10,900-11,600 ops/s
+ * after 2,000 warm-up operations and 13,500-19,300 after 10,000). One run warms up as long
+ * as it measures, from 200 operations to RUN_WARMUP_OPS at concurrency 1 (about half a
+ * second) and to CONCURRENT_RUN_WARMUP_OPS above (about a second at concurrency 64). The
+ * suite's runs are many and short and share clusters: each cluster warms up with the seed's
+ * 200, once.
  */
 export const RUN_WARMUP_OPS = 2000;
+export const CONCURRENT_RUN_WARMUP_OPS = 10_000;
 export const SUITE_WARMUP_OPS = 200;
 
-/** One run warms up as long as it measures, from 200 to RUN_WARMUP_OPS operations. */
-function defaultWarmup(mode: BenchMode, ops: number): number {
-  return mode === 'suite' ? SUITE_WARMUP_OPS : Math.max(SUITE_WARMUP_OPS, Math.min(RUN_WARMUP_OPS, ops));
+function defaultWarmup(mode: BenchMode, ops: number, concurrency: number): number {
+  if (mode === 'suite') return SUITE_WARMUP_OPS;
+  return Math.max(SUITE_WARMUP_OPS, Math.min(concurrency > 1 ? CONCURRENT_RUN_WARMUP_OPS : RUN_WARMUP_OPS, ops));
 }
 
 /** The largest accepted --value-bytes: 1 MiB. */
@@ -179,7 +183,7 @@ function buildParser() {
       .option('warmup', {
         describe: 'operations run before measuring starts (not recorded), so that the JIT of every thread settles; --ycsb warms up with its load phase',
         requiresArg: true,
-        defaultDescription: `as many as <ops>, from ${SUITE_WARMUP_OPS} to ${RUN_WARMUP_OPS}; ${SUITE_WARMUP_OPS} for each cluster of --suite (its runs share clusters)`,
+        defaultDescription: `as many as <ops>, from ${SUITE_WARMUP_OPS} to ${RUN_WARMUP_OPS} (${CONCURRENT_RUN_WARMUP_OPS} with --concurrency above 1); ${SUITE_WARMUP_OPS} for each cluster of --suite (its runs share clusters)`,
       })
       .option('timeout-ms', { describe: 'per-request timeout in milliseconds', requiresArg: true, default: 1000 })
       .option('seed', { describe: 'seed of every random choice; the report prints it, to replay a run', requiresArg: true, defaultDescription: 'random' })
@@ -208,6 +212,7 @@ function validate(raw: Record<string, unknown>, argv: readonly string[], options
   const opsGiven = given.length > 0;
   const quorumsGiven = given.length === POSITIONALS.length;
   const ops = opsGiven ? integer(raw, 'ops', 1) : DEFAULT_POSITIONALS.ops;
+  const concurrency = integer(raw, 'concurrency', 1);
   const N = quorumsGiven ? integer(raw, 'N', 1) : DEFAULT_POSITIONALS.N;
   const W = quorumsGiven ? integer(raw, 'W', 1) : DEFAULT_POSITIONALS.W;
   const R = quorumsGiven ? integer(raw, 'R', 1) : DEFAULT_POSITIONALS.R;
@@ -267,10 +272,10 @@ function validate(raw: Record<string, unknown>, argv: readonly string[], options
     keys: integer(raw, 'keys', 1),
     valueBytes,
     readRatio,
-    concurrency: integer(raw, 'concurrency', 1),
+    concurrency,
     rateOpsPerS,
     coordination,
-    warmupOps: raw['warmup'] === undefined ? defaultWarmup(mode, ops) : integer(raw, 'warmup', 0),
+    warmupOps: raw['warmup'] === undefined ? defaultWarmup(mode, ops, concurrency) : integer(raw, 'warmup', 0),
     timeoutMs: integer(raw, 'timeout-ms', 1),
     seed,
     seedSource,
