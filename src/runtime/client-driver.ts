@@ -132,7 +132,8 @@ export class ClientDriver {
   close(): void {
     this.host.stop();
     this.mesh.closeAll();
-    const waiting = this.waiting.keys();
+    // Oldest first, as they were made.
+    const waiting = this.waiting.keys().sort((a, b) => a - b);
     for (const requestId of waiting) this.settle(requestId, failure('STOPPED', 'the cluster was stopped'));
   }
 
