@@ -34,23 +34,34 @@ export interface RouterDeps {
 }
 
 /**
- * Requests whose minted dot a node remembers, at least (twice this at most). Copies of one
- * message arrive close together; the bound only keeps the memory finite, far above the puts a
- * node takes within a request's time.
+ * Put requests of one client whose minted dot a node remembers, at least (twice this at
+ * most). Copies of one message arrive close together; the bound only keeps the memory finite,
+ * far above the puts one client sends a node within a request's time.
  */
-const MINTED_REQUESTS_REMEMBERED = 4096;
+const MINTED_REQUESTS_REMEMBERED = 2048;
+/** Clients whose minted dots a node remembers; past it, the one heard from least recently goes. */
+const MINTING_CLIENTS_REMEMBERED = 64;
+
+/**
+ * One client's recent put requests, by request id: the current generation and the one before.
+ * Two generations rather than one Map that deletes its oldest entry: a Map churned that way
+ * keeps its dead tables and their values alive until a full collection once it reaches the
+ * old generation (see id-map.ts). Keyed by the request id, a number, because a string key
+ * made per request (client and id) cost more to hash than the rest of the routing.
+ */
+interface MintedDots {
+  current: Map<number, Dot>;
+  before: Map<number, Dot>;
+  /** The router's count of minted puts when this client was last heard (for eviction). */
+  heardAt: number;
+}
 
 export class RequestRouter {
   /** Forwarded requests not yet confirmed by their new coordinator: id -> timer. */
   private readonly forwards = new Map<string, number>();
-  /**
-   * The dot minted for each recent put request, for duplicates of it: the current generation
-   * and the one before. Two generations rather than one Map that deletes its oldest entry:
-   * a Map churned that way keeps its dead tables and their values alive until a full
-   * collection once it reaches the old generation (see id-map.ts).
-   */
-  private minted = new Map<string, Dot>();
-  private mintedBefore = new Map<string, Dot>();
+  /** The dot minted for each recent put request, per client, for duplicates of it. */
+  private readonly minted = new Map<string, MintedDots>();
+  private putsSeen = 0;
   forwarded = 0;
   rerouted = 0;
 
@@ -81,7 +92,7 @@ export class RequestRouter {
       sink.send(request.replyTo, { kind: 'reply.error', reqId: request.reqId, code: 'INVALID_ARGUMENT', message });
       return;
     }
-    const msg = request.kind === 'client.put' && request.dot === undefined ? { ...request, dot: this.dotFor(request) } : request;
+    const msg = request.kind === 'client.put' && request.dot === undefined ? minted(request, this.dotFor(request)) : request;
     const primaries = this.deps.ring().preferenceList(msg.key, tuning.n);
     if (!primaries.includes(this.deps.nodeId) && msg.hops < tuning.maxHops) {
       const healthy = primaries.find((node) => !this.deps.detector.isSuspect(node));
@@ -95,16 +106,35 @@ export class RequestRouter {
 
   /** The dot of a put that arrived unminted: the one minted for it before if it is a duplicate. */
   private dotFor(request: ClientPut): Dot {
-    const id = forwardId(request);
-    const known = this.minted.get(id) ?? this.mintedBefore.get(id);
+    let dots = this.minted.get(request.replyTo);
+    if (dots === undefined) {
+      if (this.minted.size >= MINTING_CLIENTS_REMEMBERED) this.forgetQuietestClient();
+      dots = { current: new Map(), before: new Map(), heardAt: 0 };
+      this.minted.set(request.replyTo, dots);
+    }
+    dots.heardAt = ++this.putsSeen;
+    const known = dots.current.get(request.reqId) ?? dots.before.get(request.reqId);
     if (known !== undefined) return known;
     const dot = this.deps.mint(request.key, request.context);
-    if (this.minted.size >= MINTED_REQUESTS_REMEMBERED) {
-      this.mintedBefore = this.minted;
-      this.minted = new Map();
+    if (dots.current.size >= MINTED_REQUESTS_REMEMBERED) {
+      dots.before = dots.current;
+      dots.current = new Map();
     }
-    this.minted.set(id, dot);
+    dots.current.set(request.reqId, dot);
     return dot;
+  }
+
+  /** Drops the minted dots of the client heard from least recently (a scan: clients are few). */
+  private forgetQuietestClient(): void {
+    let quietest: string | undefined;
+    let heardAt = Number.POSITIVE_INFINITY;
+    for (const [client, dots] of this.minted) {
+      if (dots.heardAt < heardAt) {
+        heardAt = dots.heardAt;
+        quietest = client;
+      }
+    }
+    if (quietest !== undefined) this.minted.delete(quietest);
   }
 
   private forward(msg: ClientGet | ClientPut, target: string): void {
@@ -154,6 +184,23 @@ export class RequestRouter {
       );
     });
   }
+}
+
+/** The put with its dot, built as a literal: one shape, unlike a spread of whatever arrived. */
+function minted(put: ClientPut, dot: Dot): ClientPut {
+  return {
+    kind: 'client.put',
+    reqId: put.reqId,
+    key: put.key,
+    value: put.value,
+    deleted: put.deleted,
+    context: put.context,
+    w: put.w,
+    timeoutMs: put.timeoutMs,
+    hops: put.hops,
+    replyTo: put.replyTo,
+    dot,
+  };
 }
 
 function forwardId(msg: { readonly replyTo: string; readonly reqId: number }): string {
