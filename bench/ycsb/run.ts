@@ -6,11 +6,11 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Cluster, type Context } from '../../src/index.js';
+import type { Cluster, Context } from '../../src/index.js';
 import { BenchArgsError, type BenchArgs } from '../args.js';
 import { prepareOutDir } from '../out-dir.js';
 import type { Progress } from '../progress.js';
-import { valueLimitBytes } from '../cluster-pool.js';
+import { startRunCluster } from '../cluster-pool.js';
 import { parseYcsbProperties, type YcsbWorkload } from './properties.js';
 import { formatYcsbReport } from './report.js';
 import { ycsbResult, type PhaseOutcome } from './result.js';
@@ -36,17 +36,8 @@ export async function runYcsb(args: BenchArgs, progress: Progress, print: (text:
   if (workload.ignored.length > 0) note(`ycsb: properties this bench does not use, ignored: ${workload.ignored.join(', ')}`);
   const plan = planYcsb(workload, args.seed);
   await prepareOutDir(args.outDir);
-  const cluster = await Cluster.start({
-    nodes: args.nodes,
-    n: args.N,
-    r: args.R,
-    w: args.W,
-    vnodes: args.vnodes,
-    coordination: args.coordination,
-    requestTimeoutMs: args.timeoutMs,
-    // A record is fieldcount fields of fieldlength characters, plus names and framing.
-    maxValueBytes: valueLimitBytes(workload.fieldCount * (workload.fieldLengthBytes + 16)),
-  });
+  // A record is fieldcount fields of fieldlength characters, plus names and framing.
+  const cluster = await startRunCluster({ ...args, valueBytes: workload.fieldCount * (workload.fieldLengthBytes + 16) });
   try {
     const contexts: ContextCache = new Map();
     const load = await loadPhase(cluster, plan, contexts, args, progress);

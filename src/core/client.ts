@@ -151,7 +151,7 @@ export class ClientCore implements StateMachine<ClientInput> {
     }
     const reqId = this.nextReqId++;
     const msg: ClientGet = { kind: 'client.get', reqId, key: spec.key, r: spec.r, timeoutMs: spec.timeoutMs, hops: 0, replyTo: this.clientId };
-    this.viaNode(requestId, 'get', msg, this.primaryOf(spec.key));
+    this.viaNode(requestId, 'get', msg, this.coordinatorFor(spec.key, undefined));
   }
 
   private put(requestId: number, spec: WriteSpec): void {
@@ -163,19 +163,16 @@ export class ClientCore implements StateMachine<ClientInput> {
     }
     const reqId = this.nextReqId++;
     const msg: ClientPut = { kind: 'client.put', reqId, ...spec, hops: 0, replyTo: this.clientId };
-    this.viaNode(requestId, 'put', msg, this.usable(spec.context.readFrom) ? spec.context.readFrom : this.primaryOf(spec.key));
+    this.viaNode(requestId, 'put', msg, this.coordinatorFor(spec.key, spec.context.readFrom));
   }
 
   /**
-   * Node mode: send to `preferred` when it is reachable and not suspected (the node a write's
-   * context was read from, or the key's first usable primary), else to the next such node in
-   * turn, and wait at most the request's time.
+   * Node mode: send to `node` (see coordinatorFor) and wait at most the request's time.
    * A coordinator that lets a request time out is suspected (§4.8): until it is heard from
    * again, or the suspicion lapses, requests go elsewhere, so a caller that tries again after
    * a TIMEOUT reaches a live node.
    */
-  private viaNode(requestId: number, op: 'get' | 'put', msg: ClientGet | ClientPut, preferred: string | undefined): void {
-    const node = this.usable(preferred) ? preferred : this.pickNode();
+  private viaNode(requestId: number, op: 'get' | 'put', msg: ClientGet | ClientPut, node: string | undefined): void {
     if (node === undefined) {
       this.sink.settle(requestId, failure('TIMEOUT', 'no node is running to take the request'));
       return;
@@ -208,12 +205,14 @@ export class ClientCore implements StateMachine<ClientInput> {
   }
 
   /**
-   * The first usable primary of `key` in the client's ring, which coordinates the request
-   * without a forward; undefined when none is usable.
+   * The node to send a request for `key` to, of those reachable and not suspected: the one a
+   * write's context was read from (`readFrom`, §5), else the key's first primary in the
+   * client's ring, which coordinates without a forward, else the next node in turn.
    */
-  private primaryOf(key: string): string | undefined {
+  private coordinatorFor(key: string, readFrom: string | undefined): string | undefined {
+    if (this.usable(readFrom)) return readFrom;
     for (const node of this.ring.preferenceList(key, this.tuning.n)) if (this.usable(node)) return node;
-    return undefined;
+    return this.pickNode();
   }
 
   /** The next reachable node in turn that is not suspected; when all are, the next in turn. */

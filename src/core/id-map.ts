@@ -74,7 +74,7 @@ export class IdMap<V> {
     if (id === EMPTY) return false;
     const at = id & this.mask;
     if (this.ids[at] !== id) return this.overflow.delete(id);
-    this.ids[at] = -1;
+    this.ids[at] = EMPTY;
     this.slots[at] = undefined;
     this.inSlots--;
     return true;
