@@ -87,10 +87,16 @@ export interface FloorOptions {
 /** How many requests a floor measures, and how many it runs first. */
 export type FloorSizing = Pick<FloorSpec, 'ops' | 'warmupOps'>;
 
-/** The floor's size for a single run of `runOps` operations: cheap, and enough requests to be stable. */
-export function floorSizing(runOps: number): FloorSizing {
+/**
+ * The floor's size for a run of `runOps` operations after `runWarmupOps` of warm-up: cheap,
+ * enough requests to be stable, and at least as warm as the run. The floor's threads compile
+ * their code as the engine's do (at concurrency 64 the floor's throughput roughly doubles
+ * over its first 60,000 requests, docs/PERFORMANCE.md), so a floor warmed less than the run
+ * would flatter the engine's multiples of it.
+ */
+export function floorSizing(runOps: number, runWarmupOps = 0): FloorSizing {
   const ops = Math.min(20_000, Math.max(2000, runOps));
-  return { ops, warmupOps: Math.max(200, Math.round(ops / 10)) };
+  return { ops, warmupOps: Math.max(200, Math.round(ops / 10), runWarmupOps) };
 }
 
 const WORKER_FILE = compiledSibling(import.meta.url, './floor-worker.js');

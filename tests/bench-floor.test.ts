@@ -70,6 +70,9 @@ describe('floor - sizing', () => {
     expect(floorSizing(500)).toEqual({ ops: 2000, warmupOps: 200 });
     expect(floorSizing(5000)).toEqual({ ops: 5000, warmupOps: 500 });
     expect(floorSizing(1_000_000)).toEqual({ ops: 20_000, warmupOps: 2000 });
+    // At least as warm as the run it is compared with.
+    expect(floorSizing(20_000, 60_000)).toEqual({ ops: 20_000, warmupOps: 60_000 });
+    expect(floorSizing(20_000, 500)).toEqual({ ops: 20_000, warmupOps: 2000 });
   });
 });
 
