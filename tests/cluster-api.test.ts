@@ -99,6 +99,27 @@ describe('Cluster API', () => {
     expect((await rejection(cluster.put('key-a', 3, { context: untagged as typeof context }))).code).toBe('INVALID_ARGUMENT');
   });
 
+  it('hands out frozen contexts, taken back as they are; a copy of one is checked and works as well', async () => {
+    await cluster.put('frozen', 'v1');
+    const { context } = await cluster.get('frozen', { r: 3 });
+    expect(Object.isFrozen(context)).toBe(true);
+    expect(Object.isFrozen(context.clock)).toBe(true);
+    for (const entry of Object.values(context.clock)) expect(Object.isFrozen(entry)).toBe(true);
+    expect(() => {
+      (context.clock as Record<string, unknown>)['forged#1'] = { counter: 1, timeMs: 0 };
+    }).toThrow(TypeError);
+    // The very object, for its own key: it supersedes what it covers.
+    const { context: next } = await cluster.put('frozen', 'v2', { context });
+    expect((await cluster.get('frozen', { r: 3 })).values).toEqual(['v2']);
+    // The very object, for another key: refused, as a copy of it would be.
+    expect((await rejection(cluster.put('not-frozen', 1, { context: next }))).message).toMatch(/another key or by another cluster/);
+    // A copy (through a port, JSON, a spread) is another object: checked in full, and good.
+    const copied = JSON.parse(JSON.stringify(next)) as typeof next;
+    expect(Object.isFrozen(copied)).toBe(false);
+    await cluster.put('frozen', 'v3', { context: copied });
+    expect((await cluster.get('frozen', { r: 3 })).values).toEqual(['v3']);
+  });
+
   it('an actor named like an Object property (constructor, toString) is just an actor', async () => {
     const { context } = await cluster.put('proto-names', 'v1');
     const odd = { ...context, clock: { ...context.clock, constructor: { counter: 1, timeMs: 0 }, toString: { counter: 2, timeMs: 0 } } };

@@ -15,19 +15,12 @@ import { md5Hex } from '../util/md5.js';
 import { ContextTags } from './context-tags.js';
 import { DynamoError, DynamoErrorCode, fromFailure, guarded, invalidArgument, readInput, toDynamoError } from './errors.js';
 import { optionsObject, quorumOption, resolveClusterOptions, timeoutOption, type ClusterOptions } from './options.js';
-import { abortable, checkContext, checkKey, checkSignal, snapshotValue } from './values.js';
+import { IssuedContexts, type Context } from './issued-contexts.js';
+import { abortable, checkKey, checkSignal, snapshotValue } from './values.js';
 
 export type { ChaosRule, ChaosSelector, FaultCounters };
 
-/**
- * The opaque causal context of a read or write: hand it back to `put` or `delete` of the same
- * key on the same cluster to say which versions the new one supersedes. Do not build or
- * change one yourself.
- */
-export interface Context extends CausalContext {
-  /** The cluster and key it was handed out for: a context is good for that key only. */
-  readonly issuedFor: string;
-}
+export type { Context };
 
 export interface GetOptions {
   /** Read quorum for this request (default: the cluster's R). */
@@ -112,6 +105,7 @@ export interface HostedShare extends SpreadRing {
 export class Cluster {
   private stopped = false;
   private readonly tags: ContextTags;
+  private readonly issued = new IssuedContexts();
 
   private constructor(
     private readonly topology: Topology,
@@ -205,8 +199,8 @@ export class Cluster {
     });
     const outcome = await abortable(this.driver.get(spec), signal);
     if (!outcome.ok) throw fromFailure(outcome);
-    // The context handed out is tagged with this cluster and the key (see checkContext).
-    return { values: outcome.versions.filter((v) => !v.deleted).map((v) => v.value), context: { ...outcome.context, issuedFor: this.tags.of(spec.key) } };
+    // The context handed out is tagged with this cluster and the key, and frozen (see issued-contexts.ts).
+    return { values: outcome.versions.filter((v) => !v.deleted).map((v) => v.value), context: this.issued.issue(outcome.context, this.tags.of(spec.key)) };
   }
 
   /** Writes a value; with `context`, it supersedes the versions that context covers. */
@@ -362,7 +356,7 @@ export class Cluster {
           key: checkedKey,
           value: deleted ? null : snapshotValue(value, this.maxValueBytes),
           deleted,
-          context: checkContext(given.context, keyTag) ?? EMPTY_CONTEXT,
+          context: this.issued.take(given.context, keyTag) ?? EMPTY_CONTEXT,
           w: quorumOption(given.w, 'w', this.tuning.w, this.tuning.n),
           timeoutMs: timeoutOption(given.timeoutMs, this.tuning.requestTimeoutMs),
         },
@@ -372,7 +366,7 @@ export class Cluster {
     });
     const outcome = await abortable(this.driver.put(spec), signal);
     if (!outcome.ok) throw fromFailure(outcome);
-    return { context: { ...outcome.context, issuedFor: tag } };
+    return { context: this.issued.issue(outcome.context, tag) };
   }
 
   private checkRunning(): void {

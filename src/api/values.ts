@@ -49,6 +49,8 @@ export function snapshotValue(value: unknown, maxValueBytes: number): unknown {
   return copy;
 }
 
+export const OTHER_KEY_CONTEXT = 'context was handed out for another key or by another cluster; pass the context returned for this key';
+
 /** Counters far beyond any real history: one more write must still be a safe integer. */
 const MAX_COUNTER = 2 ** 48;
 /** Actors plus gap ranges: far above any context the engine hands out (clockPruneAt <= 1000). */
@@ -68,7 +70,7 @@ export function checkContext(context: unknown, issuedFor: string): CausalContext
   const { issuedFor: tag, ...rest } = context as Record<string, unknown>;
   const copy = copyContext(rest);
   if (copy === undefined || typeof tag !== 'string') throw invalid();
-  if (tag !== issuedFor) throw invalidArgument('context was handed out for another key or by another cluster; pass the context returned for this key');
+  if (tag !== issuedFor) throw invalidArgument(OTHER_KEY_CONTEXT);
   let entries = 0;
   for (const entry of Object.values(copy.clock)) {
     entries += 1 + (entry.gaps?.length ?? 0);

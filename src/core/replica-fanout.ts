@@ -4,6 +4,10 @@
  * preference list bounds the replacements, so a fan-out always ends. Attempts sent together
  * (the first N, or the replacements of one timeout) share one timer: a request costs one
  * timer, not one per replica.
+ *
+ * A request has a handful of attempts (N, and a stand-in for each that went silent), so they
+ * and their slots are kept in arrays and scanned: a Map and two Sets per request cost more to
+ * make and to hash into than the scans (every request of the engine makes one fan-out).
  */
 import type { EffectSink } from './effects.js';
 import type { FailureDetector } from './failure-detector.js';
@@ -31,12 +35,13 @@ export interface FanoutHooks {
 }
 
 export class ReplicaFanout {
-  private readonly attempts = new Map<string, Attempt>();
+  /** Every attempt, in the order sent; a node is asked at most once. */
+  private readonly attempts: Attempt[] = [];
   /** The key's primaries: one slot each. */
   private readonly slots: readonly string[];
-  private readonly answeredSlots = new Set<string>();
+  private readonly answeredSlots: string[] = [];
   /** Slots some attempt was sent for (asked on every answer, so kept rather than counted). */
-  private readonly triedSlots = new Set<string>();
+  private readonly triedSlots: string[] = [];
   /** Nodes whose answer filled a slot, in the order they answered. */
   private readonly counted: string[] = [];
   /** True while the first targets are sent: local answers must not end the request early. */
@@ -68,14 +73,14 @@ export class ReplicaFanout {
    * from a node never asked, or already heard, is ignored.
    */
   answered(node: string, record: (counted: boolean) => void): void {
-    const attempt = this.attempts.get(node);
+    const attempt = this.attemptTo(node);
     if (!attempt || attempt.state === 'answered') return;
     if (attempt.state === 'waiting' && --attempt.wave.waiting === 0) this.sink.cancelTimer(attempt.wave.timerId);
     attempt.state = 'answered';
     this.detector.heardFrom(node);
-    const counted = !this.answeredSlots.has(attempt.slot);
+    const counted = !this.answeredSlots.includes(attempt.slot);
     if (counted) {
-      this.answeredSlots.add(attempt.slot);
+      this.answeredSlots.push(attempt.slot);
       this.counted.push(node);
     }
     record(counted);
@@ -84,7 +89,7 @@ export class ReplicaFanout {
 
   /** Slots with an answer. */
   get filled(): number {
-    return this.answeredSlots.size;
+    return this.answeredSlots.length;
   }
 
   /**
@@ -93,13 +98,13 @@ export class ReplicaFanout {
    * the request's deadline, never a timeout, gives up on a slot.
    */
   get fillable(): number {
-    return this.triedSlots.size;
+    return this.triedSlots.length;
   }
 
   /** Attempts still waiting for an answer. */
   get waiting(): number {
     let count = 0;
-    for (const attempt of this.attempts.values()) if (attempt.state === 'waiting') count++;
+    for (const attempt of this.attempts) if (attempt.state === 'waiting') count++;
     return count;
   }
 
@@ -114,7 +119,7 @@ export class ReplicaFanout {
 
   /** Stops every attempt timer (the request is over). */
   close(): void {
-    for (const attempt of this.attempts.values()) {
+    for (const attempt of this.attempts) {
       if (attempt.state === 'waiting' && attempt.wave.waiting > 0) {
         attempt.wave.waiting = 0;
         this.sink.cancelTimer(attempt.wave.timerId);
@@ -122,14 +127,23 @@ export class ReplicaFanout {
     }
   }
 
+  /** The attempt sent to `node`, if any (the latest, should one ever be asked twice). */
+  private attemptTo(node: string): Attempt | undefined {
+    for (let i = this.attempts.length - 1; i >= 0; i--) {
+      const attempt = this.attempts[i] as Attempt;
+      if (attempt.target.node === node) return attempt;
+    }
+    return undefined;
+  }
+
   private launch(targets: readonly Target[]): void {
     if (targets.length === 0) return;
     const wave: Wave = { attempts: [], timerId: 0, waiting: targets.length };
     for (const target of targets) {
       const attempt: Attempt = { target, slot: slotOf(target), wave, state: 'waiting' };
-      this.triedSlots.add(attempt.slot);
+      if (!this.triedSlots.includes(attempt.slot)) this.triedSlots.push(attempt.slot);
       wave.attempts.push(attempt);
-      this.attempts.set(target.node, attempt);
+      this.attempts.push(attempt);
     }
     wave.timerId = this.sink.setTimer(this.attemptTimeoutMs, () => this.timedOut(wave));
     for (const target of targets) this.hooks.dispatch(target);
@@ -143,8 +157,8 @@ export class ReplicaFanout {
       if (attempt.state !== 'waiting') continue;
       attempt.state = 'timedOut';
       this.detector.suspect(attempt.target.node, this.nowMs());
-      if (this.answeredSlots.has(attempt.slot)) continue;
-      const tried = new Set([...this.attempts.keys(), ...replacements.map((target) => target.node)]);
+      if (this.answeredSlots.includes(attempt.slot)) continue;
+      const tried = new Set([...this.attempts.map((a) => a.target.node), ...replacements.map((target) => target.node)]);
       const replacement = replacementFor(attempt.slot, this.preferenceList, this.n, tried, (node) => this.detector.isSuspect(node));
       if (replacement) replacements.push(replacement);
     }
