@@ -100,16 +100,18 @@ export interface ParseOptions {
 
 /**
  * Warm-up of one run: six threads each compile the engine's hot code on a machine that may
- * have two cores, and a short warm-up leaves the compilers busy in the measured phase
- * (docs/PERFORMANCE.md: at concurrency 64, 20,000 operations measured 10,900-11,600 ops/s
- * after 2,000 warm-up operations and 13,500-19,300 after 10,000). One run warms up as long
- * as it measures, from 200 operations to RUN_WARMUP_OPS at concurrency 1 (about half a
- * second) and to CONCURRENT_RUN_WARMUP_OPS above (about a second at concurrency 64). The
- * suite's runs are many and short and share clusters: each cluster warms up with the seed's
- * 200, once.
+ * have two cores, and the engine has far more code to compile than the floor. Measured in
+ * docs/PERFORMANCE.md ("Warm-up"): at concurrency 1, GET p50 in node coordination was 400 us
+ * after 2,000 warm-up requests, 221 after 20,000 and 179 after 60,000, while the floor's
+ * barely moved; at concurrency 64, throughput kept rising for about 60,000 requests. One run
+ * warms up as long as it measures, from 200 operations to RUN_WARMUP_OPS at concurrency 1
+ * and to CONCURRENT_RUN_WARMUP_OPS above: a long run is one whose figures are meant to be
+ * read closely, so it gets close to the steady state; a short one stays quick. The floor
+ * warms up at least as long (floor.ts). The suite's runs are many and short and share
+ * clusters: each cluster warms up with the seed's 200, once.
  */
-export const RUN_WARMUP_OPS = 2000;
-export const CONCURRENT_RUN_WARMUP_OPS = 10_000;
+export const RUN_WARMUP_OPS = 20_000;
+export const CONCURRENT_RUN_WARMUP_OPS = 60_000;
 export const SUITE_WARMUP_OPS = 200;
 
 function defaultWarmup(mode: BenchMode, ops: number, concurrency: number): number {
