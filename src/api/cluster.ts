@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { ClientCore, type ClientStats, type CoordinationMode } from '../core/client.js';
 import type { EngineTuning } from '../core/config.js';
-import type { CausalContext, Siblings, VectorClock } from '../protocol/data.js';
+import type { Siblings, VectorClock } from '../protocol/data.js';
 import { EMPTY_CONTEXT } from '../core/causal-context.js';
 import { ClientDriver, type RequestLatencies } from '../runtime/client-driver.js';
 import type { ChaosRule, ChaosSelector, FaultCounters, WorkerStats } from '../runtime/control-api.js';
