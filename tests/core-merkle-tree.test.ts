@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keyDigest, RangeTrees } from '../src/core/anti-entropy-ranges.js';
+import { RangeTrees } from '../src/core/anti-entropy-ranges.js';
+import { stateDigest } from '../src/core/state-digest.js';
 import { EMPTY_HASH, MerkleTree } from '../src/core/merkle-tree.js';
 import { Ring } from '../src/core/ring.js';
 import type { Siblings } from '../src/protocol/data.js';
@@ -154,11 +155,11 @@ describe('key digests', () => {
       versions: [...base.versions].reverse(),
       context: { clock: { 'n2#1': { counter: 1, timeMs: 1 }, 'n1#1': { counter: 2, timeMs: 2 } } },
     };
-    expect(keyDigest('k', reordered, md5Hex)).toBe(keyDigest('k', base, md5Hex));
+    expect(stateDigest('k', reordered)).toBe(stateDigest('k', base));
   });
 
   it('another key, a deleted flag, another dot or another context hash differently', () => {
-    const digest = keyDigest('k', base, md5Hex);
+    const digest = stateDigest('k', base);
     const [first, second] = base.versions as [Siblings['versions'][number], Siblings['versions'][number]];
     const variants: Siblings[] = [
       { ...base, versions: [{ ...first, deleted: true }, second] },
@@ -167,8 +168,33 @@ describe('key digests', () => {
       { ...base, context: { clock: { ...base.context.clock, 'n3#1': { counter: 1, timeMs: 5 } } } },
       { ...base, context: { clock: { ...base.context.clock, 'n1#1': { counter: 2, timeMs: 2, gaps: [[1, 1]] } } } },
     ];
-    for (const variant of variants) expect(keyDigest('k', variant, md5Hex)).not.toBe(digest);
-    expect(keyDigest('j', base, md5Hex)).not.toBe(digest);
+    for (const variant of variants) expect(stateDigest('k', variant)).not.toBe(digest);
+    expect(stateDigest('j', base)).not.toBe(digest);
+    // A clock time, a gap, and a version's value: the first two count, the value does not (its dot names it).
+    expect(stateDigest('k', { ...base, context: { clock: { ...base.context.clock, 'n2#1': { counter: 1, timeMs: 1.5 } } } })).not.toBe(digest);
+    expect(stateDigest('k', { ...base, versions: [{ ...first, value: 'other' }, second] })).toBe(digest);
+  });
+
+  it('any order of the same versions and entries hashes the same; 20,000 distinct states, 20,000 distinct digests', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('a#1', 'b#1', 'c#2', 'node-1#1'), fc.integer({ min: 1, max: 2 ** 40 }), fc.boolean()), { maxLength: 6 }), (entries) => {
+        const versions = entries.map(([actor, counter, deleted]) => ({ value: null, deleted, dot: { actor, counter, timeMs: counter } }));
+        const clock = Object.fromEntries(entries.map(([actor, counter]) => [actor, { counter, timeMs: counter / 3 }]));
+        const reversedClock = Object.fromEntries(Object.entries(clock).reverse());
+        expect(stateDigest('k', { versions: [...versions].reverse(), context: { clock: reversedClock } })).toBe(stateDigest('k', { versions, context: { clock } }));
+      }),
+    );
+    const seen = new Set<string>();
+    for (let i = 0; i < 20_000; i++) {
+      // Neighbouring states: one counter, one key, one flag or one gap apart.
+      const counter = 1 + (i % 5000);
+      const siblings: Siblings = {
+        versions: [{ value: null, deleted: i % 7 === 0, dot: { actor: 'n1#1', counter, timeMs: 1 } }],
+        context: { clock: { 'n1#1': i % 3 === 0 ? { counter: counter + 2, timeMs: 1, gaps: [[counter + 1, counter + 1]] } : { counter, timeMs: 1 } } },
+      };
+      seen.add(stateDigest(`key${Math.floor(i / 5000)}`, siblings));
+    }
+    expect(seen.size).toBe(20_000);
   });
 });
 

@@ -22,31 +22,9 @@
  */
 import type { Siblings } from '../protocol/data.js';
 import { DEFAULT_FANOUT, MerkleTree } from './merkle-tree.js';
+import { stateDigest } from './state-digest.js';
 import type { Ring, RingHash } from './ring.js';
 import type { KeyValueStore } from './storage.js';
-
-/**
- * A key's contribution to its leaf: the injected hash of its state in one canonical form
- * (the key, each version's dot and deleted flag in dot order, and the causal context, actors
- * in order). A version's value is named by its dot (a dot never names two values), so it is
- * left out; replicas holding the same state for a key hash it the same.
- */
-export function keyDigest(key: string, siblings: Siblings, hash: RingHash): string {
-  // Built by hand rather than by JSON.stringify of sorted arrays: this runs for every change.
-  // NUL separates fields: the engine names actors after node ids and client UUIDs.
-  const versions = siblings.versions.map((v) => `${v.dot.actor}\u0000${v.dot.counter}${v.deleted ? 'x' : 'v'}`);
-  if (versions.length > 1) versions.sort();
-  const clock = siblings.context.clock;
-  const actors = Object.keys(clock);
-  if (actors.length > 1) actors.sort();
-  let context = '';
-  for (const actor of actors) {
-    const entry = clock[actor];
-    if (entry) context += `${actor}\u0000${entry.counter}@${entry.timeMs}${entry.gaps ? entry.gaps.join(';') : ''}\u0000`;
-  }
-  // The key (the caller's) goes first with its length, so no key can pass for another's state.
-  return hash(`${key.length}:${key}\u0001${versions.join('\u0000')}\u0001${context}`);
-}
 
 export interface KeyRange {
   /** The replica set's node ids, sorted and joined with ','. */
@@ -170,7 +148,7 @@ export class RangeTrees {
       }
       return;
     }
-    if (at) at.range.tree.set(key, at.leaf, keyDigest(key, siblings, this.deps.hash));
+    if (at) at.range.tree.set(key, at.leaf, stateDigest(key, siblings));
     else this.place(key, siblings, undefined);
   }
 
@@ -179,7 +157,7 @@ export class RangeTrees {
     const range = this.ranges.get(this.rangeOf(key));
     if (!range) return;
     const leaf = range.tree.leafOf(this.deps.hash(key));
-    range.tree.set(key, leaf, digest ?? keyDigest(key, siblings, this.deps.hash));
+    range.tree.set(key, leaf, digest ?? stateDigest(key, siblings));
     this.tracked.set(key, { range, leaf });
   }
 }

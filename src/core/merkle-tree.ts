@@ -5,7 +5,7 @@
  * Shape: a complete tree of fixed `fanout` and `depth` (16 and 3 by default: 4,096 leaves).
  * A key sits in the leaf its position picks (`leafOf`: the low bits of the key's hash, which
  * are spread evenly whatever arcs of the ring the range covers), so two replicas put a key in
- * the same leaf. Each key contributes a 128-bit digest of its state (`keyDigest`).
+ * the same leaf. Each key contributes a 128-bit digest of its state (`stateDigest`).
  *
  * Combination: a leaf's hash is the XOR of its keys' digests, and an inner node's the XOR of
  * its children's, so every node is the XOR of the digests below it. XOR is order independent
@@ -26,10 +26,20 @@ export const DEFAULT_DEPTH = 3;
 const LANES = 4;
 const ZERO = '0'.repeat(32);
 
-/** 32 hex digits to four 32-bit lanes. */
+/** 32 hex digits (lower case, as state-digest.ts writes them) to four 32-bit lanes. */
 function lanesOf(hex: string): [number, number, number, number] {
   invariant(hex.length === 32, `a digest is 32 hex digits, got ${hex.length}`);
-  return [parseInt(hex.slice(0, 8), 16) >>> 0, parseInt(hex.slice(8, 16), 16) >>> 0, parseInt(hex.slice(16, 24), 16) >>> 0, parseInt(hex.slice(24, 32), 16) >>> 0];
+  // Char codes rather than parseInt of slices: every change of every key comes through here.
+  return [laneAt(hex, 0), laneAt(hex, 8), laneAt(hex, 16), laneAt(hex, 24)];
+}
+
+function laneAt(hex: string, from: number): number {
+  let lane = 0;
+  for (let i = from; i < from + 8; i++) {
+    const code = hex.charCodeAt(i);
+    lane = (lane << 4) | (code <= 57 ? code - 48 : code - 87);
+  }
+  return lane >>> 0;
 }
 
 function hex8(x: number): string {
