@@ -4,10 +4,11 @@
  * request i is due at start + i/rate, and its latency counts from that intended time, so a
  * stall delays the requests behind it and shows in their latency (no coordinated omission).
  */
+import { performance } from 'node:perf_hooks';
 import type { Cluster, Context } from '../src/index.js';
 import { DynamoError } from '../src/index.js';
 import { createLatencyHistogram, recordLatencyUs, type Histogram } from './hdr.js';
-import type { LatencyRecord } from './logs.js';
+import type { LatencyRecord, OpKind } from './logs.js';
 import type { BenchOp, OpPlan } from './workload.js';
 
 export interface PhaseOptions {
@@ -42,8 +43,11 @@ export interface PhaseResult {
 export type ContextCache = Map<string, Context>;
 
 export async function runPhase(cluster: Cluster, plan: OpPlan, contexts: ContextCache, options: PhaseOptions): Promise<PhaseResult> {
+  // Each operation's record goes into three columns, made into LatencyRecord objects only
+  // once the phase is over: an object per operation, alive until the end of the run, was
+  // copied by every scavenge of the client thread and then promoted (docs/PERFORMANCE.md).
+  const recorded = { ops: [] as OpKind[], keys: [] as string[], latenciesUs: [] as number[] };
   const result = {
-    records: [] as LatencyRecord[],
     get: createLatencyHistogram(),
     put: createLatencyHistogram(),
     hits: 0,
@@ -53,7 +57,7 @@ export async function runPhase(cluster: Cluster, plan: OpPlan, contexts: Context
   const { timeoutMs, r, w } = options;
   const getOptions = r === undefined ? { timeoutMs } : { r, timeoutMs };
   const blindPutOptions = w === undefined ? { timeoutMs } : { w, timeoutMs };
-  const execute = async (op: BenchOp, startNs: bigint): Promise<void> => {
+  const execute = async (op: BenchOp, startMs: number): Promise<void> => {
     try {
       if (op.op === 'GET') {
         const read = await cluster.get(op.key, getOptions);
@@ -65,55 +69,60 @@ export async function runPhase(cluster: Cluster, plan: OpPlan, contexts: Context
         const written = await cluster.put(op.key, op.value, context ? { ...blindPutOptions, context } : blindPutOptions);
         contexts.set(op.key, written.context);
       }
-      const latencyUs = Number(process.hrtime.bigint() - startNs) / 1000;
+      const latencyUs = (performance.now() - startMs) * 1000;
       recordLatencyUs(op.op === 'GET' ? result.get : result.put, latencyUs);
-      result.records.push({ op: op.op, key: op.key, latencyUs });
+      recorded.ops.push(op.op);
+      recorded.keys.push(op.key);
+      recorded.latenciesUs.push(latencyUs);
     } catch (error) {
       if (!(error instanceof DynamoError)) throw error;
       result.errors[error.code] = (result.errors[error.code] ?? 0) + 1;
     }
     options.onDone?.();
   };
-  const started = process.hrtime.bigint();
+  const started = performance.now();
   if (options.rateOpsPerS === undefined) await closedLoop(plan, options, execute);
   else await openLoop(plan, options, options.rateOpsPerS, started, execute);
-  return { ...result, elapsedMs: Number(process.hrtime.bigint() - started) / 1e6 };
+  const elapsedMs = performance.now() - started;
+  const records: LatencyRecord[] = recorded.ops.map((op, i) => ({ op, key: recorded.keys[i] as string, latencyUs: recorded.latenciesUs[i] as number }));
+  return { ...result, records, elapsedMs };
 }
 
-type Execute = (op: BenchOp, startNs: bigint) => Promise<void>;
+/** Runs one operation; its latency counts from `startMs` (performance.now()). */
+type Execute = (op: BenchOp, startMs: number) => Promise<void>;
 
 async function closedLoop(plan: OpPlan, options: PhaseOptions, execute: Execute): Promise<void> {
   let issued = 0;
   const client = async (): Promise<void> => {
     while (issued < options.ops) {
       issued++;
-      await execute(plan.next(), process.hrtime.bigint());
+      await execute(plan.next(), performance.now());
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, options.ops) }, client));
 }
 
-async function openLoop(plan: OpPlan, options: PhaseOptions, rate: number, startNs: bigint, execute: Execute): Promise<void> {
-  const intervalNs = 1e9 / rate;
+async function openLoop(plan: OpPlan, options: PhaseOptions, rate: number, startMs: number, execute: Execute): Promise<void> {
+  const intervalMs = 1000 / rate;
   const inFlight = new Set<Promise<void>>();
   for (let i = 0; i < options.ops; i++) {
-    const intendedNs = startNs + BigInt(Math.round(i * intervalNs));
-    await waitUntil(intendedNs);
+    const intendedMs = startMs + i * intervalMs;
+    await waitUntil(intendedMs);
     // At most `concurrency` requests in flight: a late one starts late, and its latency
     // still counts from its intended time.
     while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
-    const running: Promise<void> = execute(plan.next(), intendedNs).finally(() => inFlight.delete(running));
+    const running: Promise<void> = execute(plan.next(), intendedMs).finally(() => inFlight.delete(running));
     inFlight.add(running);
   }
   await Promise.all(inFlight);
 }
 
 /** Waits for the schedule: a timer for the bulk, then yields to the event loop until due. */
-async function waitUntil(dueNs: bigint): Promise<void> {
+async function waitUntil(dueMs: number): Promise<void> {
   for (;;) {
-    const aheadNs = dueNs - process.hrtime.bigint();
-    if (aheadNs <= 0n) return;
-    if (aheadNs > 2_000_000n) await new Promise((resolve) => setTimeout(resolve, Number(aheadNs / 1_000_000n) - 1));
+    const aheadMs = dueMs - performance.now();
+    if (aheadMs <= 0) return;
+    if (aheadMs > 2) await new Promise((resolve) => setTimeout(resolve, Math.floor(aheadMs) - 1));
     else await new Promise((resolve) => setImmediate(resolve));
   }
 }

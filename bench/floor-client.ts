@@ -12,7 +12,8 @@
  */
 import type { FloorBatcher } from './floor-batcher.js';
 import type { FloorCoordination, FloorMessage } from './floor-protocol.js';
-import { elapsedUs, recordLatencyUs, type Histogram } from './hdr.js';
+import { performance } from 'node:perf_hooks';
+import { recordLatencyUs, type Histogram } from './hdr.js';
 import type { OpPlan } from './workload.js';
 
 /** Who coordinates, and the quorums. */
@@ -25,7 +26,8 @@ export interface FloorQuorum {
 
 /** A request sent and not yet done with: answered, or still waiting for late replies. */
 interface OpenRequest {
-  readonly startNs: bigint;
+  /** When it was sent (performance.now(), as the engine's bench driver times its requests). */
+  readonly startMs: number;
   readonly needed: number;
   counted: number;
   outstanding: number;
@@ -37,7 +39,7 @@ interface Phase {
   toIssue: number;
   unanswered: number;
   readonly histogram: Histogram | undefined;
-  endNs: bigint;
+  endMs: number;
 }
 
 export class FloorClient {
@@ -57,7 +59,7 @@ export class FloorClient {
   /** Starts `ops` requests from `concurrency` clients; latencies go to `histogram` if given. */
   startPhase(ops: number, concurrency: number, histogram: Histogram | undefined): void {
     if (this.phase !== undefined && this.phase.unanswered > 0) throw new Error('a floor phase is still running');
-    this.phase = { toIssue: ops, unanswered: ops, histogram, endNs: 0n };
+    this.phase = { toIssue: ops, unanswered: ops, histogram, endMs: 0 };
     for (let client = 0; client < Math.min(concurrency, ops); client++) this.issue(this.phase);
   }
 
@@ -66,9 +68,9 @@ export class FloorClient {
     return this.phase !== undefined && this.phase.unanswered === 0;
   }
 
-  /** When the phase's last request was answered (process.hrtime.bigint()). */
-  get phaseEndNs(): bigint {
-    return this.phase?.endNs ?? 0n;
+  /** When the phase's last request was answered (performance.now()). */
+  get phaseEndMs(): number {
+    return this.phase?.endMs ?? 0;
   }
 
   /** Requests still waiting for an answer or a late reply. */
@@ -93,10 +95,10 @@ export class FloorClient {
     request.answered = true;
     const phase = this.phase;
     if (!phase) throw new Error("the floor's client got an answer outside a phase");
-    const endNs = process.hrtime.bigint();
-    if (phase.histogram) recordLatencyUs(phase.histogram, elapsedUs(request.startNs, endNs));
+    const endMs = performance.now();
+    if (phase.histogram) recordLatencyUs(phase.histogram, (endMs - request.startMs) * 1000);
     phase.unanswered--;
-    if (phase.unanswered === 0) phase.endNs = endNs;
+    if (phase.unanswered === 0) phase.endMs = endMs;
     // The closed loop: this client's next request leaves in the same turn's batch.
     if (phase.toIssue > 0) this.issue(phase);
   }
@@ -107,13 +109,13 @@ export class FloorClient {
     const replicas = this.placement.get(key);
     if (!replicas || replicas.length !== this.quorum.n) throw new Error(`the floor has no placement for ${key}`);
     const id = this.nextId++;
-    const startNs = process.hrtime.bigint();
+    const startMs = performance.now();
     if (this.quorum.coordination === 'node') {
-      this.open.set(id, { startNs, needed: 1, counted: 0, outstanding: 1, answered: false });
+      this.open.set(id, { startMs, needed: 1, counted: 0, outstanding: 1, answered: false });
       this.send(replicas[0], op === 'GET' ? { k: 'get', id, key } : { k: 'put', id, key, value });
       return;
     }
-    this.open.set(id, { startNs, needed: op === 'GET' ? this.quorum.r : this.quorum.w, counted: 0, outstanding: replicas.length, answered: false });
+    this.open.set(id, { startMs, needed: op === 'GET' ? this.quorum.r : this.quorum.w, counted: 0, outstanding: replicas.length, answered: false });
     for (const replica of replicas) this.send(replica, op === 'GET' ? { k: 'rget', id, key } : { k: 'rput', id, key, value });
   }
 
