@@ -175,6 +175,22 @@ describe('key digests', () => {
     expect(stateDigest('k', { ...base, versions: [{ ...first, value: 'other' }, second] })).toBe(digest);
   });
 
+  it('a time of -0 hashes as 0 (they are equal, and a context may bring either)', () => {
+    const zero: Siblings = { versions: [], context: { clock: { 'n1#1': { counter: 1, timeMs: 0 } } } };
+    const minusZero: Siblings = { versions: [], context: { clock: { 'n1#1': { counter: 1, timeMs: -0 } } } };
+    expect(stateDigest('k', minusZero)).toBe(stateDigest('k', zero));
+  });
+
+  it('a tree holding one key has that key\'s digest as its root, whatever the case of its hex digits', () => {
+    const digest = stateDigest('k', base);
+    const tree = new MerkleTree();
+    tree.set('k', 7, digest);
+    expect(tree.root).toBe(digest);
+    const upper = new MerkleTree();
+    upper.set('k', 7, digest.toUpperCase());
+    expect(upper.root).toBe(digest);
+  });
+
   it('any order of the same versions and entries hashes the same; 20,000 distinct states, 20,000 distinct digests', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom('a#1', 'b#1', 'c#2', 'node-1#1'), fc.integer({ min: 1, max: 2 ** 40 }), fc.boolean()), { maxLength: 6 }), (entries) => {

@@ -105,7 +105,8 @@ export interface HostedShare extends SpreadRing {
 export class Cluster {
   private stopped = false;
   private readonly tags: ContextTags;
-  private readonly issued = new IssuedContexts();
+  /** A true private field: a context issued through it is taken unchecked (issued-contexts.ts). */
+  readonly #issued = new IssuedContexts();
 
   private constructor(
     private readonly topology: Topology,
@@ -200,7 +201,7 @@ export class Cluster {
     const outcome = await abortable(this.driver.get(spec), signal);
     if (!outcome.ok) throw fromFailure(outcome);
     // The context handed out is tagged with this cluster and the key, and frozen (see issued-contexts.ts).
-    return { values: outcome.versions.filter((v) => !v.deleted).map((v) => v.value), context: this.issued.issue(outcome.context, this.tags.of(spec.key)) };
+    return { values: outcome.versions.filter((v) => !v.deleted).map((v) => v.value), context: this.#issued.issue(outcome.context, this.tags.of(spec.key)) };
   }
 
   /** Writes a value; with `context`, it supersedes the versions that context covers. */
@@ -356,7 +357,7 @@ export class Cluster {
           key: checkedKey,
           value: deleted ? null : snapshotValue(value, this.maxValueBytes),
           deleted,
-          context: this.issued.take(given.context, keyTag) ?? EMPTY_CONTEXT,
+          context: this.#issued.take(given.context, keyTag) ?? EMPTY_CONTEXT,
           w: quorumOption(given.w, 'w', this.tuning.w, this.tuning.n),
           timeoutMs: timeoutOption(given.timeoutMs, this.tuning.requestTimeoutMs),
         },
@@ -366,7 +367,7 @@ export class Cluster {
     });
     const outcome = await abortable(this.driver.put(spec), signal);
     if (!outcome.ok) throw fromFailure(outcome);
-    return { context: this.issued.issue(outcome.context, tag) };
+    return { context: this.#issued.issue(outcome.context, tag) };
   }
 
   private checkRunning(): void {

@@ -22,7 +22,17 @@ export interface Context extends CausalContext {
   readonly issuedFor: string;
 }
 
-/** A context as this cluster hands it out; only the engine can make one. */
+/**
+ * Held by this module only: the constructor below refuses to run without it, so that code
+ * reaching a context's constructor (`ctx.constructor`) cannot make one that passes unchecked.
+ */
+const ISSUING = Symbol('issuing');
+
+/** `Object.freeze` as it was when the engine loaded: a program replacing it later cannot leave issued contexts mutable. */
+const freeze = Object.freeze;
+const isFrozen = Object.isFrozen;
+
+/** A context as this cluster hands it out; only this module can make one. */
 class IssuedContext implements Context {
   // Declared, not defined: own properties in the order a plain context has them, and no
   // `readFrom: undefined` when there is none.
@@ -33,14 +43,15 @@ class IssuedContext implements Context {
   /** The tags of the cluster that issued it: a context of another cluster is not ours to trust. */
   readonly #issuer: IssuedContexts;
 
-  constructor(engine: CausalContext, tag: string, issuer: IssuedContexts) {
+  constructor(engine: CausalContext, tag: string, issuer: IssuedContexts, token: symbol) {
+    if (token !== ISSUING) throw new TypeError('contexts are made by the cluster only');
     const mutable = this as { clock: VectorClock; readFrom?: string; issuedFor: string };
     mutable.clock = freezeClock(engine.clock);
     if (engine.readFrom !== undefined) mutable.readFrom = engine.readFrom;
     mutable.issuedFor = tag;
     this.#engine = engine.readFrom === undefined ? { clock: engine.clock } : { clock: engine.clock, readFrom: engine.readFrom };
     this.#issuer = issuer;
-    Object.freeze(this);
+    freeze(this);
   }
 
   /** The engine's context of `x` when `issuer` issued it, else undefined. */
@@ -52,7 +63,7 @@ class IssuedContext implements Context {
 export class IssuedContexts {
   /** The context to hand out for a key with tag `tag`: frozen, and known when it comes back. */
   issue(context: CausalContext, tag: string): Context {
-    return new IssuedContext(context, tag, this);
+    return new IssuedContext(context, tag, this, ISSUING);
   }
 
   /**
@@ -70,12 +81,12 @@ export class IssuedContexts {
 function freezeClock(clock: VectorClock): VectorClock {
   for (const actor in clock) {
     const entry = clock[actor];
-    if (entry === undefined || Object.isFrozen(entry)) continue;
+    if (entry === undefined || isFrozen(entry)) continue;
     if (entry.gaps !== undefined) {
-      for (const gap of entry.gaps) Object.freeze(gap);
-      Object.freeze(entry.gaps);
+      for (const gap of entry.gaps) freeze(gap);
+      freeze(entry.gaps);
     }
-    Object.freeze(entry);
+    freeze(entry);
   }
-  return Object.freeze(clock);
+  return freeze(clock);
 }

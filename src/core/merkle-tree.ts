@@ -26,7 +26,7 @@ export const DEFAULT_DEPTH = 3;
 const LANES = 4;
 const ZERO = '0'.repeat(32);
 
-/** 32 hex digits (lower case, as state-digest.ts writes them) to four 32-bit lanes. */
+/** 32 hex digits (as state-digest.ts writes them, lower case; upper case reads the same) to four 32-bit lanes. */
 function lanesOf(hex: string): [number, number, number, number] {
   invariant(hex.length === 32, `a digest is 32 hex digits, got ${hex.length}`);
   // Char codes rather than parseInt of slices: every change of every key comes through here.
@@ -37,7 +37,7 @@ function laneAt(hex: string, from: number): number {
   let lane = 0;
   for (let i = from; i < from + 8; i++) {
     const code = hex.charCodeAt(i);
-    lane = (lane << 4) | (code <= 57 ? code - 48 : code - 87);
+    lane = (lane << 4) | (code <= 57 ? code - 48 : (code | 0x20) - 87);
   }
   return lane >>> 0;
 }

@@ -79,9 +79,9 @@ function integer(n: number): void {
   word(Math.floor(n / 0x1_0000_0000) >>> 0);
 }
 
-/** A double (times), bit for bit. */
+/** A double (times), bit for bit, except that -0 is 0 (they are equal, and a time may come in as either). */
 function double(x: number): void {
-  doubleBits[0] = x;
+  doubleBits[0] = x + 0;
   word(doubleWords[0] as number);
   word(doubleWords[1] as number);
 }
@@ -142,6 +142,6 @@ export function stateDigest(key: string, siblings: Siblings): string {
     }
     add();
   }
-  // Each lane mixed once more, with its neighbour, so that the four are not four sums apart.
-  return hex8(fmix(s0 ^ rotl(s3, 7))) + hex8(fmix(s1 ^ rotl(s0, 11))) + hex8(fmix(s2 ^ rotl(s1, 17))) + hex8(fmix(s3 ^ rotl(s2, 23)));
+  // Each lane's sum mixed once more on its own (a bijection: no bit of the sum is lost).
+  return hex8(fmix(s0)) + hex8(fmix(s1)) + hex8(fmix(s2)) + hex8(fmix(s3));
 }
