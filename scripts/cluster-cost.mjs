@@ -5,11 +5,13 @@
 // CPU time per request over the measured phase (process.cpuUsage, all threads of the process
 // together), each thread's busy time per request (event-loop utilisation: on a machine with
 // fewer cores than threads it includes time a runnable thread waited for a core), messages
-// per request and throughput.
+// per request and throughput; on Linux also the main thread's own CPU time per request (its
+// schedstat), which, unlike busy time, leaves out the time it waited for a core.
 //
 //   node scripts/cluster-cost.mjs [node|client] [concurrency] [requests] [warmup]   (after npm run build)
 //
 // Defaults: node, 64, 40,000 requests after a warm-up of 5,000. docs/PERFORMANCE.md quotes it.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Cluster } from '../dist/index.js';
 import { runPhase } from '../dist/bench/driver.js';
@@ -33,12 +35,14 @@ try {
   if (warmup > 0) await runPhase(cluster, plan, contexts, { ...phase, ops: warmup });
 
   const statsBefore = await cluster.stats();
+  const mainCpuBefore = mainThreadCpuNs();
   const loopBefore = performance.eventLoopUtilization();
   const cpuBefore = process.cpuUsage();
   const startedMs = performance.now();
   const result = await runPhase(cluster, plan, contexts, { ...phase, ops: requests });
   const elapsedMs = performance.now() - startedMs;
   const cpu = process.cpuUsage(cpuBefore);
+  const mainCpuNs = mainThreadCpuNs() - mainCpuBefore;
   const loop = performance.eventLoopUtilization(loopBefore);
   const statsAfter = await cluster.stats();
 
@@ -52,9 +56,19 @@ try {
   console.log(
     `${mode} c=${concurrency}: ${Math.round(requests / (elapsedMs / 1000))} ops/s, ` +
       `CPU ${((cpu.user + cpu.system) / requests).toFixed(1)} us/request (system ${(cpu.system / requests).toFixed(1)}), ` +
+      `main thread CPU ${Number.isNaN(mainCpuNs) ? 'n/a' : (mainCpuNs / 1000 / requests).toFixed(1)} us, ` +
       `busy: main thread ${perRequest(loop.active).toFixed(1)} us, nodes ${nodesTotal.toFixed(1)} us [${nodes.map((n) => n.toFixed(1)).join(' ')}], ` +
       `${(messages / requests).toFixed(2)} messages/request, errors ${JSON.stringify(result.errors)}`,
   );
 } finally {
   await cluster.stop();
+}
+
+/** The main thread's own CPU time so far in ns (Linux: its schedstat), or NaN elsewhere. */
+function mainThreadCpuNs() {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return Number.NaN;
+  }
 }
