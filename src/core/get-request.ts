@@ -5,12 +5,14 @@
  * QUORUM_FAILED when R slots cannot be had within its time.
  */
 import type { Siblings } from '../protocol/data.js';
+import type { ReplicaReadReply } from '../protocol/messages.js';
 import { failure, type GetOutcome } from '../protocol/outcomes.js';
 import { compactContext } from './causal-context.js';
 import { attemptTimeoutMs, quorumMessage, type PendingRequest, type RequestEnv } from './request-env.js';
 import { quorumState } from './quorum.js';
 import { readRepair } from './read-repair.js';
-import { ReplicaFanout } from './replica-fanout.js';
+import { ReplicaFanout, type FanoutHooks } from './replica-fanout.js';
+import type { Target } from './sloppy-quorum.js';
 import { liveDots, mergeSiblings, NO_SIBLINGS } from './siblings.js';
 
 export interface GetSpec {
@@ -20,67 +22,102 @@ export interface GetSpec {
 }
 
 export function startGet(env: RequestEnv, spec: GetSpec, done: (outcome: GetOutcome) => void): PendingRequest {
-  const { sink, local, tuning, stats } = env;
-  const replies = new Map<string, Siblings>();
-  let merged: Siblings = NO_SIBLINGS;
-  let answered = false;
-  let repairTimer = 0;
+  return new GetRequest(env, spec, done);
+}
 
-  const answer = (outcome: GetOutcome): void => {
-    if (answered) return;
-    answered = true;
-    sink.cancelTimer(deadline);
+/**
+ * The state of one get. A class rather than closures over local variables: a request made
+ * some ten closures and a hooks object, on every get of every coordinator.
+ */
+class GetRequest implements PendingRequest, FanoutHooks {
+  private readonly replies = new Map<string, Siblings>();
+  private merged: Siblings = NO_SIBLINGS;
+  /** What the answer being recorded carries (set just before the fan-out takes it). */
+  private arriving: Siblings = NO_SIBLINGS;
+  private answered = false;
+  private over = false;
+  private repairTimer = 0;
+  private readonly fanout: ReplicaFanout;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly env: RequestEnv,
+    private readonly spec: GetSpec,
+    private readonly done: (outcome: GetOutcome) => void,
+  ) {
+    const { tuning, sink } = env;
+    this.fanout = new ReplicaFanout(env.ring.preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), sink, env.detector, env.nowMs, this);
+    this.deadline = sink.setTimer(spec.timeoutMs, () => {
+      this.answer(failure('QUORUM_FAILED', quorumMessage('get', this.fanout.filled, spec.r, spec.timeoutMs)));
+      this.finish();
+    });
+    this.fanout.start();
+  }
+
+  onReadReply(from: string, msg: ReplicaReadReply): void {
+    this.reply(from, msg.siblings);
+  }
+
+  onWriteAck(): void {}
+
+  dispatch(target: Target): void {
+    const { local, sink, reqId } = this.env;
+    if (local && target.node === local.nodeId) this.reply(target.node, local.read(this.spec.key));
+    else sink.send(target.node, { kind: 'replica.read', reqId, key: this.spec.key });
+  }
+
+  recorded(node: string): void {
+    this.replies.set(node, this.arriving);
+    this.merged = mergeSiblings(this.merged, this.arriving);
+  }
+
+  changed(): void {
+    const { fanout, spec } = this;
+    const state = quorumState(fanout.filled, spec.r, fanout.fillable);
+    if (state === 'won' && !this.answered) {
+      this.succeed();
+      this.repairTimer = this.env.sink.setTimer(this.env.tuning.readRepairWindowMs, () => this.finish());
+    } else if (state === 'lost') {
+      this.answer(failure('QUORUM_FAILED', quorumMessage('get', fanout.filled, spec.r)));
+    }
+    // Unanswered, it waits for late replies (a timed-out attempt may still answer) until
+    // its deadline.
+    if (this.answered && fanout.waiting === 0) this.finish();
+  }
+
+  private reply(node: string, siblings: Siblings): void {
+    this.arriving = siblings;
+    this.fanout.answered(node);
+    this.arriving = NO_SIBLINGS;
+  }
+
+  private answer(outcome: GetOutcome): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.env.sink.cancelTimer(this.deadline);
+    const { stats } = this.env;
     if (!outcome.ok) stats.quorumFailures++;
     else if (outcome.versions.length > 1) stats.siblingReads++;
-    done(outcome);
-  };
-  const succeed = (): void => {
+    this.done(outcome);
+  }
+
+  private succeed(): void {
+    const { merged, env } = this;
     // The reader may supersede every version it was shown: their dots stay covered.
     const { context, pruned } = compactContext(merged.context, liveDots(merged), env.clientLimits);
-    stats.clockPrunes += pruned;
-    answer({ ok: true, versions: merged.versions, context, repliedBy: [...fanout.countedNodes] });
-  };
-  let over = false;
-  const finish = (): void => {
-    if (over) return;
-    over = true;
+    env.stats.clockPrunes += pruned;
+    this.answer({ ok: true, versions: merged.versions, context, repliedBy: [...this.fanout.countedNodes] });
+  }
+
+  private finish(): void {
+    if (this.over) return;
+    this.over = true;
+    const { env, fanout, spec } = this;
     fanout.close();
-    sink.cancelTimer(repairTimer);
-    sink.cancelTimer(deadline);
+    env.sink.cancelTimer(this.repairTimer);
+    env.sink.cancelTimer(this.deadline);
     env.finished();
-    if (!answered) answer(failure('QUORUM_FAILED', quorumMessage('get', fanout.filled, spec.r)));
-    stats.readRepairs += readRepair(spec.key, merged, replies, fanout.primaries, sink, local);
-  };
-  const reply = (node: string, siblings: Siblings): void =>
-    fanout.answered(node, () => {
-      replies.set(node, siblings);
-      merged = mergeSiblings(merged, siblings);
-    });
-  const fanout = new ReplicaFanout(env.ring.preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), sink, env.detector, env.nowMs, {
-    dispatch: (target) => {
-      if (local && target.node === local.nodeId) reply(target.node, local.read(spec.key));
-      else sink.send(target.node, { kind: 'replica.read', reqId: env.reqId, key: spec.key });
-    },
-    changed: () => {
-      const state = quorumState(fanout.filled, spec.r, fanout.fillable);
-      if (state === 'won' && !answered) {
-        succeed();
-        repairTimer = sink.setTimer(tuning.readRepairWindowMs, finish);
-      } else if (state === 'lost') {
-        answer(failure('QUORUM_FAILED', quorumMessage('get', fanout.filled, spec.r)));
-      }
-      // Unanswered, it waits for late replies (a timed-out attempt may still answer) until
-      // its deadline.
-      if (answered && fanout.waiting === 0) finish();
-    },
-  });
-  const deadline = sink.setTimer(spec.timeoutMs, () => {
-    answer(failure('QUORUM_FAILED', quorumMessage('get', fanout.filled, spec.r, spec.timeoutMs)));
-    finish();
-  });
-  fanout.start();
-  return {
-    onReadReply: (from, msg) => reply(from, msg.siblings),
-    onWriteAck: () => undefined,
-  };
+    if (!this.answered) this.answer(failure('QUORUM_FAILED', quorumMessage('get', fanout.filled, spec.r)));
+    env.stats.readRepairs += readRepair(spec.key, this.merged, this.replies, fanout.primaries, env.sink, env.local);
+  }
 }

@@ -4,12 +4,13 @@
  * with a hint, §4.6) until every slot holds a copy or the preference list is exhausted. It
  * fails with QUORUM_FAILED when W slots cannot be had within its time.
  */
-import type { CausalContext, Dot } from '../protocol/data.js';
+import type { CausalContext, Dot, Siblings } from '../protocol/data.js';
 import { failure, type PutOutcome } from '../protocol/outcomes.js';
 import { causalPart, compactContext } from './causal-context.js';
 import { attemptTimeoutMs, quorumMessage, type PendingRequest, type RequestEnv } from './request-env.js';
 import { quorumState } from './quorum.js';
-import { ReplicaFanout } from './replica-fanout.js';
+import { ReplicaFanout, type FanoutHooks } from './replica-fanout.js';
+import type { Target } from './sloppy-quorum.js';
 import { writeOf } from './siblings.js';
 
 export interface PutSpec {
@@ -25,55 +26,82 @@ export interface PutSpec {
 }
 
 export function startPut(env: RequestEnv, spec: PutSpec, done: (outcome: PutOutcome) => void): PendingRequest {
-  const { sink, local, tuning, stats } = env;
-  const write = writeOf({ value: spec.value, deleted: spec.deleted, dot: spec.dot }, causalPart(spec.context));
-  // The writer has just superseded everything it saw with this one version: its next
-  // context needs to cover that version, and old detail may go.
-  const { context: replyContext, pruned } = compactContext(write.context, [spec.dot], env.clientLimits);
-  stats.clockPrunes += pruned;
-  let answered = false;
+  return new PutRequest(env, spec, done);
+}
 
-  const answer = (outcome: PutOutcome): void => {
-    if (answered) return;
-    answered = true;
-    sink.cancelTimer(deadline);
-    if (!outcome.ok) stats.quorumFailures++;
-    done(outcome);
-  };
-  let over = false;
-  const finish = (): void => {
-    if (over) return;
-    over = true;
+/** The state of one put; a class rather than closures, as GetRequest (get-request.ts). */
+class PutRequest implements PendingRequest, FanoutHooks {
+  private readonly write: Siblings;
+  private readonly replyContext: CausalContext;
+  private answered = false;
+  private over = false;
+  private readonly fanout: ReplicaFanout;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly env: RequestEnv,
+    private readonly spec: PutSpec,
+    private readonly done: (outcome: PutOutcome) => void,
+  ) {
+    const { sink, tuning, stats } = env;
+    this.write = writeOf({ value: spec.value, deleted: spec.deleted, dot: spec.dot }, causalPart(spec.context));
+    // The writer has just superseded everything it saw with this one version: its next
+    // context needs to cover that version, and old detail may go.
+    const { context: replyContext, pruned } = compactContext(this.write.context, [spec.dot], env.clientLimits);
+    this.replyContext = replyContext;
+    stats.clockPrunes += pruned;
+    this.fanout = new ReplicaFanout(env.ring.preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), sink, env.detector, env.nowMs, this);
+    this.deadline = sink.setTimer(spec.timeoutMs, () => {
+      this.answer(failure('QUORUM_FAILED', quorumMessage('put', this.fanout.filled, spec.w, spec.timeoutMs)));
+      if (this.fanout.waiting === 0) this.finish();
+    });
+    this.fanout.start();
+  }
+
+  onReadReply(): void {}
+
+  onWriteAck(from: string): void {
+    this.fanout.answered(from);
+  }
+
+  dispatch(target: Target): void {
+    const { local, sink, reqId } = this.env;
+    if (local && target.node === local.nodeId) {
+      local.write(this.spec.key, this.write, target.hintFor);
+      this.fanout.answered(target.node);
+    } else {
+      sink.send(target.node, { kind: 'replica.write', reqId, key: this.spec.key, siblings: this.write, hintFor: target.hintFor });
+    }
+  }
+
+  /** An acknowledgement carries nothing to keep. */
+  recorded(): void {}
+
+  changed(): void {
+    const { fanout, spec } = this;
+    const state = quorumState(fanout.filled, spec.w, fanout.fillable);
+    if (state === 'won') this.answer({ ok: true, context: this.replyContext, ackedBy: [...fanout.countedNodes] });
+    else if (state === 'lost') this.answer(failure('QUORUM_FAILED', quorumMessage('put', fanout.filled, spec.w)));
+    // The put goes on after answering, until every slot holds a copy or no stand-in is
+    // left; unanswered, it waits for late answers until its deadline.
+    if (fanout.filled >= this.env.tuning.n || (this.answered && fanout.waiting === 0)) this.finish();
+  }
+
+  private answer(outcome: PutOutcome): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.env.sink.cancelTimer(this.deadline);
+    if (!outcome.ok) this.env.stats.quorumFailures++;
+    this.done(outcome);
+  }
+
+  private finish(): void {
+    if (this.over) return;
+    this.over = true;
+    const { env, fanout, spec } = this;
     fanout.close();
-    sink.cancelTimer(deadline);
+    env.sink.cancelTimer(this.deadline);
     env.finished();
-    if (!answered) answer(failure('QUORUM_FAILED', quorumMessage('put', fanout.filled, spec.w)));
-  };
-  const fanout = new ReplicaFanout(env.ring.preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), sink, env.detector, env.nowMs, {
-    dispatch: (target) => {
-      if (local && target.node === local.nodeId) {
-        local.write(spec.key, write, target.hintFor);
-        fanout.answered(target.node, () => undefined);
-      } else {
-        sink.send(target.node, { kind: 'replica.write', reqId: env.reqId, key: spec.key, siblings: write, hintFor: target.hintFor });
-      }
-    },
-    changed: () => {
-      const state = quorumState(fanout.filled, spec.w, fanout.fillable);
-      if (state === 'won') answer({ ok: true, context: replyContext, ackedBy: [...fanout.countedNodes] });
-      else if (state === 'lost') answer(failure('QUORUM_FAILED', quorumMessage('put', fanout.filled, spec.w)));
-      // The put goes on after answering, until every slot holds a copy or no stand-in is
-      // left; unanswered, it waits for late answers until its deadline.
-      if (fanout.filled >= tuning.n || (answered && fanout.waiting === 0)) finish();
-    },
-  });
-  const deadline = sink.setTimer(spec.timeoutMs, () => {
-    answer(failure('QUORUM_FAILED', quorumMessage('put', fanout.filled, spec.w, spec.timeoutMs)));
-    if (fanout.waiting === 0) finish();
-  });
-  fanout.start();
-  return {
-    onReadReply: () => undefined,
-    onWriteAck: (from) => fanout.answered(from, () => undefined),
-  };
+    if (!this.answered) this.answer(failure('QUORUM_FAILED', quorumMessage('put', fanout.filled, spec.w)));
+  }
 }

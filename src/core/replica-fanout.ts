@@ -27,11 +27,17 @@ interface Attempt {
   state: 'waiting' | 'answered' | 'timedOut';
 }
 
+/**
+ * What a request does for its fan-out. The request itself implements these (get-request.ts,
+ * put-request.ts), so a request makes no closures for its fan-out.
+ */
 export interface FanoutHooks {
   /** Send the request to this target (or serve it locally). */
-  readonly dispatch: (target: Target) => void;
+  dispatch(target: Target): void;
+  /** An answer from `node` was taken; `counted` when it filled a slot. Called before `changed`. */
+  recorded(node: string, counted: boolean): void;
   /** Called once per change of the attempts' states, after the fan-out updated itself. */
-  readonly changed: () => void;
+  changed(): void;
 }
 
 export class ReplicaFanout {
@@ -68,11 +74,11 @@ export class ReplicaFanout {
   }
 
   /**
-   * Records an answer from `node`: `record` is told whether it filled a slot (a second
-   * answer for one slot, from a primary and its stand-in, does not count again). An answer
-   * from a node never asked, or already heard, is ignored.
+   * Records an answer from `node`: the hooks' `recorded` is told whether it filled a slot (a
+   * second answer for one slot, from a primary and its stand-in, does not count again). An
+   * answer from a node never asked, or already heard, is ignored.
    */
-  answered(node: string, record: (counted: boolean) => void): void {
+  answered(node: string): void {
     const attempt = this.attemptTo(node);
     if (!attempt || attempt.state === 'answered') return;
     if (attempt.state === 'waiting' && --attempt.wave.waiting === 0) this.sink.cancelTimer(attempt.wave.timerId);
@@ -83,7 +89,7 @@ export class ReplicaFanout {
       this.answeredSlots.push(attempt.slot);
       this.counted.push(node);
     }
-    record(counted);
+    this.hooks.recorded(node, counted);
     if (!this.starting) this.hooks.changed();
   }
 
