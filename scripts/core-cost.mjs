@@ -5,7 +5,7 @@
 // cloned, as a port would carry it, unless `noclone`. Timers run on a virtual clock that
 // moves 1 ms per round, so deadlines and read-repair windows behave as in the engine.
 //
-//   node scripts/core-cost.mjs [node|client] [requests] [noclone]     (after npm run build)
+//   node scripts/core-cost.mjs [node|client] [requests] [noclone] [alloc]     (after npm run build)
 //
 // Prints the CPU time per request (process.cpuUsage; the median of five rounds, and the least)
 // after a warm-up of 20,000 requests:
@@ -22,7 +22,10 @@ import { decodeMessage, encodeMessage } from '../dist/src/protocol/wire.js';
 
 const mode = process.argv[2] ?? 'node';
 const requests = Number(process.argv[3] ?? 50_000);
-const clone = process.argv[4] !== 'noclone';
+const flags = process.argv.slice(4);
+const unknownFlag = flags.find((flag) => flag !== 'noclone' && flag !== 'alloc');
+if (unknownFlag !== undefined) throw new Error(`flags are noclone and alloc, got ${unknownFlag}`);
+const clone = !flags.includes('noclone');
 if (mode !== 'node' && mode !== 'client') throw new Error(`mode must be node or client, got ${mode}`);
 if (!Number.isSafeInteger(requests) || requests < 16) throw new Error(`requests must be an integer >= 16, got ${process.argv[3]}`);
 
@@ -139,3 +142,25 @@ console.log(
   `${mode} coordination, ${clone ? 'wire shape and structured clone' : 'no cloning'}: ${median.cpuUs.toFixed(1)} us of CPU per request ` +
     `(median of ${ROUNDS} rounds of ${perRound}; least ${rounds[0].cpuUs.toFixed(1)}; ${Math.round(median.perSecond)} requests/s on one thread)`,
 );
+
+// With `alloc`: what one more round allocates per request, as V8's sampling heap profiler
+// sees it (a sample every 4 KB on average, collected objects included). The structured
+// clone that stands in for a port here allocates too; a real port's deserializer does the same.
+if (flags.includes('alloc')) {
+  const { Session } = await import('node:inspector');
+  const session = new Session();
+  session.connect();
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('HeapProfiler.enable');
+  await post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  run(perRound);
+  const { profile } = await post('HeapProfiler.stopSampling');
+  session.disconnect();
+  let bytes = 0;
+  const walk = (node) => {
+    bytes += node.selfSize;
+    for (const child of node.children) walk(child);
+  };
+  walk(profile.head);
+  console.log(`allocated: ${Math.round(bytes / perRound)} bytes per request (sampled over ${perRound} requests)`);
+}
