@@ -42,8 +42,12 @@ function laneAt(hex: string, from: number): number {
   return lane >>> 0;
 }
 
-function hex8(x: number): string {
-  return (x >>> 0).toString(16).padStart(8, '0');
+/** Two hex digits per byte value: Number.prototype.toString(16) cost most of a key digest's time. */
+const HEX_BYTES: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** A 32-bit word as 8 lower-case hex digits: how digests and tree hashes are written. */
+export function hex8(x: number): string {
+  return (HEX_BYTES[x >>> 24] as string) + (HEX_BYTES[(x >>> 16) & 0xff] as string) + (HEX_BYTES[(x >>> 8) & 0xff] as string) + (HEX_BYTES[x & 0xff] as string);
 }
 
 export class MerkleTree {

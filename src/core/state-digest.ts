@@ -19,6 +19,7 @@
  * an adversary (anti-entropy compares replicas of one cluster with each other).
  */
 import type { Siblings } from '../protocol/data.js';
+import { hex8 } from './merkle-tree.js';
 
 const KEY_TAG = 0x6b657931;
 const VERSION_TAG = 0x76657231;
@@ -94,13 +95,6 @@ function fmix(h: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h;
-}
-
-/** Two hex digits per byte value: Number.prototype.toString(16) took most of a digest's time. */
-const HEX_BYTES: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-
-function hex8(x: number): string {
-  return (HEX_BYTES[x >>> 24] as string) + (HEX_BYTES[(x >>> 16) & 0xff] as string) + (HEX_BYTES[(x >>> 8) & 0xff] as string) + (HEX_BYTES[x & 0xff] as string);
 }
 
 /** The digest of `key` holding `siblings`: 32 hex digits. */
