@@ -94,6 +94,7 @@ export class ClientCore implements StateMachine<ClientInput> {
 
   step(input: ClientInput): Effect[] {
     this.nowMs = input.nowMs;
+    this.sink.begin(input.nowMs);
     switch (input.kind) {
       case 'receive':
         this.receive(input.from, input.msg);

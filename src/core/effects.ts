@@ -6,10 +6,12 @@
  */
 import type { Message } from '../protocol/messages.js';
 import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
+import { DueHeap } from './due-heap.js';
 import { IdMap } from './id-map.js';
 
 export type Effect =
   | { readonly kind: 'send'; readonly to: string; readonly msg: Message }
+  /** `delayMs` is not rounded: the host fires no earlier than that (a real host rounds up). */
   | { readonly kind: 'setTimer'; readonly timerId: number; readonly delayMs: number }
   | { readonly kind: 'cancelTimer'; readonly timerId: number }
   /** The answer to a request made on this endpoint by a local caller (the client API). */
@@ -25,14 +27,51 @@ export interface StateMachine<I> {
   step(input: I): Effect[];
 }
 
+/** One timer the core asked for. `onFire` is null once it ran or was cancelled. */
+interface CoreTimer {
+  readonly dueMs: number;
+  /** The timer's id: ids increase, so among timers due together the older runs first. */
+  readonly seq: number;
+  onFire: (() => void) | null;
+}
+
 /**
- * Collects effects during one step and keeps the callbacks of the timers the core asked
- * for; the host only ever sees timer ids and hands them back when they fire.
+ * A host adds the delay the sink asked for to its own reading of the time; floating-point
+ * rounding may land that a hair before the due time, and a timer that close counts as due.
+ */
+const DUE_SLACK_MS = 1e-6;
+
+/** Past this many entries, a heap mostly of cancelled timers is rebuilt from the live ones. */
+const COMPACT_ABOVE = 1024;
+
+/**
+ * Collects effects during one step and keeps the timers the core asked for.
+ *
+ * A request sets two or three timers (its deadline, its replicas' wave, a read-repair window)
+ * and nearly always cancels them a moment later. Each used to be a host timer: an effect to
+ * set it and one to cancel it, a callback and a map entry on each side. Now the sink keeps the
+ * core's timers in a heap of its own and asks its host for one timer only, due when the
+ * earliest of them is; when it fires, every timer due by then runs in that one step, in due
+ * order. Cancelling a timer costs no effect at all; the host timer is moved only when a new
+ * timer is due before it, or dropped when no timer is left. The machine tells the sink the
+ * time at the start of every step (`begin`), so due times are in the host's clock, real or
+ * virtual.
  */
 export class EffectSink {
   private effects: Effect[] = [];
-  private readonly timers = new IdMap<() => void>();
+  private readonly timers = new IdMap<CoreTimer>();
+  private readonly due = new DueHeap<CoreTimer>();
   private nextTimerId = 1;
+  private nowMs = 0;
+  /** The one host timer asked for (0: none), and when the core timer it is for is due. */
+  private armedId = 0;
+  private armedForMs = Number.POSITIVE_INFINITY;
+  private nextHostTimerId = 1;
+
+  /** The time of the step about to run, as the host's input says. */
+  begin(nowMs: number): void {
+    this.nowMs = nowMs;
+  }
 
   send(to: string, msg: Message): void {
     this.effects.push({ kind: 'send', to, msg });
@@ -44,22 +83,49 @@ export class EffectSink {
 
   /** Asks for `onFire` to run after `delayMs`; returns the id to cancel it with. */
   setTimer(delayMs: number, onFire: () => void): number {
-    const timerId = this.nextTimerId++;
-    this.timers.set(timerId, onFire);
-    this.effects.push({ kind: 'setTimer', timerId, delayMs: Math.max(0, Math.ceil(delayMs)) });
-    return timerId;
+    const timer: CoreTimer = { dueMs: this.nowMs + Math.max(0, Math.ceil(delayMs)), seq: this.nextTimerId++, onFire };
+    this.timers.set(timer.seq, timer);
+    this.due.push(timer);
+    if (timer.dueMs < this.armedForMs) this.arm(timer.dueMs);
+    return timer.seq;
   }
 
   cancelTimer(timerId: number): void {
-    if (this.timers.delete(timerId)) this.effects.push({ kind: 'cancelTimer', timerId });
+    const timer = this.timers.get(timerId);
+    if (timer === undefined) return;
+    this.timers.delete(timerId);
+    // Let go of the callback now: a cancelled timer waits in the heap until it surfaces, and
+    // must not keep its request alive meanwhile.
+    timer.onFire = null;
+    if (this.timers.size === 0) {
+      this.disarm();
+      this.due.clear();
+    } else if (this.due.size > COMPACT_ABOVE && this.timers.size * 2 < this.due.size) this.due.compact(isPending);
   }
 
-  /** Runs a fired timer's callback; a timer cancelled meanwhile is ignored. */
-  fire(timerId: number): void {
-    const onFire = this.timers.get(timerId);
-    if (!onFire) return;
-    this.timers.delete(timerId);
-    onFire();
+  /**
+   * The host's timer `hostTimerId` fired: every core timer due by now runs, earliest first.
+   * Timers set meanwhile wait for the next host timer, even those due at once (a zero delay
+   * means "after other inputs", as it did when each timer was the host's). A host timer that
+   * is no longer the one asked for (cancelled, or replaced by an earlier one) is ignored.
+   */
+  fire(hostTimerId: number): void {
+    if (hostTimerId !== this.armedId) return;
+    this.armedId = 0;
+    this.armedForMs = Number.POSITIVE_INFINITY;
+    const firstLater = this.nextTimerId;
+    for (let timer = this.due.peek(); timer !== undefined; timer = this.due.peek()) {
+      if (timer.onFire !== null && (timer.dueMs > this.nowMs + DUE_SLACK_MS || timer.seq >= firstLater)) break;
+      this.due.pop();
+      const onFire = timer.onFire;
+      if (onFire === null) continue;
+      timer.onFire = null;
+      this.timers.delete(timer.seq);
+      onFire();
+    }
+    this.due.dropWhile(isCancelled);
+    const next = this.due.peek();
+    if (next !== undefined && next.dueMs < this.armedForMs) this.arm(next.dueMs);
   }
 
   /** The effects collected since the last drain. */
@@ -72,4 +138,29 @@ export class EffectSink {
   get pendingTimers(): number {
     return this.timers.size;
   }
+
+  /** One host timer, due at `dueMs`, in place of the one asked for before (if any). */
+  private arm(dueMs: number): void {
+    this.disarm();
+    this.armedId = this.nextHostTimerId++;
+    this.armedForMs = dueMs;
+    // Not rounded: after a fire the host timer is re-armed for a timer set at another time, and
+    // must fire when that timer is due, not up to a millisecond later.
+    this.effects.push({ kind: 'setTimer', timerId: this.armedId, delayMs: Math.max(0, dueMs - this.nowMs) });
+  }
+
+  private disarm(): void {
+    if (this.armedId === 0) return;
+    this.effects.push({ kind: 'cancelTimer', timerId: this.armedId });
+    this.armedId = 0;
+    this.armedForMs = Number.POSITIVE_INFINITY;
+  }
+}
+
+function isPending(timer: CoreTimer): boolean {
+  return timer.onFire !== null;
+}
+
+function isCancelled(timer: CoreTimer): boolean {
+  return timer.onFire === null;
 }

@@ -165,6 +165,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
   /** Feeds one input in and returns what the host must do. */
   step(input: NodeInput): Effect[] {
     this.nowMs = input.nowMs;
+    this.sink.begin(input.nowMs);
     switch (input.kind) {
       case 'start':
         this.reaper.ringChanged();

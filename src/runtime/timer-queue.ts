@@ -6,6 +6,7 @@
  * and a cancel only marks it; one Node timer is armed for the earliest entry, and when it
  * fires every entry that is due runs in that one turn.
  */
+import { DueHeap } from '../core/due-heap.js';
 import type { Scheduler } from './effect-host.js';
 
 /** One scheduled run; the handle `schedule` returns and `cancel` takes. */
@@ -32,7 +33,7 @@ export function realNowMs(): number {
 const COMPACT_ABOVE = 1024;
 
 export class TimerQueue implements Scheduler<TimerEntry> {
-  private heap: TimerEntry[] = [];
+  private readonly heap = new DueHeap<TimerEntry>();
   private live = 0;
   private seq = 0;
   private armed: NodeJS.Timeout | undefined;
@@ -50,7 +51,7 @@ export class TimerQueue implements Scheduler<TimerEntry> {
 
   schedule(delayMs: number, run: () => void): TimerEntry {
     const entry: TimerEntry = { dueMs: this.nowMs() + Math.max(0, delayMs), seq: this.seq++, run };
-    this.push(entry);
+    this.heap.push(entry);
     this.live++;
     this.arm();
     return entry;
@@ -61,13 +62,12 @@ export class TimerQueue implements Scheduler<TimerEntry> {
     entry.run = null;
     this.live--;
     if (this.live === 0) this.armed?.unref();
-    if (this.heap.length > COMPACT_ABOVE && this.live * 2 < this.heap.length) this.compact();
+    if (this.heap.size > COMPACT_ABOVE && this.live * 2 < this.heap.size) this.heap.compact(isLive);
   }
 
   /** Cancels everything and releases the Node timer. */
   clear(): void {
-    for (const entry of this.heap) entry.run = null;
-    this.heap = [];
+    for (const entry of this.heap.clear()) entry.run = null;
     this.live = 0;
     if (this.armed !== undefined) clearTimeout(this.armed);
     this.armed = undefined;
@@ -76,8 +76,8 @@ export class TimerQueue implements Scheduler<TimerEntry> {
 
   /** Arms (or re-arms earlier) the one Node timer for the earliest live entry. */
   private arm(): void {
-    this.dropCancelledHead();
-    const head = this.heap[0];
+    this.heap.dropWhile(isCancelled);
+    const head = this.heap.peek();
     if (head === undefined) return;
     if (this.armed !== undefined) {
       // Node timers have a granularity of 1 ms: an entry due within the armed time's
@@ -98,8 +98,8 @@ export class TimerQueue implements Scheduler<TimerEntry> {
     // An entry not yet due by our clock (Node counts whole milliseconds from the start of its
     // loop turn) waits for the next arming: an entry never runs early.
     const nowMs = this.nowMs();
-    for (let head = this.heap[0]; head !== undefined && head.dueMs <= nowMs; head = this.heap[0]) {
-      this.pop();
+    for (let head = this.heap.peek(); head !== undefined && head.dueMs <= nowMs; head = this.heap.peek()) {
+      this.heap.pop();
       const run = head.run;
       if (run === null) continue;
       head.run = null;
@@ -108,49 +108,12 @@ export class TimerQueue implements Scheduler<TimerEntry> {
     }
     this.arm();
   };
-
-  private dropCancelledHead(): void {
-    while (this.heap.length > 0 && (this.heap[0] as TimerEntry).run === null) this.pop();
-  }
-
-  private compact(): void {
-    const kept = this.heap.filter((entry) => entry.run !== null);
-    this.heap = [];
-    for (const entry of kept) this.push(entry);
-  }
-
-  private push(entry: TimerEntry): void {
-    const heap = this.heap;
-    let at = heap.length;
-    heap.push(entry);
-    while (at > 0) {
-      const parent = (at - 1) >> 1;
-      if (!earlier(entry, heap[parent] as TimerEntry)) break;
-      heap[at] = heap[parent] as TimerEntry;
-      at = parent;
-    }
-    heap[at] = entry;
-  }
-
-  private pop(): void {
-    const heap = this.heap;
-    const last = heap.pop();
-    if (last === undefined || heap.length === 0) return;
-    let at = 0;
-    const size = heap.length;
-    for (;;) {
-      const left = 2 * at + 1;
-      if (left >= size) break;
-      const right = left + 1;
-      const child = right < size && earlier(heap[right] as TimerEntry, heap[left] as TimerEntry) ? right : left;
-      if (!earlier(heap[child] as TimerEntry, last)) break;
-      heap[at] = heap[child] as TimerEntry;
-      at = child;
-    }
-    heap[at] = last;
-  }
 }
 
-function earlier(a: TimerEntry, b: TimerEntry): boolean {
-  return a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.seq < b.seq);
+function isCancelled(entry: TimerEntry): boolean {
+  return entry.run === null;
+}
+
+function isLive(entry: TimerEntry): boolean {
+  return entry.run !== null;
 }
