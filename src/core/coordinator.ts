@@ -30,8 +30,25 @@ export class Coordinator {
   readonly stats: CoordinatorStats = { gets: 0, puts: 0, quorumFailures: 0, readRepairs: 0, clockPrunes: 0, siblingReads: 0 };
   private readonly pending = new IdMap<PendingRequest>();
   private nextReqId = 1;
+  /** The id of a request that ended while it started, before it was tracked. */
+  private endedAtStart = 0;
+  private readonly env: RequestEnv;
 
-  constructor(private readonly deps: CoordinatorDeps) {}
+  constructor(deps: CoordinatorDeps) {
+    this.env = {
+      tuning: deps.tuning,
+      sink: deps.sink,
+      detector: deps.detector,
+      ring: deps.ring,
+      nowMs: deps.nowMs,
+      local: deps.local,
+      stats: this.stats,
+      clientLimits: { maxActors: deps.tuning.clockPruneAt, maxGaps: deps.tuning.contextMaxGaps },
+      finished: (reqId) => {
+        if (!this.pending.delete(reqId)) this.endedAtStart = reqId;
+      },
+    };
+  }
 
   /** Requests in flight (answered or not). */
   get inFlight(): number {
@@ -49,36 +66,20 @@ export class Coordinator {
   /** Coordinates a write of an already minted version (see put-request.ts). */
   put(spec: PutSpec, done: (outcome: PutOutcome) => void): void {
     this.stats.puts++;
-    this.track((env) => startPut(env, spec, done));
+    const reqId = this.nextReqId++;
+    this.track(reqId, startPut(this.env, reqId, spec, done));
   }
 
   /** Coordinates a read (see get-request.ts). */
   get(spec: GetSpec, done: (outcome: GetOutcome) => void): void {
     this.stats.gets++;
-    this.track((env) => startGet(env, spec, done));
+    const reqId = this.nextReqId++;
+    this.track(reqId, startGet(this.env, reqId, spec, done));
   }
 
-  private track(start: (env: RequestEnv) => PendingRequest): void {
-    const { deps } = this;
-    const reqId = this.nextReqId++;
-    let over = false;
-    const env: RequestEnv = {
-      reqId,
-      tuning: deps.tuning,
-      sink: deps.sink,
-      detector: deps.detector,
-      ring: deps.ring(),
-      nowMs: deps.nowMs,
-      local: deps.local,
-      stats: this.stats,
-      clientLimits: { maxActors: deps.tuning.clockPruneAt, maxGaps: deps.tuning.contextMaxGaps },
-      finished: () => {
-        over = true;
-        this.pending.delete(reqId);
-      },
-    };
-    const request = start(env);
-    // A request can end while it starts (every replica local, or none left to ask).
-    if (!over) this.pending.set(reqId, request);
+  /** Tracks a request that has started, unless it already ended (every replica local, or none left to ask). */
+  private track(reqId: number, request: PendingRequest): void {
+    if (this.endedAtStart === reqId) return;
+    this.pending.set(reqId, request);
   }
 }

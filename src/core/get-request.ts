@@ -21,8 +21,8 @@ export interface GetSpec {
   readonly timeoutMs: number;
 }
 
-export function startGet(env: RequestEnv, spec: GetSpec, done: (outcome: GetOutcome) => void): PendingRequest {
-  return new GetRequest(env, spec, done);
+export function startGet(env: RequestEnv, reqId: number, spec: GetSpec, done: (outcome: GetOutcome) => void): PendingRequest {
+  return new GetRequest(env, reqId, spec, done);
 }
 
 /**
@@ -42,11 +42,12 @@ class GetRequest implements PendingRequest, FanoutHooks {
 
   constructor(
     private readonly env: RequestEnv,
+    private readonly reqId: number,
     private readonly spec: GetSpec,
     private readonly done: (outcome: GetOutcome) => void,
   ) {
     const { tuning, sink } = env;
-    this.fanout = new ReplicaFanout(env.ring.preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), sink, env.detector, env.nowMs, this);
+    this.fanout = new ReplicaFanout(env.ring().preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), sink, env.detector, env.nowMs, this);
     this.deadline = sink.setTimer(spec.timeoutMs, () => {
       this.answer(failure('QUORUM_FAILED', quorumMessage('get', this.fanout.filled, spec.r, spec.timeoutMs)));
       this.finish();
@@ -61,7 +62,8 @@ class GetRequest implements PendingRequest, FanoutHooks {
   onWriteAck(): void {}
 
   dispatch(target: Target): void {
-    const { local, sink, reqId } = this.env;
+    const { local, sink } = this.env;
+    const { reqId } = this;
     if (local && target.node === local.nodeId) this.reply(target.node, local.read(this.spec.key));
     else sink.send(target.node, { kind: 'replica.read', reqId, key: this.spec.key });
   }
@@ -116,7 +118,7 @@ class GetRequest implements PendingRequest, FanoutHooks {
     fanout.close();
     env.sink.cancelTimer(this.repairTimer);
     env.sink.cancelTimer(this.deadline);
-    env.finished();
+    env.finished(this.reqId);
     if (!this.answered) this.answer(failure('QUORUM_FAILED', quorumMessage('get', fanout.filled, spec.r)));
     env.stats.readRepairs += readRepair(spec.key, this.merged, this.replies, fanout.primaries, env.sink, env.local);
   }

@@ -25,8 +25,8 @@ export interface PutSpec {
   readonly timeoutMs: number;
 }
 
-export function startPut(env: RequestEnv, spec: PutSpec, done: (outcome: PutOutcome) => void): PendingRequest {
-  return new PutRequest(env, spec, done);
+export function startPut(env: RequestEnv, reqId: number, spec: PutSpec, done: (outcome: PutOutcome) => void): PendingRequest {
+  return new PutRequest(env, reqId, spec, done);
 }
 
 /** The state of one put; a class rather than closures, as GetRequest (get-request.ts). */
@@ -40,6 +40,7 @@ class PutRequest implements PendingRequest, FanoutHooks {
 
   constructor(
     private readonly env: RequestEnv,
+    private readonly reqId: number,
     private readonly spec: PutSpec,
     private readonly done: (outcome: PutOutcome) => void,
   ) {
@@ -50,7 +51,7 @@ class PutRequest implements PendingRequest, FanoutHooks {
     const { context: replyContext, pruned } = compactContext(this.write.context, [spec.dot], env.clientLimits);
     this.replyContext = replyContext;
     stats.clockPrunes += pruned;
-    this.fanout = new ReplicaFanout(env.ring.preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), sink, env.detector, env.nowMs, this);
+    this.fanout = new ReplicaFanout(env.ring().preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), sink, env.detector, env.nowMs, this);
     this.deadline = sink.setTimer(spec.timeoutMs, () => {
       this.answer(failure('QUORUM_FAILED', quorumMessage('put', this.fanout.filled, spec.w, spec.timeoutMs)));
       if (this.fanout.waiting === 0) this.finish();
@@ -65,7 +66,8 @@ class PutRequest implements PendingRequest, FanoutHooks {
   }
 
   dispatch(target: Target): void {
-    const { local, sink, reqId } = this.env;
+    const { local, sink } = this.env;
+    const { reqId } = this;
     if (local && target.node === local.nodeId) {
       local.write(this.spec.key, this.write, target.hintFor);
       this.fanout.answered(target.node);
@@ -101,7 +103,7 @@ class PutRequest implements PendingRequest, FanoutHooks {
     const { env, fanout, spec } = this;
     fanout.close();
     env.sink.cancelTimer(this.deadline);
-    env.finished();
+    env.finished(this.reqId);
     if (!this.answered) this.answer(failure('QUORUM_FAILED', quorumMessage('put', fanout.filled, spec.w)));
   }
 }

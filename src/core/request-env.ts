@@ -26,20 +26,23 @@ export interface CoordinatorStats {
   siblingReads: number;
 }
 
-/** What a request's state machine works with. */
+/**
+ * What a request's state machine works with: one per coordinator, shared by all its
+ * requests (each request keeps its own id), so that starting a request makes no environment.
+ */
 export interface RequestEnv {
-  readonly reqId: number;
   readonly tuning: EngineTuning;
   readonly sink: EffectSink;
   readonly detector: FailureDetector;
-  readonly ring: Ring;
+  /** The ring now: a request reads its preference list from it once, as it starts. */
+  readonly ring: () => Ring;
   readonly nowMs: () => number;
   readonly local: LocalReplica | null;
   readonly stats: CoordinatorStats;
   /** Limits of the contexts handed to clients (§4.4). */
   readonly clientLimits: ContextLimits;
-  /** The request is over: forget it (late answers are then dropped). */
-  readonly finished: () => void;
+  /** The request `reqId` is over: forget it (late answers are then dropped). */
+  finished(reqId: number): void;
 }
 
 /** A request waiting for replicas. */
