@@ -20,7 +20,18 @@ function sameDot(a: Dot, b: Dot): boolean {
 }
 
 function holds(versions: readonly Version[], dot: Dot): boolean {
-  return versions.some((version) => sameDot(version.dot, dot));
+  for (const version of versions) if (sameDot(version.dot, dot)) return true;
+  return false;
+}
+
+/** A version of one side survives the other side unless the other saw it and no longer holds it. */
+function survives(version: Version, other: Siblings): boolean {
+  return holds(other.versions, version.dot) || !covers(other.context, version.dot);
+}
+
+/** A version of one side is new to the other unless the other holds it or saw it superseded. */
+function isNewTo(version: Version, other: Siblings): boolean {
+  return !holds(other.versions, version.dot) && !covers(other.context, version.dot);
 }
 
 /**
@@ -48,18 +59,13 @@ export function mergeSiblings(a: Siblings, b: Siblings): Siblings {
   if (a === b || isEmpty(b)) return a;
   if (isEmpty(a)) return b;
   const context = joinContexts(a.context, b.context);
-  let changed = context !== a.context;
+  // Most merges change nothing (a replica meets a copy it holds, a coordinator merges equal
+  // answers): that is decided before any array is made.
+  if (context === a.context && a.versions.every((version) => survives(version, b)) && !b.versions.some((version) => isNewTo(version, a))) return a;
   const versions: Version[] = [];
-  for (const version of a.versions) {
-    if (holds(b.versions, version.dot) || !covers(b.context, version.dot)) versions.push(version);
-    else changed = true;
-  }
-  for (const version of b.versions) {
-    if (holds(a.versions, version.dot) || covers(a.context, version.dot)) continue;
-    versions.push(version);
-    changed = true;
-  }
-  return changed ? { versions, context } : a;
+  for (const version of a.versions) if (survives(version, b)) versions.push(version);
+  for (const version of b.versions) if (isNewTo(version, a)) versions.push(version);
+  return { versions, context };
 }
 
 /** True when `holder` has everything `wanted` would bring (every version, or what superseded it). */
