@@ -1,0 +1,91 @@
+// CPU per request of every thread of the process, for the engine or for its floor, on the
+// same workload: N=3 W=2 R=2, 5 nodes, keys key0..key99, 100-byte values, half gets, closed
+// loop. Each thread's CPU is its own /proc/self/task/<tid>/schedstat run time, read around the
+// measured phase, so unlike wall-clock profiles it leaves out time a thread waited for a core.
+// Threads are the main thread (the client), the five node workers, and V8's and libuv's
+// helpers (compilers, concurrent marking, parallel scavenges); below 0.5 us a request are left
+// out. Linux only.
+//
+//   node scripts/thread-cost.mjs [engine|floor] [node|client] [concurrency] [requests] [warmup]   (after npm run build)
+//
+// Defaults: engine node 64, 40,000 requests after 60,000 of warm-up on the same threads.
+// docs/PERFORMANCE.md ("The fourth round") quotes it.
+import { readFileSync, readdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { Cluster } from '../dist/index.js';
+import { runPhase } from '../dist/bench/driver.js';
+import { OpPlan } from '../dist/bench/workload.js';
+import { FloorMesh } from '../dist/bench/floor.js';
+
+const [what = 'engine', mode = 'node'] = process.argv.slice(2);
+const concurrency = Number(process.argv[4] ?? 64);
+const requests = Number(process.argv[5] ?? 40_000);
+const warmup = Number(process.argv[6] ?? 60_000);
+if (what !== 'engine' && what !== 'floor') throw new Error(`first argument must be engine or floor, got ${what}`);
+if (mode !== 'node' && mode !== 'client') throw new Error(`mode must be node or client, got ${mode}`);
+for (const [name, value] of [['concurrency', concurrency], ['requests', requests], ['warmup', warmup]]) {
+  if (!Number.isSafeInteger(value) || value < (name === 'warmup' ? 0 : 1)) throw new Error(`${name} must be a whole number, got ${value}`);
+}
+
+/** Every thread's name and CPU time so far (ns). */
+function threadCpu() {
+  const threads = new Map();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const cpuNs = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      threads.set(tid, { name, cpuNs });
+    } catch {
+      // A thread that ended meanwhile.
+    }
+  }
+  return threads;
+}
+
+/** Runs `measure` between two readings of every thread; prints CPU per request per thread. */
+async function report(label, measure) {
+  const before = threadCpu();
+  const startedMs = performance.now();
+  await measure();
+  const elapsedMs = performance.now() - startedMs;
+  const after = threadCpu();
+  const rows = [];
+  let total = 0;
+  for (const [tid, { name, cpuNs }] of after) {
+    const earlier = before.get(tid);
+    if (!earlier) continue;
+    const us = (cpuNs - earlier.cpuNs) / 1000 / requests;
+    total += us;
+    if (us >= 0.5) rows.push(`${tid === String(process.pid) ? 'main' : `${name}/${tid}`} ${us.toFixed(1)}`);
+  }
+  console.log(`${label}: ${Math.round(requests / (elapsedMs / 1000))} ops/s, CPU ${total.toFixed(1)} us/request; per thread (us/request): ${rows.join(', ')}`);
+}
+
+const label = `${what} ${mode} c=${concurrency}`;
+if (what === 'engine') {
+  const cluster = await Cluster.start({ nodes: 5, n: 3, r: 2, w: 2, coordination: mode });
+  try {
+    const plan = new OpPlan(1, 100, 0.5, 100);
+    const contexts = new Map();
+    for (const key of plan.keys) contexts.set(key, (await cluster.put(key, 'x'.repeat(100), { w: 3 })).context);
+    const phase = { concurrency, timeoutMs: 5000 };
+    if (warmup > 0) await runPhase(cluster, plan, contexts, { ...phase, ops: warmup });
+    await report(label, () => runPhase(cluster, plan, contexts, { ...phase, ops: requests }));
+  } finally {
+    await cluster.stop();
+  }
+} else {
+  const mesh = await FloorMesh.start(5, {});
+  try {
+    const spec = { N: 3, W: 2, R: 2, coordination: mode, concurrency, keys: 100, valueBytes: 100, readRatio: 0.5, seed: 1, warmupOps: 0 };
+    if (warmup > 0) await mesh.measure({ ...spec, ops: warmup });
+    let traffic;
+    await report(label, async () => {
+      traffic = (await mesh.measure({ ...spec, ops: requests })).traffic;
+    });
+    console.log(`  messages per postMessage: ${(traffic.messages / traffic.batches).toFixed(2)}`);
+  } finally {
+    await mesh.close();
+  }
+}
