@@ -3,6 +3,8 @@
 // batch a 'message' listener handles, on the clock all threads share (timeOrigin + now), and
 // writes this thread's events to HOP_TIMELINE_DIR/<threadId>.json once a second. The writes
 // block their thread for a moment, so a run under this patch is only good for medians.
+import { performance } from 'node:perf_hooks';
+import { setInterval } from 'node:timers';
 import { MessagePort, threadId } from 'node:worker_threads';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
