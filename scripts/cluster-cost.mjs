@@ -13,33 +13,26 @@
 // Defaults: node, 64, 40,000 requests after a warm-up of 5,000. docs/PERFORMANCE.md quotes it.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { Cluster } from '../dist/index.js';
-import { runPhase } from '../dist/bench/driver.js';
-import { OpPlan } from '../dist/bench/workload.js';
+import { checkMode, checkWholeNumbers, startWorkload } from './steady-workload.mjs';
 
 const mode = process.argv[2] ?? 'node';
 const concurrency = Number(process.argv[3] ?? 64);
 const requests = Number(process.argv[4] ?? 40_000);
 const warmup = Number(process.argv[5] ?? 5_000);
-if (mode !== 'node' && mode !== 'client') throw new Error(`mode must be node or client, got ${mode}`);
-for (const [name, value] of [['concurrency', concurrency], ['requests', requests], ['warmup', warmup]]) {
-  if (!Number.isSafeInteger(value) || value < (name === 'warmup' ? 0 : 1)) throw new Error(`${name} must be a whole number, got ${value}`);
-}
+checkMode(mode);
+checkWholeNumbers([['concurrency', concurrency], ['requests', requests]], 1);
+checkWholeNumbers([['warmup', warmup]], 0);
 
-const cluster = await Cluster.start({ nodes: 5, n: 3, r: 2, w: 2, coordination: mode });
+const { cluster, run } = await startWorkload(mode);
 try {
-  const plan = new OpPlan(1, 100, 0.5, 100);
-  const contexts = new Map();
-  for (const key of plan.keys) contexts.set(key, (await cluster.put(key, 'x'.repeat(100), { w: 3 })).context);
-  const phase = { concurrency, timeoutMs: 5000 };
-  if (warmup > 0) await runPhase(cluster, plan, contexts, { ...phase, ops: warmup });
+  if (warmup > 0) await run(concurrency, warmup);
 
   const statsBefore = await cluster.stats();
   const mainCpuBefore = mainThreadCpuNs();
   const loopBefore = performance.eventLoopUtilization();
   const cpuBefore = process.cpuUsage();
   const startedMs = performance.now();
-  const result = await runPhase(cluster, plan, contexts, { ...phase, ops: requests });
+  const result = await run(concurrency, requests);
   const elapsedMs = performance.now() - startedMs;
   const cpu = process.cpuUsage(cpuBefore);
   const mainCpuNs = mainThreadCpuNs() - mainCpuBefore;

@@ -12,20 +12,17 @@
 // docs/PERFORMANCE.md ("The fourth round") quotes it.
 import { readFileSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { Cluster } from '../dist/index.js';
-import { runPhase } from '../dist/bench/driver.js';
-import { OpPlan } from '../dist/bench/workload.js';
 import { FloorMesh } from '../dist/bench/floor.js';
+import { checkMode, checkWholeNumbers, floorSpec, startWorkload } from './steady-workload.mjs';
 
 const [what = 'engine', mode = 'node'] = process.argv.slice(2);
 const concurrency = Number(process.argv[4] ?? 64);
 const requests = Number(process.argv[5] ?? 40_000);
 const warmup = Number(process.argv[6] ?? 60_000);
 if (what !== 'engine' && what !== 'floor') throw new Error(`first argument must be engine or floor, got ${what}`);
-if (mode !== 'node' && mode !== 'client') throw new Error(`mode must be node or client, got ${mode}`);
-for (const [name, value] of [['concurrency', concurrency], ['requests', requests], ['warmup', warmup]]) {
-  if (!Number.isSafeInteger(value) || value < (name === 'warmup' ? 0 : 1)) throw new Error(`${name} must be a whole number, got ${value}`);
-}
+checkMode(mode);
+checkWholeNumbers([['concurrency', concurrency], ['requests', requests]], 1);
+checkWholeNumbers([['warmup', warmup]], 0);
 
 /** Every thread's name and CPU time so far (ns). */
 function threadCpu() {
@@ -64,25 +61,20 @@ async function report(label, measure) {
 
 const label = `${what} ${mode} c=${concurrency}`;
 if (what === 'engine') {
-  const cluster = await Cluster.start({ nodes: 5, n: 3, r: 2, w: 2, coordination: mode });
+  const { cluster, run } = await startWorkload(mode);
   try {
-    const plan = new OpPlan(1, 100, 0.5, 100);
-    const contexts = new Map();
-    for (const key of plan.keys) contexts.set(key, (await cluster.put(key, 'x'.repeat(100), { w: 3 })).context);
-    const phase = { concurrency, timeoutMs: 5000 };
-    if (warmup > 0) await runPhase(cluster, plan, contexts, { ...phase, ops: warmup });
-    await report(label, () => runPhase(cluster, plan, contexts, { ...phase, ops: requests }));
+    if (warmup > 0) await run(concurrency, warmup);
+    await report(label, () => run(concurrency, requests));
   } finally {
     await cluster.stop();
   }
 } else {
   const mesh = await FloorMesh.start(5, {});
   try {
-    const spec = { N: 3, W: 2, R: 2, coordination: mode, concurrency, keys: 100, valueBytes: 100, readRatio: 0.5, seed: 1, warmupOps: 0 };
-    if (warmup > 0) await mesh.measure({ ...spec, ops: warmup });
+    if (warmup > 0) await mesh.measure(floorSpec(mode, concurrency, warmup));
     let traffic;
     await report(label, async () => {
-      traffic = (await mesh.measure({ ...spec, ops: requests })).traffic;
+      traffic = (await mesh.measure(floorSpec(mode, concurrency, requests))).traffic;
     });
     console.log(`  messages per postMessage: ${(traffic.messages / traffic.batches).toFixed(2)}`);
   } finally {

@@ -9,10 +9,8 @@
 //
 // Defaults: node coordination, concurrency 64, 6 phases of 20,000 requests.
 import { performance } from 'node:perf_hooks';
-import { Cluster } from '../dist/index.js';
-import { runPhase } from '../dist/bench/driver.js';
-import { OpPlan } from '../dist/bench/workload.js';
 import { FloorMesh } from '../dist/bench/floor.js';
+import { checkMode, checkWholeNumbers, floorSpec, startWorkload } from './steady-workload.mjs';
 
 const what = process.argv[2] ?? 'engine';
 const mode = process.argv[3] ?? 'node';
@@ -20,10 +18,8 @@ const concurrency = Number(process.argv[4] ?? 64);
 const phases = Number(process.argv[5] ?? 6);
 const requests = Number(process.argv[6] ?? 20_000);
 if (what !== 'engine' && what !== 'floor') throw new Error(`first argument must be engine or floor, got ${what}`);
-if (mode !== 'node' && mode !== 'client') throw new Error(`mode must be node or client, got ${mode}`);
-for (const [name, value] of [['concurrency', concurrency], ['phases', phases], ['requests', requests]]) {
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a whole number >= 1, got ${value}`);
-}
+checkMode(mode);
+checkWholeNumbers([['concurrency', concurrency], ['phases', phases], ['requests', requests]], 1);
 
 const report = (phase, opsPerS, extra = '') => console.log(`${what} ${mode} c=${concurrency} phase ${phase} (requests ${phase * requests + 1}-${(phase + 1) * requests}): ${Math.round(opsPerS)} ops/s${extra}`);
 
@@ -31,22 +27,19 @@ if (what === 'floor') {
   const mesh = await FloorMesh.start(5, {});
   try {
     for (let phase = 0; phase < phases; phase++) {
-      const { figures } = await mesh.measure({ N: 3, W: 2, R: 2, coordination: mode, concurrency, keys: 100, valueBytes: 100, readRatio: 0.5, seed: 1, ops: requests, warmupOps: 0 });
+      const { figures } = await mesh.measure(floorSpec(mode, concurrency, requests));
       report(phase, figures.throughput_ops_s, `, p50 ${figures.p50_us} us`);
     }
   } finally {
     await mesh.close();
   }
 } else {
-  const cluster = await Cluster.start({ nodes: 5, n: 3, r: 2, w: 2, coordination: mode });
+  const { cluster, run } = await startWorkload(mode);
   try {
-    const plan = new OpPlan(1, 100, 0.5, 100);
-    const contexts = new Map();
-    for (const key of plan.keys) contexts.set(key, (await cluster.put(key, 'x'.repeat(100), { w: 3 })).context);
     for (let phase = 0; phase < phases; phase++) {
       const cpuBefore = process.cpuUsage();
       const startedMs = performance.now();
-      await runPhase(cluster, plan, contexts, { concurrency, timeoutMs: 5000, ops: requests });
+      await run(concurrency, requests);
       const cpu = process.cpuUsage(cpuBefore);
       report(phase, requests / ((performance.now() - startedMs) / 1000), `, CPU ${((cpu.user + cpu.system) / requests).toFixed(1)} us/request`);
     }

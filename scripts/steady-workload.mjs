@@ -1,0 +1,42 @@
+// The workload the measuring scripts share (cluster-cost, thread-cost, tail-latency,
+// warmup-phases): N=3 W=2 R=2 on 5 nodes, keys key0..key99 with 100-byte values, half gets,
+// every write carrying the context of the key's last answer, driven by the bench's own closed
+// loop (bench/driver.ts). The floor's version of it is `floorSpec`.
+import { Cluster } from '../dist/index.js';
+import { runPhase } from '../dist/bench/driver.js';
+import { OpPlan } from '../dist/bench/workload.js';
+
+/** Throws unless `mode` is a coordination mode. */
+export function checkMode(mode) {
+  if (mode !== 'node' && mode !== 'client') throw new Error(`mode must be node or client, got ${mode}`);
+}
+
+/** Throws unless every [name, value] is a whole number of at least `minimum`. */
+export function checkWholeNumbers(pairs, minimum) {
+  for (const [name, value] of pairs) {
+    if (!Number.isSafeInteger(value) || value < minimum) throw new Error(`${name} must be a whole number >= ${minimum}, got ${value}`);
+  }
+}
+
+/**
+ * A started cluster with every key written once (at W=3), and `run` to drive phases of the
+ * workload on it. `seed` picks the order of operations. Stop it with `cluster.stop()`.
+ */
+export async function startWorkload(mode, options = {}, seed = 1) {
+  const cluster = await Cluster.start({ nodes: 5, n: 3, r: 2, w: 2, coordination: mode, ...options });
+  const plan = new OpPlan(seed, 100, 0.5, 100);
+  const contexts = new Map();
+  try {
+    for (const key of plan.keys) contexts.set(key, (await cluster.put(key, 'x'.repeat(100), { w: 3 })).context);
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+  const run = (concurrency, ops) => runPhase(cluster, plan, contexts, { concurrency, timeoutMs: 5000, ops });
+  return { cluster, run };
+}
+
+/** The same workload for the floor (bench/floor.ts), `ops` requests measured. */
+export function floorSpec(mode, concurrency, ops) {
+  return { N: 3, W: 2, R: 2, coordination: mode, concurrency, keys: 100, valueBytes: 100, readRatio: 0.5, seed: 1, ops, warmupOps: 0 };
+}
