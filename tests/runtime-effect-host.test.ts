@@ -4,7 +4,7 @@
  * survives a machine that throws, and stops cleanly.
  */
 import { describe, expect, it } from 'vitest';
-import type { Effect, HostInput, StateMachine } from '../src/core/effects.js';
+import { EffectSink, type Effect, type HostInput, type StateMachine } from '../src/core/effects.js';
 import type { Message } from '../src/protocol/messages.js';
 import type { GetOutcome, PutOutcome } from '../src/protocol/outcomes.js';
 import { EffectHost, type Scheduler } from '../src/runtime/effect-host.js';
@@ -24,6 +24,29 @@ class Scripted implements StateMachine<Input> {
     if (input.kind === 'poke') return input.effects;
     if (input.kind === 'timer') return this.onTimer;
     return [];
+  }
+}
+
+/** A machine on the core's own EffectSink, with two timers of which the first throws. */
+class TwoTimers implements StateMachine<Input> {
+  private readonly sink = new EffectSink();
+  readonly ran: string[] = [];
+
+  step(input: Input): Effect[] {
+    this.sink.begin(input.nowMs);
+    try {
+      if (input.kind === 'poke') {
+        this.sink.setTimer(10, () => {
+          throw new Error('the 10 ms timer is broken');
+        });
+        this.sink.setTimer(20, () => this.ran.push('20 ms'));
+        this.sink.send('n1', { kind: 'ping', seq: 1 });
+      }
+      if (input.kind === 'timer') this.sink.fire(input.timerId);
+    } catch (error) {
+      throw this.sink.failed(error);
+    }
+    return this.sink.drain();
   }
 }
 
@@ -115,6 +138,23 @@ describe('effect host', () => {
     expect(String(failures[0])).toMatch(/broken on receive/);
     host.input({ kind: 'poke', nowMs: 0, effects: [{ kind: 'send', to: 'n1', msg: ping }] });
     expect(transport.sent).toHaveLength(1);
+  });
+
+  it('effect host - a core timer that throws is reported, and the machine\'s other timers still fire with no other input', () => {
+    const machine = new TwoTimers();
+    const transport = new FakeTransport();
+    const clock = new ManualClock();
+    const failures: unknown[] = [];
+    const host = new EffectHost<Input, number>(machine, transport, clock, { settled: () => undefined, failed: (error) => failures.push(error) });
+    host.input({ kind: 'poke', nowMs: 0, effects: [] });
+    expect(transport.sent).toHaveLength(1);
+    clock.advance(10);
+    expect(host.internalErrors).toBe(1);
+    // The host's hook gets the machine's own error, not the wrapper that carried its effects.
+    expect(String(failures[0])).toMatch(/the 10 ms timer is broken/);
+    clock.advance(10);
+    expect(machine.ran).toEqual(['20 ms']);
+    expect(clock.due.size).toBe(0);
   });
 
   it('effect host - once stopped, its timers are cancelled and nothing reaches the machine', () => {

@@ -95,6 +95,15 @@ export class ClientCore implements StateMachine<ClientInput> {
   step(input: ClientInput): Effect[] {
     this.nowMs = input.nowMs;
     this.sink.begin(input.nowMs);
+    try {
+      this.handle(input);
+    } catch (error) {
+      throw this.sink.failed(error);
+    }
+    return this.sink.drain();
+  }
+
+  private handle(input: ClientInput): void {
     switch (input.kind) {
       case 'receive':
         this.receive(input.from, input.msg);
@@ -118,7 +127,6 @@ export class ClientCore implements StateMachine<ClientInput> {
       default:
         assertNever(input, 'client input');
     }
-    return this.sink.drain();
   }
 
   private receive(from: string, msg: Message): void {

@@ -26,12 +26,13 @@ export interface CoordinatorDeps {
   readonly local: LocalReplica | null;
 }
 
+/** Holds a request's place while it starts: replicas cannot answer before its messages leave. */
+const STARTING: PendingRequest = Object.freeze({ onReadReply: () => undefined, onWriteAck: () => undefined });
+
 export class Coordinator {
   readonly stats: CoordinatorStats = { gets: 0, puts: 0, quorumFailures: 0, readRepairs: 0, clockPrunes: 0, siblingReads: 0 };
   private readonly pending = new IdMap<PendingRequest>();
   private nextReqId = 1;
-  /** The id of a request that ended while it started, before it was tracked. */
-  private endedAtStart = 0;
   private readonly env: RequestEnv;
 
   constructor(deps: CoordinatorDeps) {
@@ -45,7 +46,7 @@ export class Coordinator {
       stats: this.stats,
       clientLimits: { maxActors: deps.tuning.clockPruneAt, maxGaps: deps.tuning.contextMaxGaps },
       finished: (reqId) => {
-        if (!this.pending.delete(reqId)) this.endedAtStart = reqId;
+        this.pending.delete(reqId);
       },
     };
   }
@@ -66,20 +67,31 @@ export class Coordinator {
   /** Coordinates a write of an already minted version (see put-request.ts). */
   put(spec: PutSpec, done: (outcome: PutOutcome) => void): void {
     this.stats.puts++;
-    const reqId = this.nextReqId++;
+    const reqId = this.begin();
     this.track(reqId, startPut(this.env, reqId, spec, done));
   }
 
   /** Coordinates a read (see get-request.ts). */
   get(spec: GetSpec, done: (outcome: GetOutcome) => void): void {
     this.stats.gets++;
-    const reqId = this.nextReqId++;
+    const reqId = this.begin();
     this.track(reqId, startGet(this.env, reqId, spec, done));
   }
 
-  /** Tracks a request that has started, unless it already ended (every replica local, or none left to ask). */
+  /**
+   * A new request's id, held by a placeholder while the request starts: a request can end
+   * while it starts (every replica local, or none left to ask), and whatever its answer
+   * sets off meanwhile (another request, which may end at once too) must not confuse which
+   * ones are still pending.
+   */
+  private begin(): number {
+    const reqId = this.nextReqId++;
+    this.pending.set(reqId, STARTING);
+    return reqId;
+  }
+
+  /** Tracks a request that has started, unless it already ended. */
   private track(reqId: number, request: PendingRequest): void {
-    if (this.endedAtStart === reqId) return;
-    this.pending.set(reqId, request);
+    if (this.pending.has(reqId)) this.pending.set(reqId, request);
   }
 }

@@ -22,6 +22,22 @@ export type HostInput =
   | { readonly kind: 'receive'; readonly from: string; readonly msg: Message; readonly nowMs: number }
   | { readonly kind: 'timer'; readonly timerId: number; readonly nowMs: number };
 
+/**
+ * What a machine's step throws when handling its input threw (a broken invariant, a bug):
+ * the error, and the effects the step had collected before it, for the host to carry out
+ * anyway. Among them may be the one host timer the machine's other timers wait on; dropping
+ * it would leave them waiting until some other input came.
+ */
+export class StepFailure extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly effects: Effect[],
+  ) {
+    super(`a step of the state machine threw: ${failure instanceof Error ? failure.message : String(failure)}`, { cause: failure });
+    this.name = 'StepFailure';
+  }
+}
+
 /** A state machine of the core: one input in, the effects out. */
 export interface StateMachine<I> {
   step(input: I): Effect[];
@@ -114,18 +130,28 @@ export class EffectSink {
     this.armedId = 0;
     this.armedForMs = Number.POSITIVE_INFINITY;
     const firstLater = this.nextTimerId;
-    for (let timer = this.due.peek(); timer !== undefined; timer = this.due.peek()) {
-      if (timer.onFire !== null && (timer.dueMs > this.nowMs + DUE_SLACK_MS || timer.seq >= firstLater)) break;
-      this.due.pop();
-      const onFire = timer.onFire;
-      if (onFire === null) continue;
-      timer.onFire = null;
-      this.timers.delete(timer.seq);
-      onFire();
+    try {
+      for (let timer = this.due.peek(); timer !== undefined; timer = this.due.peek()) {
+        if (timer.onFire !== null && (timer.dueMs > this.nowMs + DUE_SLACK_MS || timer.seq >= firstLater)) break;
+        this.due.pop();
+        const onFire = timer.onFire;
+        if (onFire === null) continue;
+        timer.onFire = null;
+        this.timers.delete(timer.seq);
+        onFire();
+      }
+    } finally {
+      // Also when a callback threw (a bug the host reports and survives): the timers left
+      // must still get their host timer, or none of them would ever fire.
+      this.due.dropWhile(isCancelled);
+      const next = this.due.peek();
+      if (next !== undefined && next.dueMs < this.armedForMs) this.arm(next.dueMs);
     }
-    this.due.dropWhile(isCancelled);
-    const next = this.due.peek();
-    if (next !== undefined && next.dueMs < this.armedForMs) this.arm(next.dueMs);
+  }
+
+  /** A step's work threw `error`: the failure to throw, with the effects collected until then. */
+  failed(error: unknown): StepFailure {
+    return new StepFailure(error, this.drain());
   }
 
   /** The effects collected since the last drain. */

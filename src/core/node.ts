@@ -166,6 +166,15 @@ export class DynamoNode implements StateMachine<NodeInput> {
   step(input: NodeInput): Effect[] {
     this.nowMs = input.nowMs;
     this.sink.begin(input.nowMs);
+    try {
+      this.handle(input);
+    } catch (error) {
+      throw this.sink.failed(error);
+    }
+    return this.sink.drain();
+  }
+
+  private handle(input: NodeInput): void {
     switch (input.kind) {
       case 'start':
         this.reaper.ringChanged();
@@ -184,7 +193,6 @@ export class DynamoNode implements StateMachine<NodeInput> {
       default:
         assertNever(input, 'node input');
     }
-    return this.sink.drain();
   }
 
   stats(): NodeStats {

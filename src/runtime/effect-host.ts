@@ -7,7 +7,7 @@
  * handled here.
  */
 import { assertNever } from '../core/assert.js';
-import type { Effect, HostInput, StateMachine } from '../core/effects.js';
+import { StepFailure, type Effect, type HostInput, type StateMachine } from '../core/effects.js';
 import { IdMap } from '../core/id-map.js';
 import { isMessage } from '../protocol/guards.js';
 import type { GetOutcome, PutOutcome } from '../protocol/outcomes.js';
@@ -63,7 +63,10 @@ export class EffectHost<I extends { readonly kind: string; readonly nowMs: numbe
       effects = this.machine.step(input);
     } catch (error) {
       this.internalErrors++;
-      this.hooks.failed(error, input);
+      // A core machine hands over what it had asked for before the error (its one host
+      // timer among it): that input is lost, the rest of the machine goes on as it was.
+      this.hooks.failed(error instanceof StepFailure ? error.failure : error, input);
+      if (error instanceof StepFailure && this.running) this.perform(error.effects);
       return;
     }
     this.perform(effects);
