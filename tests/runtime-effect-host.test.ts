@@ -33,20 +33,18 @@ class TwoTimers implements StateMachine<Input> {
   readonly ran: string[] = [];
 
   step(input: Input): Effect[] {
-    this.sink.begin(input.nowMs);
-    try {
-      if (input.kind === 'poke') {
-        this.sink.setTimer(10, () => {
-          throw new Error('the 10 ms timer is broken');
-        });
-        this.sink.setTimer(20, () => this.ran.push('20 ms'));
-        this.sink.send('n1', { kind: 'ping', seq: 1 });
-      }
-      if (input.kind === 'timer') this.sink.fire(input.timerId);
-    } catch (error) {
-      throw this.sink.failed(error);
+    return this.sink.step(input.nowMs, (step: Input) => this.handle(step), input);
+  }
+
+  private handle(input: Input): void {
+    if (input.kind === 'poke') {
+      this.sink.setTimer(10, () => {
+        throw new Error('the 10 ms timer is broken');
+      });
+      this.sink.setTimer(20, () => this.ran.push('20 ms'));
+      this.sink.send('n1', { kind: 'ping', seq: 1 });
     }
-    return this.sink.drain();
+    if (input.kind === 'timer') this.sink.fire(input.timerId);
   }
 }
 

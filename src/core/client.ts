@@ -94,16 +94,11 @@ export class ClientCore implements StateMachine<ClientInput> {
 
   step(input: ClientInput): Effect[] {
     this.nowMs = input.nowMs;
-    this.sink.begin(input.nowMs);
-    try {
-      this.handle(input);
-    } catch (error) {
-      throw this.sink.failed(error);
-    }
-    return this.sink.drain();
+    return this.sink.step(input.nowMs, this.handle, input);
   }
 
-  private handle(input: ClientInput): void {
+  /** One input's work (a field, not a method, so that every step passes the same function). */
+  private readonly handle = (input: ClientInput): void => {
     switch (input.kind) {
       case 'receive':
         this.receive(input.from, input.msg);
@@ -127,7 +122,7 @@ export class ClientCore implements StateMachine<ClientInput> {
       default:
         assertNever(input, 'client input');
     }
-  }
+  };
 
   private receive(from: string, msg: Message): void {
     this.detector.heardFrom(from);

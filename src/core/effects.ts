@@ -149,9 +149,18 @@ export class EffectSink {
     }
   }
 
-  /** A step's work threw `error`: the failure to throw, with the effects collected until then. */
-  failed(error: unknown): StepFailure {
-    return new StepFailure(error, this.drain());
+  /**
+   * One step of a machine: its time, then `handle(input)`, then the effects it collected. If
+   * `handle` throws, throws a StepFailure with the error and the effects collected until then.
+   */
+  step<I>(nowMs: number, handle: (input: I) => void, input: I): Effect[] {
+    this.begin(nowMs);
+    try {
+      handle(input);
+    } catch (error) {
+      throw new StepFailure(error, this.drain());
+    }
+    return this.drain();
   }
 
   /** The effects collected since the last drain. */

@@ -165,16 +165,11 @@ export class DynamoNode implements StateMachine<NodeInput> {
   /** Feeds one input in and returns what the host must do. */
   step(input: NodeInput): Effect[] {
     this.nowMs = input.nowMs;
-    this.sink.begin(input.nowMs);
-    try {
-      this.handle(input);
-    } catch (error) {
-      throw this.sink.failed(error);
-    }
-    return this.sink.drain();
+    return this.sink.step(input.nowMs, this.handle, input);
   }
 
-  private handle(input: NodeInput): void {
+  /** One input's work (a field, not a method, so that every step passes the same function). */
+  private readonly handle = (input: NodeInput): void => {
     switch (input.kind) {
       case 'start':
         this.reaper.ringChanged();
@@ -193,7 +188,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
       default:
         assertNever(input, 'node input');
     }
-  }
+  };
 
   stats(): NodeStats {
     return {
