@@ -69,8 +69,8 @@ const COMPACT_ABOVE = 1024;
  * core's timers in a heap of its own and asks its host for one timer only, due when the
  * earliest of them is; when it fires, every timer due by then runs in that one step, in due
  * order. Cancelling a timer costs no effect at all; the host timer is moved only when a new
- * timer is due before it, or dropped when no timer is left. The machine tells the sink the
- * time at the start of every step (`begin`), so due times are in the host's clock, real or
+ * timer is due before it, or dropped when no timer is left. A machine runs every step through
+ * `step`, which tells the sink the time first, so due times are in the host's clock, real or
  * virtual.
  */
 export class EffectSink {
