@@ -140,5 +140,11 @@ describe('effects - EffectSink', () => {
     for (let i = 0; i < 5000; i++) sink.cancelTimer(sink.setTimer(1000, () => undefined));
     expect(sink.pendingTimers).toBe(1);
     expect(hostTimers(sink.drain())).toHaveLength(1);
+    // Cancelled timers behind a live head are compacted away, not kept until they surface.
+    expect(sink.heldTimers).toBeLessThanOrEqual(1025);
+    // And when the last live timer goes, the heap empties and the host timer is cancelled.
+    sink.cancelTimer(1);
+    expect(sink.heldTimers).toBe(0);
+    expect(sink.drain().map((effect) => effect.kind)).toEqual(['cancelTimer']);
   });
 });

@@ -174,6 +174,11 @@ export class EffectSink {
     return this.timers.size;
   }
 
+  /** Timers the heap holds, cancelled ones not yet dropped included (what compaction bounds). */
+  get heldTimers(): number {
+    return this.due.size;
+  }
+
   /** One host timer, due at `dueMs`, in place of the one asked for before (if any). */
   private arm(dueMs: number): void {
     this.disarm();
