@@ -108,7 +108,7 @@ class GetRequest implements PendingRequest, FanoutHooks {
     // The reader may supersede every version it was shown: their dots stay covered.
     const { context, pruned } = compactContext(merged.context, liveDots(merged), env.clientLimits);
     env.stats.clockPrunes += pruned;
-    this.answer({ ok: true, versions: merged.versions, context, repliedBy: [...this.fanout.countedNodes] });
+    this.answer({ ok: true, versions: merged.versions, context, repliedBy: this.fanout.countedNodes() });
   }
 
   private finish(): void {

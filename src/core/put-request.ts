@@ -82,7 +82,7 @@ class PutRequest implements PendingRequest, FanoutHooks {
   changed(): void {
     const { fanout, spec } = this;
     const state = quorumState(fanout.filled, spec.w, fanout.fillable);
-    if (state === 'won') this.answer({ ok: true, context: this.replyContext, ackedBy: [...fanout.countedNodes] });
+    if (state === 'won') this.answer({ ok: true, context: this.replyContext, ackedBy: fanout.countedNodes() });
     else if (state === 'lost') this.answer(failure('QUORUM_FAILED', quorumMessage('put', fanout.filled, spec.w)));
     // The put goes on after answering, until every slot holds a copy or no stand-in is
     // left; unanswered, it waits for late answers until its deadline.

@@ -6,8 +6,10 @@
  * timer, not one per replica.
  *
  * A request has a handful of attempts (N, and a stand-in for each that went silent), so they
- * and their slots are kept in arrays and scanned: a Map and two Sets per request cost more to
- * make and to hash into than the scans (every request of the engine makes one fan-out).
+ * are kept in an array and scanned, and the slots' states are bits in an array indexed like
+ * the preference list: a Map and two Sets per request cost more to make and to hash into than
+ * the scans (every request of the engine makes one fan-out). The arrays are made at their
+ * size: one grown from empty by `push` gets room for 17 elements at once.
  */
 import type { EffectSink } from './effects.js';
 import type { FailureDetector } from './failure-detector.js';
@@ -15,17 +17,21 @@ import { chooseTargets, replacementFor, slotOf, type Target } from './sloppy-quo
 
 /** Attempts sent at the same moment, and the one timer that bounds them. */
 interface Wave {
-  readonly attempts: Attempt[];
   timerId: number;
   waiting: number;
 }
 
 interface Attempt {
   readonly target: Target;
-  readonly slot: string;
+  /** The index, in the preference list, of the primary whose slot the attempt is for. */
+  readonly slot: number;
   readonly wave: Wave;
   state: 'waiting' | 'answered' | 'timedOut';
 }
+
+/** Per slot: an attempt was sent for it, and an answer filled it. */
+const TRIED = 1;
+const FILLED = 2;
 
 /**
  * What a request does for its fan-out. The request itself implements these (get-request.ts,
@@ -41,15 +47,19 @@ export interface FanoutHooks {
 }
 
 export class ReplicaFanout {
-  /** Every attempt, in the order sent; a node is asked at most once. */
-  private readonly attempts: Attempt[] = [];
+  /**
+   * Every attempt, in the order sent; a node is asked at most once. Made at its exact size
+   * with the first targets (an array grown from empty gets room for 17).
+   */
+  private attempts: Attempt[] = [];
   /** The key's primaries: one slot each. */
   private readonly slots: readonly string[];
-  private readonly answeredSlots: string[] = [];
-  /** Slots some attempt was sent for (asked on every answer, so kept rather than counted). */
-  private readonly triedSlots: string[] = [];
-  /** Nodes whose answer filled a slot, in the order they answered. */
-  private readonly counted: string[] = [];
+  /** Per slot, TRIED and FILLED bits. */
+  private readonly slotStates: number[];
+  private triedSlots = 0;
+  private filledSlots = 0;
+  /** Nodes whose answer filled a slot, in the order they answered (the first `filledSlots`). */
+  private readonly counted: string[];
   /** True while the first targets are sent: local answers must not end the request early. */
   private starting = false;
 
@@ -63,12 +73,14 @@ export class ReplicaFanout {
     private readonly hooks: FanoutHooks,
   ) {
     this.slots = preferenceList.slice(0, n);
+    this.slotStates = new Array<number>(this.slots.length).fill(0);
+    this.counted = new Array<string>(this.slots.length);
   }
 
   /** Sends to the first targets, then reports the state once. */
   start(): void {
     this.starting = true;
-    this.launch(chooseTargets(this.preferenceList, this.n, (node) => this.detector.isSuspect(node)));
+    this.launch(chooseTargets(this.preferenceList, this.n, this.detector.isSuspect));
     this.starting = false;
     this.hooks.changed();
   }
@@ -84,10 +96,10 @@ export class ReplicaFanout {
     if (attempt.state === 'waiting' && --attempt.wave.waiting === 0) this.sink.cancelTimer(attempt.wave.timerId);
     attempt.state = 'answered';
     this.detector.heardFrom(node);
-    const counted = !this.answeredSlots.includes(attempt.slot);
+    const counted = ((this.slotStates[attempt.slot] as number) & FILLED) === 0;
     if (counted) {
-      this.answeredSlots.push(attempt.slot);
-      this.counted.push(node);
+      this.slotStates[attempt.slot] = (this.slotStates[attempt.slot] as number) | FILLED;
+      this.counted[this.filledSlots++] = node;
     }
     this.hooks.recorded(node, counted);
     if (!this.starting) this.hooks.changed();
@@ -95,7 +107,7 @@ export class ReplicaFanout {
 
   /** Slots with an answer. */
   get filled(): number {
-    return this.answeredSlots.length;
+    return this.filledSlots;
   }
 
   /**
@@ -104,7 +116,7 @@ export class ReplicaFanout {
    * the request's deadline, never a timeout, gives up on a slot.
    */
   get fillable(): number {
-    return this.triedSlots.length;
+    return this.triedSlots;
   }
 
   /** Attempts still waiting for an answer. */
@@ -114,9 +126,9 @@ export class ReplicaFanout {
     return count;
   }
 
-  /** The nodes whose answers filled slots, fastest first. */
-  get countedNodes(): readonly string[] {
-    return this.counted;
+  /** The nodes whose answers filled slots, fastest first (a copy, the caller's to keep). */
+  countedNodes(): string[] {
+    return this.counted.slice(0, this.filledSlots);
   }
 
   get primaries(): readonly string[] {
@@ -144,12 +156,19 @@ export class ReplicaFanout {
 
   private launch(targets: readonly Target[]): void {
     if (targets.length === 0) return;
-    const wave: Wave = { attempts: [], timerId: 0, waiting: targets.length };
-    for (const target of targets) {
-      const attempt: Attempt = { target, slot: slotOf(target), wave, state: 'waiting' };
-      if (!this.triedSlots.includes(attempt.slot)) this.triedSlots.push(attempt.slot);
-      wave.attempts.push(attempt);
-      this.attempts.push(attempt);
+    const wave: Wave = { timerId: 0, waiting: targets.length };
+    const first = this.attempts.length === 0;
+    if (first) this.attempts = new Array<Attempt>(targets.length);
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i] as Target;
+      const slot = this.slots.indexOf(slotOf(target));
+      if (((this.slotStates[slot] as number) & TRIED) === 0) {
+        this.slotStates[slot] = (this.slotStates[slot] as number) | TRIED;
+        this.triedSlots++;
+      }
+      const attempt: Attempt = { target, slot, wave, state: 'waiting' };
+      if (first) this.attempts[i] = attempt;
+      else this.attempts.push(attempt);
     }
     wave.timerId = this.sink.setTimer(this.attemptTimeoutMs, () => this.timedOut(wave));
     for (const target of targets) this.hooks.dispatch(target);
@@ -159,13 +178,13 @@ export class ReplicaFanout {
   private timedOut(wave: Wave): void {
     wave.waiting = 0;
     const replacements: Target[] = [];
-    for (const attempt of wave.attempts) {
-      if (attempt.state !== 'waiting') continue;
+    for (const attempt of this.attempts) {
+      if (attempt.wave !== wave || attempt.state !== 'waiting') continue;
       attempt.state = 'timedOut';
       this.detector.suspect(attempt.target.node, this.nowMs());
-      if (this.answeredSlots.includes(attempt.slot)) continue;
+      if (((this.slotStates[attempt.slot] as number) & FILLED) !== 0) continue;
       const tried = new Set([...this.attempts.map((a) => a.target.node), ...replacements.map((target) => target.node)]);
-      const replacement = replacementFor(attempt.slot, this.preferenceList, this.n, tried, (node) => this.detector.isSuspect(node));
+      const replacement = replacementFor(this.slots[attempt.slot] as string, this.preferenceList, this.n, tried, this.detector.isSuspect);
       if (replacement) replacements.push(replacement);
     }
     this.launch(replacements);

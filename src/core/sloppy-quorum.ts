@@ -25,19 +25,20 @@ export function slotOf(target: Target): string {
  */
 export function chooseTargets(preferenceList: readonly string[], n: number, isSuspect: (node: string) => boolean): Target[] {
   const primaries = Math.min(n, preferenceList.length);
-  const targets: Target[] = [];
+  // Made at its size: one target per primary (an array grown from empty gets room for 17).
+  const targets = new Array<Target>(primaries);
   // Fallbacks are looked for only when a primary is suspected (every request asks this, and
   // nearly always every primary is healthy).
   let nextFallback = primaries;
   for (let i = 0; i < primaries; i++) {
     const primary = preferenceList[i] as string;
     if (!isSuspect(primary)) {
-      targets.push({ node: primary, hintFor: null });
+      targets[i] = { node: primary, hintFor: null };
       continue;
     }
     while (nextFallback < preferenceList.length && isSuspect(preferenceList[nextFallback] as string)) nextFallback++;
     const fallback = preferenceList[nextFallback++];
-    targets.push(fallback === undefined ? { node: primary, hintFor: null } : { node: fallback, hintFor: primary });
+    targets[i] = fallback === undefined ? { node: primary, hintFor: null } : { node: fallback, hintFor: primary };
   }
   return targets;
 }
