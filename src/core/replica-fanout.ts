@@ -58,8 +58,12 @@ export class ReplicaFanout {
   private readonly slotStates: number[];
   private triedSlots = 0;
   private filledSlots = 0;
-  /** Nodes whose answer filled a slot, in the order they answered (the first `filledSlots`). */
-  private readonly counted: string[];
+  /**
+   * Nodes whose answer filled a slot, in the order they answered. Grown by `push`, not made at
+   * its size: its copy goes into a reply, and a port serializes an array made by `new Array(n)`
+   * (holey, to V8) element by element with its index, as a sparse one.
+   */
+  private readonly counted: string[] = [];
   /** True while the first targets are sent: local answers must not end the request early. */
   private starting = false;
 
@@ -74,7 +78,6 @@ export class ReplicaFanout {
   ) {
     this.slots = preferenceList.slice(0, n);
     this.slotStates = new Array<number>(this.slots.length).fill(0);
-    this.counted = new Array<string>(this.slots.length);
   }
 
   /** Sends to the first targets, then reports the state once. */
@@ -99,7 +102,8 @@ export class ReplicaFanout {
     const counted = ((this.slotStates[attempt.slot] as number) & FILLED) === 0;
     if (counted) {
       this.slotStates[attempt.slot] = (this.slotStates[attempt.slot] as number) | FILLED;
-      this.counted[this.filledSlots++] = node;
+      this.filledSlots++;
+      this.counted.push(node);
     }
     this.hooks.recorded(node, counted);
     if (!this.starting) this.hooks.changed();
@@ -128,7 +132,7 @@ export class ReplicaFanout {
 
   /** The nodes whose answers filled slots, fastest first (a copy, the caller's to keep). */
   countedNodes(): string[] {
-    return this.counted.slice(0, this.filledSlots);
+    return this.counted.slice();
   }
 
   get primaries(): readonly string[] {
