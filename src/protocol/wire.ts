@@ -120,6 +120,12 @@ function decodeDot(w: unknown): Dot {
 }
 
 function encodeVersions(versions: readonly Version[]): unknown[] {
+  // One version is the common case: a literal is made at its size (and packed, which a port
+  // serializes densely), where an array grown by `push` gets room for 17 elements.
+  if (versions.length === 1) {
+    const { value, deleted, dot } = versions[0] as Version;
+    return [value, deleted, dot.actor, dot.counter, dot.timeMs];
+  }
   const out: unknown[] = [];
   for (const version of versions) out.push(version.value, version.deleted, version.dot.actor, version.dot.counter, version.dot.timeMs);
   return out;
@@ -127,6 +133,9 @@ function encodeVersions(versions: readonly Version[]): unknown[] {
 
 function decodeVersions(w: unknown): Version[] {
   const flat = w as readonly unknown[];
+  if (Array.isArray(flat) && flat.length === VERSION_WIDTH) {
+    return [{ value: flat[0], deleted: flat[1] as boolean, dot: { actor: flat[2] as string, counter: flat[3] as number, timeMs: flat[4] as number } }];
+  }
   const out: Version[] = [];
   for (let i = 0; i + VERSION_WIDTH <= flat.length; i += VERSION_WIDTH) {
     out.push({ value: flat[i], deleted: flat[i + 1] as boolean, dot: { actor: flat[i + 2] as string, counter: flat[i + 3] as number, timeMs: flat[i + 4] as number } });
