@@ -12,6 +12,9 @@ export interface DueEntry {
   readonly seq: number;
 }
 
+/** Past this many entries, a heap mostly of cancelled ones is rebuilt from the live ones. */
+const COMPACT_ABOVE = 1024;
+
 export class DueHeap<E extends DueEntry> {
   private entries: E[] = [];
 
@@ -63,8 +66,12 @@ export class DueHeap<E extends DueEntry> {
     for (let top = this.entries[0]; top !== undefined && drop(top); top = this.entries[0]) this.pop();
   }
 
-  /** Rebuilds the heap from the entries `keep` accepts. */
-  compact(keep: (entry: E) => boolean): void {
+  /**
+   * After a cancel: when the heap is large and fewer than half its entries are `live`, it is
+   * rebuilt from those `keep` accepts, so cancelled entries behind a live head cannot pile up.
+   */
+  compactIfSparse(live: number, keep: (entry: E) => boolean): void {
+    if (this.entries.length <= COMPACT_ABOVE || live * 2 >= this.entries.length) return;
     const kept = this.entries.filter(keep);
     this.entries = [];
     for (const entry of kept) this.push(entry);

@@ -57,9 +57,6 @@ interface CoreTimer {
  */
 const DUE_SLACK_MS = 1e-6;
 
-/** Past this many entries, a heap mostly of cancelled timers is rebuilt from the live ones. */
-const COMPACT_ABOVE = 1024;
-
 /**
  * Collects effects during one step and keeps the timers the core asked for.
  *
@@ -116,7 +113,7 @@ export class EffectSink {
     if (this.timers.size === 0) {
       this.disarm();
       this.due.clear();
-    } else if (this.due.size > COMPACT_ABOVE && this.timers.size * 2 < this.due.size) this.due.compact(isPending);
+    } else this.due.compactIfSparse(this.timers.size, isPending);
   }
 
   /**

@@ -57,7 +57,6 @@ export class ReplicaFanout {
   /** Per slot, TRIED and FILLED bits. */
   private readonly slotStates: number[];
   private triedSlots = 0;
-  private filledSlots = 0;
   /**
    * Nodes whose answer filled a slot, in the order they answered. Grown by `push`, not made at
    * its size: its copy goes into a reply, and a port serializes an array made by `new Array(n)`
@@ -102,7 +101,6 @@ export class ReplicaFanout {
     const counted = ((this.slotStates[attempt.slot] as number) & FILLED) === 0;
     if (counted) {
       this.slotStates[attempt.slot] = (this.slotStates[attempt.slot] as number) | FILLED;
-      this.filledSlots++;
       this.counted.push(node);
     }
     this.hooks.recorded(node, counted);
@@ -111,7 +109,7 @@ export class ReplicaFanout {
 
   /** Slots with an answer. */
   get filled(): number {
-    return this.filledSlots;
+    return this.counted.length;
   }
 
   /**

@@ -29,9 +29,6 @@ export function realNowMs(): number {
   return TIME_ORIGIN_MS + performance.now();
 }
 
-/** Past this many entries, a heap mostly of cancelled ones is rebuilt from the live ones. */
-const COMPACT_ABOVE = 1024;
-
 export class TimerQueue implements Scheduler<TimerEntry> {
   private readonly heap = new DueHeap<TimerEntry>();
   private live = 0;
@@ -62,7 +59,7 @@ export class TimerQueue implements Scheduler<TimerEntry> {
     entry.run = null;
     this.live--;
     if (this.live === 0) this.armed?.unref();
-    if (this.heap.size > COMPACT_ABOVE && this.live * 2 < this.heap.size) this.heap.compact(isLive);
+    this.heap.compactIfSparse(this.live, isLive);
   }
 
   /** Cancels everything and releases the Node timer. */
