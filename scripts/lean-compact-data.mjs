@@ -1,0 +1,219 @@
+// The compact lean path's data (scripts/lean-path.mjs, `compact`): what the lean path does
+// with the engine's own data functions, done on flat arrays, to measure what a compact
+// representation would save. Not the engine's semantics in full, and not meant to be: enough
+// of them for the steady workload, at the cost the full semantics would have on its common
+// path.
+//
+// - Actors are small integers (the node's index): a cluster-wide table the engine does not
+//   have (its actors are strings naming an incarnation; see docs/PERFORMANCE.md).
+// - A clock is one flat array of entries [actor, counter, timeMs, gapCount, from, to, ...]: as
+//   in the engine, an actor's entry claims every counter up to `counter` except its gaps
+//   (src/core/causal-context.ts). The steady workload makes gaps: one coordinator mints the
+//   dots of two concurrent writes of a key, and neither writer saw the other's.
+// - Versions are one flat array [value, deleted, actor, counter, timeMs, ...].
+// - A message crosses as one flat array, and is checked field by field as it is read: no
+//   decode into objects and second walk through a guard.
+// Merges follow the engine's rules (src/core/siblings.ts): a version survives the other side
+// unless the other side's clock covers its dot and it no longer holds it.
+
+export const VERSION_WIDTH = 5;
+/** An entry's fixed part: actor, counter, timeMs, gap count (its gaps, two numbers each, follow). */
+const ENTRY_HEAD = 4;
+
+export const Code = {
+  ClientGet: 1,
+  ClientPut: 2,
+  ReplyGet: 4,
+  ReplyPut: 5,
+  ReplicaRead: 7,
+  ReplicaReadReply: 8,
+  ReplicaWrite: 9,
+  ReplicaWriteAck: 10,
+};
+
+export const EMPTY = Object.freeze({ versions: Object.freeze([]), clock: Object.freeze([]) });
+
+const entryWidth = (clock, i) => ENTRY_HEAD + 2 * clock[i + 3];
+
+/** Where `actor`'s entry starts in `clock`, or -1. */
+function entryAt(clock, actor) {
+  for (let i = 0; i < clock.length; i += entryWidth(clock, i)) if (clock[i] === actor) return i;
+  return -1;
+}
+
+/** The highest counter of `actor` in `clock` (0 when absent). */
+export function counterOf(clock, actor) {
+  const i = entryAt(clock, actor);
+  return i < 0 ? 0 : clock[i + 1];
+}
+
+
+/** True when `clock` names at most `maxActors` actors with at most `maxGaps` gaps each. */
+export function withinLimits(clock, maxActors, maxGaps) {
+  let actors = 0;
+  for (let i = 0; i < clock.length; i += entryWidth(clock, i)) if (++actors > maxActors || clock[i + 3] > maxGaps) return false;
+  return true;
+}
+
+/** True when the dot (actor, counter) is among the events `clock` has seen. */
+export function covers(clock, actor, counter) {
+  const i = entryAt(clock, actor);
+  if (i < 0 || counter > clock[i + 1]) return false;
+  for (let g = 0, at = i + ENTRY_HEAD; g < clock[i + 3]; g++, at += 2) {
+    if (counter < clock[at]) return true;
+    if (counter <= clock[at + 1]) return false;
+  }
+  return true;
+}
+
+function holds(versions, actor, counter) {
+  for (let i = 0; i < versions.length; i += VERSION_WIDTH) if (versions[i + 2] === actor && versions[i + 3] === counter) return true;
+  return false;
+}
+
+/** An entry's gaps as [from, to] pairs, plus everything above its counter up to `upTo`: what it has not seen. */
+function unseenUpTo(clock, i, upTo) {
+  const out = [];
+  for (let g = 0, at = i + ENTRY_HEAD; g < clock[i + 3]; g++, at += 2) out.push(clock[at], clock[at + 1]);
+  if (upTo > clock[i + 1]) out.push(clock[i + 1] + 1, upTo);
+  return out;
+}
+
+/** Intersection of two sorted lists of disjoint [from, to] ranges (flat). */
+function intersect(a, b) {
+  const out = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const from = Math.max(a[i], b[j]);
+    const to = Math.min(a[i + 1], b[j + 1]);
+    if (from <= to) out.push(from, to);
+    if (a[i + 1] < b[j + 1]) i += 2;
+    else j += 2;
+  }
+  return out;
+}
+
+/** Copies `clock` with the entry at `i` (or a new one, i < 0) replaced by this one. */
+function withEntry(clock, i, actor, counter, timeMs, gaps) {
+  const out = i < 0 ? clock.slice() : clock.slice(0, i);
+  out.push(actor, counter, timeMs, gaps.length / 2);
+  for (const x of gaps) out.push(x);
+  if (i >= 0) for (let k = i + entryWidth(clock, i); k < clock.length; k++) out.push(clock[k]);
+  return out;
+}
+
+/** The union of two clocks' events; `a` itself when `b` adds nothing. */
+export function joinClocks(a, b) {
+  if (a === b) return a;
+  let out = a;
+  for (let j = 0; j < b.length; j += entryWidth(b, j)) {
+    const actor = b[j];
+    const i = entryAt(out, actor);
+    if (i < 0) {
+      out = out.slice();
+      for (let k = j; k < j + entryWidth(b, j); k++) out.push(b[k]);
+      continue;
+    }
+    const mine = out[i + 1];
+    const theirs = b[j + 1];
+    // The common case without building lists: no gaps on either side.
+    if (out[i + 3] === 0 && b[j + 3] === 0) {
+      if (theirs > mine) out = withEntry(out, i, actor, theirs, Math.max(out[i + 2], b[j + 2]), []);
+      continue;
+    }
+    const upTo = Math.max(mine, theirs);
+    const gaps = intersect(unseenUpTo(out, i, upTo), unseenUpTo(b, j, upTo));
+    let same = upTo === mine && gaps.length === 2 * out[i + 3];
+    for (let g = 0; same && g < gaps.length; g++) same = gaps[g] === out[i + ENTRY_HEAD + g];
+    if (!same) out = withEntry(out, i, actor, upTo, Math.max(out[i + 2], b[j + 2]), gaps);
+  }
+  return out;
+}
+
+function survives(versions, i, other) {
+  const actor = versions[i + 2];
+  const counter = versions[i + 3];
+  return holds(other.versions, actor, counter) || !covers(other.clock, actor, counter);
+}
+
+function isNewTo(versions, i, other) {
+  const actor = versions[i + 2];
+  const counter = versions[i + 3];
+  return !holds(other.versions, actor, counter) && !covers(other.clock, actor, counter);
+}
+
+/** The join of two sibling sets; `a` itself when `b` adds nothing (decided before any array is made). */
+export function merge(a, b) {
+  if (a === b || (b.versions.length === 0 && b.clock.length === 0)) return a;
+  if (a.versions.length === 0 && a.clock.length === 0) return b;
+  const clock = joinClocks(a.clock, b.clock);
+  let changed = clock !== a.clock;
+  for (let i = 0; !changed && i < a.versions.length; i += VERSION_WIDTH) changed = !survives(a.versions, i, b);
+  for (let i = 0; !changed && i < b.versions.length; i += VERSION_WIDTH) changed = isNewTo(b.versions, i, a);
+  if (!changed) return a;
+  const versions = [];
+  for (let i = 0; i < a.versions.length; i += VERSION_WIDTH) if (survives(a.versions, i, b)) for (let k = 0; k < VERSION_WIDTH; k++) versions.push(a.versions[i + k]);
+  for (let i = 0; i < b.versions.length; i += VERSION_WIDTH) if (isNewTo(b.versions, i, a)) for (let k = 0; k < VERSION_WIDTH; k++) versions.push(b.versions[i + k]);
+  return { versions, clock };
+}
+
+/** A write of one version over `clock` (what its writer saw): the version, and the clock with its dot. */
+export function writeOf(value, actor, counter, timeMs, clock) {
+  const dot = counter > 1 ? [actor, counter, timeMs, 1, 1, counter - 1] : [actor, counter, timeMs, 0];
+  return { versions: [value, false, actor, counter, timeMs], clock: joinClocks(clock, dot) };
+}
+
+// ---- checked reading of a flat message -----------------------------------------------------
+
+const isCount = (x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
+/** Versions at `at` ([count, ...versions]) checked and copied; null when malformed. */
+export function readVersions(w, at) {
+  const count = w[at];
+  if (!isCount(count) || at + 1 + count * VERSION_WIDTH > w.length) return null;
+  const out = w.slice(at + 1, at + 1 + count * VERSION_WIDTH);
+  for (let i = 0; i < out.length; i += VERSION_WIDTH) {
+    if (typeof out[i + 1] !== 'boolean' || !isCount(out[i + 2]) || !isCount(out[i + 3]) || typeof out[i + 4] !== 'number') return null;
+  }
+  return out;
+}
+
+/**
+ * A clock at `at` ([length, ...entries], length in elements) checked and copied; null when
+ * malformed. Gaps must be sorted, disjoint and below the counter, as the engine's guard wants.
+ */
+export function readClock(w, at) {
+  const length = w[at];
+  if (!isCount(length) || at + 1 + length > w.length) return null;
+  const out = w.slice(at + 1, at + 1 + length);
+  for (let i = 0; i < out.length; ) {
+    if (i + ENTRY_HEAD > out.length || !isCount(out[i]) || !isCount(out[i + 1]) || typeof out[i + 2] !== 'number' || !isCount(out[i + 3])) return null;
+    const end = i + entryWidth(out, i);
+    if (end > out.length) return null;
+    let above = 0;
+    for (let at = i + ENTRY_HEAD; at < end; at += 2) {
+      if (!isCount(out[at]) || !isCount(out[at + 1]) || out[at] <= above || out[at + 1] < out[at] || out[at + 1] >= out[i + 1]) return null;
+      above = out[at + 1] + 1;
+    }
+    i = end;
+  }
+  return out;
+}
+
+/** Appends `versions` and `clock`, each with its count, to `out`. */
+export function writeSiblings(out, versions, clock) {
+  out.push(versions.length / VERSION_WIDTH);
+  for (let i = 0; i < versions.length; i++) out.push(versions[i]);
+  out.push(clock.length);
+  for (let i = 0; i < clock.length; i++) out.push(clock[i]);
+  return out;
+}
+
+export function isKey(x) {
+  return typeof x === 'string' && x.length > 0 && x.length <= 4096;
+}
+
+export function isReqId(x) {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
+}

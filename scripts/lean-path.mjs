@@ -1,0 +1,286 @@
+// The lean path: how fast the engine's request path could be with its own data and code
+// for Dynamo (message shapes, wire codec, guard, sibling merge, dot minting, context bounds)
+// and none of its layers, measured against the floor and the engine, interleaved.
+//
+// Five worker threads (scripts/lean-path-worker.mjs) in a full MessagePort mesh, batched per
+// event-loop turn as the engine batches, coordinate at the node (N=3 W=2 R=2, keys
+// key0..key99, 100-byte values, half gets, every write with the context of the key's last
+// answer), driven by the bench's own closed loop (bench/driver.ts) through a client with the
+// engine's API shape: get/put returning promises, keys and values checked as the API checks
+// them, a deadline per request swept every 100 ms. The three systems run phase after phase,
+// lean, floor, engine, lean, ..., all kept alive, so that each ratio compares phases minutes
+// (not hours) apart on this noisy machine. CPU is each thread's schedstat run time, per request:
+// the main thread's, and the sum of every other thread's (workers and V8's helpers).
+//
+//   node scripts/lean-path.mjs [concurrency] [requests per phase] [rounds] [warm-up]   (after npm run build)
+//
+// Defaults: 64, 30,000, 3, 60,000. LEAN_NO_GUARD=1 leaves out the guard (protocol/guards.js)
+// in the lean path's threads, to see what checking every message costs. docs/PERFORMANCE.md
+// ("The lean path") quotes it.
+import { readdirSync, readFileSync } from 'node:fs';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { clearInterval, setImmediate, setInterval } from 'node:timers';
+import { fileURLToPath, URL } from 'node:url';
+import { DynamoError } from '../dist/index.js';
+import { runPhase } from '../dist/bench/driver.js';
+import { OpPlan } from '../dist/bench/workload.js';
+import { FloorMesh } from '../dist/bench/floor.js';
+import { replicasOf } from '../dist/bench/floor-placement.js';
+import { checkKey, snapshotValue } from '../dist/src/api/values.js';
+import { decodeMessage, encodeMessage } from '../dist/src/protocol/wire.js';
+import { isMessage } from '../dist/src/protocol/guards.js';
+import { EMPTY_CONTEXT } from '../dist/src/core/causal-context.js';
+import { checkWholeNumbers, floorSpec, startWorkload } from './steady-workload.mjs';
+import * as Compact from './lean-compact-data.mjs';
+
+const concurrency = Number(process.argv[2] ?? 64);
+const requests = Number(process.argv[3] ?? 30_000);
+const rounds = Number(process.argv[4] ?? 3);
+const warmup = Number(process.argv[5] ?? 60_000);
+checkWholeNumbers([['concurrency', concurrency], ['requests', requests], ['rounds', rounds]], 1);
+checkWholeNumbers([['warm-up', warmup]], 0);
+
+const NODES = 5;
+const CHECK = process.env.LEAN_NO_GUARD !== '1';
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+
+/** The lean path's messages: the engine's shapes, wire codec and guard. */
+const ENGINE_SHAPES = {
+  workerFile: here('./lean-path-worker.mjs'),
+  get: (reqId, key, r, timeoutMs) => encodeMessage({ kind: 'client.get', reqId, key, r, timeoutMs, hops: 0, replyTo: 'client' }),
+  put: (reqId, key, value, context, w, timeoutMs) => encodeMessage({ kind: 'client.put', reqId, key, value, deleted: false, context, w, timeoutMs, hops: 0, replyTo: 'client' }),
+  emptyContext: EMPTY_CONTEXT,
+  /** [reqId, result] of a reply, or null. */
+  reply(wire) {
+    const msg = decodeMessage(wire);
+    if ((CHECK && !isMessage(msg)) || (msg.kind !== 'reply.get' && msg.kind !== 'reply.put')) return null;
+    if (msg.kind === 'reply.put') return [msg.reqId, { context: msg.context }];
+    return [msg.reqId, { values: msg.versions.filter((version) => !version.deleted).map((version) => version.value), context: msg.context }];
+  },
+};
+
+/** The compact lean path's messages (scripts/lean-compact-data.mjs). */
+const COMPACT_SHAPES = {
+  workerFile: here('./lean-compact-worker.mjs'),
+  get: (reqId, key, r, timeoutMs) => [Compact.Code.ClientGet, reqId, key, r, timeoutMs, 'client'],
+  put(reqId, key, value, context, w, timeoutMs) {
+    const msg = [Compact.Code.ClientPut, reqId, key, value, w, timeoutMs, 'client', context.clock.length];
+    for (const x of context.clock) msg.push(x);
+    return msg;
+  },
+  emptyContext: Object.freeze({ clock: Object.freeze([]) }),
+  reply(w) {
+    if (!Array.isArray(w) || !Compact.isReqId(w[1]) || (w[0] !== Compact.Code.ReplyGet && w[0] !== Compact.Code.ReplyPut)) return null;
+    const versions = Compact.readVersions(w, 2);
+    const clock = versions === null ? null : Compact.readClock(w, 3 + versions.length);
+    if (clock === null) return null;
+    if (w[0] === Compact.Code.ReplyPut) return [w[1], { context: { clock } }];
+    const values = [];
+    for (let i = 0; i < versions.length; i += Compact.VERSION_WIDTH) if (versions[i + 1] === false) values.push(versions[i]);
+    return [w[1], { values, context: { clock } }];
+  },
+};
+const MAX_VALUE_BYTES = 1024 * 1024;
+
+/** The lean cluster's client, on the main thread: the engine's API shape, nothing more. */
+class LeanCluster {
+  static async start(shapes) {
+    const nodeIds = Array.from({ length: NODES }, (_, i) => `node-${i + 1}`);
+    const keys = Array.from({ length: 100 }, (_, i) => `key${i}`);
+    const placement = keys.map((key) => [key, replicasOf(key, NODES, 3).map((i) => nodeIds[i])]);
+    const peers = nodeIds.map(() => ({}));
+    for (let a = 0; a < NODES; a++) {
+      for (let b = a + 1; b < NODES; b++) {
+        const { port1, port2 } = new MessageChannel();
+        peers[a][nodeIds[b]] = port1;
+        peers[b][nodeIds[a]] = port2;
+      }
+    }
+    const ports = new Map();
+    const workers = [];
+    const ready = [];
+    for (let i = 0; i < NODES; i++) {
+      const { port1, port2 } = new MessageChannel();
+      ports.set(nodeIds[i], port1);
+      const transferList = [port2, ...Object.values(peers[i])];
+      const actorOf = Object.fromEntries(nodeIds.map((node, actor) => [node, actor]));
+      const worker = new Worker(shapes.workerFile, { workerData: { self: nodeIds[i], peers: peers[i], clientPort: port2, placement, actorOf }, transferList });
+      workers.push(worker);
+      ready.push(new Promise((resolve, reject) => {
+        port1.once('message', resolve);
+        worker.once('error', reject);
+      }));
+    }
+    await Promise.all(ready);
+    return new LeanCluster(shapes, workers, ports, new Map(placement));
+  }
+
+  constructor(shapes, workers, ports, placement) {
+    this.shapes = shapes;
+    this.workers = workers;
+    this.ports = ports;
+    this.placement = placement;
+    this.pending = new Map();
+    this.nextReqId = 1;
+    this.outbox = new Map();
+    this.flushScheduled = false;
+    for (const [node, port] of ports) port.on('message', (data) => this.receive(node, data));
+    this.sweeper = setInterval(() => this.sweep(), 100);
+  }
+
+  get(key, { r, timeoutMs }) {
+    checkKey(key);
+    return this.request(key, timeoutMs, (reqId) => this.shapes.get(reqId, key, r, timeoutMs));
+  }
+
+  put(key, value, { context = this.shapes.emptyContext, w, timeoutMs }) {
+    checkKey(key);
+    const stored = snapshotValue(value, MAX_VALUE_BYTES);
+    return this.request(key, timeoutMs, (reqId) => this.shapes.put(reqId, key, stored, context, w, timeoutMs));
+  }
+
+  request(key, timeoutMs, message) {
+    const reqId = this.nextReqId++;
+    const coordinator = this.placement.get(key)[0];
+    return new Promise((resolve, reject) => {
+      this.pending.set(reqId, { resolve, reject, dueMs: performance.now() + timeoutMs });
+      this.send(coordinator, message(reqId));
+    });
+  }
+
+  send(node, msg) {
+    let queue = this.outbox.get(node);
+    if (queue === undefined) this.outbox.set(node, (queue = []));
+    queue.push(msg);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush() {
+    this.flushScheduled = false;
+    const pending = this.outbox;
+    this.outbox = new Map();
+    for (const [node, batch] of pending) this.ports.get(node).postMessage(batch);
+  }
+
+  receive(node, data) {
+    if (!Array.isArray(data)) {
+      this.reported?.(data);
+      return;
+    }
+    for (const wire of data) {
+      const reply = this.shapes.reply(wire);
+      if (reply === null) continue;
+      const [reqId, result] = reply;
+      const request = this.pending.get(reqId);
+      if (request === undefined) continue;
+      this.pending.delete(reqId);
+      request.resolve(result);
+    }
+  }
+
+  sweep() {
+    const nowMs = performance.now();
+    for (const [reqId, request] of this.pending) {
+      if (request.dueMs > nowMs) continue;
+      this.pending.delete(reqId);
+      request.reject(new DynamoError('TIMEOUT', `request ${reqId} timed out`));
+    }
+  }
+
+  /** Messages each node refused as malformed (none, unless a path sends what it cannot read). */
+  async refused() {
+    const reports = [];
+    await new Promise((resolve) => {
+      this.reported = (report) => {
+        reports.push(report);
+        if (reports.length === this.ports.size) resolve();
+      };
+      for (const port of this.ports.values()) port.postMessage('report');
+    });
+    this.reported = undefined;
+    return reports.reduce((sum, report) => sum + report.invalid, 0);
+  }
+
+  async stop() {
+    clearInterval(this.sweeper);
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** Every thread's CPU time so far (ns), by thread id: its schedstat run time (Linux). */
+function threadCpuNs() {
+  const threads = new Map();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      threads.set(tid, Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]));
+    } catch {
+      // A thread that ended meanwhile.
+    }
+  }
+  return threads;
+}
+
+/** Runs `phase`: its ops/s, and the CPU per request of the main thread and of all others. */
+async function measured(phase) {
+  const before = threadCpuNs();
+  const startedMs = performance.now();
+  const outcome = await phase();
+  const elapsedMs = performance.now() - startedMs;
+  let mainNs = 0;
+  let othersNs = 0;
+  for (const [tid, ns] of threadCpuNs()) {
+    const spent = ns - (before.get(tid) ?? ns);
+    if (tid === String(process.pid)) mainNs += spent;
+    else othersNs += spent;
+  }
+  return { opsPerS: requests / (elapsedMs / 1000), mainUs: mainNs / 1000 / requests, othersUs: othersNs / 1000 / requests, errors: outcome?.errors ?? 0, note: outcome?.note };
+}
+
+/** Errors, and what the reads found: a check that a path stores and merges as the engine does. */
+function outcomeOf(result) {
+  const gets = result.get.totalCount;
+  const errors = Object.values(result.errors).reduce((a, b) => a + b, 0);
+  return { errors, note: `reads found a value ${((100 * result.hits) / Math.max(1, gets)).toFixed(1)}%, saw siblings ${((100 * result.siblingReads) / Math.max(1, gets)).toFixed(1)}%` };
+}
+
+/** Writes every key once (at W=3, as the engine's workload does), then runs phases on demand. */
+async function leanRunner(cluster) {
+  const plan = new OpPlan(1, 100, 0.5, 100);
+  const contexts = new Map();
+  for (const key of plan.keys) contexts.set(key, (await cluster.put(key, 'x'.repeat(100), { w: 3, timeoutMs: 5000 })).context);
+  return async (ops) => outcomeOf(await runPhase(cluster, plan, contexts, { concurrency, timeoutMs: 5000, ops, r: 2, w: 2 }));
+}
+
+const lean = await LeanCluster.start(ENGINE_SHAPES);
+const compact = await LeanCluster.start(COMPACT_SHAPES);
+const floor = await FloorMesh.start(NODES, {});
+const engine = await startWorkload('node');
+const systems = [
+  ['lean', await leanRunner(lean)],
+  ['compact', await leanRunner(compact)],
+  ['floor', async (ops) => void (await floor.measure(floorSpec('node', concurrency, ops)))],
+  ['engine', async (ops) => outcomeOf(await engine.run(concurrency, ops))],
+];
+try {
+  for (const [, run] of systems) if (warmup > 0) await run(warmup);
+  const results = new Map(systems.map(([name]) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, run] of systems) {
+      const figures = await measured(() => run(requests));
+      results.get(name).push(figures);
+      console.log(`round ${round + 1} ${name}: ${Math.round(figures.opsPerS)} ops/s; CPU per request: main thread ${figures.mainUs.toFixed(1)} us, other threads ${figures.othersUs.toFixed(1)} us${figures.errors > 0 ? `, ${figures.errors} errors` : ''}${figures.note ? ` (${figures.note})` : ''}`);
+    }
+  }
+  console.log(`messages refused as malformed: lean ${await lean.refused()}, compact ${await compact.refused()}`);
+  const floorRounds = results.get('floor');
+  for (const name of ['lean', 'compact', 'engine']) {
+    const ratios = results.get(name).map((figures, round) => figures.opsPerS / floorRounds[round].opsPerS);
+    console.log(`${name} / floor throughput, round by round: ${ratios.map((ratio) => `${ratio.toFixed(2)}x`).join(' ')}`);
+  }
+} finally {
+  await Promise.all([lean.stop(), compact.stop(), floor.close(), engine.cluster.stop()]);
+}
