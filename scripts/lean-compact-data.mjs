@@ -5,7 +5,9 @@
 // path.
 //
 // - Actors are small integers (the node's index): a cluster-wide table the engine does not
-//   have (its actors are strings naming an incarnation; see docs/PERFORMANCE.md).
+//   have (its actors are strings naming an incarnation; see docs/PERFORMANCE.md). With
+//   LEAN_STRING_ACTORS=1 the nodes use names like the engine's instead, to measure what the
+//   integers save on their own.
 // - A clock is one flat array of entries [actor, counter, timeMs, gapCount, from, to, ...]: as
 //   in the engine, an actor's entry claims every counter up to `counter` except its gaps
 //   (src/core/causal-context.ts). The steady workload makes gaps: one coordinator mints the
@@ -167,6 +169,8 @@ export function writeOf(value, actor, counter, timeMs, clock) {
 // ---- checked reading of a flat message -----------------------------------------------------
 
 const isCount = (x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+/** An actor: a small integer, or (LEAN_STRING_ACTORS=1, to see what the integers save) the engine's kind of name. */
+const isActor = (x) => isCount(x) || (typeof x === 'string' && x.length > 0 && x.length <= 256);
 
 /** Versions at `at` ([count, ...versions]) checked and copied; null when malformed. */
 export function readVersions(w, at) {
@@ -174,7 +178,7 @@ export function readVersions(w, at) {
   if (!isCount(count) || at + 1 + count * VERSION_WIDTH > w.length) return null;
   const out = w.slice(at + 1, at + 1 + count * VERSION_WIDTH);
   for (let i = 0; i < out.length; i += VERSION_WIDTH) {
-    if (typeof out[i + 1] !== 'boolean' || !isCount(out[i + 2]) || !isCount(out[i + 3]) || typeof out[i + 4] !== 'number') return null;
+    if (typeof out[i + 1] !== 'boolean' || !isActor(out[i + 2]) || !isCount(out[i + 3]) || typeof out[i + 4] !== 'number') return null;
   }
   return out;
 }
@@ -188,7 +192,7 @@ export function readClock(w, at) {
   if (!isCount(length) || at + 1 + length > w.length) return null;
   const out = w.slice(at + 1, at + 1 + length);
   for (let i = 0; i < out.length; ) {
-    if (i + ENTRY_HEAD > out.length || !isCount(out[i]) || !isCount(out[i + 1]) || typeof out[i + 2] !== 'number' || !isCount(out[i + 3])) return null;
+    if (i + ENTRY_HEAD > out.length || !isActor(out[i]) || !isCount(out[i + 1]) || typeof out[i + 2] !== 'number' || !isCount(out[i + 3])) return null;
     const end = i + entryWidth(out, i);
     if (end > out.length) return null;
     let above = 0;

@@ -5,7 +5,8 @@ import { setImmediate, setInterval } from 'node:timers';
 import { workerData } from 'node:worker_threads';
 import { Code, EMPTY, counterOf, isKey, isReqId, merge, readClock, readVersions, writeOf, writeSiblings, withinLimits } from './lean-compact-data.mjs';
 
-const { self, peers, clientPort, placement, actorOf } = workerData;
+const { self, peers, clientPort, placement } = workerData;
+const actorOf = process.env.LEAN_STRING_ACTORS === '1' ? Object.fromEntries(Object.keys(workerData.actorOf).map((node) => [node, `${node}@lean-${workerData.actorOf[node]}`])) : workerData.actorOf;
 const selfActor = actorOf[self];
 const ports = new Map(Object.entries(peers));
 ports.set('client', clientPort);

@@ -15,7 +15,8 @@
 //   node scripts/lean-path.mjs [concurrency] [requests per phase] [rounds] [warm-up]   (after npm run build)
 //
 // Defaults: 64, 30,000, 3, 60,000. LEAN_NO_GUARD=1 leaves out the guard (protocol/guards.js)
-// in the lean path's threads, to see what checking every message costs. docs/PERFORMANCE.md
+// in the lean path's threads, to see what checking every message costs; LEAN_STRING_ACTORS=1
+// names the compact path's actors with strings like the engine's instead of small integers. docs/PERFORMANCE.md
 // ("The lean path") quotes it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { MessageChannel, Worker } from 'node:worker_threads';
