@@ -16,7 +16,8 @@
 //
 // Defaults: 64, 30,000, 3, 60,000. LEAN_NO_GUARD=1 leaves out the guard (protocol/guards.js)
 // in the lean path's threads, to see what checking every message costs; LEAN_STRING_ACTORS=1
-// names the compact path's actors with strings like the engine's instead of small integers. docs/PERFORMANCE.md
+// names the compact path's actors with strings like the engine's instead of small integers;
+// ENGINE_OPTIONS='{"antiEntropyIntervalMs":0}' starts the engine's cluster with those options. docs/PERFORMANCE.md
 // ("The lean path") quotes it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { MessageChannel, Worker } from 'node:worker_threads';
@@ -259,7 +260,7 @@ async function leanRunner(cluster) {
 const lean = await LeanCluster.start(ENGINE_SHAPES);
 const compact = await LeanCluster.start(COMPACT_SHAPES);
 const floor = await FloorMesh.start(NODES, {});
-const engine = await startWorkload('node');
+const engine = await startWorkload('node', JSON.parse(process.env.ENGINE_OPTIONS ?? '{}'));
 const systems = [
   ['lean', await leanRunner(lean)],
   ['compact', await leanRunner(compact)],
