@@ -111,7 +111,7 @@ class LeanCluster {
       workers.push(worker);
       ready.push(new Promise((resolve, reject) => {
         port1.once('message', resolve);
-        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`${nodeIds[i]} of the lean path exited (${code}) before it was ready`)));
       }));
     }
     await Promise.all(ready);
@@ -120,6 +120,9 @@ class LeanCluster {
 
   constructor(shapes, workers, ports, placement) {
     this.shapes = shapes;
+    /** Set once a node thread failed: every request is rejected with it. */
+    this.failure = undefined;
+    this.stopping = false;
     this.workers = workers;
     this.ports = ports;
     this.placement = placement;
@@ -128,6 +131,12 @@ class LeanCluster {
     this.outbox = new Map();
     this.flushScheduled = false;
     for (const [node, port] of ports) port.on('message', (data) => this.receive(node, data));
+    // A node thread that dies ends the measurement at once: its requests would otherwise
+    // only time out, one by one, and the run would look slow instead of broken.
+    workers.forEach((worker, i) => {
+      worker.on('error', (error) => this.fail(new Error(`node-${i + 1} of the lean path failed: ${error.message}`)));
+      worker.on('exit', (code) => this.stopping || this.fail(new Error(`node-${i + 1} of the lean path exited (${code})`)));
+    });
     this.sweeper = setInterval(() => this.sweep(), 100);
   }
 
@@ -142,7 +151,15 @@ class LeanCluster {
     return this.request(key, timeoutMs, (reqId) => this.shapes.put(reqId, key, stored, context, w, timeoutMs));
   }
 
+  /** Rejects every request, now and from now on. */
+  fail(error) {
+    this.failure ??= error;
+    for (const request of this.pending.values()) request.reject(error);
+    this.pending.clear();
+  }
+
   request(key, timeoutMs, message) {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     const reqId = this.nextReqId++;
     const coordinator = this.placement.get(key)[0];
     return new Promise((resolve, reject) => {
@@ -208,6 +225,7 @@ class LeanCluster {
   }
 
   async stop() {
+    this.stopping = true;
     clearInterval(this.sweeper);
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
