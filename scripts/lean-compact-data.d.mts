@@ -12,6 +12,7 @@ export declare const Code: Readonly<Record<string, number>>;
 export declare const EMPTY: FlatSiblings;
 export declare function counterOf(clock: FlatClock, actor: number): number;
 export declare function withinLimits(clock: FlatClock, maxActors: number, maxGaps: number): boolean;
+export declare function boundGaps(clock: FlatClock, versions: FlatVersions, maxGaps: number): FlatClock;
 export declare function covers(clock: FlatClock, actor: number, counter: number): boolean;
 export declare function joinClocks(a: FlatClock, b: FlatClock): FlatClock;
 export declare function merge(a: FlatSiblings, b: FlatSiblings): FlatSiblings;

@@ -57,6 +57,37 @@ export function withinLimits(clock, maxActors, maxGaps) {
   return true;
 }
 
+/**
+ * `clock` with at most `maxGaps` gaps per actor, as the engine bounds a context it hands out
+ * (src/core/causal-context.ts, forgetOldest): past the bound, an actor's oldest counters
+ * become "not seen", except those of the versions handed out with it (`versions`), which stay
+ * covered. Only ever drops coverage.
+ */
+export function boundGaps(clock, versions, maxGaps) {
+  let out = clock;
+  for (let i = 0; i < out.length; i += entryWidth(out, i)) {
+    const gapCount = out[i + 3];
+    if (gapCount <= maxGaps) continue;
+    const actor = out[i];
+    const keptAt = i + ENTRY_HEAD + 2 * (gapCount - maxGaps);
+    const floor = out[keptAt];
+    const forgetTo = out[keptAt + 1];
+    const spared = [];
+    for (let v = 0; v < versions.length; v += VERSION_WIDTH) if (versions[v + 2] === actor && versions[v + 3] < floor) spared.push(versions[v + 3]);
+    spared.sort((x, y) => x - y);
+    const gaps = [];
+    let from = 1;
+    for (const counter of spared) {
+      if (counter > from) gaps.push(from, counter - 1);
+      from = Math.max(from, counter + 1);
+    }
+    if (from <= forgetTo) gaps.push(from, forgetTo);
+    for (let k = keptAt + 2; k < i + entryWidth(out, i); k++) gaps.push(out[k]);
+    out = withEntry(out, i, actor, out[i + 1], out[i + 2], gaps);
+  }
+  return out;
+}
+
 /** True when the dot (actor, counter) is among the events `clock` has seen. */
 export function covers(clock, actor, counter) {
   const i = entryAt(clock, actor);

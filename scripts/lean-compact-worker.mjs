@@ -3,7 +3,7 @@
 // flat arrays throughout, actors as node indices, each message checked as it is read.
 import { setImmediate, setInterval } from 'node:timers';
 import { workerData } from 'node:worker_threads';
-import { Code, EMPTY, counterOf, isKey, isReqId, merge, readClock, readVersions, writeOf, writeSiblings, withinLimits } from './lean-compact-data.mjs';
+import { Code, EMPTY, counterOf, isKey, isReqId, merge, readClock, readVersions, writeOf, writeSiblings, withinLimits, boundGaps } from './lean-compact-data.mjs';
 
 const { self, peers, clientPort, placement } = workerData;
 const actorOf = process.env.LEAN_STRING_ACTORS === '1' ? Object.fromEntries(Object.keys(workerData.actorOf).map((node) => [node, `${node}@lean-${workerData.actorOf[node]}`])) : workerData.actorOf;
@@ -126,10 +126,11 @@ function replied(from, reqId, siblings) {
 
 function answer(request) {
   request.answered = true;
-  const { versions, clock } = request.merged;
+  const { versions } = request.merged;
   // The engine bounds the context it hands out (10 actors, 8 gaps each) and nearly always
-  // finds it within them; this path only checks, and stops the measurement if it is not.
-  if (!withinLimits(clock, MAX_ACTORS, MAX_GAPS)) throw new Error('the compact lean path does not prune clocks');
+  // finds it within them. Actors here are the five nodes; gaps past the bound are forgotten
+  // as the engine forgets them.
+  const clock = withinLimits(request.merged.clock, MAX_ACTORS, MAX_GAPS) ? request.merged.clock : boundGaps(request.merged.clock, versions, MAX_GAPS);
   const by = request.by;
   const msg = request.op === 'get' ? writeSiblings([Code.ReplyGet, request.clientReqId], versions, clock) : writeSiblings([Code.ReplyPut, request.clientReqId], [], clock);
   msg.push(by.length);
