@@ -31,6 +31,7 @@ export const Code = {
   ReplicaReadReply: 8,
   ReplicaWrite: 9,
   ReplicaWriteAck: 10,
+  ReplicaRepair: 11,
 };
 
 export const EMPTY = Object.freeze({ versions: Object.freeze([]), clock: Object.freeze([]) });
@@ -200,6 +201,8 @@ export function writeOf(value, actor, counter, timeMs, clock) {
 // ---- checked reading of a flat message -----------------------------------------------------
 
 const isCount = (x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+/** A dot's counter: minting starts at 1. */
+const isCounter = (x) => isCount(x) && x > 0;
 /** An actor: a small integer, or (LEAN_STRING_ACTORS=1, to see what the integers save) the engine's kind of name. */
 const isActor = (x) => isCount(x) || (typeof x === 'string' && x.length > 0 && x.length <= 256);
 
@@ -209,21 +212,24 @@ export function readVersions(w, at) {
   if (!isCount(count) || at + 1 + count * VERSION_WIDTH > w.length) return null;
   const out = w.slice(at + 1, at + 1 + count * VERSION_WIDTH);
   for (let i = 0; i < out.length; i += VERSION_WIDTH) {
-    if (typeof out[i + 1] !== 'boolean' || !isActor(out[i + 2]) || !isCount(out[i + 3]) || typeof out[i + 4] !== 'number') return null;
+    if (typeof out[i + 1] !== 'boolean' || !isActor(out[i + 2]) || !isCounter(out[i + 3]) || !Number.isFinite(out[i + 4])) return null;
   }
   return out;
 }
 
 /**
  * A clock at `at` ([length, ...entries], length in elements) checked and copied; null when
- * malformed. Gaps must be sorted, disjoint and below the counter, as the engine's guard wants.
+ * malformed: as the engine's guard wants, one entry per actor, counters from 1, finite times,
+ * gaps sorted, disjoint, not adjacent and below the counter.
  */
 export function readClock(w, at) {
   const length = w[at];
   if (!isCount(length) || at + 1 + length > w.length) return null;
   const out = w.slice(at + 1, at + 1 + length);
   for (let i = 0; i < out.length; ) {
-    if (i + ENTRY_HEAD > out.length || !isActor(out[i]) || !isCount(out[i + 1]) || typeof out[i + 2] !== 'number' || !isCount(out[i + 3])) return null;
+    if (i + ENTRY_HEAD > out.length || !isActor(out[i]) || !isCounter(out[i + 1]) || !Number.isFinite(out[i + 2]) || !isCount(out[i + 3])) return null;
+    // One entry per actor, as the engine's clocks (records) have.
+    for (let j = 0; j < i; j += entryWidth(out, j)) if (out[j] === out[i]) return null;
     const end = i + entryWidth(out, i);
     if (end > out.length) return null;
     let above = 0;
@@ -252,3 +258,25 @@ export function isKey(x) {
 export function isReqId(x) {
   return typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
 }
+
+/** The engine's bound on a context handed out (src/core/config.ts: clockPruneAt, contextMaxGaps). */
+const MAX_ACTORS = 10;
+const MAX_GAPS = 8;
+
+/** The compact worker's data, flat: what it stores, merges, reads and writes. */
+export const FLAT_DATA = {
+  EMPTY,
+  readContext: (w, at) => readClock(w, at),
+  readSiblings(w, at) {
+    const versions = readVersions(w, at);
+    const clock = versions === null ? null : readClock(w, at + 1 + versions.length);
+    return clock === null ? null : { versions, clock };
+  },
+  appendSiblings: (out, siblings) => writeSiblings(out, siblings.versions, siblings.clock),
+  contextOf: (siblings) => siblings.clock,
+  highest: counterOf,
+  writeOf,
+  merge,
+  handedOut: (siblings) => (withinLimits(siblings.clock, MAX_ACTORS, MAX_GAPS) ? siblings : { versions: siblings.versions, clock: boundGaps(siblings.clock, siblings.versions, MAX_GAPS) }),
+  withoutVersions: (siblings) => ({ versions: [], clock: siblings.clock }),
+};

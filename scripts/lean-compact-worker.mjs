@@ -1,12 +1,18 @@
 // One node of the compact lean path (scripts/lean-path.mjs, `compact`): the lean path's node
-// (scripts/lean-path-worker.mjs) with the data and messages of scripts/lean-compact-data.mjs:
-// flat arrays throughout, actors as node indices, each message checked as it is read.
+// (scripts/lean-path-worker.mjs) with the messages of scripts/lean-compact-data.mjs, each one
+// flat array checked as it is read, and its data either flat too (`flat`: clocks and versions
+// as arrays, actors as node indices) or the engine's own objects and functions (`objects`,
+// scripts/lean-object-data.mjs: what checked reading alone would save, with the core as it is).
 import { setImmediate, setInterval } from 'node:timers';
 import { workerData } from 'node:worker_threads';
-import { Code, EMPTY, counterOf, isKey, isReqId, merge, readClock, readVersions, writeOf, writeSiblings, withinLimits, boundGaps } from './lean-compact-data.mjs';
+import { Code, isKey, isReqId } from './lean-compact-data.mjs';
+import { FLAT_DATA } from './lean-compact-data.mjs';
+import { OBJECT_DATA } from './lean-object-data.mjs';
 
 const { self, peers, clientPort, placement } = workerData;
-const actorOf = process.env.LEAN_STRING_ACTORS === '1' ? Object.fromEntries(Object.keys(workerData.actorOf).map((node) => [node, `${node}@lean-${workerData.actorOf[node]}`])) : workerData.actorOf;
+const data = workerData.data === 'objects' ? OBJECT_DATA : FLAT_DATA;
+const stringActors = workerData.data === 'objects' || process.env.LEAN_STRING_ACTORS === '1';
+const actorOf = stringActors ? Object.fromEntries(Object.keys(workerData.actorOf).map((node) => [node, `${node}@lean-${workerData.actorOf[node]}`])) : workerData.actorOf;
 const selfActor = actorOf[self];
 const ports = new Map(Object.entries(peers));
 ports.set('client', clientPort);
@@ -15,10 +21,9 @@ const store = new Map();
 /** The last counter this node minted per key (the engine's DotMinter, without its bound). */
 const minted = new Map();
 const coordinating = new Map();
-const MAX_ACTORS = 10;
-const MAX_GAPS = 8;
 let nextReqId = 1;
 let invalid = 0;
+let repairs = 0;
 
 let outbox = new Map();
 let flushScheduled = false;
@@ -44,50 +49,51 @@ function receive(from, data) {
 
 /** Handles one message; false when it is malformed (dropped and counted). */
 function handle(from, w) {
+  if (w[0] === Code.ReplicaRepair) {
+    const siblings = data.readSiblings(w, 2);
+    if (!isKey(w[1]) || siblings === null) return false;
+    mergeIntoStore(w[1], siblings);
+    return true;
+  }
   const reqId = w[1];
   if (!isReqId(reqId)) return false;
   switch (w[0]) {
     case Code.ClientGet: {
       const [, , key, r, timeoutMs, replyTo] = w;
       if (!isKey(key) || !isCount(r) || !isCount(timeoutMs) || typeof replyTo !== 'string') return false;
-      coordinate(replyTo, reqId, key, 'get', store.get(key) ?? EMPTY, r, timeoutMs);
+      coordinate(replyTo, reqId, key, 'get', store.get(key) ?? data.EMPTY, r, timeoutMs);
       return true;
     }
     case Code.ClientPut: {
       const [, , key, value, wq, timeoutMs, replyTo] = w;
-      const clock = readClock(w, 7);
-      if (!isKey(key) || typeof value !== 'string' || !isCount(wq) || !isCount(timeoutMs) || typeof replyTo !== 'string' || clock === null) return false;
-      const stored = store.get(key) ?? EMPTY;
-      const counter = Math.max(minted.get(key) ?? 0, counterOf(clock, selfActor), counterOf(stored.clock, selfActor)) + 1;
+      const context = data.readContext(w, 7);
+      if (!isKey(key) || typeof value !== 'string' || !isCount(wq) || !isCount(timeoutMs) || typeof replyTo !== 'string' || context === null) return false;
+      const stored = store.get(key) ?? data.EMPTY;
+      const counter = Math.max(minted.get(key) ?? 0, data.highest(context, selfActor), data.highest(data.contextOf(stored), selfActor)) + 1;
       minted.set(key, counter);
-      const write = writeOf(value, selfActor, counter, Date.now(), clock);
-      const merged = merge(stored, write);
+      const write = data.writeOf(value, selfActor, counter, Date.now(), context);
+      const merged = data.merge(stored, write);
       if (merged !== stored) store.set(key, merged);
       coordinate(replyTo, reqId, key, 'put', write, wq, timeoutMs);
       return true;
     }
     case Code.ReplicaRead: {
       if (!isKey(w[2])) return false;
-      const { versions, clock } = store.get(w[2]) ?? EMPTY;
-      send(from, writeSiblings([Code.ReplicaReadReply, reqId], versions, clock));
+      send(from, data.appendSiblings([Code.ReplicaReadReply, reqId], store.get(w[2]) ?? data.EMPTY));
       return true;
     }
     case Code.ReplicaWrite: {
       const key = w[2];
-      const versions = readVersions(w, 4);
-      const clock = versions === null ? null : readClock(w, 5 + versions.length);
-      if (!isKey(key) || clock === null) return false;
-      const stored = store.get(key) ?? EMPTY;
-      const merged = merge(stored, { versions, clock });
-      if (merged !== stored) store.set(key, merged);
+      const siblings = data.readSiblings(w, 4);
+      if (!isKey(key) || siblings === null) return false;
+      mergeIntoStore(key, siblings);
       send(from, [Code.ReplicaWriteAck, reqId]);
       return true;
     }
     case Code.ReplicaReadReply: {
-      const versions = readVersions(w, 2);
-      const clock = versions === null ? null : readClock(w, 3 + versions.length);
-      if (clock === null) return false;
-      replied(from, reqId, { versions, clock });
+      const siblings = data.readSiblings(w, 2);
+      if (siblings === null) return false;
+      replied(from, reqId, siblings);
       return true;
     }
     case Code.ReplicaWriteAck:
@@ -102,12 +108,20 @@ function isCount(x) {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }
 
+function mergeIntoStore(key, siblings) {
+  const stored = store.get(key) ?? data.EMPTY;
+  const merged = data.merge(stored, siblings);
+  if (merged !== stored) store.set(key, merged);
+}
+
 function coordinate(client, clientReqId, key, op, own, needed, timeoutMs) {
   const reqId = nextReqId++;
-  const request = { op, client, clientReqId, needed, counted: 1, outstanding: 0, answered: false, merged: own, by: [selfActor], dueMs: Date.now() + timeoutMs };
+  // A get keeps every replica's answer for read repair.
+  const replies = op === 'get' ? [self, own] : null;
+  const request = { op, client, clientReqId, key, needed, counted: 1, outstanding: 0, answered: false, merged: own, replies, by: [selfActor], dueMs: Date.now() + timeoutMs };
   for (const replica of replicasOf.get(key)) {
     if (replica === self) continue;
-    send(replica, op === 'get' ? [Code.ReplicaRead, reqId, key] : writeSiblings([Code.ReplicaWrite, reqId, key, null], own.versions, own.clock));
+    send(replica, op === 'get' ? [Code.ReplicaRead, reqId, key] : data.appendSiblings([Code.ReplicaWrite, reqId, key, null], own));
     request.outstanding++;
   }
   if (request.counted >= request.needed) answer(request);
@@ -117,22 +131,34 @@ function coordinate(client, clientReqId, key, op, own, needed, timeoutMs) {
 function replied(from, reqId, siblings) {
   const request = coordinating.get(reqId);
   if (request === undefined) return;
-  if (siblings !== null) request.merged = merge(request.merged, siblings);
+  if (siblings !== null) {
+    request.merged = data.merge(request.merged, siblings);
+    request.replies.push(from, siblings);
+  }
   request.counted++;
   request.by.push(actorOf[from]);
   if (!request.answered && request.counted >= request.needed) answer(request);
-  if (--request.outstanding === 0) coordinating.delete(reqId);
+  if (--request.outstanding > 0) return;
+  coordinating.delete(reqId);
+  if (request.replies !== null) readRepair(request);
+}
+
+/** Every replica that answered without some of the merge gets the merge (as src/core/read-repair.ts). */
+function readRepair({ key, merged, replies }) {
+  for (let i = 0; i < replies.length; i += 2) {
+    if (data.merge(replies[i + 1], merged) === replies[i + 1]) continue;
+    repairs++;
+    if (replies[i] === self) mergeIntoStore(key, merged);
+    else send(replies[i], data.appendSiblings([Code.ReplicaRepair, key], merged));
+  }
 }
 
 function answer(request) {
   request.answered = true;
-  const { versions } = request.merged;
-  // The engine bounds the context it hands out (10 actors, 8 gaps each) and nearly always
-  // finds it within them. Actors here are the five nodes; gaps past the bound are forgotten
-  // as the engine forgets them.
-  const clock = withinLimits(request.merged.clock, MAX_ACTORS, MAX_GAPS) ? request.merged.clock : boundGaps(request.merged.clock, versions, MAX_GAPS);
+  // The context handed out is bounded as the engine bounds it (10 actors, 8 gaps each).
+  const handedOut = data.handedOut(request.merged);
   const by = request.by;
-  const msg = request.op === 'get' ? writeSiblings([Code.ReplyGet, request.clientReqId], versions, clock) : writeSiblings([Code.ReplyPut, request.clientReqId], [], clock);
+  const msg = data.appendSiblings([request.op === 'get' ? Code.ReplyGet : Code.ReplyPut, request.clientReqId], request.op === 'get' ? handedOut : data.withoutVersions(handedOut));
   msg.push(by.length);
   for (const actor of by) msg.push(actor);
   send(request.client, msg);
@@ -146,7 +172,7 @@ setInterval(() => {
 for (const [peer, port] of ports) {
   port.on('message', (data) => {
     if (Array.isArray(data)) receive(peer, data);
-    else if (data === 'report') clientPort.postMessage({ self, invalid, keys: store.size, open: coordinating.size });
+    else if (data === 'report') clientPort.postMessage({ self, invalid, repairs, keys: store.size, open: coordinating.size });
   });
 }
 clientPort.postMessage('ready');

@@ -6,12 +6,14 @@
 // As a coordinator it reads or writes its own copy, asks the key's other replicas, merges
 // what they answer with the engine's mergeSiblings, and answers the client at R or W; as a
 // replica it merges a write into its store or answers a read. A put's dot is minted with the
-// engine's DotMinter and its version made with writeOf, as the engine does. Requests that are
-// never answered are swept once a second. Left out, because the steady workload never needs
-// them: read repair, hinted handoff, forwarding, membership, anti-entropy.
+// engine's DotMinter and its version made with writeOf, as the engine does. Once every
+// replica of a get has answered, each one that lacks some of the merge gets it (read repair,
+// as src/core/read-repair.ts; the engine also repairs at the end of a 50 ms window if a
+// replica stays silent). Requests never answered are swept once a second. Left out: hinted
+// handoff, forwarding, membership, anti-entropy, stand-ins for silent replicas, timers.
 import { setImmediate, setInterval } from 'node:timers';
 import { workerData } from 'node:worker_threads';
-import { mergeSiblings, NO_SIBLINGS, writeOf } from '../dist/src/core/siblings.js';
+import { includesAll, mergeSiblings, NO_SIBLINGS, writeOf } from '../dist/src/core/siblings.js';
 import { causalPart, compactContext, highestCounter } from '../dist/src/core/causal-context.js';
 import { DotMinter } from '../dist/src/core/minting.js';
 import { decodeMessage, encodeMessage } from '../dist/src/protocol/wire.js';
@@ -28,6 +30,7 @@ const minter = new DotMinter(`${self}@lean`, 100_000);
 const coordinating = new Map();
 let nextReqId = 1;
 let invalid = 0;
+let repairs = 0;
 const CHECK = process.env.LEAN_NO_GUARD !== '1';
 const CLIENT_LIMITS = { maxActors: DEFAULT_TUNING.clockPruneAt, maxGaps: DEFAULT_TUNING.contextMaxGaps };
 
@@ -79,13 +82,13 @@ function handle(from, msg) {
     case 'replica.read':
       send(from, { kind: 'replica.readReply', reqId: msg.reqId, siblings: store.get(msg.key) ?? NO_SIBLINGS });
       return;
-    case 'replica.write': {
-      const stored = store.get(msg.key) ?? NO_SIBLINGS;
-      const merged = mergeSiblings(stored, msg.siblings);
-      if (merged !== stored) store.set(msg.key, merged);
+    case 'replica.write':
+      mergeIntoStore(msg.key, msg.siblings);
       send(from, { kind: 'replica.writeAck', reqId: msg.reqId });
       return;
-    }
+    case 'replica.repair':
+      mergeIntoStore(msg.key, msg.siblings);
+      return;
     case 'replica.readReply':
     case 'replica.writeAck':
       replied(from, msg);
@@ -95,10 +98,18 @@ function handle(from, msg) {
   }
 }
 
+function mergeIntoStore(key, siblings) {
+  const stored = store.get(key) ?? NO_SIBLINGS;
+  const merged = mergeSiblings(stored, siblings);
+  if (merged !== stored) store.set(key, merged);
+}
+
 /** Asks the other replicas; `own` is what this node read, or the write it sends them. */
 function coordinate(client, msg, op, own, needed) {
   const reqId = nextReqId++;
-  const request = { op, client, clientReqId: msg.reqId, needed, counted: 1, outstanding: 0, answered: false, merged: own, by: [self], dueMs: Date.now() + msg.timeoutMs };
+  // A get keeps every replica's answer for read repair.
+  const replies = op === 'get' ? [self, own] : null;
+  const request = { op, client, clientReqId: msg.reqId, key: msg.key, needed, counted: 1, outstanding: 0, answered: false, merged: own, replies, by: [self], dueMs: Date.now() + msg.timeoutMs };
   for (const replica of replicasOf.get(msg.key)) {
     if (replica === self) continue;
     send(replica, op === 'get' ? { kind: 'replica.read', reqId, key: msg.key } : { kind: 'replica.write', reqId, key: msg.key, siblings: own, hintFor: null });
@@ -111,11 +122,26 @@ function coordinate(client, msg, op, own, needed) {
 function replied(from, msg) {
   const request = coordinating.get(msg.reqId);
   if (request === undefined) return;
-  if (msg.kind === 'replica.readReply') request.merged = mergeSiblings(request.merged, msg.siblings);
+  if (msg.kind === 'replica.readReply') {
+    request.merged = mergeSiblings(request.merged, msg.siblings);
+    request.replies.push(from, msg.siblings);
+  }
   request.counted++;
   request.by.push(from);
   if (!request.answered && request.counted >= request.needed) answer(request);
-  if (--request.outstanding === 0) coordinating.delete(msg.reqId);
+  if (--request.outstanding > 0) return;
+  coordinating.delete(msg.reqId);
+  if (request.replies !== null) readRepair(request);
+}
+
+/** Every replica that answered without some of the merge gets the merge. */
+function readRepair({ key, merged, replies }) {
+  for (let i = 0; i < replies.length; i += 2) {
+    if (includesAll(replies[i + 1], merged)) continue;
+    repairs++;
+    if (replies[i] === self) mergeIntoStore(key, merged);
+    else send(replies[i], { kind: 'replica.repair', key, siblings: merged });
+  }
 }
 
 function answer(request) {
@@ -137,7 +163,7 @@ setInterval(() => {
 for (const [peer, port] of ports) {
   port.on('message', (data) => {
     if (Array.isArray(data)) receive(peer, data);
-    else if (data === 'report') clientPort.postMessage({ self, invalid, keys: store.size, open: coordinating.size });
+    else if (data === 'report') clientPort.postMessage({ self, invalid, repairs, keys: store.size, open: coordinating.size });
   });
 }
 clientPort.postMessage('ready');

@@ -1,24 +1,30 @@
-// The lean path: how fast the engine's request path could be with its own data and code
-// for Dynamo (message shapes, wire codec, guard, sibling merge, dot minting, context bounds)
-// and none of its layers, measured against the floor and the engine, interleaved.
+// The lean paths: how fast the engine's request path could be with the engine's work for a
+// request and none of its layers, measured against the floor and the engine, interleaved.
 //
-// Five worker threads (scripts/lean-path-worker.mjs) in a full MessagePort mesh, batched per
-// event-loop turn as the engine batches, coordinate at the node (N=3 W=2 R=2, keys
-// key0..key99, 100-byte values, half gets, every write with the context of the key's last
-// answer), driven by the bench's own closed loop (bench/driver.ts) through a client with the
-// engine's API shape: get/put returning promises, keys and values checked as the API checks
-// them, a deadline per request swept every 100 ms. The three systems run phase after phase,
-// lean, floor, engine, lean, ..., all kept alive, so that each ratio compares phases minutes
-// (not hours) apart on this noisy machine. CPU is each thread's schedstat run time, per request:
-// the main thread's, and the sum of every other thread's (workers and V8's helpers).
+// Five worker threads in a full MessagePort mesh, batched per event-loop turn as the engine
+// batches, coordinate at the node (N=3 W=2 R=2, keys key0..key99, 100-byte values, half gets,
+// every write with the context of the key's last answer), driven by the bench's own closed
+// loop (bench/driver.ts) through a client with the engine's API shape: get/put returning
+// promises, keys and values checked as the API checks them, a deadline per request swept
+// every 100 ms. Three lean paths:
+// - lean (scripts/lean-path-worker.mjs): the engine's message objects, wire codec, guard and
+//   data functions;
+// - checked: one flat array per message, checked as it is read straight into the engine's
+//   objects, handled with the engine's data functions (scripts/lean-object-data.mjs);
+// - compact: the same messages, data flat throughout (scripts/lean-compact-data.mjs).
+// Five systems (the three, the floor, the engine) stay alive and run phase after phase, the
+// order rotating each round, so each ratio compares phases seconds apart on this noisy
+// machine. CPU is each thread's schedstat run time, per request: the main thread's, and the
+// sum of every other thread's (workers and V8's helpers; the idle systems' background work,
+// such as the engine's anti-entropy, is charged to whichever phase it falls in).
 //
 //   node scripts/lean-path.mjs [concurrency] [requests per phase] [rounds] [warm-up]   (after npm run build)
 //
 // Defaults: 64, 30,000, 3, 60,000. LEAN_NO_GUARD=1 leaves out the guard (protocol/guards.js)
 // in the lean path's threads, to see what checking every message costs; LEAN_STRING_ACTORS=1
 // names the compact path's actors with strings like the engine's instead of small integers;
-// ENGINE_OPTIONS='{"antiEntropyIntervalMs":0}' starts the engine's cluster with those options. docs/PERFORMANCE.md
-// ("The lean path") quotes it.
+// ENGINE_OPTIONS='{"antiEntropyIntervalMs":0}' starts the engine's cluster with those options.
+// docs/PERFORMANCE.md ("The fifth round") quotes it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
@@ -62,9 +68,10 @@ const ENGINE_SHAPES = {
   },
 };
 
-/** The compact lean path's messages (scripts/lean-compact-data.mjs). */
+/** The compact lean path's messages (scripts/lean-compact-data.mjs), its data flat too. */
 const COMPACT_SHAPES = {
   workerFile: here('./lean-compact-worker.mjs'),
+  data: 'flat',
   get: (reqId, key, r, timeoutMs) => [Compact.Code.ClientGet, reqId, key, r, timeoutMs, 'client'],
   put(reqId, key, value, context, w, timeoutMs) {
     const msg = [Compact.Code.ClientPut, reqId, key, value, w, timeoutMs, 'client', context.clock.length];
@@ -107,7 +114,7 @@ class LeanCluster {
       ports.set(nodeIds[i], port1);
       const transferList = [port2, ...Object.values(peers[i])];
       const actorOf = Object.fromEntries(nodeIds.map((node, actor) => [node, actor]));
-      const worker = new Worker(shapes.workerFile, { workerData: { self: nodeIds[i], peers: peers[i], clientPort: port2, placement, actorOf }, transferList });
+      const worker = new Worker(shapes.workerFile, { workerData: { self: nodeIds[i], peers: peers[i], clientPort: port2, placement, actorOf, data: shapes.data ?? 'engine' }, transferList });
       workers.push(worker);
       ready.push(new Promise((resolve, reject) => {
         port1.once('message', resolve);
@@ -210,8 +217,8 @@ class LeanCluster {
     }
   }
 
-  /** Messages each node refused as malformed (none, unless a path sends what it cannot read). */
-  async refused() {
+  /** Messages the nodes refused as malformed (none, unless a path sends what it cannot read), and read repairs sent. */
+  async counts() {
     const reports = [];
     await new Promise((resolve) => {
       this.reported = (report) => {
@@ -221,7 +228,8 @@ class LeanCluster {
       for (const port of this.ports.values()) port.postMessage('report');
     });
     this.reported = undefined;
-    return reports.reduce((sum, report) => sum + report.invalid, 0);
+    const sum = (field) => reports.reduce((total, report) => total + report[field], 0);
+    return { refused: sum('invalid'), repairs: sum('repairs') };
   }
 
   async stop() {
@@ -244,7 +252,7 @@ function threadCpuNs() {
   return threads;
 }
 
-/** Runs `phase`: its ops/s, and the CPU per request of the main thread and of all others. */
+/** Runs `phase`: its ops/s (the phase's own figure when it has one), and the CPU per request of the main thread and of all others. */
 async function measured(phase) {
   const before = threadCpuNs();
   const startedMs = performance.now();
@@ -253,18 +261,19 @@ async function measured(phase) {
   let mainNs = 0;
   let othersNs = 0;
   for (const [tid, ns] of threadCpuNs()) {
-    const spent = ns - (before.get(tid) ?? ns);
+    // A thread started during the phase spent all its time in it.
+    const spent = ns - (before.get(tid) ?? 0);
     if (tid === String(process.pid)) mainNs += spent;
     else othersNs += spent;
   }
-  return { opsPerS: requests / (elapsedMs / 1000), mainUs: mainNs / 1000 / requests, othersUs: othersNs / 1000 / requests, errors: outcome?.errors ?? 0, note: outcome?.note };
+  return { opsPerS: outcome.opsPerS ?? requests / (elapsedMs / 1000), mainUs: mainNs / 1000 / requests, othersUs: othersNs / 1000 / requests, errors: outcome.errors, gets: outcome.gets, note: outcome.note };
 }
 
 /** Errors, and what the reads found: a check that a path stores and merges as the engine does. */
 function outcomeOf(result) {
   const gets = result.get.totalCount;
   const errors = Object.values(result.errors).reduce((a, b) => a + b, 0);
-  return { errors, note: `reads found a value ${((100 * result.hits) / Math.max(1, gets)).toFixed(1)}%, saw siblings ${((100 * result.siblingReads) / Math.max(1, gets)).toFixed(1)}%` };
+  return { errors, gets, note: `reads found a value ${((100 * result.hits) / Math.max(1, gets)).toFixed(1)}%, saw siblings ${((100 * result.siblingReads) / Math.max(1, gets)).toFixed(1)}%` };
 }
 
 /** Writes every key once (at W=3, as the engine's workload does), then runs phases on demand. */
@@ -275,32 +284,52 @@ async function leanRunner(cluster) {
   return async (ops) => outcomeOf(await runPhase(cluster, plan, contexts, { concurrency, timeoutMs: 5000, ops, r: 2, w: 2 }));
 }
 
+/** The compact path's messages, read into the engine's objects (scripts/lean-object-data.mjs). */
+const CHECKED_SHAPES = { ...COMPACT_SHAPES, data: 'objects' };
+
 const lean = await LeanCluster.start(ENGINE_SHAPES);
+const checked = await LeanCluster.start(CHECKED_SHAPES);
 const compact = await LeanCluster.start(COMPACT_SHAPES);
 const floor = await FloorMesh.start(NODES, {});
 const engine = await startWorkload('node', JSON.parse(process.env.ENGINE_OPTIONS ?? '{}'));
 const systems = [
   ['lean', await leanRunner(lean)],
+  ['checked', await leanRunner(checked)],
   ['compact', await leanRunner(compact)],
-  ['floor', async (ops) => void (await floor.measure(floorSpec('node', concurrency, ops)))],
+  // The floor's own throughput: from its first request sent to its last answered, without
+  // the set-up, drain and report around each of its phases.
+  ['floor', async (ops) => ({ errors: 0, gets: 0, opsPerS: (await floor.measure(floorSpec('node', concurrency, ops))).figures.throughput_ops_s })],
   ['engine', async (ops) => outcomeOf(await engine.run(concurrency, ops))],
 ];
 try {
-  for (const [, run] of systems) if (warmup > 0) await run(warmup);
+  /** Gets each system ran, warm-up included: what its read repairs are counted against. */
+  const gets = new Map(systems.map(([name]) => [name, 0]));
+  for (const [name, run] of systems) if (warmup > 0) gets.set(name, gets.get(name) + (await run(warmup)).gets);
   const results = new Map(systems.map(([name]) => [name, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const [name, run] of systems) {
+    // Each system's leftovers (late replies, scavenges of the shared main thread) fall into
+    // the next phase: the order rotates so that no system always follows the same one.
+    const order = systems.map((_, i) => systems[(i + round) % systems.length]);
+    for (const [name, run] of order) {
       const figures = await measured(() => run(requests));
       results.get(name).push(figures);
+      gets.set(name, gets.get(name) + figures.gets);
       console.log(`round ${round + 1} ${name}: ${Math.round(figures.opsPerS)} ops/s; CPU per request: main thread ${figures.mainUs.toFixed(1)} us, other threads ${figures.othersUs.toFixed(1)} us${figures.errors > 0 ? `, ${figures.errors} errors` : ''}${figures.note ? ` (${figures.note})` : ''}`);
     }
   }
-  console.log(`messages refused as malformed: lean ${await lean.refused()}, compact ${await compact.refused()}`);
+  // Checks that the paths did the same work: nothing refused, and read repairs at the
+  // engine's rate.
+  const perThousandGets = (repairs, name) => ((1000 * repairs) / Math.max(1, gets.get(name))).toFixed(1);
+  for (const [name, cluster] of [['lean', lean], ['checked', checked], ['compact', compact]]) {
+    const { refused, repairs } = await cluster.counts();
+    console.log(`${name}: ${refused} messages refused as malformed, ${perThousandGets(repairs, name)} read repairs per 1,000 gets`);
+  }
+  console.log(`engine: ${perThousandGets((await engine.cluster.stats()).totals.readRepairs, 'engine')} read repairs per 1,000 gets`);
   const floorRounds = results.get('floor');
-  for (const name of ['lean', 'compact', 'engine']) {
+  for (const name of ['lean', 'checked', 'compact', 'engine']) {
     const ratios = results.get(name).map((figures, round) => figures.opsPerS / floorRounds[round].opsPerS);
     console.log(`${name} / floor throughput, round by round: ${ratios.map((ratio) => `${ratio.toFixed(2)}x`).join(' ')}`);
   }
 } finally {
-  await Promise.all([lean.stop(), compact.stop(), floor.close(), engine.cluster.stop()]);
+  await Promise.all([lean.stop(), checked.stop(), compact.stop(), floor.close(), engine.cluster.stop()]);
 }

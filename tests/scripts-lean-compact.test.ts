@@ -84,9 +84,15 @@ describe('the compact lean path', () => {
     const versions = Compact.readVersions(wire, 4);
     expect(versions).toEqual(write.versions);
     expect(Compact.readClock(wire, 5 + (versions as unknown[]).length)).toEqual(write.clock);
-    // A gap reaching the counter, overlapping gaps, a length past the end: each refused.
-    expect(Compact.readClock([6, 0, 7, 1, 1, 3, 7], 0)).toBeNull();
-    expect(Compact.readClock([8, 0, 9, 1, 2, 1, 4, 3, 5], 0)).toBeNull();
-    expect(Compact.readClock([9, 0, 7, 1, 0], 0)).toBeNull();
+    // What the engine's guard refuses in a clock, refused here too.
+    expect(Compact.readClock([6, 0, 7, 1, 1, 3, 5], 0)).toEqual([0, 7, 1, 1, 3, 5]);
+    expect(Compact.readClock([6, 0, 7, 1, 1, 3, 7], 0)).toBeNull(); // a gap reaching the counter
+    expect(Compact.readClock([8, 0, 9, 1, 2, 1, 4, 3, 5], 0)).toBeNull(); // overlapping gaps
+    expect(Compact.readClock([8, 0, 9, 1, 2, 1, 2, 3, 5], 0)).toBeNull(); // adjacent gaps
+    expect(Compact.readClock([9, 0, 7, 1, 0], 0)).toBeNull(); // a length past the end
+    expect(Compact.readClock([8, 0, 7, 1, 0, 0, 8, 1, 0], 0)).toBeNull(); // one actor twice
+    expect(Compact.readClock([4, 0, 0, 1, 0], 0)).toBeNull(); // counter 0
+    expect(Compact.readClock([4, 0, 7, Number.NaN, 0], 0)).toBeNull(); // a time that is not a number
+    expect(Compact.readVersions([1, 'v', false, 0, 1, Number.POSITIVE_INFINITY], 0)).toBeNull();
   });
 });
