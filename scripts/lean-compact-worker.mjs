@@ -3,8 +3,8 @@
 // flat array checked as it is read, and its data either flat too (`flat`: clocks and versions
 // as arrays, actors as node indices) or the engine's own objects and functions (`objects`,
 // scripts/lean-object-data.mjs: what checked reading alone would save, with the core as it is).
-import { setImmediate, setInterval } from 'node:timers';
 import { workerData } from 'node:worker_threads';
+import { batcher, serveNode } from './lean-node-runtime.mjs';
 import { Code, isKey, isReqId } from './lean-compact-data.mjs';
 import { FLAT_DATA } from './lean-compact-data.mjs';
 import { OBJECT_DATA } from './lean-object-data.mjs';
@@ -25,23 +25,7 @@ let nextReqId = 1;
 let invalid = 0;
 let repairs = 0;
 
-let outbox = new Map();
-let flushScheduled = false;
-function send(peer, msg) {
-  let queue = outbox.get(peer);
-  if (queue === undefined) outbox.set(peer, (queue = []));
-  queue.push(msg);
-  if (!flushScheduled) {
-    flushScheduled = true;
-    setImmediate(flush);
-  }
-}
-function flush() {
-  flushScheduled = false;
-  const pending = outbox;
-  outbox = new Map();
-  for (const [peer, batch] of pending) ports.get(peer).postMessage(batch);
-}
+const send = batcher(ports);
 
 function receive(from, data) {
   for (const w of data) if (!Array.isArray(w) || !handle(from, w)) invalid++;
@@ -164,15 +148,4 @@ function answer(request) {
   send(request.client, msg);
 }
 
-setInterval(() => {
-  const nowMs = Date.now();
-  for (const [reqId, request] of coordinating) if (request.dueMs <= nowMs) coordinating.delete(reqId);
-}, 1000).unref();
-
-for (const [peer, port] of ports) {
-  port.on('message', (data) => {
-    if (Array.isArray(data)) receive(peer, data);
-    else if (data === 'report') clientPort.postMessage({ self, invalid, repairs, keys: store.size, open: coordinating.size });
-  });
-}
-clientPort.postMessage('ready');
+serveNode({ ports, clientPort, coordinating, receive, report: () => ({ self, invalid, repairs, keys: store.size, open: coordinating.size }) });

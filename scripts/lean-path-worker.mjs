@@ -11,8 +11,8 @@
 // as src/core/read-repair.ts; the engine also repairs at the end of a 50 ms window if a
 // replica stays silent). Requests never answered are swept once a second. Left out: hinted
 // handoff, forwarding, membership, anti-entropy, stand-ins for silent replicas, timers.
-import { setImmediate, setInterval } from 'node:timers';
 import { workerData } from 'node:worker_threads';
+import { batcher, serveNode } from './lean-node-runtime.mjs';
 import { includesAll, mergeSiblings, NO_SIBLINGS, writeOf } from '../dist/src/core/siblings.js';
 import { causalPart, compactContext, highestCounter } from '../dist/src/core/causal-context.js';
 import { DotMinter } from '../dist/src/core/minting.js';
@@ -34,24 +34,8 @@ let repairs = 0;
 const CHECK = process.env.LEAN_NO_GUARD !== '1';
 const CLIENT_LIMITS = { maxActors: DEFAULT_TUNING.clockPruneAt, maxGaps: DEFAULT_TUNING.contextMaxGaps };
 
-// The engine's batcher, in short: one postMessage per peer per event-loop turn.
-let outbox = new Map();
-let flushScheduled = false;
-function send(peer, msg) {
-  let queue = outbox.get(peer);
-  if (queue === undefined) outbox.set(peer, (queue = []));
-  queue.push(encodeMessage(msg));
-  if (!flushScheduled) {
-    flushScheduled = true;
-    setImmediate(flush);
-  }
-}
-function flush() {
-  flushScheduled = false;
-  const pending = outbox;
-  outbox = new Map();
-  for (const [peer, batch] of pending) ports.get(peer).postMessage(batch);
-}
+const post = batcher(ports);
+const send = (peer, msg) => post(peer, encodeMessage(msg));
 
 function receive(from, data) {
   for (const wire of data) {
@@ -154,16 +138,4 @@ function answer(request) {
   else send(request.client, { kind: 'reply.put', reqId: request.clientReqId, context, ackedBy: request.by.slice() });
 }
 
-// Replies that never come: their requests go at their deadline, in a sweep, not a timer each.
-setInterval(() => {
-  const nowMs = Date.now();
-  for (const [reqId, request] of coordinating) if (request.dueMs <= nowMs) coordinating.delete(reqId);
-}, 1000).unref();
-
-for (const [peer, port] of ports) {
-  port.on('message', (data) => {
-    if (Array.isArray(data)) receive(peer, data);
-    else if (data === 'report') clientPort.postMessage({ self, invalid, repairs, keys: store.size, open: coordinating.size });
-  });
-}
-clientPort.postMessage('ready');
+serveNode({ ports, clientPort, coordinating, receive, report: () => ({ self, invalid, repairs, keys: store.size, open: coordinating.size }) });

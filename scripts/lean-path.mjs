@@ -28,7 +28,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { clearInterval, setImmediate, setInterval } from 'node:timers';
+import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath, URL } from 'node:url';
 import { DynamoError } from '../dist/index.js';
 import { runPhase } from '../dist/bench/driver.js';
@@ -41,6 +41,7 @@ import { isMessage } from '../dist/src/protocol/guards.js';
 import { EMPTY_CONTEXT } from '../dist/src/core/causal-context.js';
 import { checkWholeNumbers, floorSpec, startWorkload } from './steady-workload.mjs';
 import * as Compact from './lean-compact-data.mjs';
+import { batcher } from './lean-node-runtime.mjs';
 
 const concurrency = Number(process.argv[2] ?? 64);
 const requests = Number(process.argv[3] ?? 30_000);
@@ -135,8 +136,8 @@ class LeanCluster {
     this.placement = placement;
     this.pending = new Map();
     this.nextReqId = 1;
-    this.outbox = new Map();
-    this.flushScheduled = false;
+    /** Sends a message to a node, batched per turn as the engine's client sends. */
+    this.send = batcher(ports);
     for (const [node, port] of ports) port.on('message', (data) => this.receive(node, data));
     // A node thread that dies ends the measurement at once: its requests would otherwise
     // only time out, one by one, and the run would look slow instead of broken.
@@ -173,23 +174,6 @@ class LeanCluster {
       this.pending.set(reqId, { resolve, reject, dueMs: performance.now() + timeoutMs });
       this.send(coordinator, message(reqId));
     });
-  }
-
-  send(node, msg) {
-    let queue = this.outbox.get(node);
-    if (queue === undefined) this.outbox.set(node, (queue = []));
-    queue.push(msg);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
-  }
-
-  flush() {
-    this.flushScheduled = false;
-    const pending = this.outbox;
-    this.outbox = new Map();
-    for (const [node, batch] of pending) this.ports.get(node).postMessage(batch);
   }
 
   receive(node, data) {
