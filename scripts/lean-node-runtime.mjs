@@ -1,26 +1,12 @@
 // What every lean path's node thread does around its handling (scripts/lean-path.mjs): the
-// engine's batcher in short, and the thread's ports, sweep and reports.
-import { setImmediate, setInterval } from 'node:timers';
+// engine's batcher, and the thread's ports, sweep and reports.
+import { setInterval } from 'node:timers';
+import { Batcher } from '../dist/src/transport/batcher.js';
 
-/** One postMessage per peer per event-loop turn, as src/transport/batcher.ts sends. */
+/** Sends to a peer through the engine's own batcher (src/transport/batcher.ts): one postMessage per peer per turn. */
 export function batcher(ports) {
-  let outbox = new Map();
-  let flushScheduled = false;
-  const flush = () => {
-    flushScheduled = false;
-    const pending = outbox;
-    outbox = new Map();
-    for (const [peer, batch] of pending) ports.get(peer).postMessage(batch);
-  };
-  return (peer, wire) => {
-    let queue = outbox.get(peer);
-    if (queue === undefined) outbox.set(peer, (queue = []));
-    queue.push(wire);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flush);
-    }
-  };
+  const batches = new Batcher((peer, batch) => ports.get(peer).postMessage(batch));
+  return (peer, wire) => batches.send(peer, wire);
 }
 
 /**

@@ -25,7 +25,6 @@
 // names the compact path's actors with strings like the engine's instead of small integers;
 // ENGINE_OPTIONS='{"antiEntropyIntervalMs":0}' starts the engine's cluster with those options.
 // docs/PERFORMANCE.md ("The fifth round") quotes it.
-import { readdirSync, readFileSync } from 'node:fs';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
@@ -39,7 +38,7 @@ import { checkKey, snapshotValue } from '../dist/src/api/values.js';
 import { decodeMessage, encodeMessage } from '../dist/src/protocol/wire.js';
 import { isMessage } from '../dist/src/protocol/guards.js';
 import { EMPTY_CONTEXT } from '../dist/src/core/causal-context.js';
-import { checkWholeNumbers, floorSpec, startWorkload } from './steady-workload.mjs';
+import { checkWholeNumbers, floorSpec, startWorkload, threadCpu } from './steady-workload.mjs';
 import * as Compact from './lean-compact-data.mjs';
 import { batcher } from './lean-node-runtime.mjs';
 
@@ -162,6 +161,7 @@ class LeanCluster {
   /** Rejects every request, now and from now on. */
   fail(error) {
     this.failure ??= error;
+    this.reportsFailed?.(error);
     for (const request of this.pending.values()) request.reject(error);
     this.pending.clear();
   }
@@ -203,8 +203,10 @@ class LeanCluster {
 
   /** Messages the nodes refused as malformed (none, unless a path sends what it cannot read), and read repairs sent. */
   async counts() {
+    if (this.failure !== undefined) throw this.failure;
     const reports = [];
-    await new Promise((resolve) => {
+    await new Promise((resolve, reject) => {
+      this.reportsFailed = reject;
       this.reported = (report) => {
         reports.push(report);
         if (reports.length === this.ports.size) resolve();
@@ -212,6 +214,7 @@ class LeanCluster {
       for (const port of this.ports.values()) port.postMessage('report');
     });
     this.reported = undefined;
+    this.reportsFailed = undefined;
     const sum = (field) => reports.reduce((total, report) => total + report[field], 0);
     return { refused: sum('invalid'), repairs: sum('repairs') };
   }
@@ -223,30 +226,17 @@ class LeanCluster {
   }
 }
 
-/** Every thread's CPU time so far (ns), by thread id: its schedstat run time (Linux). */
-function threadCpuNs() {
-  const threads = new Map();
-  for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      threads.set(tid, Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]));
-    } catch {
-      // A thread that ended meanwhile.
-    }
-  }
-  return threads;
-}
-
 /** Runs `phase`: its ops/s (the phase's own figure when it has one), and the CPU per request of the main thread and of all others. */
 async function measured(phase) {
-  const before = threadCpuNs();
+  const before = threadCpu();
   const startedMs = performance.now();
   const outcome = await phase();
   const elapsedMs = performance.now() - startedMs;
   let mainNs = 0;
   let othersNs = 0;
-  for (const [tid, ns] of threadCpuNs()) {
+  for (const [tid, { cpuNs }] of threadCpu()) {
     // A thread started during the phase spent all its time in it.
-    const spent = ns - (before.get(tid) ?? 0);
+    const spent = cpuNs - (before.get(tid)?.cpuNs ?? 0);
     if (tid === String(process.pid)) mainNs += spent;
     else othersNs += spent;
   }

@@ -2,6 +2,7 @@
 // warmup-phases): N=3 W=2 R=2 on 5 nodes, keys key0..key99 with 100-byte values, half gets,
 // every write carrying the context of the key's last answer, driven by the bench's own closed
 // loop (bench/driver.ts). The floor's version of it is `floorSpec`.
+import { readFileSync, readdirSync } from 'node:fs';
 import { Cluster } from '../dist/index.js';
 import { runPhase } from '../dist/bench/driver.js';
 import { OpPlan } from '../dist/bench/workload.js';
@@ -39,4 +40,20 @@ export async function startWorkload(mode, options = {}, seed = 1) {
 /** The same workload for the floor (bench/floor.ts), `ops` requests measured. */
 export function floorSpec(mode, concurrency, ops) {
   return { N: 3, W: 2, R: 2, coordination: mode, concurrency, keys: 100, valueBytes: 100, readRatio: 0.5, seed: 1, ops, warmupOps: 0 };
+}
+
+/** Every thread of this process, by thread id: its name and its CPU time so far (ns, schedstat; Linux). */
+export function threadCpu() {
+  const threads = new Map();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const cpuNs = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      threads.set(tid, { name, cpuNs });
+    } catch {
+      // A thread that ended meanwhile.
+    }
+  }
+  return threads;
 }

@@ -10,10 +10,9 @@
 //
 // Defaults: engine node 64, 40,000 requests after 60,000 of warm-up on the same threads.
 // docs/PERFORMANCE.md ("The fourth round") quotes it.
-import { readFileSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { FloorMesh } from '../dist/bench/floor.js';
-import { checkMode, checkWholeNumbers, floorSpec, startWorkload } from './steady-workload.mjs';
+import { checkMode, checkWholeNumbers, floorSpec, startWorkload, threadCpu } from './steady-workload.mjs';
 
 const [what = 'engine', mode = 'node'] = process.argv.slice(2);
 const concurrency = Number(process.argv[4] ?? 64);
@@ -23,22 +22,6 @@ if (what !== 'engine' && what !== 'floor') throw new Error(`first argument must 
 checkMode(mode);
 checkWholeNumbers([['concurrency', concurrency], ['requests', requests]], 1);
 checkWholeNumbers([['warmup', warmup]], 0);
-
-/** Every thread's name and CPU time so far (ns). */
-function threadCpu() {
-  const threads = new Map();
-  for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const cpuNs = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      threads.set(tid, { name, cpuNs });
-    } catch {
-      // A thread that ended meanwhile.
-    }
-  }
-  return threads;
-}
 
 /** Runs `measure` between two readings of every thread; prints CPU per request per thread. */
 async function report(label, measure) {
