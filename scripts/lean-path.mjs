@@ -18,9 +18,10 @@
 // sum of every other thread's (workers and V8's helpers; the idle systems' background work,
 // such as the engine's anti-entropy, is charged to whichever phase it falls in).
 //
-//   node scripts/lean-path.mjs [concurrency] [requests per phase] [rounds] [warm-up]   (after npm run build)
+//   node scripts/lean-path.mjs [concurrency] [requests per phase] [rounds] [warm-up] [node|client]   (after npm run build)
 //
-// Defaults: 64, 30,000, 3, 60,000. LEAN_NO_GUARD=1 leaves out the guard (protocol/guards.js)
+// Defaults: 64, 30,000, 3, 60,000, node. In client coordination the lean paths' client asks
+// the replicas itself (scripts/lean-client-coordination.mjs), as do the floor's and the engine's. LEAN_NO_GUARD=1 leaves out the guard (protocol/guards.js)
 // in the lean path's threads, to see what checking every message costs; LEAN_STRING_ACTORS=1
 // names the compact path's actors with strings like the engine's instead of small integers;
 // ENGINE_OPTIONS='{"antiEntropyIntervalMs":0}' starts the engine's cluster with those options.
@@ -38,7 +39,10 @@ import { checkKey, snapshotValue } from '../dist/src/api/values.js';
 import { decodeMessage, encodeMessage } from '../dist/src/protocol/wire.js';
 import { isMessage } from '../dist/src/protocol/guards.js';
 import { EMPTY_CONTEXT } from '../dist/src/core/causal-context.js';
-import { checkWholeNumbers, floorSpec, startWorkload, threadCpu } from './steady-workload.mjs';
+import { checkMode, checkWholeNumbers, floorSpec, startWorkload, threadCpu } from './steady-workload.mjs';
+import { ClientCoordinator, engineCodec, flatCodec } from './lean-client-coordination.mjs';
+import { FLAT_DATA } from './lean-compact-data.mjs';
+import { OBJECT_DATA } from './lean-object-data.mjs';
 import * as Compact from './lean-compact-data.mjs';
 import { batcher } from './lean-node-runtime.mjs';
 
@@ -46,8 +50,10 @@ const concurrency = Number(process.argv[2] ?? 64);
 const requests = Number(process.argv[3] ?? 30_000);
 const rounds = Number(process.argv[4] ?? 3);
 const warmup = Number(process.argv[5] ?? 60_000);
+const mode = process.argv[6] ?? 'node';
 checkWholeNumbers([['concurrency', concurrency], ['requests', requests], ['rounds', rounds]], 1);
 checkWholeNumbers([['warm-up', warmup]], 0);
+checkMode(mode);
 
 const NODES = 5;
 const CHECK = process.env.LEAN_NO_GUARD !== '1';
@@ -59,6 +65,8 @@ const ENGINE_SHAPES = {
   get: (reqId, key, r, timeoutMs) => encodeMessage({ kind: 'client.get', reqId, key, r, timeoutMs, hops: 0, replyTo: 'client' }),
   put: (reqId, key, value, context, w, timeoutMs) => encodeMessage({ kind: 'client.put', reqId, key, value, deleted: false, context, w, timeoutMs, hops: 0, replyTo: 'client' }),
   emptyContext: EMPTY_CONTEXT,
+  clientCoordination: () => ({ codec: engineCodec(CHECK), data: OBJECT_DATA }),
+  clientActor: () => 'client@lean',
   /** [reqId, result] of a reply, or null. */
   reply(wire) {
     const msg = decodeMessage(wire);
@@ -79,6 +87,9 @@ const COMPACT_SHAPES = {
     return msg;
   },
   emptyContext: Object.freeze({ clock: Object.freeze([]) }),
+  clientCoordination: () => ({ codec: flatCodec(FLAT_DATA), data: FLAT_DATA }),
+  // The next small integer after the nodes' (names like the engine's with LEAN_STRING_ACTORS=1).
+  clientActor: (actorOf) => (process.env.LEAN_STRING_ACTORS === '1' ? 'client@lean' : Object.keys(actorOf).length),
   reply(w) {
     if (!Array.isArray(w) || !Compact.isReqId(w[1]) || (w[0] !== Compact.Code.ReplyGet && w[0] !== Compact.Code.ReplyPut)) return null;
     const versions = Compact.readVersions(w, 2);
@@ -106,6 +117,7 @@ class LeanCluster {
         peers[b][nodeIds[a]] = port2;
       }
     }
+    const actorOf = Object.fromEntries(nodeIds.map((node, actor) => [node, actor]));
     const ports = new Map();
     const workers = [];
     const ready = [];
@@ -113,7 +125,6 @@ class LeanCluster {
       const { port1, port2 } = new MessageChannel();
       ports.set(nodeIds[i], port1);
       const transferList = [port2, ...Object.values(peers[i])];
-      const actorOf = Object.fromEntries(nodeIds.map((node, actor) => [node, actor]));
       const worker = new Worker(shapes.workerFile, { workerData: { self: nodeIds[i], peers: peers[i], clientPort: port2, placement, actorOf, data: shapes.data ?? 'engine' }, transferList });
       workers.push(worker);
       ready.push(new Promise((resolve, reject) => {
@@ -122,10 +133,10 @@ class LeanCluster {
       }));
     }
     await Promise.all(ready);
-    return new LeanCluster(shapes, workers, ports, new Map(placement));
+    return new LeanCluster(shapes, workers, ports, new Map(placement), actorOf);
   }
 
-  constructor(shapes, workers, ports, placement) {
+  constructor(shapes, workers, ports, placement, actorOf) {
     this.shapes = shapes;
     /** Set once a node thread failed: every request is rejected with it. */
     this.failure = undefined;
@@ -137,6 +148,8 @@ class LeanCluster {
     this.nextReqId = 1;
     /** Sends a message to a node, batched per turn as the engine's client sends. */
     this.send = batcher(ports);
+    /** In client coordination, the client asks the replicas itself. */
+    this.coordinator = mode === 'client' ? new ClientCoordinator({ ...shapes.clientCoordination(), placement, send: this.send, actor: shapes.clientActor(actorOf) }) : null;
     for (const [node, port] of ports) port.on('message', (data) => this.receive(node, data));
     // A node thread that dies ends the measurement at once: its requests would otherwise
     // only time out, one by one, and the run would look slow instead of broken.
@@ -149,13 +162,26 @@ class LeanCluster {
 
   get(key, { r, timeoutMs }) {
     checkKey(key);
+    if (this.coordinator !== null) return this.coordinated(timeoutMs, (reqId, request) => this.coordinator.get(reqId, request, key, r));
     return this.request(key, timeoutMs, (reqId) => this.shapes.get(reqId, key, r, timeoutMs));
   }
 
-  put(key, value, { context = this.shapes.emptyContext, w, timeoutMs }) {
+  put(key, value, { context, w, timeoutMs }) {
     checkKey(key);
     const stored = snapshotValue(value, MAX_VALUE_BYTES);
-    return this.request(key, timeoutMs, (reqId) => this.shapes.put(reqId, key, stored, context, w, timeoutMs));
+    if (this.coordinator !== null) return this.coordinated(timeoutMs, (reqId, request) => this.coordinator.put(reqId, request, key, stored, context, w));
+    return this.request(key, timeoutMs, (reqId) => this.shapes.put(reqId, key, stored, context ?? this.shapes.emptyContext, w, timeoutMs));
+  }
+
+  /** A request the client coordinates: `start` sends it, the replies go to the coordinator. */
+  coordinated(timeoutMs, start) {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const reqId = this.nextReqId++;
+    return new Promise((resolve, reject) => {
+      const request = { resolve, reject, dueMs: performance.now() + timeoutMs };
+      this.pending.set(reqId, request);
+      start(reqId, request);
+    });
   }
 
   /** Rejects every request, now and from now on. */
@@ -179,6 +205,14 @@ class LeanCluster {
   receive(node, data) {
     if (!Array.isArray(data)) {
       this.reported?.(data);
+      return;
+    }
+    if (this.coordinator !== null) {
+      for (const wire of data) {
+        const reply = this.coordinator.codec.reply(wire);
+        const request = reply === null ? undefined : this.pending.get(reply[0]);
+        if (request !== undefined && this.coordinator.answered(node, request, reply[1])) this.pending.delete(reply[0]);
+      }
       return;
     }
     for (const wire of data) {
@@ -216,7 +250,7 @@ class LeanCluster {
     this.reported = undefined;
     this.reportsFailed = undefined;
     const sum = (field) => reports.reduce((total, report) => total + report[field], 0);
-    return { refused: sum('invalid'), repairs: sum('repairs') };
+    return { refused: sum('invalid'), repairs: sum('repairs') + (this.coordinator?.repairs ?? 0) };
   }
 
   async stop() {
@@ -259,20 +293,20 @@ async function leanRunner(cluster) {
 }
 
 /** The compact path's messages, read into the engine's objects (scripts/lean-object-data.mjs). */
-const CHECKED_SHAPES = { ...COMPACT_SHAPES, data: 'objects' };
+const CHECKED_SHAPES = { ...COMPACT_SHAPES, data: 'objects', clientCoordination: () => ({ codec: flatCodec(OBJECT_DATA), data: OBJECT_DATA }), clientActor: () => 'client@lean' };
 
 const lean = await LeanCluster.start(ENGINE_SHAPES);
 const checked = await LeanCluster.start(CHECKED_SHAPES);
 const compact = await LeanCluster.start(COMPACT_SHAPES);
 const floor = await FloorMesh.start(NODES, {});
-const engine = await startWorkload('node', JSON.parse(process.env.ENGINE_OPTIONS ?? '{}'));
+const engine = await startWorkload(mode, JSON.parse(process.env.ENGINE_OPTIONS ?? '{}'));
 const systems = [
   ['lean', await leanRunner(lean)],
   ['checked', await leanRunner(checked)],
   ['compact', await leanRunner(compact)],
   // The floor's own throughput: from its first request sent to its last answered, without
   // the set-up, drain and report around each of its phases.
-  ['floor', async (ops) => ({ errors: 0, gets: 0, opsPerS: (await floor.measure(floorSpec('node', concurrency, ops))).figures.throughput_ops_s })],
+  ['floor', async (ops) => ({ errors: 0, gets: 0, opsPerS: (await floor.measure(floorSpec(mode, concurrency, ops))).figures.throughput_ops_s })],
   ['engine', async (ops) => outcomeOf(await engine.run(concurrency, ops))],
 ];
 try {
