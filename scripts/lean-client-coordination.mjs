@@ -7,7 +7,7 @@
 // node threads only serve replica reads, writes and repairs.
 import { decodeMessage, encodeMessage } from '../dist/src/protocol/wire.js';
 import { isMessage } from '../dist/src/protocol/guards.js';
-import { Code, VERSION_WIDTH } from './lean-compact-data.mjs';
+import { Code } from './lean-compact-data.mjs';
 
 /** The engine's own messages and codec (the lean path). */
 export function engineCodec(check) {
@@ -41,18 +41,6 @@ export function flatCodec(data) {
   };
 }
 
-/** The values a get returns: the versions that are not deletions, in either representation. */
-export function valuesOf(siblings) {
-  const { versions } = siblings;
-  const values = [];
-  if (versions.length > 0 && typeof versions[0] === 'object' && versions[0] !== null && 'dot' in versions[0]) {
-    for (const version of versions) if (!version.deleted) values.push(version.value);
-    return values;
-  }
-  for (let i = 0; i < versions.length; i += VERSION_WIDTH) if (versions[i + 1] === false) values.push(versions[i]);
-  return values;
-}
-
 /** The client side of client coordination over `send(node, wire)`, for one lean path. */
 export class ClientCoordinator {
   constructor({ codec, data, actor, placement, send }) {
@@ -63,6 +51,8 @@ export class ClientCoordinator {
     this.send = send;
     /** The last counter minted per key (the engine's minter, without its bound). */
     this.minted = new Map();
+    /** Read repairs sent. */
+    this.repairs = 0;
   }
 
   /** Starts a get for the pending request `request` (resolve, reject, dueMs set by the caller). */
@@ -76,8 +66,7 @@ export class ClientCoordinator {
 
   /** Starts a put over `context` as the caller has it (undefined: a blind write). */
   put(reqId, request, key, value, context, w) {
-    // The data's own form of the context: flat data keeps the bare clock.
-    const seen = context === undefined ? this.data.contextOf(this.data.EMPTY) : Array.isArray(context.clock) ? context.clock : context;
+    const seen = context === undefined ? this.data.contextOf(this.data.EMPTY) : this.data.fromCaller(context);
     const counter = Math.max(this.minted.get(key) ?? 0, this.data.highest(seen, this.actor)) + 1;
     this.minted.set(key, counter);
     const write = this.data.writeOf(value, this.actor, counter, Date.now(), seen);
@@ -98,21 +87,15 @@ export class ClientCoordinator {
     if (!request.answered && request.counted >= request.needed) {
       request.answered = true;
       const handedOut = this.data.handedOut(request.merged);
-      const context = this.data.contextOf(handedOut);
-      request.resolve(request.op === 'get' ? { values: valuesOf(handedOut), context: this.contextFor(context) } : { context: this.contextFor(context) });
+      const context = this.data.toCaller(this.data.contextOf(handedOut));
+      request.resolve(request.op === 'get' ? { values: this.data.values(handedOut), context } : { context });
     }
     if (--request.outstanding > 0) return false;
     if (request.replies !== null) this.readRepair(request);
     return true;
   }
 
-  /** The context as the lean client hands contexts out: flat data keeps its clock in a `clock` field. */
-  contextFor(context) {
-    return Array.isArray(context) ? { clock: context } : context;
-  }
-
   readRepair({ key, merged, replies }) {
-    this.repairs ??= 0;
     for (let i = 0; i < replies.length; i += 2) {
       if (this.data.merge(replies[i + 1], merged) === replies[i + 1]) continue;
       this.repairs++;

@@ -22,3 +22,4 @@ export declare function readClock(w: readonly unknown[], at: number): number[] |
 export declare function writeSiblings(out: unknown[], versions: FlatVersions, clock: FlatClock): unknown[];
 export declare function isKey(x: unknown): x is string;
 export declare function isReqId(x: unknown): x is number;
+export declare function isCount(x: unknown): x is number;

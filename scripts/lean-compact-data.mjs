@@ -200,7 +200,8 @@ export function writeOf(value, actor, counter, timeMs, clock) {
 
 // ---- checked reading of a flat message -----------------------------------------------------
 
-const isCount = (x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+/** A whole number from 0: counts, lengths, quorums, times in whole milliseconds. */
+export const isCount = (x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 /** A dot's counter: minting starts at 1. */
 const isCounter = (x) => isCount(x) && x > 0;
 /** An actor: a small integer, or (LEAN_STRING_ACTORS=1, to see what the integers save) the engine's kind of name. */
@@ -279,4 +280,13 @@ export const FLAT_DATA = {
   merge,
   handedOut: (siblings) => (withinLimits(siblings.clock, MAX_ACTORS, MAX_GAPS) ? siblings : { versions: siblings.versions, clock: boundGaps(siblings.clock, siblings.versions, MAX_GAPS) }),
   withoutVersions: (siblings) => ({ versions: [], clock: siblings.clock }),
+  /** The values a get returns: the versions that are not deletions. */
+  values(siblings) {
+    const values = [];
+    for (let i = 0; i < siblings.versions.length; i += VERSION_WIDTH) if (siblings.versions[i + 1] === false) values.push(siblings.versions[i]);
+    return values;
+  },
+  /** A context as the lean client hands it out ({ clock }), and back. */
+  toCaller: (clock) => ({ clock }),
+  fromCaller: (context) => context.clock,
 };

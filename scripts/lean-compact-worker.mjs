@@ -5,7 +5,7 @@
 // scripts/lean-object-data.mjs: what checked reading alone would save, with the core as it is).
 import { workerData } from 'node:worker_threads';
 import { batcher, serveNode } from './lean-node-runtime.mjs';
-import { Code, isKey, isReqId } from './lean-compact-data.mjs';
+import { Code, isCount, isKey, isReqId } from './lean-compact-data.mjs';
 import { FLAT_DATA } from './lean-compact-data.mjs';
 import { OBJECT_DATA } from './lean-object-data.mjs';
 
@@ -86,10 +86,6 @@ function handle(from, w) {
     default:
       return false;
   }
-}
-
-function isCount(x) {
-  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }
 
 function mergeIntoStore(key, siblings) {

@@ -8,12 +8,12 @@
 import { causalPart, compactContext, highestCounter } from '../dist/src/core/causal-context.js';
 import { liveDots, mergeSiblings, NO_SIBLINGS, writeOf } from '../dist/src/core/siblings.js';
 import { DEFAULT_TUNING } from '../dist/src/core/config.js';
+import { isCount } from './lean-compact-data.mjs';
 
 const VERSION_WIDTH = 5;
 const ENTRY_HEAD = 4;
 const CLIENT_LIMITS = { maxActors: DEFAULT_TUNING.clockPruneAt, maxGaps: DEFAULT_TUNING.contextMaxGaps };
 
-const isCount = (x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 const isActor = (x) => typeof x === 'string' && x.length > 0 && x.length <= 256;
 
 /** Versions at `at` ([count, ...versions]) read into the engine's objects; null when malformed. */
@@ -96,4 +96,8 @@ export const OBJECT_DATA = {
   merge: mergeSiblings,
   handedOut: (siblings) => ({ versions: siblings.versions, context: compactContext(siblings.context, liveDots(siblings), CLIENT_LIMITS).context }),
   withoutVersions: (siblings) => ({ versions: [], context: siblings.context }),
+  values: (siblings) => siblings.versions.filter((version) => !version.deleted).map((version) => version.value),
+  /** Contexts are the engine's objects on both sides. */
+  toCaller: (context) => context,
+  fromCaller: (context) => context,
 };

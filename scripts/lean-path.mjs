@@ -72,7 +72,7 @@ const ENGINE_SHAPES = {
     const msg = decodeMessage(wire);
     if ((CHECK && !isMessage(msg)) || (msg.kind !== 'reply.get' && msg.kind !== 'reply.put')) return null;
     if (msg.kind === 'reply.put') return [msg.reqId, { context: msg.context }];
-    return [msg.reqId, { values: msg.versions.filter((version) => !version.deleted).map((version) => version.value), context: msg.context }];
+    return [msg.reqId, { values: OBJECT_DATA.values(msg), context: msg.context }];
   },
 };
 
@@ -92,13 +92,10 @@ const COMPACT_SHAPES = {
   clientActor: (actorOf) => (process.env.LEAN_STRING_ACTORS === '1' ? 'client@lean' : Object.keys(actorOf).length),
   reply(w) {
     if (!Array.isArray(w) || !Compact.isReqId(w[1]) || (w[0] !== Compact.Code.ReplyGet && w[0] !== Compact.Code.ReplyPut)) return null;
-    const versions = Compact.readVersions(w, 2);
-    const clock = versions === null ? null : Compact.readClock(w, 3 + versions.length);
-    if (clock === null) return null;
-    if (w[0] === Compact.Code.ReplyPut) return [w[1], { context: { clock } }];
-    const values = [];
-    for (let i = 0; i < versions.length; i += Compact.VERSION_WIDTH) if (versions[i + 1] === false) values.push(versions[i]);
-    return [w[1], { values, context: { clock } }];
+    const siblings = FLAT_DATA.readSiblings(w, 2);
+    if (siblings === null) return null;
+    const context = FLAT_DATA.toCaller(siblings.clock);
+    return [w[1], w[0] === Compact.Code.ReplyPut ? { context } : { values: FLAT_DATA.values(siblings), context }];
   },
 };
 const MAX_VALUE_BYTES = 1024 * 1024;
