@@ -12,7 +12,7 @@ import { attemptTimeoutMs, quorumMessage, type PendingRequest, type RequestEnv }
 import { quorumState } from './quorum.js';
 import { readRepair } from './read-repair.js';
 import { ReplicaFanout, type FanoutHooks } from './replica-fanout.js';
-import type { Target } from './sloppy-quorum.js';
+import { TimedRequest } from './request-timer.js';
 import { liveDots, mergeSiblings, NO_SIBLINGS } from './siblings.js';
 
 export interface GetSpec {
@@ -29,16 +29,20 @@ export function startGet(env: RequestEnv, reqId: number, spec: GetSpec, done: (o
  * The state of one get. A class rather than closures over local variables: a request made
  * some ten closures and a hooks object, on every get of every coordinator.
  */
-class GetRequest implements PendingRequest, FanoutHooks {
-  private readonly replies = new Map<string, Siblings>();
+class GetRequest extends TimedRequest implements PendingRequest, FanoutHooks {
+  /** The nodes that answered and what each held, in the order they answered (sized for the N primaries; a stand-in's answer extends it). */
+  private readonly repliedNodes: string[];
+  private readonly repliedSiblings: Siblings[];
+  private replies = 0;
   private merged: Siblings = NO_SIBLINGS;
   /** What the answer being recorded carries (set just before the fan-out takes it). */
   private arriving: Siblings = NO_SIBLINGS;
   private answered = false;
   private over = false;
-  private repairTimer = 0;
+  private readonly deadlineMs: number;
+  /** When the read-repair window closes, once the get has answered. */
+  private repairByMs = Number.POSITIVE_INFINITY;
   private readonly fanout: ReplicaFanout;
-  private readonly deadline: number;
 
   constructor(
     private readonly env: RequestEnv,
@@ -46,13 +50,15 @@ class GetRequest implements PendingRequest, FanoutHooks {
     private readonly spec: GetSpec,
     private readonly done: (outcome: GetOutcome) => void,
   ) {
-    const { tuning, sink } = env;
-    this.fanout = new ReplicaFanout(env.ring().preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), sink, env.detector, env.nowMs, this);
-    this.deadline = sink.setTimer(spec.timeoutMs, () => {
-      this.answer(failure('QUORUM_FAILED', quorumMessage('get', this.fanout.filled, spec.r, spec.timeoutMs)));
-      this.finish();
-    });
-    this.fanout.start();
+    super(env.sink);
+    const { tuning } = env;
+    const startedMs = env.nowMs();
+    this.repliedNodes = new Array<string>(tuning.n);
+    this.repliedSiblings = new Array<Siblings>(tuning.n);
+    this.deadlineMs = startedMs + spec.timeoutMs;
+    this.fanout = new ReplicaFanout(env.ring().preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), env.detector, this);
+    this.fanout.start(startedMs);
+    if (!this.over) this.wakeBy(Math.min(this.deadlineMs, this.fanout.nextDueMs), startedMs);
   }
 
   onReadReply(from: string, msg: ReplicaReadReply): void {
@@ -61,15 +67,17 @@ class GetRequest implements PendingRequest, FanoutHooks {
 
   onWriteAck(): void {}
 
-  dispatch(target: Target): void {
+  dispatch(node: string): void {
     const { local, sink } = this.env;
     const { reqId } = this;
-    if (local && target.node === local.nodeId) this.reply(target.node, local.read(this.spec.key));
-    else sink.send(target.node, { kind: 'replica.read', reqId, key: this.spec.key });
+    if (local && node === local.nodeId) this.reply(node, local.read(this.spec.key));
+    else sink.send(node, { kind: 'replica.read', reqId, key: this.spec.key });
   }
 
   recorded(node: string): void {
-    this.replies.set(node, this.arriving);
+    const at = this.replies++;
+    this.repliedNodes[at] = node;
+    this.repliedSiblings[at] = this.arriving;
     this.merged = mergeSiblings(this.merged, this.arriving);
   }
 
@@ -78,13 +86,33 @@ class GetRequest implements PendingRequest, FanoutHooks {
     const state = quorumState(fanout.filled, spec.r, fanout.fillable);
     if (state === 'won' && !this.answered) {
       this.succeed();
-      this.repairTimer = this.env.sink.setTimer(this.env.tuning.readRepairWindowMs, () => this.finish());
+      const nowMs = this.env.nowMs();
+      this.repairByMs = nowMs + this.env.tuning.readRepairWindowMs;
+      this.wakeBy(this.repairByMs, nowMs);
     } else if (state === 'lost') {
       this.answer(failure('QUORUM_FAILED', quorumMessage('get', fanout.filled, spec.r)));
     }
     // Unanswered, it waits for late replies (a timed-out attempt may still answer) until
     // its deadline.
     if (this.answered && fanout.waiting === 0) this.finish();
+  }
+
+  protected nowMs(): number {
+    return this.env.nowMs();
+  }
+
+  protected due(nowMs: number): void {
+    if (!this.answered && nowMs >= this.deadlineMs) {
+      this.answer(failure('QUORUM_FAILED', quorumMessage('get', this.fanout.filled, this.spec.r, this.spec.timeoutMs)));
+      this.finish();
+      return;
+    }
+    if (nowMs >= this.repairByMs) {
+      this.finish();
+      return;
+    }
+    this.fanout.expire(nowMs);
+    if (!this.over) this.wakeBy(Math.min(this.answered ? this.repairByMs : this.deadlineMs, this.fanout.nextDueMs), nowMs);
   }
 
   private reply(node: string, siblings: Siblings): void {
@@ -96,7 +124,6 @@ class GetRequest implements PendingRequest, FanoutHooks {
   private answer(outcome: GetOutcome): void {
     if (this.answered) return;
     this.answered = true;
-    this.env.sink.cancelTimer(this.deadline);
     const { stats } = this.env;
     if (!outcome.ok) stats.quorumFailures++;
     else if (outcome.versions.length > 1) stats.siblingReads++;
@@ -115,11 +142,9 @@ class GetRequest implements PendingRequest, FanoutHooks {
     if (this.over) return;
     this.over = true;
     const { env, fanout, spec } = this;
-    fanout.close();
-    env.sink.cancelTimer(this.repairTimer);
-    env.sink.cancelTimer(this.deadline);
+    this.stopTimer();
     env.finished(this.reqId);
     if (!this.answered) this.answer(failure('QUORUM_FAILED', quorumMessage('get', fanout.filled, spec.r)));
-    env.stats.readRepairs += readRepair(spec.key, this.merged, this.replies, fanout.primaries, env.sink, env.local);
+    env.stats.readRepairs += readRepair(spec.key, this.merged, this.repliedNodes, this.repliedSiblings, this.replies, fanout.primaries, env.sink, env.local);
   }
 }

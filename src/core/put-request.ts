@@ -10,7 +10,7 @@ import { causalPart, compactContext } from './causal-context.js';
 import { attemptTimeoutMs, quorumMessage, type PendingRequest, type RequestEnv } from './request-env.js';
 import { quorumState } from './quorum.js';
 import { ReplicaFanout, type FanoutHooks } from './replica-fanout.js';
-import type { Target } from './sloppy-quorum.js';
+import { TimedRequest } from './request-timer.js';
 import { writeOf } from './siblings.js';
 
 export interface PutSpec {
@@ -30,13 +30,13 @@ export function startPut(env: RequestEnv, reqId: number, spec: PutSpec, done: (o
 }
 
 /** The state of one put; a class rather than closures, as GetRequest (get-request.ts). */
-class PutRequest implements PendingRequest, FanoutHooks {
+class PutRequest extends TimedRequest implements PendingRequest, FanoutHooks {
   private readonly write: Siblings;
   private readonly replyContext: CausalContext;
   private answered = false;
   private over = false;
+  private readonly deadlineMs: number;
   private readonly fanout: ReplicaFanout;
-  private readonly deadline: number;
 
   constructor(
     private readonly env: RequestEnv,
@@ -44,19 +44,19 @@ class PutRequest implements PendingRequest, FanoutHooks {
     private readonly spec: PutSpec,
     private readonly done: (outcome: PutOutcome) => void,
   ) {
-    const { sink, tuning, stats } = env;
+    super(env.sink);
+    const { tuning, stats } = env;
     this.write = writeOf({ value: spec.value, deleted: spec.deleted, dot: spec.dot }, causalPart(spec.context));
     // The writer has just superseded everything it saw with this one version: its next
     // context needs to cover that version, and old detail may go.
     const { context: replyContext, pruned } = compactContext(this.write.context, [spec.dot], env.clientLimits);
     this.replyContext = replyContext;
     stats.clockPrunes += pruned;
-    this.fanout = new ReplicaFanout(env.ring().preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), sink, env.detector, env.nowMs, this);
-    this.deadline = sink.setTimer(spec.timeoutMs, () => {
-      this.answer(failure('QUORUM_FAILED', quorumMessage('put', this.fanout.filled, spec.w, spec.timeoutMs)));
-      if (this.fanout.waiting === 0) this.finish();
-    });
-    this.fanout.start();
+    const startedMs = env.nowMs();
+    this.deadlineMs = startedMs + spec.timeoutMs;
+    this.fanout = new ReplicaFanout(env.ring().preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), env.detector, this);
+    this.fanout.start(startedMs);
+    if (!this.over) this.wakeBy(Math.min(this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs, this.fanout.nextDueMs), startedMs);
   }
 
   onReadReply(): void {}
@@ -65,14 +65,14 @@ class PutRequest implements PendingRequest, FanoutHooks {
     this.fanout.answered(from);
   }
 
-  dispatch(target: Target): void {
+  dispatch(node: string, hintFor: string | null): void {
     const { local, sink } = this.env;
     const { reqId } = this;
-    if (local && target.node === local.nodeId) {
-      local.write(this.spec.key, this.write, target.hintFor);
-      this.fanout.answered(target.node);
+    if (local && node === local.nodeId) {
+      local.write(this.spec.key, this.write, hintFor);
+      this.fanout.answered(node);
     } else {
-      sink.send(target.node, { kind: 'replica.write', reqId, key: this.spec.key, siblings: this.write, hintFor: target.hintFor });
+      sink.send(node, { kind: 'replica.write', reqId, key: this.spec.key, siblings: this.write, hintFor });
     }
   }
 
@@ -89,10 +89,25 @@ class PutRequest implements PendingRequest, FanoutHooks {
     if (fanout.filled >= this.env.tuning.n || (this.answered && fanout.waiting === 0)) this.finish();
   }
 
+  protected nowMs(): number {
+    return this.env.nowMs();
+  }
+
+  protected due(nowMs: number): void {
+    if (!this.answered && nowMs >= this.deadlineMs) {
+      this.answer(failure('QUORUM_FAILED', quorumMessage('put', this.fanout.filled, this.spec.w, this.spec.timeoutMs)));
+      if (this.fanout.waiting === 0) {
+        this.finish();
+        return;
+      }
+    }
+    this.fanout.expire(nowMs);
+    if (!this.over) this.wakeBy(Math.min(this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs, this.fanout.nextDueMs), nowMs);
+  }
+
   private answer(outcome: PutOutcome): void {
     if (this.answered) return;
     this.answered = true;
-    this.env.sink.cancelTimer(this.deadline);
     if (!outcome.ok) this.env.stats.quorumFailures++;
     this.done(outcome);
   }
@@ -101,8 +116,7 @@ class PutRequest implements PendingRequest, FanoutHooks {
     if (this.over) return;
     this.over = true;
     const { env, fanout, spec } = this;
-    fanout.close();
-    env.sink.cancelTimer(this.deadline);
+    this.stopTimer();
     env.finished(this.reqId);
     if (!this.answered) this.answer(failure('QUORUM_FAILED', quorumMessage('put', fanout.filled, spec.w)));
   }

@@ -12,13 +12,18 @@ import { includesAll } from './siblings.js';
 export function readRepair(
   key: string,
   merged: Siblings,
-  replies: ReadonlyMap<string, Siblings>,
+  /** The first `replies` entries: who answered, and what it held. */
+  repliedNodes: readonly string[],
+  repliedSiblings: readonly Siblings[],
+  replies: number,
   primaries: readonly string[],
   sink: EffectSink,
   local: LocalReplica | null,
 ): number {
   let repaired = 0;
-  for (const [node, siblings] of replies) {
+  for (let i = 0; i < replies; i++) {
+    const node = repliedNodes[i] as string;
+    const siblings = repliedSiblings[i] as Siblings;
     if (!primaries.includes(node) || includesAll(siblings, merged)) continue;
     repaired++;
     if (node === local?.nodeId) local.write(key, merged, null);

@@ -1,9 +1,12 @@
 /**
  * The replicas one request talks to: who was asked, for which slot, who answered, who timed
- * out and who replaced them. Shared by gets and puts. Every attempt is timed and the
- * preference list bounds the replacements, so a fan-out always ends. Attempts sent together
- * (the first N, or the replacements of one timeout) share one timer: a request costs one
- * timer, not one per replica.
+ * out and who replaced them. Shared by gets and puts. Every attempt has a due time and the
+ * preference list bounds the replacements, so a fan-out always ends.
+ *
+ * The fan-out sets no timer of its own: it says when its next attempt is due (`nextDueMs`)
+ * and times out what is due when asked (`expire`). Its request keeps one timer for all it
+ * waits for (attempts, deadline, read-repair window): a timer for each of them, set and
+ * nearly always cancelled a moment later, cost more than the rest of the fan-out.
  *
  * A request has a handful of attempts (N, and a stand-in for each that went silent), so they
  * are kept in an array and scanned, and the slots' states are bits in an array indexed like
@@ -11,22 +14,22 @@
  * the scans (every request of the engine makes one fan-out). The arrays are made at their
  * size: one grown from empty by `push` gets room for 17 elements at once.
  */
-import type { EffectSink } from './effects.js';
 import type { FailureDetector } from './failure-detector.js';
-import { chooseTargets, replacementFor, slotOf, type Target } from './sloppy-quorum.js';
+import { chooseTargetsInto, replacementFor, type TargetSink } from './sloppy-quorum.js';
 
-/** Attempts sent at the same moment, and the one timer that bounds them. */
-interface Wave {
-  timerId: number;
-  waiting: number;
-}
+const WAITING = 0;
+const ANSWERED = 1;
+const TIMED_OUT = 2;
 
+/** One replica asked. */
 interface Attempt {
-  readonly target: Target;
+  readonly node: string;
+  readonly hintFor: string | null;
   /** The index, in the preference list, of the primary whose slot the attempt is for. */
   readonly slot: number;
-  readonly wave: Wave;
-  state: 'waiting' | 'answered' | 'timedOut';
+  /** When it times out if it has not answered. */
+  readonly dueMs: number;
+  state: typeof WAITING | typeof ANSWERED | typeof TIMED_OUT;
 }
 
 /** Per slot: an attempt was sent for it, and an answer filled it. */
@@ -38,25 +41,23 @@ const FILLED = 2;
  * put-request.ts), so a request makes no closures for its fan-out.
  */
 export interface FanoutHooks {
-  /** Send the request to this target (or serve it locally). */
-  dispatch(target: Target): void;
+  /** Send the request to `node` (or serve it locally); `hintFor` names the primary a stand-in holds a copy for. */
+  dispatch(node: string, hintFor: string | null): void;
   /** An answer from `node` was taken; `counted` when it filled a slot. Called before `changed`. */
   recorded(node: string, counted: boolean): void;
   /** Called once per change of the attempts' states, after the fan-out updated itself. */
   changed(): void;
 }
 
-export class ReplicaFanout {
-  /**
-   * Every attempt, in the order sent; a node is asked at most once. Made at its exact size
-   * with the first targets (an array grown from empty gets room for 17).
-   */
+export class ReplicaFanout implements TargetSink {
+  /** Every attempt, in the order sent; a node is asked at most once. Made at its size with the first targets. */
   private attempts: Attempt[] = [];
   /** The key's primaries: one slot each. */
   private readonly slots: readonly string[];
   /** Per slot, TRIED and FILLED bits. */
   private readonly slotStates: number[];
   private triedSlots = 0;
+  private waitingCount = 0;
   /**
    * Nodes whose answer filled a slot, in the order they answered. Grown by `push`, not made at
    * its size: its copy goes into a reply, and a port serializes an array made by `new Array(n)`
@@ -65,26 +66,45 @@ export class ReplicaFanout {
   private readonly counted: string[] = [];
   /** True while the first targets are sent: local answers must not end the request early. */
   private starting = false;
+  /** When the attempts being launched are due. */
+  private launchDueMs = 0;
+  /** Attempts recorded so far: the first ones fill the array made at their count, later ones are pushed. */
+  private recordedAttempts = 0;
 
   constructor(
     private readonly preferenceList: readonly string[],
     private readonly n: number,
     private readonly attemptTimeoutMs: number,
-    private readonly sink: EffectSink,
     private readonly detector: FailureDetector,
-    private readonly nowMs: () => number,
     private readonly hooks: FanoutHooks,
   ) {
     this.slots = preferenceList.slice(0, n);
     this.slotStates = new Array<number>(this.slots.length).fill(0);
   }
 
-  /** Sends to the first targets, then reports the state once. */
-  start(): void {
+  /** Sends to the first targets (it is `nowMs`), then reports the state once. */
+  start(nowMs: number): void {
     this.starting = true;
-    this.launch(chooseTargets(this.preferenceList, this.n, this.detector.isSuspect));
+    this.attempts = new Array<Attempt>(Math.min(this.n, this.preferenceList.length));
+    this.launchDueMs = nowMs + this.attemptTimeoutMs;
+    chooseTargetsInto(this.preferenceList, this.n, this.detector.isSuspect, this);
+    this.dispatchFrom(0);
     this.starting = false;
     this.hooks.changed();
+  }
+
+  /** A target chosen for the attempts being launched (TargetSink). */
+  target(node: string, hintFor: string | null): void {
+    const slot = this.slots.indexOf(hintFor ?? node);
+    if (((this.slotStates[slot] as number) & TRIED) === 0) {
+      this.slotStates[slot] = (this.slotStates[slot] as number) | TRIED;
+      this.triedSlots++;
+    }
+    this.waitingCount++;
+    const attempt: Attempt = { node, hintFor, slot, dueMs: this.launchDueMs, state: WAITING };
+    if (this.recordedAttempts < this.attempts.length) this.attempts[this.recordedAttempts] = attempt;
+    else this.attempts.push(attempt);
+    this.recordedAttempts++;
   }
 
   /**
@@ -94,10 +114,9 @@ export class ReplicaFanout {
    */
   answered(node: string): void {
     const attempt = this.attemptTo(node);
-    if (!attempt || attempt.state === 'answered') return;
-    if (attempt.state === 'waiting' && --attempt.wave.waiting === 0) this.sink.cancelTimer(attempt.wave.timerId);
-    attempt.state = 'answered';
-    this.detector.heardFrom(node);
+    if (!attempt || attempt.state === ANSWERED) return;
+    if (attempt.state === WAITING) this.waitingCount--;
+    attempt.state = ANSWERED;
     const counted = ((this.slotStates[attempt.slot] as number) & FILLED) === 0;
     if (counted) {
       this.slotStates[attempt.slot] = (this.slotStates[attempt.slot] as number) | FILLED;
@@ -121,11 +140,17 @@ export class ReplicaFanout {
     return this.triedSlots;
   }
 
-  /** Attempts still waiting for an answer. */
+  /** Attempts still waiting for an answer (neither answered nor timed out). */
   get waiting(): number {
-    let count = 0;
-    for (const attempt of this.attempts) if (attempt.state === 'waiting') count++;
-    return count;
+    return this.waitingCount;
+  }
+
+  /** When the earliest attempt still waiting times out; +Infinity when none is waiting. */
+  get nextDueMs(): number {
+    let due = Number.POSITIVE_INFINITY;
+    if (this.waitingCount === 0) return due;
+    for (const attempt of this.attempts) if (attempt.state === WAITING && attempt.dueMs < due) due = attempt.dueMs;
+    return due;
   }
 
   /** The nodes whose answers filled slots, fastest first (a copy, the caller's to keep). */
@@ -137,59 +162,49 @@ export class ReplicaFanout {
     return this.slots;
   }
 
-  /** Stops every attempt timer (the request is over). */
-  close(): void {
-    for (const attempt of this.attempts) {
-      if (attempt.state === 'waiting' && attempt.wave.waiting > 0) {
-        attempt.wave.waiting = 0;
-        this.sink.cancelTimer(attempt.wave.timerId);
-      }
+  /**
+   * Every attempt still waiting and due by `nowMs` times out: its node is suspected, and its
+   * slot, unless filled, gets a stand-in if one is left; the stand-ins are sent together, due
+   * one attempt's time from now. Reports the state once if anything timed out.
+   */
+  expire(nowMs: number): void {
+    if (this.waitingCount === 0) return;
+    const known = this.attempts.length;
+    let expired = false;
+    this.launchDueMs = nowMs + this.attemptTimeoutMs;
+    for (let i = 0; i < known; i++) {
+      const attempt = this.attempts[i] as Attempt;
+      if (attempt.state !== WAITING || attempt.dueMs > nowMs) continue;
+      attempt.state = TIMED_OUT;
+      this.waitingCount--;
+      expired = true;
+      this.detector.suspect(attempt.node, nowMs);
+      if (((this.slotStates[attempt.slot] as number) & FILLED) !== 0) continue;
+      // Every node asked so far, the stand-ins chosen in this pass included.
+      const tried = new Set(this.attempts.map((a) => a.node));
+      const replacement = replacementFor(this.slots[attempt.slot] as string, this.preferenceList, this.n, tried, this.detector.isSuspect);
+      if (replacement) this.target(replacement.node, replacement.hintFor);
     }
+    if (!expired) return;
+    this.dispatchFrom(known);
+    this.hooks.changed();
   }
 
-  /** The attempt sent to `node`, if any (the latest, should one ever be asked twice). */
+  /** The attempt sent to `node`, if any. */
   private attemptTo(node: string): Attempt | undefined {
     for (let i = this.attempts.length - 1; i >= 0; i--) {
       const attempt = this.attempts[i] as Attempt;
-      if (attempt.target.node === node) return attempt;
+      if (attempt.node === node) return attempt;
     }
     return undefined;
   }
 
-  private launch(targets: readonly Target[]): void {
-    if (targets.length === 0) return;
-    const wave: Wave = { timerId: 0, waiting: targets.length };
-    const first = this.attempts.length === 0;
-    if (first) this.attempts = new Array<Attempt>(targets.length);
-    for (let i = 0; i < targets.length; i++) {
-      const target = targets[i] as Target;
-      const slot = this.slots.indexOf(slotOf(target));
-      if (((this.slotStates[slot] as number) & TRIED) === 0) {
-        this.slotStates[slot] = (this.slotStates[slot] as number) | TRIED;
-        this.triedSlots++;
-      }
-      const attempt: Attempt = { target, slot, wave, state: 'waiting' };
-      if (first) this.attempts[i] = attempt;
-      else this.attempts.push(attempt);
+  /** Sends the attempts from index `first` on (after they are all recorded: a local answer may come at once). */
+  private dispatchFrom(first: number): void {
+    const end = this.attempts.length;
+    for (let i = first; i < end; i++) {
+      const attempt = this.attempts[i] as Attempt;
+      this.hooks.dispatch(attempt.node, attempt.hintFor);
     }
-    wave.timerId = this.sink.setTimer(this.attemptTimeoutMs, () => this.timedOut(wave));
-    for (const target of targets) this.hooks.dispatch(target);
-  }
-
-  /** Every attempt of the wave still waiting is suspected; its slot gets a stand-in if one is left. */
-  private timedOut(wave: Wave): void {
-    wave.waiting = 0;
-    const replacements: Target[] = [];
-    for (const attempt of this.attempts) {
-      if (attempt.wave !== wave || attempt.state !== 'waiting') continue;
-      attempt.state = 'timedOut';
-      this.detector.suspect(attempt.target.node, this.nowMs());
-      if (((this.slotStates[attempt.slot] as number) & FILLED) !== 0) continue;
-      const tried = new Set([...this.attempts.map((a) => a.target.node), ...replacements.map((target) => target.node)]);
-      const replacement = replacementFor(this.slots[attempt.slot] as string, this.preferenceList, this.n, tried, this.detector.isSuspect);
-      if (replacement) replacements.push(replacement);
-    }
-    this.launch(replacements);
-    this.hooks.changed();
   }
 }

@@ -18,28 +18,39 @@ export function slotOf(target: Target): string {
   return target.hintFor ?? target.node;
 }
 
+/** Takes the targets chosen, one call each, in slot order (the fan-out, which records them without a Target each). */
+export interface TargetSink {
+  target(node: string, hintFor: string | null): void;
+}
+
 /**
  * The first `n` healthy nodes of the preference list: every healthy primary, and for each
  * suspected primary the next healthy fallback, carrying a hint naming that primary. When no
- * fallback is left, the suspected primary itself is tried: suspicion may be stale.
+ * fallback is left, the suspected primary itself is tried: suspicion may be stale. Each is
+ * handed to `sink`, one per primary, in the primaries' order.
  */
-export function chooseTargets(preferenceList: readonly string[], n: number, isSuspect: (node: string) => boolean): Target[] {
+export function chooseTargetsInto(preferenceList: readonly string[], n: number, isSuspect: (node: string) => boolean, sink: TargetSink): void {
   const primaries = Math.min(n, preferenceList.length);
-  // Made at its size: one target per primary (an array grown from empty gets room for 17).
-  const targets = new Array<Target>(primaries);
   // Fallbacks are looked for only when a primary is suspected (every request asks this, and
   // nearly always every primary is healthy).
   let nextFallback = primaries;
   for (let i = 0; i < primaries; i++) {
     const primary = preferenceList[i] as string;
     if (!isSuspect(primary)) {
-      targets[i] = { node: primary, hintFor: null };
+      sink.target(primary, null);
       continue;
     }
     while (nextFallback < preferenceList.length && isSuspect(preferenceList[nextFallback] as string)) nextFallback++;
     const fallback = preferenceList[nextFallback++];
-    targets[i] = fallback === undefined ? { node: primary, hintFor: null } : { node: fallback, hintFor: primary };
+    if (fallback === undefined) sink.target(primary, null);
+    else sink.target(fallback, primary);
   }
+}
+
+/** The targets chooseTargetsInto picks, as a list. */
+export function chooseTargets(preferenceList: readonly string[], n: number, isSuspect: (node: string) => boolean): Target[] {
+  const targets: Target[] = [];
+  chooseTargetsInto(preferenceList, n, isSuspect, { target: (node, hintFor) => targets.push({ node, hintFor }) });
   return targets;
 }
 
