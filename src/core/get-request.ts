@@ -145,6 +145,6 @@ class GetRequest extends TimedRequest implements PendingRequest, FanoutHooks {
     this.stopTimer();
     env.finished(this.reqId);
     if (!this.answered) this.answer(failure('QUORUM_FAILED', quorumMessage('get', fanout.filled, spec.r)));
-    env.stats.readRepairs += readRepair(spec.key, this.merged, this.repliedNodes, this.repliedSiblings, this.replies, fanout.primaries, env.sink, env.local);
+    env.stats.readRepairs += readRepair(spec.key, this.merged, this.repliedNodes, this.repliedSiblings, this.replies, fanout, env.sink, env.local);
   }
 }

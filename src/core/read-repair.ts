@@ -16,7 +16,8 @@ export function readRepair(
   repliedNodes: readonly string[],
   repliedSiblings: readonly Siblings[],
   replies: number,
-  primaries: readonly string[],
+  /** The key's primaries: only they are repaired (a stand-in's copy is a hint, delivered later). */
+  primaries: { isPrimary(node: string): boolean },
   sink: EffectSink,
   local: LocalReplica | null,
 ): number {
@@ -24,7 +25,7 @@ export function readRepair(
   for (let i = 0; i < replies; i++) {
     const node = repliedNodes[i] as string;
     const siblings = repliedSiblings[i] as Siblings;
-    if (!primaries.includes(node) || includesAll(siblings, merged)) continue;
+    if (!primaries.isPrimary(node) || includesAll(siblings, merged)) continue;
     repaired++;
     if (node === local?.nodeId) local.write(key, merged, null);
     else sink.send(node, { kind: 'replica.repair', key, siblings: merged });

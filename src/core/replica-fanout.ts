@@ -9,10 +9,11 @@
  * nearly always cancelled a moment later, cost more than the rest of the fan-out.
  *
  * A request has a handful of attempts (N, and a stand-in for each that went silent), so they
- * are kept in an array and scanned, and the slots' states are bits in an array indexed like
- * the preference list: a Map and two Sets per request cost more to make and to hash into than
- * the scans (every request of the engine makes one fan-out). The arrays are made at their
- * size: one grown from empty by `push` gets room for 17 elements at once.
+ * are kept in an array and scanned, and whether a slot was tried or filled is a scan of them
+ * too: a Map and two Sets per request, and later an array of slot states and a copy of the
+ * primaries, cost more to make than the scans (every request of the engine makes one
+ * fan-out). The attempts' array is made at its size: one grown from empty by `push` gets room
+ * for 17 elements at once.
  */
 import type { FailureDetector } from './failure-detector.js';
 import { chooseTargetsInto, replacementFor, type TargetSink } from './sloppy-quorum.js';
@@ -32,10 +33,6 @@ interface Attempt {
   state: typeof WAITING | typeof ANSWERED | typeof TIMED_OUT;
 }
 
-/** Per slot: an attempt was sent for it, and an answer filled it. */
-const TRIED = 1;
-const FILLED = 2;
-
 /**
  * What a request does for its fan-out. The request itself implements these (get-request.ts,
  * put-request.ts), so a request makes no closures for its fan-out.
@@ -52,10 +49,8 @@ export interface FanoutHooks {
 export class ReplicaFanout implements TargetSink {
   /** Every attempt, in the order sent; a node is asked at most once. Made at its size with the first targets. */
   private attempts: Attempt[] = [];
-  /** The key's primaries: one slot each. */
-  private readonly slots: readonly string[];
-  /** Per slot, TRIED and FILLED bits. */
-  private readonly slotStates: number[];
+  /** The key's primaries (one slot each): the first `slotCount` of the preference list. */
+  private readonly slotCount: number;
   private triedSlots = 0;
   private waitingCount = 0;
   /**
@@ -78,14 +73,13 @@ export class ReplicaFanout implements TargetSink {
     private readonly detector: FailureDetector,
     private readonly hooks: FanoutHooks,
   ) {
-    this.slots = preferenceList.slice(0, n);
-    this.slotStates = new Array<number>(this.slots.length).fill(0);
+    this.slotCount = Math.min(n, preferenceList.length);
   }
 
   /** Sends to the first targets (it is `nowMs`), then reports the state once. */
   start(nowMs: number): void {
     this.starting = true;
-    this.attempts = new Array<Attempt>(Math.min(this.n, this.preferenceList.length));
+    this.attempts = new Array<Attempt>(this.slotCount);
     this.launchDueMs = nowMs + this.attemptTimeoutMs;
     chooseTargetsInto(this.preferenceList, this.n, this.detector.isSuspect, this);
     this.dispatchFrom(0);
@@ -95,11 +89,8 @@ export class ReplicaFanout implements TargetSink {
 
   /** A target chosen for the attempts being launched (TargetSink). */
   target(node: string, hintFor: string | null): void {
-    const slot = this.slots.indexOf(hintFor ?? node);
-    if (((this.slotStates[slot] as number) & TRIED) === 0) {
-      this.slotStates[slot] = (this.slotStates[slot] as number) | TRIED;
-      this.triedSlots++;
-    }
+    const slot = this.slotOf(hintFor ?? node);
+    if (!this.tried(slot)) this.triedSlots++;
     this.waitingCount++;
     const attempt: Attempt = { node, hintFor, slot, dueMs: this.launchDueMs, state: WAITING };
     if (this.recordedAttempts < this.attempts.length) this.attempts[this.recordedAttempts] = attempt;
@@ -116,12 +107,9 @@ export class ReplicaFanout implements TargetSink {
     const attempt = this.attemptTo(node);
     if (!attempt || attempt.state === ANSWERED) return;
     if (attempt.state === WAITING) this.waitingCount--;
+    const counted = !this.filledSlot(attempt.slot);
     attempt.state = ANSWERED;
-    const counted = ((this.slotStates[attempt.slot] as number) & FILLED) === 0;
-    if (counted) {
-      this.slotStates[attempt.slot] = (this.slotStates[attempt.slot] as number) | FILLED;
-      this.counted.push(node);
-    }
+    if (counted) this.counted.push(node);
     this.hooks.recorded(node, counted);
     if (!this.starting) this.hooks.changed();
   }
@@ -158,8 +146,9 @@ export class ReplicaFanout implements TargetSink {
     return this.counted.slice();
   }
 
-  get primaries(): readonly string[] {
-    return this.slots;
+  /** Whether `node` is one of the key's primaries. */
+  isPrimary(node: string): boolean {
+    return this.slotOf(node) >= 0;
   }
 
   /**
@@ -179,15 +168,36 @@ export class ReplicaFanout implements TargetSink {
       this.waitingCount--;
       expired = true;
       this.detector.suspect(attempt.node, nowMs);
-      if (((this.slotStates[attempt.slot] as number) & FILLED) !== 0) continue;
+      if (this.filledSlot(attempt.slot)) continue;
       // Every node asked so far, the stand-ins chosen in this pass included.
       const tried = new Set(this.attempts.map((a) => a.node));
-      const replacement = replacementFor(this.slots[attempt.slot] as string, this.preferenceList, this.n, tried, this.detector.isSuspect);
+      const replacement = replacementFor(this.preferenceList[attempt.slot] as string, this.preferenceList, this.n, tried, this.detector.isSuspect);
       if (replacement) this.target(replacement.node, replacement.hintFor);
     }
     if (!expired) return;
     this.dispatchFrom(known);
     this.hooks.changed();
+  }
+
+  /** The slot of primary `node` (its index in the preference list), or -1. */
+  private slotOf(node: string): number {
+    for (let i = 0; i < this.slotCount; i++) if (this.preferenceList[i] === node) return i;
+    return -1;
+  }
+
+  /** Whether an attempt was recorded for `slot`. */
+  private tried(slot: number): boolean {
+    for (let i = 0; i < this.recordedAttempts; i++) if ((this.attempts[i] as Attempt).slot === slot) return true;
+    return false;
+  }
+
+  /** Whether an answer filled `slot`. */
+  private filledSlot(slot: number): boolean {
+    for (let i = 0; i < this.recordedAttempts; i++) {
+      const attempt = this.attempts[i] as Attempt;
+      if (attempt.slot === slot && attempt.state === ANSWERED) return true;
+    }
+    return false;
   }
 
   /** The attempt sent to `node`, if any. */

@@ -66,8 +66,12 @@ export class Ring {
   /**
    * The preference lists of recently asked keys, by length. A request asks for its key's list
    * several times over (routing, coordinating, the replicas' ownership checks); hashing the
-   * key and walking the ring each time was a real share of a request's cost. The lists are
-   * frozen, so one handed out twice cannot be changed by either caller.
+   * key and walking the ring each time was a real share of a request's cost. A list handed
+   * out twice must not be changed by either caller: it is typed readonly, and not frozen,
+   * because V8 takes its fast paths only for arrays that are not frozen (measured on Node 20:
+   * `slice` of a 5-element frozen array 924 ns against 51, `find` 361 against 14, reading
+   * three elements in a loop 52 against 15), and every request copies, searches and walks
+   * its key's list several times.
    */
   private readonly listsOfKey = new Map<string, (readonly string[] | undefined)[]>();
 
@@ -84,7 +88,8 @@ export class Ring {
     this.vnodesPerNode = vnodesPerNode;
     this.nodes = Object.freeze(nodes);
     this.indexOfNode = indexOf;
-    this.positions = Object.freeze(tokens.map((t) => t.position));
+    // Not frozen, for the binary search's loads (see listsOfKey): private, and never written.
+    this.positions = tokens.map((t) => t.position);
     this.ownerIndex = Uint32Array.from(tokens, (t) => {
       const index = indexOf.get(t.nodeId);
       invariant(index !== undefined, `token of unknown node ${t.nodeId}`);
@@ -138,7 +143,7 @@ export class Ring {
       lists = [];
       this.listsOfKey.set(key, lists);
     }
-    const list = Object.freeze(want === 0 ? [] : this.walk(this.startOf(key), want));
+    const list: readonly string[] = want === 0 ? [] : this.walk(this.startOf(key), want);
     lists[want] = list;
     return list;
   }
