@@ -56,7 +56,9 @@ export function withDot(context: CausalContext, dot: Dot): CausalContext {
   } else {
     return context;
   }
-  return { ...context, clock: { ...context.clock, [dot.actor]: next } };
+  const clock = { ...context.clock };
+  clock[dot.actor] = next;
+  return withClock(context, clock);
 }
 
 /**
@@ -77,7 +79,16 @@ export function joinContexts(a: CausalContext, b: CausalContext): CausalContext 
     clock ??= { ...a.clock };
     clock[actor] = joined;
   }
-  return clock === null ? a : { ...a, clock };
+  return clock === null ? a : withClock(a, clock);
+}
+
+/**
+ * `context` with another clock. Built as a literal of the one or two fields a context has: a
+ * spread (`{ ...context, clock }`) copied property by property through V8's generic path and
+ * was most of the time a join took.
+ */
+function withClock(context: CausalContext, clock: VectorClock): CausalContext {
+  return context.readFrom === undefined ? { clock } : { clock, readFrom: context.readFrom };
 }
 
 /** How far a context handed out may grow. */
@@ -120,7 +131,7 @@ export function compactContext(context: CausalContext, live: readonly Dot[], lim
     clock[actor] = forgetOldest(entry, liveCounters, limits.maxGaps);
     pruned++;
   }
-  return { context: clock === null ? context : { ...context, clock }, pruned };
+  return { context: clock === null ? context : withClock(context, clock), pruned };
 }
 
 /** The common case, checked without allocating: nothing to compact. */
