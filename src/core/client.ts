@@ -161,12 +161,14 @@ export class ClientCore implements StateMachine<ClientInput> {
   private put(requestId: number, spec: WriteSpec): void {
     if (this.mode === 'client') {
       this.probeSuspects();
-      const dot = this.minter.mint(spec.key, spec.context, () => 0, this.nowMs);
-      this.coordinator.put({ ...spec, dot }, (outcome) => this.sink.settle(requestId, outcome));
+      const dot = this.minter.mint(spec.key, spec.context, NOTHING_SEEN, this.nowMs);
+      const minted = { key: spec.key, value: spec.value, deleted: spec.deleted, context: spec.context, dot, w: spec.w, timeoutMs: spec.timeoutMs };
+      this.coordinator.put(minted, (outcome) => this.sink.settle(requestId, outcome));
       return;
     }
     const reqId = this.nextReqId++;
-    const msg: ClientPut = { kind: 'client.put', reqId, ...spec, hops: 0, replyTo: this.clientId };
+    // Literals of every field, not spreads of the spec: a spread copies through V8's generic path.
+    const msg: ClientPut = { kind: 'client.put', reqId, key: spec.key, value: spec.value, deleted: spec.deleted, context: spec.context, w: spec.w, timeoutMs: spec.timeoutMs, hops: 0, replyTo: this.clientId };
     this.viaNode(requestId, 'put', msg, this.coordinatorFor(spec.key, spec.context.readFrom));
   }
 
@@ -237,12 +239,17 @@ export class ClientCore implements StateMachine<ClientInput> {
 
   /** Client mode has no background timer: suspects are probed again as requests come. */
   private probeSuspects(): void {
+    // Every request asks: the time first, and the list (a sorted copy) only when a probe is due.
+    if (!this.detector.anySuspected || this.nowMs - this.lastProbeMs < this.tuning.maintenanceIntervalMs) return;
     const suspects = this.detector.list();
-    if (suspects.length === 0 || this.nowMs - this.lastProbeMs < this.tuning.maintenanceIntervalMs) return;
+    if (suspects.length === 0) return;
     this.lastProbeMs = this.nowMs;
     for (const node of suspects) this.sink.send(node, { kind: 'ping', seq: ++this.pingSeq });
   }
 }
+
+/** A client holds no data: nothing it stores has counters of its own actor. */
+const NOTHING_SEEN = (): number => 0;
 
 /** The outcome a reply carries for a request of kind `op`; null for a reply of the wrong kind. */
 function outcomeOf(op: 'get' | 'put', reply: ClientReply): GetOutcome | PutOutcome | null {

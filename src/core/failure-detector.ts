@@ -34,6 +34,11 @@ export class FailureDetector {
     this.suspectSince.delete(node);
   }
 
+  /** Whether any node may be suspected (some suspicion was recorded and has not been cleared; it may have lapsed). */
+  get anySuspected(): boolean {
+    return this.suspectSince.size > 0;
+  }
+
   /** Nodes suspected now. */
   list(): string[] {
     return [...this.suspectSince.keys()].filter((node) => this.isSuspect(node)).sort();
