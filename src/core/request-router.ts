@@ -54,6 +54,12 @@ interface MintedDots {
   before: Map<number, Dot>;
   /** The router's count of minted puts when this client was last heard (for eviction). */
   heardAt: number;
+  /**
+   * The highest request id this client's puts had here. A client numbers its requests in
+   * increasing order, so a put above it is new and needs no lookup; only one at or below it
+   * (a duplicate, a request routed again, or one overtaken on the way) is looked up.
+   */
+  highestReqId: number;
 }
 
 export class RequestRouter {
@@ -109,12 +115,15 @@ export class RequestRouter {
     let dots = this.minted.get(request.replyTo);
     if (dots === undefined) {
       if (this.minted.size >= MINTING_CLIENTS_REMEMBERED) this.forgetQuietestClient();
-      dots = { current: new Map(), before: new Map(), heardAt: 0 };
+      dots = { current: new Map(), before: new Map(), heardAt: 0, highestReqId: -1 };
       this.minted.set(request.replyTo, dots);
     }
     dots.heardAt = ++this.putsSeen;
-    const known = dots.current.get(request.reqId) ?? dots.before.get(request.reqId);
-    if (known !== undefined) return known;
+    if (request.reqId > dots.highestReqId) dots.highestReqId = request.reqId;
+    else {
+      const known = dots.current.get(request.reqId) ?? dots.before.get(request.reqId);
+      if (known !== undefined) return known;
+    }
     const dot = this.deps.mint(request.key, request.context);
     if (dots.current.size >= MINTED_REQUESTS_REMEMBERED) {
       dots.before = dots.current;
