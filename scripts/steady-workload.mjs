@@ -22,9 +22,11 @@ export function checkWholeNumbers(pairs, minimum) {
 /**
  * A started cluster with every key written once (at W=3), and `run` to drive phases of the
  * workload on it. `seed` picks the order of operations. Stop it with `cluster.stop()`.
+ * `engine` is the Cluster class to start: this checkout's, or another build's
+ * (scripts/engine-ab.mjs), driven by this checkout's driver either way.
  */
-export async function startWorkload(mode, options = {}, seed = 1) {
-  const cluster = await Cluster.start({ nodes: 5, n: 3, r: 2, w: 2, coordination: mode, ...options });
+export async function startWorkload(mode, options = {}, seed = 1, engine = Cluster) {
+  const cluster = await engine.start({ nodes: 5, n: 3, r: 2, w: 2, coordination: mode, ...options });
   const plan = new OpPlan(seed, 100, 0.5, 100);
   const contexts = new Map();
   try {
