@@ -135,7 +135,7 @@ export function compactContext(context: CausalContext, live: readonly Dot[], lim
 }
 
 /** The common case, checked without allocating: nothing to compact. */
-function withinLimits(context: CausalContext, limits: ContextLimits): boolean {
+export function withinLimits(context: CausalContext, limits: ContextLimits): boolean {
   let actors = 0;
   for (const actor in context.clock) {
     if (++actors > limits.maxActors) return false;

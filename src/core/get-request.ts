@@ -7,13 +7,12 @@
 import type { Siblings } from '../protocol/data.js';
 import type { ReplicaReadReply } from '../protocol/messages.js';
 import { failure, type GetOutcome } from '../protocol/outcomes.js';
-import { compactContext } from './causal-context.js';
 import { attemptTimeoutMs, quorumMessage, type PendingRequest, type RequestEnv } from './request-env.js';
 import { quorumState } from './quorum.js';
 import { readRepair } from './read-repair.js';
 import { ReplicaFanout, type FanoutHooks } from './replica-fanout.js';
 import { TimedRequest } from './request-timer.js';
-import { liveDots, mergeSiblings, NO_SIBLINGS } from './siblings.js';
+import { boundedContext, mergeSiblings, NO_SIBLINGS } from './siblings.js';
 
 export interface GetSpec {
   readonly key: string;
@@ -133,7 +132,7 @@ class GetRequest extends TimedRequest implements PendingRequest, FanoutHooks {
   private succeed(): void {
     const { merged, env } = this;
     // The reader may supersede every version it was shown: their dots stay covered.
-    const { context, pruned } = compactContext(merged.context, liveDots(merged), env.clientLimits);
+    const { context, pruned } = boundedContext(merged, env.clientLimits);
     env.stats.clockPrunes += pruned;
     this.answer({ ok: true, versions: merged.versions, context, repliedBy: this.fanout.countedNodes() });
   }

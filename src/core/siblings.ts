@@ -10,7 +10,7 @@
  * result in any order, any grouping, any number of repeats.
  */
 import type { CausalContext, Dot, Siblings, Version } from '../protocol/data.js';
-import { compactContext, covers, EMPTY_CONTEXT, joinContexts, withDot, type ContextLimits } from './causal-context.js';
+import { compactContext, covers, EMPTY_CONTEXT, joinContexts, withDot, withinLimits, type ContextLimits } from './causal-context.js';
 
 export const NO_SIBLINGS: Siblings = Object.freeze({ versions: Object.freeze([]), context: EMPTY_CONTEXT });
 
@@ -32,6 +32,18 @@ function survives(version: Version, other: Siblings): boolean {
 /** A version of one side is new to the other unless the other holds it or saw it superseded. */
 function isNewTo(version: Version, other: Siblings): boolean {
   return !holds(other.versions, version.dot) && !covers(other.context, version.dot);
+}
+
+/** Every version of `side` survives `other` (a loop: `every` with a closure made one per merge). */
+function allSurvive(side: Siblings, other: Siblings): boolean {
+  for (const version of side.versions) if (!survives(version, other)) return false;
+  return true;
+}
+
+/** Some version of `side` is new to `other`. */
+function anyNewTo(side: Siblings, other: Siblings): boolean {
+  for (const version of side.versions) if (isNewTo(version, other)) return true;
+  return false;
 }
 
 /**
@@ -61,7 +73,7 @@ export function mergeSiblings(a: Siblings, b: Siblings): Siblings {
   const context = joinContexts(a.context, b.context);
   // Most merges change nothing (a replica meets a copy it holds, a coordinator merges equal
   // answers): that is decided before any array is made.
-  if (context === a.context && a.versions.every((version) => survives(version, b)) && !b.versions.some((version) => isNewTo(version, a))) return a;
+  if (context === a.context && allSurvive(a, b) && !anyNewTo(b, a)) return a;
   const versions: Version[] = [];
   for (const version of a.versions) if (survives(version, b)) versions.push(version);
   for (const version of b.versions) if (isNewTo(version, a)) versions.push(version);
@@ -83,6 +95,16 @@ export function liveDots(siblings: Siblings): Dot[] {
  * `pruned` counts what the bound dropped.
  */
 export function boundSiblings(siblings: Siblings, limits: ContextLimits): { siblings: Siblings; pruned: number } {
-  const { context, pruned } = compactContext(siblings.context, liveDots(siblings), limits);
+  const { context, pruned } = boundedContext(siblings, limits);
   return pruned === 0 ? { siblings, pruned } : { siblings: { versions: siblings.versions, context }, pruned };
+}
+
+/**
+ * The siblings' context bounded by `limits`, the versions' own dots kept covered; `pruned`
+ * counts the entries dropped. Within the limits (nearly always) it is the context itself, and
+ * the list of live dots is not made.
+ */
+export function boundedContext(siblings: Siblings, limits: ContextLimits): { context: CausalContext; pruned: number } {
+  if (withinLimits(siblings.context, limits)) return { context: siblings.context, pruned: 0 };
+  return compactContext(siblings.context, liveDots(siblings), limits);
 }
