@@ -21,12 +21,12 @@ const EMPTY: Siblings = { versions: [], context: { clock: {} } };
 const WRITTEN: Siblings = { versions: [{ value: 'v', deleted: false, dot: { actor: 'a', counter: 1, timeMs: 0 } }], context: { clock: { a: { counter: 1, timeMs: 0 } } } };
 
 /** A coordinator in a client (no local replica), on a sink whose one host timer the test fires by hand. */
-function harness(overrides: Partial<EngineTuning> = {}) {
+function harness(overrides: Partial<EngineTuning> = {}, { nodes = NODES, startMs = 1_000 }: { nodes?: readonly string[]; startMs?: number } = {}) {
   const tuning: EngineTuning = { ...DEFAULT_TUNING, n: 3, r: 2, w: 2, replicaTimeoutMs: 300, readRepairWindowMs: 50, ...overrides };
-  let nowMs = 1_000;
+  let nowMs = startMs;
   const sink = new EffectSink();
   const detector = new FailureDetector(() => nowMs, tuning.suspectForMs);
-  const ring = Ring.of(NODES, tuning.vnodes, md5Hex);
+  const ring = Ring.of(nodes, tuning.vnodes, md5Hex);
   const coordinator = new Coordinator({ tuning, sink, detector, ring: () => ring, nowMs: () => nowMs, local: null });
   let hostTimer: { id: number; dueMs: number } | null = null;
   const sent: { to: string; msg: Message }[] = [];
@@ -149,6 +149,81 @@ describe('request timing - one timer per request', () => {
     expect(outcomes[0]).toMatchObject({ ok: false, code: 'QUORUM_FAILED', message: 'put reached 1 of W=3 acknowledgements (timed out after 100 ms)' });
     expect(h.coordinator.inFlight).toBe(0);
     expect(h.sink.pendingTimers).toBe(0);
+  });
+
+  it('on a clock with fractions of a millisecond, the read-repair window closes when it is due, not rounded up', () => {
+    const h = harness({}, { startMs: 1_000.3 });
+    h.step(() => h.coordinator.get({ key: 'k', r: 2, timeoutMs: 1000 }, () => undefined));
+    const [first, second] = h.sent.filter((s) => s.msg.kind === 'replica.read') as { to: string; msg: { reqId: number } }[];
+    h.advance(h.now() + 260.37);
+    for (const { to, msg } of [first!, second!]) h.step(() => h.coordinator.receive(to, { kind: 'replica.readReply', reqId: msg.reqId, siblings: EMPTY }));
+    const answeredMs = h.now();
+    // The request's timer was set for the silent replica's time-out (at +300) before the
+    // window (at +310.37) opened; it fires, and then the window must still close on time.
+    h.advance(answeredMs + 49.99);
+    expect(h.coordinator.inFlight).toBe(1);
+    h.advance(answeredMs + 50);
+    expect(h.coordinator.inFlight).toBe(0);
+    expect(h.sink.pendingTimers).toBe(0);
+  });
+
+  it('an attempt that times out just as the read-repair window closes is handled first: suspected, and its stand-in asked', () => {
+    const h = harness();
+    h.step(() => h.coordinator.get({ key: 'k', r: 2, timeoutMs: 1000 }, () => undefined));
+    const preference = h.ring.preferenceList('k', 5);
+    const [first, second] = h.sent.filter((s) => s.msg.kind === 'replica.read') as { to: string; msg: { reqId: number } }[];
+    h.advance(h.now() + 250);
+    for (const { to, msg } of [first!, second!]) h.step(() => h.coordinator.receive(to, { kind: 'replica.readReply', reqId: msg.reqId, siblings: EMPTY }));
+    // Window and time-out both end at +300: the time-out's moment was made first.
+    h.advance(h.now() + 50);
+    expect(h.detector.list()).toEqual([preference[2]]);
+    expect(h.sent.filter((s) => s.msg.kind === 'replica.read').map((s) => s.to)).toEqual([...preference.slice(0, 3), preference[3]]);
+    expect(h.coordinator.inFlight).toBe(0);
+    expect(h.sink.pendingTimers).toBe(0);
+  });
+
+  it('a late answer from a replica that timed out still counts', () => {
+    const h = harness();
+    const outcomes: GetOutcome[] = [];
+    h.step(() => h.coordinator.get({ key: 'k', r: 2, timeoutMs: 1000 }, (outcome) => outcomes.push(outcome)));
+    const preference = h.ring.preferenceList('k', 5);
+    const reads = h.sent.filter((s) => s.msg.kind === 'replica.read') as { to: string; msg: { reqId: number } }[];
+    h.step(() => h.coordinator.receive(reads[0]!.to, { kind: 'replica.readReply', reqId: reads[0]!.msg.reqId, siblings: EMPTY }));
+    h.advance(h.now() + 300);
+    // Two stand-ins went out for the two silent primaries; then one of those primaries answers.
+    expect(h.sent.filter((s) => s.msg.kind === 'replica.read')).toHaveLength(5);
+    expect(outcomes).toEqual([]);
+    h.step(() => h.coordinator.receive(reads[1]!.to, { kind: 'replica.readReply', reqId: reads[1]!.msg.reqId, siblings: EMPTY }));
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({ ok: true, repliedBy: [preference[0], preference[1]] });
+  });
+
+  it('a put whose deadline passes with stand-ins still out keeps going until the last of them answers or times out', () => {
+    const nodes = ['node-1', 'node-2', 'node-3', 'node-4', 'node-5', 'node-6', 'node-7'];
+    const h = harness({}, { nodes });
+    const outcomes: PutOutcome[] = [];
+    // An attempt gets at most half the request's time: 49 ms of 99.
+    const spec = { key: 'k', value: 'v', deleted: false, context: { clock: {} }, dot: { actor: 'c', counter: 1, timeMs: 0 }, w: 3, timeoutMs: 99 };
+    const startMs = h.now();
+    h.step(() => h.coordinator.put(spec, (outcome) => outcomes.push(outcome)));
+    const preference = h.ring.preferenceList('k', 7);
+    const writes = (): { to: string; msg: { reqId: number; hintFor: string | null } }[] => h.sent.filter((s) => s.msg.kind === 'replica.write') as never;
+    h.step(() => h.coordinator.receive(writes()[0]!.to, { kind: 'replica.writeAck', reqId: writes()[0]!.msg.reqId }));
+    // Two silent primaries time out at 49 ms, their stand-ins at 98 ms, and two more stand in.
+    h.advance(startMs + 98);
+    expect(writes().map((w) => w.to)).toEqual(preference.slice(0, 7));
+    h.advance(startMs + 99);
+    expect(outcomes[0]).toMatchObject({ ok: false, code: 'QUORUM_FAILED' });
+    expect(h.coordinator.inFlight).toBe(1);
+    const lastStandIns = writes().slice(5);
+    h.step(() => h.coordinator.receive(lastStandIns[0]!.to, { kind: 'replica.writeAck', reqId: lastStandIns[0]!.msg.reqId }));
+    expect(h.coordinator.inFlight).toBe(1);
+    h.advance(startMs + 146);
+    expect(h.coordinator.inFlight).toBe(1);
+    h.advance(startMs + 147);
+    expect(h.coordinator.inFlight).toBe(0);
+    expect(h.sink.pendingTimers).toBe(0);
+    expect(h.detector.list()).toEqual([...preference.slice(1, 5), preference[6]].sort());
   });
 
   it('many requests in flight hold one timer each at most', () => {

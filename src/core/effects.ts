@@ -57,6 +57,11 @@ interface CoreTimer {
  */
 const DUE_SLACK_MS = 1e-6;
 
+/** Whether a moment due at `dueMs` has come at `nowMs`, as the sink decides it for its timers. */
+export function isDue(dueMs: number, nowMs: number): boolean {
+  return dueMs <= nowMs + DUE_SLACK_MS;
+}
+
 /**
  * Collects effects during one step and keeps the timers the core asked for.
  *
@@ -101,7 +106,16 @@ export class EffectSink {
 
   /** Asks for `onFire` to run after `delayMs`; returns the id to cancel it with. */
   setTimer(delayMs: number, onFire: () => void): number {
-    const timer: CoreTimer = { dueMs: this.nowMs + Math.max(0, Math.ceil(delayMs)), seq: this.nextTimerId++, onFire };
+    return this.setTimerAt(this.nowMs + Math.max(0, Math.ceil(delayMs)), onFire);
+  }
+
+  /**
+   * Asks for `onFire` to run at `dueMs` (the host's clock), not rounded: for a moment computed
+   * earlier, which must come when it is due and not up to a millisecond later. One already
+   * past runs at the next host timer. Returns the id to cancel it with.
+   */
+  setTimerAt(dueMs: number, onFire: () => void): number {
+    const timer: CoreTimer = { dueMs: Math.max(dueMs, this.nowMs), seq: this.nextTimerId++, onFire };
     this.timers.set(timer.seq, timer);
     this.due.push(timer);
     if (timer.dueMs < this.armedForMs) this.arm(timer.dueMs);
@@ -134,7 +148,7 @@ export class EffectSink {
     const firstLater = this.nextTimerId;
     try {
       for (let timer = this.due.peek(); timer !== undefined; timer = this.due.peek()) {
-        if (timer.onFire !== null && (timer.dueMs > this.nowMs + DUE_SLACK_MS || timer.seq >= firstLater)) break;
+        if (timer.onFire !== null && (!isDue(timer.dueMs, this.nowMs) || timer.seq >= firstLater)) break;
         this.due.pop();
         const onFire = timer.onFire;
         if (onFire === null) continue;

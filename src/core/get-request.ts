@@ -11,6 +11,7 @@ import { attemptTimeoutMs, quorumMessage, type PendingRequest, type RequestEnv }
 import { quorumState } from './quorum.js';
 import { readRepair } from './read-repair.js';
 import { ReplicaFanout, type FanoutHooks } from './replica-fanout.js';
+import { isDue } from './effects.js';
 import { TimedRequest } from './request-timer.js';
 import { boundedContext, mergeSiblings, NO_SIBLINGS } from './siblings.js';
 
@@ -41,6 +42,11 @@ class GetRequest extends TimedRequest implements PendingRequest, FanoutHooks {
   private readonly deadlineMs: number;
   /** When the read-repair window closes, once the get has answered. */
   private repairByMs = Number.POSITIVE_INFINITY;
+  /**
+   * The fan-out's launches when the get answered: their attempts' time-outs were set before the
+   * read-repair window opened, and one due with the window's end is handled first.
+   */
+  private launchesBeforeAnswer = 0;
   private readonly fanout: ReplicaFanout;
 
   constructor(
@@ -57,7 +63,7 @@ class GetRequest extends TimedRequest implements PendingRequest, FanoutHooks {
     this.deadlineMs = startedMs + spec.timeoutMs;
     this.fanout = new ReplicaFanout(env.ring().preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), env.detector, this);
     this.fanout.start(startedMs);
-    if (!this.over) this.wakeBy(Math.min(this.deadlineMs, this.fanout.nextDueMs), startedMs);
+    if (!this.over) this.wakeBy(Math.min(this.answered ? this.repairByMs : this.deadlineMs, this.fanout.nextDueMs));
   }
 
   onReadReply(from: string, msg: ReplicaReadReply): void {
@@ -85,9 +91,9 @@ class GetRequest extends TimedRequest implements PendingRequest, FanoutHooks {
     const state = quorumState(fanout.filled, spec.r, fanout.fillable);
     if (state === 'won' && !this.answered) {
       this.succeed();
-      const nowMs = this.env.nowMs();
-      this.repairByMs = nowMs + this.env.tuning.readRepairWindowMs;
-      this.wakeBy(this.repairByMs, nowMs);
+      this.repairByMs = this.env.nowMs() + this.env.tuning.readRepairWindowMs;
+      this.launchesBeforeAnswer = this.fanout.wavesLaunched;
+      this.wakeBy(this.repairByMs);
     } else if (state === 'lost') {
       this.answer(failure('QUORUM_FAILED', quorumMessage('get', fanout.filled, spec.r)));
     }
@@ -101,17 +107,24 @@ class GetRequest extends TimedRequest implements PendingRequest, FanoutHooks {
   }
 
   protected due(nowMs: number): void {
-    if (!this.answered && nowMs >= this.deadlineMs) {
-      this.answer(failure('QUORUM_FAILED', quorumMessage('get', this.fanout.filled, this.spec.r, this.spec.timeoutMs)));
-      this.finish();
-      return;
-    }
-    if (nowMs >= this.repairByMs) {
-      this.finish();
-      return;
+    // In the order of the moments' making: the deadline (made first), the attempts launched
+    // before the get answered, the read-repair window, the stand-ins launched after it.
+    if (!this.answered) {
+      if (isDue(this.deadlineMs, nowMs)) {
+        this.answer(failure('QUORUM_FAILED', quorumMessage('get', this.fanout.filled, this.spec.r, this.spec.timeoutMs)));
+        this.finish();
+        return;
+      }
+    } else {
+      this.fanout.expire(nowMs, this.launchesBeforeAnswer);
+      if (this.over) return;
+      if (isDue(this.repairByMs, nowMs)) {
+        this.finish();
+        return;
+      }
     }
     this.fanout.expire(nowMs);
-    if (!this.over) this.wakeBy(Math.min(this.answered ? this.repairByMs : this.deadlineMs, this.fanout.nextDueMs), nowMs);
+    if (!this.over) this.wakeBy(Math.min(this.answered ? this.repairByMs : this.deadlineMs, this.fanout.nextDueMs));
   }
 
   private reply(node: string, siblings: Siblings): void {

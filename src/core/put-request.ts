@@ -10,6 +10,7 @@ import { causalPart, compactContext } from './causal-context.js';
 import { attemptTimeoutMs, quorumMessage, type PendingRequest, type RequestEnv } from './request-env.js';
 import { quorumState } from './quorum.js';
 import { ReplicaFanout, type FanoutHooks } from './replica-fanout.js';
+import { isDue } from './effects.js';
 import { TimedRequest } from './request-timer.js';
 import { writeOf } from './siblings.js';
 
@@ -56,7 +57,7 @@ class PutRequest extends TimedRequest implements PendingRequest, FanoutHooks {
     this.deadlineMs = startedMs + spec.timeoutMs;
     this.fanout = new ReplicaFanout(env.ring().preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), env.detector, this);
     this.fanout.start(startedMs);
-    if (!this.over) this.wakeBy(Math.min(this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs, this.fanout.nextDueMs), startedMs);
+    if (!this.over) this.wakeBy(Math.min(this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs, this.fanout.nextDueMs));
   }
 
   onReadReply(): void {}
@@ -94,7 +95,8 @@ class PutRequest extends TimedRequest implements PendingRequest, FanoutHooks {
   }
 
   protected due(nowMs: number): void {
-    if (!this.answered && nowMs >= this.deadlineMs) {
+    // The deadline first (its moment was made first), then the attempts.
+    if (!this.answered && isDue(this.deadlineMs, nowMs)) {
       this.answer(failure('QUORUM_FAILED', quorumMessage('put', this.fanout.filled, this.spec.w, this.spec.timeoutMs)));
       if (this.fanout.waiting === 0) {
         this.finish();
@@ -102,7 +104,7 @@ class PutRequest extends TimedRequest implements PendingRequest, FanoutHooks {
       }
     }
     this.fanout.expire(nowMs);
-    if (!this.over) this.wakeBy(Math.min(this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs, this.fanout.nextDueMs), nowMs);
+    if (!this.over) this.wakeBy(Math.min(this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs, this.fanout.nextDueMs));
   }
 
   private answer(outcome: PutOutcome): void {

@@ -15,6 +15,7 @@
  * fan-out). The attempts' array is made at its size: one grown from empty by `push` gets room
  * for 17 elements at once.
  */
+import { isDue } from './effects.js';
 import type { FailureDetector } from './failure-detector.js';
 import { chooseTargetsInto, replacementFor, type TargetSink } from './sloppy-quorum.js';
 
@@ -30,6 +31,8 @@ interface Attempt {
   readonly slot: number;
   /** When it times out if it has not answered. */
   readonly dueMs: number;
+  /** Which launch sent it: 1 for the first targets, then one more for each set of stand-ins. */
+  readonly wave: number;
   state: typeof WAITING | typeof ANSWERED | typeof TIMED_OUT;
 }
 
@@ -65,6 +68,8 @@ export class ReplicaFanout implements TargetSink {
   private launchDueMs = 0;
   /** Attempts recorded so far: the first ones fill the array made at their count, later ones are pushed. */
   private recordedAttempts = 0;
+  /** Launches so far (the first targets, then each set of stand-ins). */
+  private launches = 0;
 
   constructor(
     private readonly preferenceList: readonly string[],
@@ -80,6 +85,7 @@ export class ReplicaFanout implements TargetSink {
   start(nowMs: number): void {
     this.starting = true;
     this.attempts = new Array<Attempt>(this.slotCount);
+    this.launches++;
     this.launchDueMs = nowMs + this.attemptTimeoutMs;
     chooseTargetsInto(this.preferenceList, this.n, this.detector.isSuspect, this);
     this.dispatchFrom(0);
@@ -92,7 +98,7 @@ export class ReplicaFanout implements TargetSink {
     const slot = this.slotOf(hintFor ?? node);
     if (!this.tried(slot)) this.triedSlots++;
     this.waitingCount++;
-    const attempt: Attempt = { node, hintFor, slot, dueMs: this.launchDueMs, state: WAITING };
+    const attempt: Attempt = { node, hintFor, slot, dueMs: this.launchDueMs, wave: this.launches, state: WAITING };
     if (this.recordedAttempts < this.attempts.length) this.attempts[this.recordedAttempts] = attempt;
     else this.attempts.push(attempt);
     this.recordedAttempts++;
@@ -141,6 +147,11 @@ export class ReplicaFanout implements TargetSink {
     return due;
   }
 
+  /** Launches so far: `expire` can be limited to the attempts of the launches up to one of them. */
+  get wavesLaunched(): number {
+    return this.launches;
+  }
+
   /** The nodes whose answers filled slots, fastest first (a copy, the caller's to keep). */
   countedNodes(): string[] {
     return this.counted.slice();
@@ -152,18 +163,24 @@ export class ReplicaFanout implements TargetSink {
   }
 
   /**
-   * Every attempt still waiting and due by `nowMs` times out: its node is suspected, and its
-   * slot, unless filled, gets a stand-in if one is left; the stand-ins are sent together, due
-   * one attempt's time from now. Reports the state once if anything timed out.
+   * Every attempt still waiting and due by `nowMs` times out (only those of the launches up to
+   * `lastWave`, when given): its node is suspected, and its slot, unless filled, gets a
+   * stand-in if one is left; the stand-ins are sent together, due one attempt's time from now.
+   * Reports the state once if anything timed out.
    */
-  expire(nowMs: number): void {
+  expire(nowMs: number, lastWave = Number.POSITIVE_INFINITY): void {
     if (this.waitingCount === 0) return;
     const known = this.attempts.length;
+    const launch = this.launches + 1;
     let expired = false;
-    this.launchDueMs = nowMs + this.attemptTimeoutMs;
     for (let i = 0; i < known; i++) {
       const attempt = this.attempts[i] as Attempt;
-      if (attempt.state !== WAITING || attempt.dueMs > nowMs) continue;
+      if (attempt.state !== WAITING || attempt.wave > lastWave || !isDue(attempt.dueMs, nowMs)) continue;
+      if (!expired) {
+        // The stand-ins of this pass are one launch, due one attempt's time from now.
+        this.launches = launch;
+        this.launchDueMs = nowMs + this.attemptTimeoutMs;
+      }
       attempt.state = TIMED_OUT;
       this.waitingCount--;
       expired = true;

@@ -16,15 +16,22 @@ export abstract class TimedRequest {
 
   protected constructor(private readonly timerSink: EffectSink) {}
 
-  /** The request's work when its timer fires: everything due by `nowMs`, then `wakeBy` for what is left. */
+  /**
+   * The request's work when its timer fires: everything due by `nowMs` (as `isDue` says, the
+   * sink's own test), in the order its separate timers ran, then `wakeBy` for what is left.
+   */
   protected abstract due(nowMs: number): void;
 
-  /** Be woken at `dueMs` at the latest (`nowMs` is the time now); an earlier wake-up already set stays. */
-  protected wakeBy(dueMs: number, nowMs: number): void {
+  /**
+   * Be woken at `dueMs` at the latest; an earlier wake-up already set stays. The moment is
+   * kept as it is, not rounded to a whole delay: a moment computed earlier (a read-repair
+   * window, an attempt's time-out) comes when it is due, as it did with a timer of its own.
+   */
+  protected wakeBy(dueMs: number): void {
     if (dueMs >= this.wakeAtMs || dueMs === Number.POSITIVE_INFINITY) return;
     if (this.timerId !== 0) this.timerSink.cancelTimer(this.timerId);
     this.wakeAtMs = dueMs;
-    this.timerId = this.timerSink.setTimer(dueMs - nowMs, this.wake);
+    this.timerId = this.timerSink.setTimerAt(dueMs, this.wake);
   }
 
   /** No more wake-ups (the request is over). */
