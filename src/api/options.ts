@@ -45,8 +45,7 @@ export interface ResolvedClusterOptions {
 
 const KNOWN = new Set([
   'nodes', 'n', 'r', 'w', 'vnodes', 'coordination', 'requestTimeoutMs', 'replicaTimeoutMs',
-  'readRepairWindowMs', 'maxValueBytes', 'clockPruneAt', 'tombstoneGraceMs',
-  'readRepairWindowMs', 'maxValueBytes', 'clockPruneAt', 'antiEntropyIntervalMs',
+  'readRepairWindowMs', 'maxValueBytes', 'clockPruneAt', 'tombstoneGraceMs', 'antiEntropyIntervalMs',
 ]);
 
 export const DEFAULT_NODES = 5;
