@@ -10,11 +10,13 @@
 // `root` is the directory of a built checkout (its dist/ is loaded), so that two builds can
 // run side by side in one process.
 
-import { URL } from 'node:url';
+import { resolve } from 'node:path';
+import { pathToFileURL, URL } from 'node:url';
 
 /** Loads the build under `root` and sets up a cluster of cores; resolves to `run(requests)`, with every key written once. */
 export async function coreHarness(root, mode, { clone = true } = {}) {
-  const load = (path) => import(new URL(`dist/src/${path}`, `file://${root.endsWith('/') ? root : `${root}/`}`).href);
+  const base = pathToFileURL(`${resolve(root)}/`);
+  const load = (path) => import(new URL(`dist/src/${path}`, base).href);
   const [{ DynamoNode }, { ClientCore }, { EffectHost }, { MemoryStore }, { resolveClusterOptions }, { md5Hex }, { decodeMessage, encodeMessage }] = await Promise.all(
     ['core/node.js', 'core/client.js', 'runtime/effect-host.js', 'storage/memory-store.js', 'api/options.js', 'util/md5.js', 'protocol/wire.js'].map(load),
   );

@@ -49,7 +49,12 @@ function harness(overrides: Partial<EngineTuning> = {}, { nodes = NODES, startMs
     }
     nowMs = toMs;
   };
-  return { tuning, sink, detector, ring, coordinator, sent, step, advance, now: () => nowMs };
+  /** The clock jumps to `toMs` at once and the host timer fires only then, late (a loop that was blocked). */
+  const jump = (toMs: number): void => {
+    nowMs = toMs;
+    advance(toMs);
+  };
+  return { tuning, sink, detector, ring, coordinator, sent, step, advance, jump, now: () => nowMs };
 }
 
 describe('request timing - one timer per request', () => {
@@ -224,6 +229,34 @@ describe('request timing - one timer per request', () => {
     expect(h.coordinator.inFlight).toBe(0);
     expect(h.sink.pendingTimers).toBe(0);
     expect(h.detector.list()).toEqual([...preference.slice(1, 5), preference[6]].sort());
+  });
+
+  it('a timer that fires late handles what became due earliest first: the silent replicas time out before the deadline fails the get', () => {
+    const h = harness();
+    const outcomes: GetOutcome[] = [];
+    const startMs = h.now();
+    h.step(() => h.coordinator.get({ key: 'k', r: 2, timeoutMs: 1000 }, (outcome) => outcomes.push(outcome)));
+    const preference = h.ring.preferenceList('k', 5);
+    const reads = h.sent.filter((s) => s.msg.kind === 'replica.read') as { to: string; msg: { reqId: number } }[];
+    h.step(() => h.coordinator.receive(reads[0]!.to, { kind: 'replica.readReply', reqId: reads[0]!.msg.reqId, siblings: EMPTY }));
+    h.jump(startMs + 1005);
+    expect(h.detector.list()).toEqual([preference[1], preference[2]].sort());
+    expect(h.sent.filter((s) => s.msg.kind === 'replica.read').map((s) => s.to)).toEqual(preference);
+    expect(outcomes[0]).toMatchObject({ ok: false, code: 'QUORUM_FAILED' });
+    expect(h.coordinator.inFlight).toBe(0);
+  });
+
+  it('a timer that fires late after a get answered closes its read-repair window first, and nothing later runs', () => {
+    const h = harness();
+    const startMs = h.now();
+    h.step(() => h.coordinator.get({ key: 'k', r: 2, timeoutMs: 1000 }, () => undefined));
+    const reads = h.sent.filter((s) => s.msg.kind === 'replica.read') as { to: string; msg: { reqId: number } }[];
+    for (const { to, msg } of reads.slice(0, 2)) h.step(() => h.coordinator.receive(to, { kind: 'replica.readReply', reqId: msg.reqId, siblings: EMPTY }));
+    // The window closed at +50, long before the silent replica's time-out at +300.
+    h.jump(startMs + 400);
+    expect(h.coordinator.inFlight).toBe(0);
+    expect(h.detector.list()).toEqual([]);
+    expect(h.sent.filter((s) => s.msg.kind === 'replica.read')).toHaveLength(3);
   });
 
   it('many requests in flight hold one timer each at most', () => {

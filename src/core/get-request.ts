@@ -107,23 +107,24 @@ class GetRequest extends TimedRequest implements PendingRequest, FanoutHooks {
   }
 
   protected due(nowMs: number): void {
-    // In the order of the moments' making: the deadline (made first), the attempts launched
-    // before the get answered, the read-repair window, the stand-ins launched after it.
-    if (!this.answered) {
-      if (isDue(this.deadlineMs, nowMs)) {
+    // Everything due, earliest first, as the separate timers ran: at the same moment, the one
+    // made first (the deadline, then each launch of attempts, the read-repair window after
+    // the launches made before the get answered).
+    while (!this.over) {
+      const deadlineMs = this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs;
+      const next = this.fanout.nextDue();
+      const attemptsMs = next?.dueMs ?? Number.POSITIVE_INFINITY;
+      const earliestMs = Math.min(deadlineMs, this.repairByMs, attemptsMs);
+      if (!isDue(earliestMs, nowMs)) break;
+      if (earliestMs === deadlineMs) {
         this.answer(failure('QUORUM_FAILED', quorumMessage('get', this.fanout.filled, this.spec.r, this.spec.timeoutMs)));
         this.finish();
-        return;
-      }
-    } else {
-      this.fanout.expire(nowMs, this.launchesBeforeAnswer);
-      if (this.over) return;
-      if (isDue(this.repairByMs, nowMs)) {
+      } else if (next !== null && earliestMs === attemptsMs && (earliestMs !== this.repairByMs || next.wave <= this.launchesBeforeAnswer)) {
+        this.fanout.expireWave(next.wave, nowMs);
+      } else {
         this.finish();
-        return;
       }
     }
-    this.fanout.expire(nowMs);
     if (!this.over) this.wakeBy(Math.min(this.answered ? this.repairByMs : this.deadlineMs, this.fanout.nextDueMs));
   }
 

@@ -95,15 +95,20 @@ class PutRequest extends TimedRequest implements PendingRequest, FanoutHooks {
   }
 
   protected due(nowMs: number): void {
-    // The deadline first (its moment was made first), then the attempts.
-    if (!this.answered && isDue(this.deadlineMs, nowMs)) {
-      this.answer(failure('QUORUM_FAILED', quorumMessage('put', this.fanout.filled, this.spec.w, this.spec.timeoutMs)));
-      if (this.fanout.waiting === 0) {
-        this.finish();
-        return;
+    // Everything due, earliest first, as the separate timers ran: at the same moment, the one
+    // made first (the deadline, then each launch of attempts in turn).
+    while (!this.over) {
+      const deadlineMs = this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs;
+      const next = this.fanout.nextDue();
+      const earliestMs = Math.min(deadlineMs, next?.dueMs ?? Number.POSITIVE_INFINITY);
+      if (!isDue(earliestMs, nowMs)) break;
+      if (earliestMs === deadlineMs) {
+        this.answer(failure('QUORUM_FAILED', quorumMessage('put', this.fanout.filled, this.spec.w, this.spec.timeoutMs)));
+        if (this.fanout.waiting === 0) this.finish();
+      } else if (next !== null) {
+        this.fanout.expireWave(next.wave, nowMs);
       }
     }
-    this.fanout.expire(nowMs);
     if (!this.over) this.wakeBy(Math.min(this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs, this.fanout.nextDueMs));
   }
 

@@ -3,10 +3,11 @@
  * out and who replaced them. Shared by gets and puts. Every attempt has a due time and the
  * preference list bounds the replacements, so a fan-out always ends.
  *
- * The fan-out sets no timer of its own: it says when its next attempt is due (`nextDueMs`)
- * and times out what is due when asked (`expire`). Its request keeps one timer for all it
- * waits for (attempts, deadline, read-repair window): a timer for each of them, set and
- * nearly always cancelled a moment later, cost more than the rest of the fan-out.
+ * The fan-out sets no timer of its own: it says which of its launches times out next, and
+ * when (`nextDue`), and times out a launch's attempts when asked (`expireWave`). Its request
+ * keeps one timer for all it waits for (attempts, deadline, read-repair window): a timer for
+ * each of them, set and nearly always cancelled a moment later, cost more than the rest of
+ * the fan-out.
  *
  * A request has a handful of attempts (N, and a stand-in for each that went silent), so they
  * are kept in an array and scanned, and whether a slot was tried or filled is a scan of them
@@ -15,7 +16,6 @@
  * fan-out). The attempts' array is made at its size: one grown from empty by `push` gets room
  * for 17 elements at once.
  */
-import { isDue } from './effects.js';
 import type { FailureDetector } from './failure-detector.js';
 import { chooseTargetsInto, replacementFor, type TargetSink } from './sloppy-quorum.js';
 
@@ -141,13 +141,25 @@ export class ReplicaFanout implements TargetSink {
 
   /** When the earliest attempt still waiting times out; +Infinity when none is waiting. */
   get nextDueMs(): number {
-    let due = Number.POSITIVE_INFINITY;
-    if (this.waitingCount === 0) return due;
-    for (const attempt of this.attempts) if (attempt.state === WAITING && attempt.dueMs < due) due = attempt.dueMs;
-    return due;
+    return this.nextDue()?.dueMs ?? Number.POSITIVE_INFINITY;
   }
 
-  /** Launches so far: `expire` can be limited to the attempts of the launches up to one of them. */
+  /**
+   * The launch whose attempts time out next: the earliest due of the attempts still waiting,
+   * and of those due together the first launched (the order their own timers ran in). Null
+   * when none is waiting.
+   */
+  nextDue(): { readonly dueMs: number; readonly wave: number } | null {
+    if (this.waitingCount === 0) return null;
+    let next: Attempt | null = null;
+    for (const attempt of this.attempts) {
+      if (attempt.state !== WAITING) continue;
+      if (next === null || attempt.dueMs < next.dueMs || (attempt.dueMs === next.dueMs && attempt.wave < next.wave)) next = attempt;
+    }
+    return next;
+  }
+
+  /** Launches so far: 1 for the first targets, then one more for each set of stand-ins. */
   get wavesLaunched(): number {
     return this.launches;
   }
@@ -163,21 +175,20 @@ export class ReplicaFanout implements TargetSink {
   }
 
   /**
-   * Every attempt still waiting and due by `nowMs` times out (only those of the launches up to
-   * `lastWave`, when given): its node is suspected, and its slot, unless filled, gets a
-   * stand-in if one is left; the stand-ins are sent together, due one attempt's time from now.
-   * Reports the state once if anything timed out.
+   * The attempts of launch `wave` still waiting time out (it is `nowMs`; the request decides
+   * that they are due, see `nextDue`): each node is suspected, and each slot, unless filled,
+   * gets a stand-in if one is left; the stand-ins are sent together as a new launch, due one
+   * attempt's time from now. Reports the state once if anything timed out.
    */
-  expire(nowMs: number, lastWave = Number.POSITIVE_INFINITY): void {
+  expireWave(wave: number, nowMs: number): void {
     if (this.waitingCount === 0) return;
     const known = this.attempts.length;
     const launch = this.launches + 1;
     let expired = false;
     for (let i = 0; i < known; i++) {
       const attempt = this.attempts[i] as Attempt;
-      if (attempt.state !== WAITING || attempt.wave > lastWave || !isDue(attempt.dueMs, nowMs)) continue;
+      if (attempt.state !== WAITING || attempt.wave !== wave) continue;
       if (!expired) {
-        // The stand-ins of this pass are one launch, due one attempt's time from now.
         this.launches = launch;
         this.launchDueMs = nowMs + this.attemptTimeoutMs;
       }
