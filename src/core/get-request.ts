@@ -7,11 +7,10 @@
 import type { Siblings } from '../protocol/data.js';
 import type { ReplicaReadReply } from '../protocol/messages.js';
 import { failure, type GetOutcome } from '../protocol/outcomes.js';
-import { attemptTimeoutMs, quorumMessage, type PendingRequest, type RequestEnv } from './request-env.js';
+import { attemptTimeoutMs, dueFirst, quorumMessage, type PendingRequest, type RequestEnv } from './request-env.js';
 import { quorumState } from './quorum.js';
 import { readRepair } from './read-repair.js';
 import { ReplicaFanout, type FanoutHooks } from './replica-fanout.js';
-import { isDue } from './effects.js';
 import { TimedRequest } from './request-timer.js';
 import { boundedContext, mergeSiblings, NO_SIBLINGS } from './siblings.js';
 
@@ -107,25 +106,19 @@ class GetRequest extends TimedRequest implements PendingRequest, FanoutHooks {
   }
 
   protected due(nowMs: number): void {
-    // Everything due, earliest first, as the separate timers ran: at the same moment, the one
-    // made first (the deadline, then each launch of attempts, the read-repair window after
-    // the launches made before the get answered).
-    while (!this.over) {
-      const deadlineMs = this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs;
-      const next = this.fanout.nextDue();
-      const attemptsMs = next?.dueMs ?? Number.POSITIVE_INFINITY;
-      const earliestMs = Math.min(deadlineMs, this.repairByMs, attemptsMs);
-      if (!isDue(earliestMs, nowMs)) break;
-      if (earliestMs === deadlineMs) {
+    for (let first = this.dueFirst(nowMs); first !== null && !this.over; first = this.dueFirst(nowMs)) {
+      if (first === 'deadline') {
         this.answer(failure('QUORUM_FAILED', quorumMessage('get', this.fanout.filled, this.spec.r, this.spec.timeoutMs)));
         this.finish();
-      } else if (next !== null && earliestMs === attemptsMs && (earliestMs !== this.repairByMs || next.wave <= this.launchesBeforeAnswer)) {
-        this.fanout.expireWave(next.wave, nowMs);
-      } else {
-        this.finish();
-      }
+      } else if (first === 'window') this.finish();
+      else this.fanout.expireWave(first, nowMs);
     }
     if (!this.over) this.wakeBy(Math.min(this.answered ? this.repairByMs : this.deadlineMs, this.fanout.nextDueMs));
+  }
+
+  /** What is due first: the deadline only while unanswered, the read-repair window once answered. */
+  private dueFirst(nowMs: number): ReturnType<typeof dueFirst> {
+    return dueFirst(nowMs, this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs, this.fanout, this.repairByMs, this.launchesBeforeAnswer);
   }
 
   private reply(node: string, siblings: Siblings): void {

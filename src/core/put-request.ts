@@ -7,10 +7,9 @@
 import type { CausalContext, Dot, Siblings } from '../protocol/data.js';
 import { failure, type PutOutcome } from '../protocol/outcomes.js';
 import { causalPart, compactContext } from './causal-context.js';
-import { attemptTimeoutMs, quorumMessage, type PendingRequest, type RequestEnv } from './request-env.js';
+import { attemptTimeoutMs, dueFirst, quorumMessage, type PendingRequest, type RequestEnv } from './request-env.js';
 import { quorumState } from './quorum.js';
 import { ReplicaFanout, type FanoutHooks } from './replica-fanout.js';
-import { isDue } from './effects.js';
 import { TimedRequest } from './request-timer.js';
 import { writeOf } from './siblings.js';
 
@@ -95,21 +94,18 @@ class PutRequest extends TimedRequest implements PendingRequest, FanoutHooks {
   }
 
   protected due(nowMs: number): void {
-    // Everything due, earliest first, as the separate timers ran: at the same moment, the one
-    // made first (the deadline, then each launch of attempts in turn).
-    while (!this.over) {
-      const deadlineMs = this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs;
-      const next = this.fanout.nextDue();
-      const earliestMs = Math.min(deadlineMs, next?.dueMs ?? Number.POSITIVE_INFINITY);
-      if (!isDue(earliestMs, nowMs)) break;
-      if (earliestMs === deadlineMs) {
+    for (let first = this.dueFirst(nowMs); first !== null && !this.over; first = this.dueFirst(nowMs)) {
+      if (first === 'deadline') {
         this.answer(failure('QUORUM_FAILED', quorumMessage('put', this.fanout.filled, this.spec.w, this.spec.timeoutMs)));
         if (this.fanout.waiting === 0) this.finish();
-      } else if (next !== null) {
-        this.fanout.expireWave(next.wave, nowMs);
-      }
+      } else if (first !== 'window') this.fanout.expireWave(first, nowMs);
     }
     if (!this.over) this.wakeBy(Math.min(this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs, this.fanout.nextDueMs));
+  }
+
+  /** What is due first: the deadline while unanswered, then the attempts (a put has no window). */
+  private dueFirst(nowMs: number): ReturnType<typeof dueFirst> {
+    return dueFirst(nowMs, this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs, this.fanout, Number.POSITIVE_INFINITY, 0);
   }
 
   private answer(outcome: PutOutcome): void {

@@ -6,8 +6,9 @@ import type { Siblings } from '../protocol/data.js';
 import type { ReplicaReadReply, ReplicaWriteAck } from '../protocol/messages.js';
 import type { ContextLimits } from './causal-context.js';
 import type { EngineTuning } from './config.js';
-import type { EffectSink } from './effects.js';
+import { isDue, type EffectSink } from './effects.js';
 import type { FailureDetector } from './failure-detector.js';
+import type { ReplicaFanout } from './replica-fanout.js';
 import type { Ring } from './ring.js';
 
 /** The coordinator's own node, when it is one (in client coordination it is not). */
@@ -59,4 +60,22 @@ export function attemptTimeoutMs(tuning: EngineTuning, requestTimeoutMs: number)
 export function quorumMessage(op: 'get' | 'put', filled: number, needed: number, afterMs?: number): string {
   const when = afterMs === undefined ? 'no more replicas to try' : `timed out after ${afterMs} ms`;
   return op === 'put' ? `put reached ${filled} of W=${needed} acknowledgements (${when})` : `get reached ${filled} of R=${needed} replies (${when})`;
+}
+
+/**
+ * What a request has to do first at `nowMs`, of the moments it waits for: its deadline, a
+ * launch of attempts timing out (its number), or the end of its window (a get's read-repair
+ * window, made after the launches up to `windowAfterWave`); null when none is due. Earliest
+ * first, and of moments due together the one made first, in the order separate timers ran:
+ * the deadline, the launches in turn, the window among them. Pass +Infinity for a moment the
+ * request no longer waits for.
+ */
+export function dueFirst(nowMs: number, deadlineMs: number, fanout: ReplicaFanout, windowMs: number, windowAfterWave: number): 'deadline' | 'window' | number | null {
+  const next = fanout.nextDue();
+  const attemptsMs = next?.dueMs ?? Number.POSITIVE_INFINITY;
+  const earliestMs = Math.min(deadlineMs, windowMs, attemptsMs);
+  if (!isDue(earliestMs, nowMs)) return null;
+  if (earliestMs === deadlineMs) return 'deadline';
+  if (next !== null && earliestMs === attemptsMs && (earliestMs !== windowMs || next.wave <= windowAfterWave)) return next.wave;
+  return 'window';
 }
