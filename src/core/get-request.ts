@@ -54,7 +54,7 @@ class GetRequest extends TimedRequest implements PendingRequest, FanoutHooks {
     private readonly spec: GetSpec,
     private readonly done: (outcome: GetOutcome) => void,
   ) {
-    super(env.sink);
+    super(env.sink, env.nowMs);
     const { tuning } = env;
     const startedMs = env.nowMs();
     this.repliedNodes = new Array<string>(tuning.n);
@@ -62,7 +62,7 @@ class GetRequest extends TimedRequest implements PendingRequest, FanoutHooks {
     this.deadlineMs = startedMs + spec.timeoutMs;
     this.fanout = new ReplicaFanout(env.ring().preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), env.detector, this);
     this.fanout.start(startedMs);
-    if (!this.over) this.wakeBy(Math.min(this.answered ? this.repairByMs : this.deadlineMs, this.fanout.nextDueMs));
+    this.rearm();
   }
 
   onReadReply(from: string, msg: ReplicaReadReply): void {
@@ -101,10 +101,6 @@ class GetRequest extends TimedRequest implements PendingRequest, FanoutHooks {
     if (this.answered && fanout.waiting === 0) this.finish();
   }
 
-  protected nowMs(): number {
-    return this.env.nowMs();
-  }
-
   protected due(nowMs: number): void {
     for (let first = this.dueFirst(nowMs); first !== null && !this.over; first = this.dueFirst(nowMs)) {
       if (first === 'deadline') {
@@ -113,12 +109,20 @@ class GetRequest extends TimedRequest implements PendingRequest, FanoutHooks {
       } else if (first === 'window') this.finish();
       else this.fanout.expireWave(first, nowMs);
     }
-    if (!this.over) this.wakeBy(Math.min(this.answered ? this.repairByMs : this.deadlineMs, this.fanout.nextDueMs));
   }
 
-  /** What is due first: the deadline only while unanswered, the read-repair window once answered. */
+  /** The deadline only while unanswered; the read-repair window (+Infinity until answered). */
+  private get waitedDeadlineMs(): number {
+    return this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs;
+  }
+
+  protected nextWakeMs(): number {
+    return this.over ? Number.POSITIVE_INFINITY : Math.min(this.waitedDeadlineMs, this.repairByMs, this.fanout.nextDueMs);
+  }
+
+  /** What is due first of the deadline, the attempts and the read-repair window. */
   private dueFirst(nowMs: number): ReturnType<typeof dueFirst> {
-    return dueFirst(nowMs, this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs, this.fanout, this.repairByMs, this.launchesBeforeAnswer);
+    return dueFirst(nowMs, this.waitedDeadlineMs, this.fanout, this.repairByMs, this.launchesBeforeAnswer);
   }
 
   private reply(node: string, siblings: Siblings): void {

@@ -44,7 +44,7 @@ class PutRequest extends TimedRequest implements PendingRequest, FanoutHooks {
     private readonly spec: PutSpec,
     private readonly done: (outcome: PutOutcome) => void,
   ) {
-    super(env.sink);
+    super(env.sink, env.nowMs);
     const { tuning, stats } = env;
     this.write = writeOf({ value: spec.value, deleted: spec.deleted, dot: spec.dot }, causalPart(spec.context));
     // The writer has just superseded everything it saw with this one version: its next
@@ -56,7 +56,7 @@ class PutRequest extends TimedRequest implements PendingRequest, FanoutHooks {
     this.deadlineMs = startedMs + spec.timeoutMs;
     this.fanout = new ReplicaFanout(env.ring().preferenceList(spec.key), tuning.n, attemptTimeoutMs(tuning, spec.timeoutMs), env.detector, this);
     this.fanout.start(startedMs);
-    if (!this.over) this.wakeBy(Math.min(this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs, this.fanout.nextDueMs));
+    this.rearm();
   }
 
   onReadReply(): void {}
@@ -89,10 +89,6 @@ class PutRequest extends TimedRequest implements PendingRequest, FanoutHooks {
     if (fanout.filled >= this.env.tuning.n || (this.answered && fanout.waiting === 0)) this.finish();
   }
 
-  protected nowMs(): number {
-    return this.env.nowMs();
-  }
-
   protected due(nowMs: number): void {
     for (let first = this.dueFirst(nowMs); first !== null && !this.over; first = this.dueFirst(nowMs)) {
       if (first === 'deadline') {
@@ -100,12 +96,20 @@ class PutRequest extends TimedRequest implements PendingRequest, FanoutHooks {
         if (this.fanout.waiting === 0) this.finish();
       } else if (first !== 'window') this.fanout.expireWave(first, nowMs);
     }
-    if (!this.over) this.wakeBy(Math.min(this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs, this.fanout.nextDueMs));
   }
 
-  /** What is due first: the deadline while unanswered, then the attempts (a put has no window). */
+  /** The deadline only while unanswered. */
+  private get waitedDeadlineMs(): number {
+    return this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs;
+  }
+
+  protected nextWakeMs(): number {
+    return this.over ? Number.POSITIVE_INFINITY : Math.min(this.waitedDeadlineMs, this.fanout.nextDueMs);
+  }
+
+  /** What is due first of the deadline and the attempts (a put has no window). */
   private dueFirst(nowMs: number): ReturnType<typeof dueFirst> {
-    return dueFirst(nowMs, this.answered ? Number.POSITIVE_INFINITY : this.deadlineMs, this.fanout, Number.POSITIVE_INFINITY, 0);
+    return dueFirst(nowMs, this.waitedDeadlineMs, this.fanout, Number.POSITIVE_INFINITY, 0);
   }
 
   private answer(outcome: PutOutcome): void {

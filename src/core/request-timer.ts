@@ -14,13 +14,25 @@ export abstract class TimedRequest {
   private timerId = 0;
   private wakeAtMs = Number.POSITIVE_INFINITY;
 
-  protected constructor(private readonly timerSink: EffectSink) {}
+  protected constructor(
+    private readonly timerSink: EffectSink,
+    /** The time now, as the request's host last said. */
+    private readonly nowMs: () => number,
+  ) {}
 
   /**
    * The request's work when its timer fires: everything due by `nowMs` (as `isDue` says, the
-   * sink's own test), in the order its separate timers ran, then `wakeBy` for what is left.
+   * sink's own test), in the order its separate timers ran. `rearm` follows it.
    */
   protected abstract due(nowMs: number): void;
+
+  /** The earliest moment the request still waits for; +Infinity for none. */
+  protected abstract nextWakeMs(): number;
+
+  /** Be woken at the next moment the request waits for (after it started, and after each wake-up). */
+  protected rearm(): void {
+    this.wakeBy(this.nextWakeMs());
+  }
 
   /**
    * Be woken at `dueMs` at the latest; an earlier wake-up already set stays. The moment is
@@ -47,8 +59,6 @@ export abstract class TimedRequest {
     this.timerId = 0;
     this.wakeAtMs = Number.POSITIVE_INFINITY;
     this.due(this.nowMs());
+    this.rearm();
   };
-
-  /** The time now, as the request's host last said. */
-  protected abstract nowMs(): number;
 }
