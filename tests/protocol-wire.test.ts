@@ -25,6 +25,16 @@ describe('wire shape of messages', () => {
     }
   });
 
+  it('nothing inside a flat message is an array or object of its own but the values stored', () => {
+    const values = new Set(allExamples.flatMap((msg) => ('siblings' in msg ? msg.siblings.versions : 'versions' in msg ? msg.versions : []).map((v) => v.value)));
+    for (const msg of allExamples) {
+      const wire = encodeMessage(msg);
+      if (!Array.isArray(wire)) continue;
+      const nested = wire.filter((element) => typeof element === 'object' && element !== null && !values.has(element));
+      expect(nested, msg.kind).toEqual([]);
+    }
+  });
+
   it('optional fields stay optional: a minted dot, a readFrom, an undefined value, a hint owner', () => {
     const samples = [
       { ...examples['client.put'], dot: { actor: 'n1#1', counter: 4, timeMs: 1 } },
@@ -48,12 +58,19 @@ describe('wire shape of messages', () => {
 
   it('a malformed wire array never throws and never passes the guard', () => {
     const bad = [
-      [2, 1, 'k', 'v', false, 'not a clock', null, 2, 500, 0, 'c', null],
-      [8, 1, ['v', false, 'a', 1], []],
-      [8, 1, ['v', false, 'a', 1, 5], ['a', 1, 5]],
-      [9, 1, 'k', null, null, null],
-      [4, 1, [], ['__proto__', 1, 1, null], null, []],
-      [2, 1, 'k', 'v', false, [], null, 2, 500, 0, 'c', 'not a dot'],
+      // A clock entry cut short, and one whose gap count runs past the end.
+      [2, 1, 'k', 'v', false, null, 2, 500, 0, 'c', null, 0, 0, 'a', 1],
+      [2, 1, 'k', 'v', false, null, 2, 500, 0, 'c', null, 0, 0, 'a', 1, 5, 3, 1, 1],
+      // A version count that runs past the end, and one that is not a whole number.
+      [8, 1, 2, 'v', false, 'a', 1, 5],
+      [8, 1, 0.5, 'v', false, 'a', 1, 5],
+      // A write with nothing after its hint owner.
+      [9, 1, 'k', null],
+      // A clock naming `__proto__`, and a list of repliers longer than the array.
+      [4, 1, null, 0, 0, '__proto__', 1, 1, 0],
+      [5, 1, null, 7, 'n1'],
+      // A dot without a counter.
+      [2, 1, 'k', 'v', false, null, 2, 500, 0, 'c', 'a', null, 1],
     ];
     for (const wire of bad) {
       let decoded: unknown;
