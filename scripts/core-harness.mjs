@@ -1,8 +1,9 @@
 // The engine's core alone, on one thread, as scripts/core-cost.mjs and scripts/core-ab.mjs
 // run it: five DynamoNodes and a ClientCore, each on the one effect host
 // (src/runtime/effect-host.ts), exchanging their messages through an in-memory queue, each
-// message in its wire shape (src/protocol/wire.ts) and structured-cloned as a port would carry
-// it, unless `clone` is false. Timers run on a virtual clock that moves 1 ms per round, so
+// message in its wire shape (src/protocol/wire.ts), with each link's codes for ids
+// (src/protocol/wire-ids.ts) in builds that have them, and structured-cloned as a port would
+// carry it, unless `clone` is false. Timers run on a virtual clock that moves 1 ms per round, so
 // deadlines and read-repair windows behave as in the engine. N=3 W=2 R=2, 5 nodes, keys
 // key0..key99, 100-byte values, half gets, 16 requests a round, every write carrying the
 // context of the key's last answer.
@@ -20,6 +21,8 @@ export async function coreHarness(root, mode, { clone = true } = {}) {
   const [{ DynamoNode }, { ClientCore }, { EffectHost }, { MemoryStore }, { resolveClusterOptions }, { md5Hex }, { decodeMessage, encodeMessage }] = await Promise.all(
     ['core/node.js', 'core/client.js', 'runtime/effect-host.js', 'storage/memory-store.js', 'api/options.js', 'util/md5.js', 'protocol/wire.js'].map(load),
   );
+  // Builds from before the codes for ids send every id as a string.
+  const idCodes = await load('protocol/wire-ids.js').catch(() => null);
   const CONCURRENCY = 16;
   const { tuning } = resolveClusterOptions({ nodes: 5, n: 3, r: 2, w: 2, coordination: mode });
   const nodeIds = ['node-1', 'node-2', 'node-3', 'node-4', 'node-5'];
@@ -38,8 +41,23 @@ export async function coreHarness(root, mode, { clone = true } = {}) {
   };
   const queue = [];
   const handlers = new Map();
+  // Each direction of each link has its codes, as each port does (src/transport/port-mesh.ts).
+  const links = new Map();
+  const linkOf = (from, to) => {
+    const name = `${from}>${to}`;
+    let link = links.get(name);
+    if (link === undefined) links.set(name, (link = idCodes === null ? null : { encoder: new idCodes.IdEncoder(), table: new idCodes.IdTable() }));
+    return link;
+  };
   const transportFor = (self) => ({
-    send: (to, msg) => queue.push([self, to, clone ? encodeMessage(msg) : msg]),
+    send: (to, msg) => {
+      if (!clone) return void queue.push([self, to, msg]);
+      const link = linkOf(self, to);
+      const wire = encodeMessage(msg, link?.encoder);
+      const definitions = link?.encoder.takeDefinitions() ?? null;
+      if (definitions !== null) queue.push([self, to, definitions]);
+      queue.push([self, to, wire]);
+    },
     onMessage: (handler) => handlers.set(self, handler),
   });
   const failed = (error) => {
@@ -60,7 +78,15 @@ export async function coreHarness(root, mode, { clone = true } = {}) {
     while (queue.length > 0) {
       for (const [from, to, msg] of queue.splice(0, queue.length)) {
         const handler = handlers.get(to);
-        if (handler) handler(from, clone ? decodeMessage(globalThis.structuredClone(msg)) : msg);
+        if (!handler) continue;
+        if (!clone) {
+          handler(from, msg);
+          continue;
+        }
+        const wire = globalThis.structuredClone(msg);
+        const link = linkOf(from, to);
+        if (link !== null && idCodes.isDefinitions(wire)) link.table.define(wire);
+        else handler(from, decodeMessage(wire, link?.table.ids));
       }
     }
   }

@@ -7,7 +7,8 @@
  * the receiver builds the object back property by property (a string-table lookup and a map
  * transition each); arrays of numbers and strings cost a fraction of that, and each array
  * nested in a message costs about 0.7 us more to serialize and deserialize than its elements
- * inline (docs/PERFORMANCE.md).
+ * inline (docs/PERFORMANCE.md). On a port of its own, ids (actors, node ids, the client's)
+ * go as the link's short codes (wire-ids.ts).
  *
  * Only the messages of every request are encoded; the rest (anti-entropy, handoff, hints,
  * reaping, pings) cross as the objects they are. Decoding never throws and does not
@@ -19,6 +20,7 @@
  */
 import type { CausalContext, ClockEntry, Gap, Siblings, VectorClock, Version } from './data.js';
 import type { Message } from './messages.js';
+import { NO_IDS, type IdEncoder } from './wire-ids.js';
 
 /** The first element of an encoded message. */
 const Code = {
@@ -35,46 +37,49 @@ const Code = {
   ReplicaRepair: 11,
 } as const;
 
-/** The message as it crosses a port: a flat array for the hot kinds, the object for the rest. */
-export function encodeMessage(msg: Message): unknown {
+/**
+ * The message as it crosses a port: a flat array for the hot kinds, the object for the rest.
+ * With `ids` (a link's, wire-ids.ts), the ids in it go as their codes on that link.
+ */
+export function encodeMessage(msg: Message, ids: IdEncoder | null = null): unknown {
   let out: unknown[];
   switch (msg.kind) {
     case 'client.get':
-      return [Code.ClientGet, msg.reqId, msg.key, msg.r, msg.timeoutMs, msg.hops, msg.replyTo];
+      return [Code.ClientGet, msg.reqId, msg.key, msg.r, msg.timeoutMs, msg.hops, idOut(ids, msg.replyTo)];
     case 'client.put':
       out = msg.dot === undefined
-        ? [Code.ClientPut, msg.reqId, msg.key, msg.value, msg.deleted, msg.context.readFrom ?? null, msg.w, msg.timeoutMs, msg.hops, msg.replyTo, null, 0, 0]
-        : [Code.ClientPut, msg.reqId, msg.key, msg.value, msg.deleted, msg.context.readFrom ?? null, msg.w, msg.timeoutMs, msg.hops, msg.replyTo, msg.dot.actor, msg.dot.counter, msg.dot.timeMs];
-      return pushClock(out, msg.context.clock);
+        ? [Code.ClientPut, msg.reqId, msg.key, msg.value, msg.deleted, readFromOut(ids, msg.context), msg.w, msg.timeoutMs, msg.hops, idOut(ids, msg.replyTo), null, 0, 0]
+        : [Code.ClientPut, msg.reqId, msg.key, msg.value, msg.deleted, readFromOut(ids, msg.context), msg.w, msg.timeoutMs, msg.hops, idOut(ids, msg.replyTo), idOut(ids, msg.dot.actor), msg.dot.counter, msg.dot.timeMs];
+      return pushClock(out, msg.context.clock, ids);
     case 'forward.ack':
-      return [Code.ForwardAck, msg.reqId, msg.replyTo];
+      return [Code.ForwardAck, msg.reqId, idOut(ids, msg.replyTo)];
     case 'reply.get':
-      out = [Code.ReplyGet, msg.reqId, msg.context.readFrom ?? null];
-      pushStrings(out, msg.repliedBy);
-      pushVersions(out, msg.versions);
-      return pushClock(out, msg.context.clock);
+      out = [Code.ReplyGet, msg.reqId, readFromOut(ids, msg.context)];
+      pushIds(out, msg.repliedBy, ids);
+      pushVersions(out, msg.versions, ids);
+      return pushClock(out, msg.context.clock, ids);
     case 'reply.put':
-      out = [Code.ReplyPut, msg.reqId, msg.context.readFrom ?? null];
-      pushStrings(out, msg.ackedBy);
-      return pushClock(out, msg.context.clock);
+      out = [Code.ReplyPut, msg.reqId, readFromOut(ids, msg.context)];
+      pushIds(out, msg.ackedBy, ids);
+      return pushClock(out, msg.context.clock, ids);
     case 'reply.error':
       return [Code.ReplyError, msg.reqId, msg.code, msg.message];
     case 'replica.read':
       return [Code.ReplicaRead, msg.reqId, msg.key];
     case 'replica.readReply':
       out = [Code.ReplicaReadReply, msg.reqId];
-      pushVersions(out, msg.siblings.versions);
-      return pushClock(out, msg.siblings.context.clock);
+      pushVersions(out, msg.siblings.versions, ids);
+      return pushClock(out, msg.siblings.context.clock, ids);
     case 'replica.write':
-      out = [Code.ReplicaWrite, msg.reqId, msg.key, msg.hintFor];
-      pushVersions(out, msg.siblings.versions);
-      return pushClock(out, msg.siblings.context.clock);
+      out = [Code.ReplicaWrite, msg.reqId, msg.key, msg.hintFor === null ? null : idOut(ids, msg.hintFor)];
+      pushVersions(out, msg.siblings.versions, ids);
+      return pushClock(out, msg.siblings.context.clock, ids);
     case 'replica.writeAck':
       return [Code.ReplicaWriteAck, msg.reqId];
     case 'replica.repair':
       out = [Code.ReplicaRepair, msg.key];
-      pushVersions(out, msg.siblings.versions);
-      return pushClock(out, msg.siblings.context.clock);
+      pushVersions(out, msg.siblings.versions, ids);
+      return pushClock(out, msg.siblings.context.clock, ids);
     default:
       return msg;
   }
@@ -82,54 +87,72 @@ export function encodeMessage(msg: Message): unknown {
 
 /**
  * The message object back from its wire shape, for the guard to check; anything else as it
- * came. Never throws: a malformed array becomes something the guard refuses.
+ * came. `ids` are the link's ids by code (wire-ids.ts). Never throws: a malformed array
+ * becomes something the guard refuses.
  */
-export function decodeMessage(wire: unknown): unknown {
+export function decodeMessage(wire: unknown, ids: readonly string[] = NO_IDS): unknown {
   if (!Array.isArray(wire)) return wire;
   try {
-    return decodeArray(wire);
+    return decodeArray(wire, ids);
   } catch {
     return null;
   }
 }
 
+/** An id as it goes on the wire: its code on the link, or itself. */
+function idOut(ids: IdEncoder | null, id: string): string | number {
+  return ids === null ? id : ids.code(id);
+}
+
+function readFromOut(ids: IdEncoder | null, context: CausalContext): string | number | null {
+  return context.readFrom === undefined ? null : idOut(ids, context.readFrom);
+}
+
+/**
+ * An id off the wire: the link's id for a code, or the string as it came. A code the link
+ * does not know stays the number it is, which the guard refuses where an id belongs.
+ */
+function idIn(x: unknown, ids: readonly string[]): unknown {
+  return typeof x === 'number' ? (ids[x] ?? x) : x;
+}
+
 /** Where the runs read so far ended in the array being decoded (decoding is synchronous). */
 let at = 0;
 
-function decodeArray(w: readonly unknown[]): unknown {
+function decodeArray(w: readonly unknown[], ids: readonly string[]): unknown {
   switch (w[0]) {
     case Code.ClientGet:
-      return { kind: 'client.get', reqId: w[1], key: w[2], r: w[3], timeoutMs: w[4], hops: w[5], replyTo: w[6] };
+      return { kind: 'client.get', reqId: w[1], key: w[2], r: w[3], timeoutMs: w[4], hops: w[5], replyTo: idIn(w[6], ids) };
     case Code.ClientPut: {
       // A put's dot is minted by the first node it reaches: absent on the way there.
-      const context = decodeContext(decodeClock(w, 13), w[5]);
+      const context = decodeContext(decodeClock(w, 13, ids), w[5], ids);
       return w[10] === null
-        ? { kind: 'client.put', reqId: w[1], key: w[2], value: w[3], deleted: w[4], context, w: w[6], timeoutMs: w[7], hops: w[8], replyTo: w[9] }
-        : { kind: 'client.put', reqId: w[1], key: w[2], value: w[3], deleted: w[4], context, w: w[6], timeoutMs: w[7], hops: w[8], replyTo: w[9], dot: { actor: w[10], counter: w[11], timeMs: w[12] } };
+        ? { kind: 'client.put', reqId: w[1], key: w[2], value: w[3], deleted: w[4], context, w: w[6], timeoutMs: w[7], hops: w[8], replyTo: idIn(w[9], ids) }
+        : { kind: 'client.put', reqId: w[1], key: w[2], value: w[3], deleted: w[4], context, w: w[6], timeoutMs: w[7], hops: w[8], replyTo: idIn(w[9], ids), dot: { actor: idIn(w[10], ids), counter: w[11], timeMs: w[12] } };
     }
     case Code.ForwardAck:
-      return { kind: 'forward.ack', reqId: w[1], replyTo: w[2] };
+      return { kind: 'forward.ack', reqId: w[1], replyTo: idIn(w[2], ids) };
     case Code.ReplyGet: {
-      const repliedBy = decodeStrings(w, 3);
-      const versions = decodeVersions(w, at);
-      return { kind: 'reply.get', reqId: w[1], versions, context: decodeContext(decodeClock(w, at), w[2]), repliedBy };
+      const repliedBy = decodeIds(w, 3, ids);
+      const versions = decodeVersions(w, at, ids);
+      return { kind: 'reply.get', reqId: w[1], versions, context: decodeContext(decodeClock(w, at, ids), w[2], ids), repliedBy };
     }
     case Code.ReplyPut: {
-      const ackedBy = decodeStrings(w, 3);
-      return { kind: 'reply.put', reqId: w[1], context: decodeContext(decodeClock(w, at), w[2]), ackedBy };
+      const ackedBy = decodeIds(w, 3, ids);
+      return { kind: 'reply.put', reqId: w[1], context: decodeContext(decodeClock(w, at, ids), w[2], ids), ackedBy };
     }
     case Code.ReplyError:
       return { kind: 'reply.error', reqId: w[1], code: w[2], message: w[3] };
     case Code.ReplicaRead:
       return { kind: 'replica.read', reqId: w[1], key: w[2] };
     case Code.ReplicaReadReply:
-      return { kind: 'replica.readReply', reqId: w[1], siblings: decodeSiblings(w, 2) };
+      return { kind: 'replica.readReply', reqId: w[1], siblings: decodeSiblings(w, 2, ids) };
     case Code.ReplicaWrite:
-      return { kind: 'replica.write', reqId: w[1], key: w[2], siblings: decodeSiblings(w, 4), hintFor: w[3] };
+      return { kind: 'replica.write', reqId: w[1], key: w[2], siblings: decodeSiblings(w, 4, ids), hintFor: idIn(w[3], ids) };
     case Code.ReplicaWriteAck:
       return { kind: 'replica.writeAck', reqId: w[1] };
     case Code.ReplicaRepair:
-      return { kind: 'replica.repair', key: w[1], siblings: decodeSiblings(w, 2) };
+      return { kind: 'replica.repair', key: w[1], siblings: decodeSiblings(w, 2, ids) };
     default:
       return w;
   }
@@ -145,29 +168,31 @@ function countAt(w: readonly unknown[], i: number, width: number): number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && i + 1 + n * width <= w.length ? n : -1;
 }
 
-function pushStrings(out: unknown[], list: readonly string[]): void {
+function pushIds(out: unknown[], list: readonly string[], ids: IdEncoder | null): void {
   out.push(list.length);
-  for (const s of list) out.push(s);
+  for (const id of list) out.push(idOut(ids, id));
 }
 
-/** The count-prefixed list at `i` (null when it does not fit); `at` ends after it. */
-function decodeStrings(w: readonly unknown[], i: number): string[] {
+/** The count-prefixed list of ids at `i` (null when it does not fit); `at` ends after it. */
+function decodeIds(w: readonly unknown[], i: number, ids: readonly string[]): string[] {
   const n = countAt(w, i, 1);
   if (n < 0) {
     at = w.length;
     return null as unknown as string[];
   }
+  const out: string[] = [];
+  for (let k = i + 1; k <= i + n; k++) out.push(idIn(w[k], ids) as string);
   at = i + 1 + n;
-  return w.slice(i + 1, at) as string[];
+  return out;
 }
 
-function pushVersions(out: unknown[], versions: readonly Version[]): void {
+function pushVersions(out: unknown[], versions: readonly Version[], ids: IdEncoder | null): void {
   out.push(versions.length);
-  for (const { value, deleted, dot } of versions) out.push(value, deleted, dot.actor, dot.counter, dot.timeMs);
+  for (const { value, deleted, dot } of versions) out.push(value, deleted, idOut(ids, dot.actor), dot.counter, dot.timeMs);
 }
 
 /** The count-prefixed versions at `i` (a null version in place of any that does not fit); `at` ends after them. */
-function decodeVersions(w: readonly unknown[], i: number): Version[] {
+function decodeVersions(w: readonly unknown[], i: number, ids: readonly string[]): Version[] {
   const n = countAt(w, i, VERSION_WIDTH);
   if (n < 0) {
     at = w.length;
@@ -175,20 +200,20 @@ function decodeVersions(w: readonly unknown[], i: number): Version[] {
   }
   const out: Version[] = [];
   for (let k = 0, v = i + 1; k < n; k++, v += VERSION_WIDTH) {
-    out.push({ value: w[v], deleted: w[v + 1] as boolean, dot: { actor: w[v + 2] as string, counter: w[v + 3] as number, timeMs: w[v + 4] as number } });
+    out.push({ value: w[v], deleted: w[v + 1] as boolean, dot: { actor: idIn(w[v + 2], ids) as string, counter: w[v + 3] as number, timeMs: w[v + 4] as number } });
   }
   at = i + 1 + n * VERSION_WIDTH;
   return out;
 }
 
 /** Appends the clock's entries to `out`, which it ends, and returns `out`. */
-function pushClock(out: unknown[], clock: VectorClock): unknown[] {
+function pushClock(out: unknown[], clock: VectorClock, ids: IdEncoder | null): unknown[] {
   for (const actor in clock) {
     const entry = clock[actor] as ClockEntry;
     const gaps = entry.gaps;
-    if (gaps === undefined) out.push(actor, entry.counter, entry.timeMs, 0);
+    if (gaps === undefined) out.push(idOut(ids, actor), entry.counter, entry.timeMs, 0);
     else {
-      out.push(actor, entry.counter, entry.timeMs, gaps.length);
+      out.push(idOut(ids, actor), entry.counter, entry.timeMs, gaps.length);
       for (const gap of gaps) out.push(gap[0], gap[1]);
     }
   }
@@ -199,14 +224,15 @@ function pushClock(out: unknown[], clock: VectorClock): unknown[] {
  * The clock that takes the rest of the array from `i`; null when its entries do not fill it
  * exactly. An entry without gaps has none (undefined), as in a clock the core made.
  */
-function decodeClock(w: readonly unknown[], i: number): VectorClock {
+function decodeClock(w: readonly unknown[], i: number, ids: readonly string[]): VectorClock {
   const clock: Record<string, ClockEntry> = {};
   while (i < w.length) {
     const gapCount = countAt(w, i + 3, 2);
     if (i + CLOCK_ENTRY_WIDTH > w.length || gapCount < 0) return null as unknown as VectorClock;
-    const actor = w[i] as string;
-    // `__proto__` as a key would replace the prototype, not add an actor.
-    if (actor === '__proto__') return null as unknown as VectorClock;
+    const actor = idIn(w[i], ids);
+    // An unknown code would become a property named by its digits; `__proto__` would replace
+    // the prototype, not add an actor.
+    if (typeof actor !== 'string' || actor === '__proto__') return null as unknown as VectorClock;
     if (gapCount === 0) clock[actor] = { counter: w[i + 1] as number, timeMs: w[i + 2] as number };
     else {
       const gaps: Gap[] = [];
@@ -218,11 +244,11 @@ function decodeClock(w: readonly unknown[], i: number): VectorClock {
   return clock;
 }
 
-function decodeContext(clock: VectorClock, readFrom: unknown): CausalContext {
-  return readFrom === null ? { clock } : { clock, readFrom: readFrom as string };
+function decodeContext(clock: VectorClock, readFrom: unknown, ids: readonly string[]): CausalContext {
+  return readFrom === null ? { clock } : { clock, readFrom: idIn(readFrom, ids) as string };
 }
 
-function decodeSiblings(w: readonly unknown[], i: number): Siblings {
-  const versions = decodeVersions(w, i);
-  return { versions, context: { clock: decodeClock(w, at) } };
+function decodeSiblings(w: readonly unknown[], i: number, ids: readonly string[]): Siblings {
+  const versions = decodeVersions(w, i, ids);
+  return { versions, context: { clock: decodeClock(w, at, ids) } };
 }

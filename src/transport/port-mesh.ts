@@ -10,27 +10,34 @@
  *
  * Messages cross in their wire shape (src/protocol/wire.ts: flat arrays for the messages of
  * every request), encoded as they are sent and decoded as they arrive, so everything above
- * the mesh (the fault layer, the effect host, the core) sees only message objects.
+ * the mesh (the fault layer, the effect host, the core) sees only message objects. On a port
+ * of its own, a peer's ids (actors, node ids, the client's) go as short codes given per port
+ * (src/protocol/wire-ids.ts); through the uplink they go as strings.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Message } from '../protocol/messages.js';
 import { decodeMessage, encodeMessage } from '../protocol/wire.js';
+import { IdEncoder, IdTable, isDefinitions } from '../protocol/wire-ids.js';
 import { Batcher, unbatch, type Batch } from './batcher.js';
 import { envelopeList, type Envelope } from './envelope.js';
 import type { Transport } from './transport.js';
 
 export class PortMesh implements Transport {
   private readonly ports = new Map<string, MessagePort>();
+  /** The codes given to ids on each peer's port; made with the port, gone with it. */
+  private readonly encoders = new Map<string, IdEncoder>();
   private readonly batcher = new Batcher((peer, batch) => this.post(peer, batch));
   private uplink: { readonly self: string; readonly port: MessagePort } | undefined;
   private uplinkOutbox: Envelope[] = [];
   private handler: (from: string, msg: unknown) => void = () => undefined;
   received = 0;
-  /** Arrivals that were not a batch at all. */
+  /** Arrivals that were not a batch at all, and definitions of codes that were malformed. */
   malformed = 0;
+  /** Definitions of codes sent: they cross with the messages, and are not messages. */
+  private definitionsSent = 0;
 
   get sent(): number {
-    return this.batcher.messages;
+    return this.batcher.messages - this.definitionsSent;
   }
 
   get batchesSent(): number {
@@ -45,6 +52,8 @@ export class PortMesh implements Transport {
   connect(peer: string, port: MessagePort): void {
     this.disconnect(peer);
     this.ports.set(peer, port);
+    this.encoders.set(peer, new IdEncoder());
+    const ids = new IdTable();
     port.on('message', (data: unknown) => {
       const batch = unbatch(data);
       if (!batch) {
@@ -52,8 +61,12 @@ export class PortMesh implements Transport {
         return;
       }
       for (const msg of batch) {
+        if (isDefinitions(msg)) {
+          if (!ids.define(msg)) this.malformed++;
+          continue;
+        }
         this.received++;
-        this.handler(peer, decodeMessage(msg));
+        this.handler(peer, decodeMessage(msg, ids.ids));
       }
     });
   }
@@ -63,11 +76,22 @@ export class PortMesh implements Transport {
     if (!port) return;
     this.batcher.discard(peer);
     this.ports.delete(peer);
+    this.encoders.delete(peer);
     port.close();
   }
 
   send(to: string, msg: Message): void {
-    if (this.ports.has(to) || this.uplink) this.batcher.send(to, encodeMessage(msg));
+    const ids = this.encoders.get(to);
+    if (ids !== undefined) {
+      const wire = encodeMessage(msg, ids);
+      // Ahead of the message that uses them, on the same port: the peer knows every code it meets.
+      const definitions = ids.takeDefinitions();
+      if (definitions !== null) {
+        this.definitionsSent++;
+        this.batcher.send(to, definitions);
+      }
+      this.batcher.send(to, wire);
+    } else if (this.uplink) this.batcher.send(to, encodeMessage(msg));
   }
 
   /**
