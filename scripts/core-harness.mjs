@@ -44,9 +44,10 @@ export async function coreHarness(root, mode, { clone = true } = {}) {
   // Each direction of each link has its codes, as each port does (src/transport/port-mesh.ts).
   const links = new Map();
   const linkOf = (from, to) => {
-    const name = `${from}>${to}`;
-    let link = links.get(name);
-    if (link === undefined) links.set(name, (link = idCodes === null ? null : { encoder: new idCodes.IdEncoder(), table: new idCodes.IdTable() }));
+    let fromLinks = links.get(from);
+    if (fromLinks === undefined) links.set(from, (fromLinks = new Map()));
+    let link = fromLinks.get(to);
+    if (link === undefined) fromLinks.set(to, (link = idCodes === null ? null : { encoder: new idCodes.IdEncoder(), table: new idCodes.IdTable() }));
     return link;
   };
   const transportFor = (self) => ({
