@@ -96,8 +96,21 @@ describe('codes for ids on a link', () => {
   it('random histories of messages cross a link as they were sent', () => {
     const actor = fc.constantFrom('n1#1', 'n2#1', 'n3#2', 'client-9f3a', 'c');
     const clock = fc.dictionary(actor, fc.record({ counter: fc.integer({ min: 1, max: 50 }), timeMs: fc.double({ min: 0, max: 1e13, noNaN: true }) }), { maxKeys: 4 });
+    const gapped = fc.dictionary(
+      actor,
+      fc.record({ counter: fc.integer({ min: 5, max: 50 }), timeMs: fc.double({ min: 0, max: 1e13, noNaN: true }), gaps: fc.constantFrom([[1, 1]], [[1, 2], [4, 4]]) }),
+      { maxKeys: 3 },
+    );
+    const version = fc.record({ value: fc.oneof(fc.string(), fc.constant(null)), deleted: fc.boolean(), dot: fc.record({ actor, counter: fc.integer({ min: 1, max: 50 }), timeMs: fc.double({ min: 0, max: 1e13, noNaN: true }) }) });
     const msg = fc.oneof(
       fc.record({ kind: fc.constant('reply.put' as const), reqId: fc.nat(), context: fc.record({ clock }), ackedBy: fc.array(fc.constantFrom('n1', 'n2', 'n3'), { maxLength: 3 }) }),
+      fc.record({
+        kind: fc.constant('replica.write' as const),
+        reqId: fc.nat(),
+        key: fc.string(),
+        siblings: fc.record({ versions: fc.array(version, { maxLength: 3 }), context: fc.record({ clock: gapped }) }),
+        hintFor: fc.constantFrom(null, 'n2', 'n3'),
+      }),
       fc.record({ kind: fc.constant('client.get' as const), reqId: fc.nat(), key: fc.string(), r: fc.integer({ min: 1, max: 3 }), timeoutMs: fc.integer({ min: 1, max: 5000 }), hops: fc.nat(3), replyTo: fc.constantFrom('client-a', 'client-b') }),
     );
     fc.assert(

@@ -71,12 +71,22 @@ describe('wire shape of messages', () => {
       [5, 1, null, 7, 'n1'],
       // A dot without a counter.
       [2, 1, 'k', 'v', false, null, 2, 500, 0, 'c', 'a', null, 1],
+      // Gap counts that are not whole numbers, with the gaps that would follow.
+      [5, 1, null, 0, 'a', 5, 1, 0.5, 1, 1],
+      [5, 1, null, 0, 'a', 5, 1, -1, 1, 1],
     ];
     for (const wire of bad) {
       let decoded: unknown;
       expect(() => (decoded = decodeMessage(wire))).not.toThrow();
       expect(isMessage(decoded), JSON.stringify(wire)).toBe(false);
     }
+  });
+
+  it('a sparse array of enormous length is refused at once, not walked', () => {
+    const huge: unknown[] = [8, 1, 2_999_000];
+    huge.length = 15_000_000;
+    // Refused before any run is read: not a read reply with millions of empty versions.
+    expect(decodeMessage(structuredClone(huge))).toBeNull();
   });
 
   it('random arrays headed by a message code never throw and pass the guard only as well-formed messages', () => {

@@ -62,6 +62,43 @@ describe('the port mesh', () => {
     expect(b.mesh.malformed).toBe(0);
   });
 
+  it('messages queued for a port that is replaced in the same turn are dropped with its codes, never read with the new port\'s', async () => {
+    const a = meshFor();
+    const b = meshFor();
+    link(a.mesh, 'a', b.mesh, 'b');
+    a.mesh.send('b', { kind: 'forward.ack', reqId: 1, replyTo: 'client-A' });
+    link(a.mesh, 'a', b.mesh, 'b');
+    a.mesh.send('b', { kind: 'forward.ack', reqId: 2, replyTo: 'client-B' });
+    await b.next(1);
+    // A turn more for anything else that might come.
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(b.arrived).toEqual([['a', { kind: 'forward.ack', reqId: 2, replyTo: 'client-B' }]]);
+  });
+
+  it('a batch that cannot be cloned still delivers its definitions and its good messages', async () => {
+    const a = meshFor();
+    const b = meshFor();
+    link(a.mesh, 'a', b.mesh, 'b');
+    a.mesh.send('b', { ...examples['client.put'], value: () => 'not cloneable' });
+    a.mesh.send('b', examples['reply.put']);
+    await b.next(1);
+    expect(b.arrived).toEqual([['a', examples['reply.put']]]);
+    expect(b.mesh.malformed).toBe(0);
+  });
+
+  it('a malformed definition is counted and taken no further', async () => {
+    const b = meshFor();
+    const { port1, port2 } = new MessageChannel();
+    loose.push(port1);
+    b.mesh.connect('a', port2);
+    port1.postMessage([[0, 0, 'n1'], [0, 5, 'n6'], [5, 1, null, 0, 0, 5, 1, 0]]);
+    await b.next(1);
+    expect(b.mesh.malformed).toBe(1);
+    // Code 0 was taken, code 5 was not.
+    expect(b.arrived).toEqual([['a', { kind: 'reply.put', reqId: 1, context: { clock: { n1: { counter: 5, timeMs: 1 } } }, ackedBy: [] }]]);
+  });
+
   it('through the uplink, ids cross as strings, for any endpoint to read', async () => {
     const a = meshFor();
     const { port1, port2 } = new MessageChannel();

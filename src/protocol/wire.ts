@@ -86,12 +86,21 @@ export function encodeMessage(msg: Message, ids: IdEncoder | null = null): unkno
 }
 
 /**
+ * The longest wire array decoded: far above any real message (siblings and clocks are
+ * bounded, src/core/siblings.ts and causal-context.ts), far below what would exhaust memory.
+ */
+export const MAX_WIRE_LENGTH = 1_000_000;
+
+/**
  * The message object back from its wire shape, for the guard to check; anything else as it
  * came. `ids` are the link's ids by code (wire-ids.ts). Never throws: a malformed array
  * becomes something the guard refuses.
  */
 export function decodeMessage(wire: unknown, ids: readonly string[] = NO_IDS): unknown {
   if (!Array.isArray(wire)) return wire;
+  // A sparse array crosses a port in a few bytes whatever its length, and the counts inside
+  // are checked against that length: past the bound, decoding could allocate without end.
+  if (wire.length > MAX_WIRE_LENGTH) return null;
   try {
     return decodeArray(wire, ids);
   } catch {

@@ -11,8 +11,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { MAX_ENDPOINT_ID_LENGTH } from '../../transport/envelope.js';
 
-/** Bumped whenever the link protocol changes incompatibly; a mismatch is refused by name. */
-export const LINK_PROTOCOL_VERSION = 1;
+/**
+ * Bumped whenever the link protocol changes incompatibly; a mismatch is refused by name.
+ * 2: the messages of every request flat, nothing nested in them (src/protocol/wire.ts).
+ */
+export const LINK_PROTOCOL_VERSION = 2;
 export const NONCE_BYTES = 32;
 const PROOF_BYTES = 32;
 /** Handshake messages are tiny: a larger frame before authentication is a protocol error. */
