@@ -23,9 +23,8 @@ import { envelopeList, type Envelope } from './envelope.js';
 import type { Transport } from './transport.js';
 
 export class PortMesh implements Transport {
-  private readonly ports = new Map<string, MessagePort>();
-  /** The codes given to ids on each peer's port; made with the port, gone with it. */
-  private readonly encoders = new Map<string, IdEncoder>();
+  /** Each peer's port, with the codes this side gave ids on it (made with the port, gone with it). */
+  private readonly ports = new Map<string, { readonly port: MessagePort; readonly ids: IdEncoder }>();
   private readonly batcher = new Batcher((peer, batch) => this.post(peer, batch));
   private uplink: { readonly self: string; readonly port: MessagePort } | undefined;
   private uplinkOutbox: Envelope[] = [];
@@ -51,8 +50,7 @@ export class PortMesh implements Transport {
   /** Adopts the port to `peer`, replacing (and closing) an older one. */
   connect(peer: string, port: MessagePort): void {
     this.disconnect(peer);
-    this.ports.set(peer, port);
-    this.encoders.set(peer, new IdEncoder());
+    this.ports.set(peer, { port, ids: new IdEncoder() });
     const ids = new IdTable();
     port.on('message', (data: unknown) => {
       const batch = unbatch(data);
@@ -72,16 +70,15 @@ export class PortMesh implements Transport {
   }
 
   disconnect(peer: string): void {
-    const port = this.ports.get(peer);
-    if (!port) return;
+    const link = this.ports.get(peer);
+    if (!link) return;
     this.batcher.discard(peer);
     this.ports.delete(peer);
-    this.encoders.delete(peer);
-    port.close();
+    link.port.close();
   }
 
   send(to: string, msg: Message): void {
-    const ids = this.encoders.get(to);
+    const ids = this.ports.get(to)?.ids;
     if (ids !== undefined) {
       const wire = encodeMessage(msg, ids);
       // Ahead of the message that uses them, on the same port: the peer knows every code it meets.
@@ -117,9 +114,9 @@ export class PortMesh implements Transport {
   }
 
   private post(peer: string, batch: Batch): void {
-    const port = this.ports.get(peer);
-    if (port) {
-      port.postMessage(batch);
+    const link = this.ports.get(peer);
+    if (link) {
+      link.port.postMessage(batch);
       return;
     }
     if (!this.uplink) return;
