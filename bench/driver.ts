@@ -5,7 +5,7 @@
  * stall delays the requests behind it and shows in their latency (no coordinated omission).
  */
 import { performance } from 'node:perf_hooks';
-import type { Cluster, Context, PutOptions } from '../src/index.js';
+import type { Cluster, Context, GetResult, PutOptions, PutResult } from '../src/index.js';
 import { DynamoError } from '../src/index.js';
 import { createLatencyHistogram, recordLatencyUs, type Histogram } from './hdr.js';
 import type { LatencyRecord, OpKind } from './logs.js';
@@ -60,52 +60,72 @@ export async function runPhase(cluster: Cluster, plan: OpPlan, contexts: Context
   // Built as literals: V8 (Node 20) makes `{ ...options, context }` through its generic
   // path, about 1 us a put on the client thread, which the floor does not pay.
   const putOptions = (context: Context): PutOptions => (w === undefined ? { timeoutMs, context } : { w, timeoutMs, context });
-  const execute = async (op: BenchOp, startMs: number): Promise<void> => {
-    try {
-      if (op.op === 'GET') {
-        const read = await cluster.get(op.key, getOptions);
-        contexts.set(op.key, read.context);
-        if (read.values.length > 0) result.hits++;
-        if (read.values.length > 1) result.siblingReads++;
-      } else {
-        const context = contexts.get(op.key);
-        const written = await cluster.put(op.key, op.value, context ? putOptions(context) : blindPutOptions);
-        contexts.set(op.key, written.context);
+  const steps: Steps = {
+    issue: (op) => {
+      if (op.op === 'GET') return cluster.get(op.key, getOptions);
+      const context = contexts.get(op.key);
+      return cluster.put(op.key, op.value, context ? putOptions(context) : blindPutOptions);
+    },
+    done: (op, startMs, answer) => {
+      contexts.set(op.key, answer.context);
+      if ('values' in answer) {
+        if (answer.values.length > 0) result.hits++;
+        if (answer.values.length > 1) result.siblingReads++;
       }
       const latencyUs = (performance.now() - startMs) * 1000;
       recordLatencyUs(op.op === 'GET' ? result.get : result.put, latencyUs);
       recorded.ops.push(op.op);
       recorded.keys.push(op.key);
       recorded.latenciesUs.push(latencyUs);
-    } catch (error) {
+      options.onDone?.();
+    },
+    failed: (error) => {
       if (!(error instanceof DynamoError)) throw error;
       result.errors[error.code] = (result.errors[error.code] ?? 0) + 1;
-    }
-    options.onDone?.();
+      options.onDone?.();
+    },
   };
   const started = performance.now();
-  if (options.rateOpsPerS === undefined) await closedLoop(plan, options, execute);
-  else await openLoop(plan, options, options.rateOpsPerS, started, execute);
+  if (options.rateOpsPerS === undefined) await closedLoop(plan, options, steps);
+  else await openLoop(plan, options, options.rateOpsPerS, started, steps);
   const elapsedMs = performance.now() - started;
   const records: LatencyRecord[] = recorded.ops.map((op, i) => ({ op, key: recorded.keys[i] as string, latencyUs: recorded.latenciesUs[i] as number }));
   return { ...result, records, elapsedMs };
 }
 
-/** Runs one operation; its latency counts from `startMs` (performance.now()). */
-type Execute = (op: BenchOp, startMs: number) => Promise<void>;
+/**
+ * One operation in three steps: send it (the API's promise), then record its answer, timed
+ * from `startMs` (performance.now()), or its failure. The closed loop awaits the API's promise
+ * itself: an async function around each operation cost the client thread one more promise
+ * and one more turn of the microtask queue per request, which the floor does not pay.
+ */
+interface Steps {
+  issue(op: BenchOp): Promise<GetResult | PutResult>;
+  done(op: BenchOp, startMs: number, answer: GetResult | PutResult): void;
+  failed(error: unknown): void;
+}
 
-async function closedLoop(plan: OpPlan, options: PhaseOptions, execute: Execute): Promise<void> {
+async function closedLoop(plan: OpPlan, options: PhaseOptions, steps: Steps): Promise<void> {
   let issued = 0;
   const client = async (): Promise<void> => {
     while (issued < options.ops) {
       issued++;
-      await execute(plan.next(), performance.now());
+      const op = plan.next();
+      const startMs = performance.now();
+      let answer: GetResult | PutResult;
+      try {
+        answer = await steps.issue(op);
+      } catch (error) {
+        steps.failed(error);
+        continue;
+      }
+      steps.done(op, startMs, answer);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency, options.ops) }, client));
 }
 
-async function openLoop(plan: OpPlan, options: PhaseOptions, rate: number, startMs: number, execute: Execute): Promise<void> {
+async function openLoop(plan: OpPlan, options: PhaseOptions, rate: number, startMs: number, steps: Steps): Promise<void> {
   const intervalMs = 1000 / rate;
   const inFlight = new Set<Promise<void>>();
   for (let i = 0; i < options.ops; i++) {
@@ -114,7 +134,11 @@ async function openLoop(plan: OpPlan, options: PhaseOptions, rate: number, start
     // At most `concurrency` requests in flight: a late one starts late, and its latency
     // still counts from its intended time.
     while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
-    const running: Promise<void> = execute(plan.next(), intendedMs).finally(() => inFlight.delete(running));
+    const op = plan.next();
+    const running: Promise<void> = steps
+      .issue(op)
+      .then((answer) => steps.done(op, intendedMs, answer), steps.failed)
+      .finally(() => inFlight.delete(running));
     inFlight.add(running);
   }
   await Promise.all(inFlight);
