@@ -22,7 +22,7 @@ import type { CausalContext, ClockEntry, Gap, Siblings, VectorClock, Version } f
 import type { Message } from './messages.js';
 import { NO_IDS, type IdEncoder } from './wire-ids.js';
 
-/** The first element of an encoded message. */
+/** The first element of an encoded message; 0 heads a definitions message (wire-ids.ts, ID_DEFINITIONS). */
 const Code = {
   ClientGet: 1,
   ClientPut: 2,
