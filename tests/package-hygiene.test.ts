@@ -115,6 +115,31 @@ describe('package hygiene - the library does not load the bench', () => {
   }, 60_000);
 });
 
+describe('package hygiene - the node worker is one module', () => {
+  // scripts/bundle-workers.mjs, run by the build: every node of a cluster loads this file.
+  const nodeWorker = join(DIST, 'workers', 'node-worker.js');
+
+  it('imports nothing but node: builtins: the engine and comlink are inside it', () => {
+    const specifiers = SPECIFIERS.flatMap((pattern) => [...readFileSync(nodeWorker, 'utf8').matchAll(pattern)].map((match) => match[2] ?? ''));
+    expect(specifiers.length).toBeGreaterThan(0);
+    expect(specifiers.filter((specifier) => !specifier.startsWith('node:'))).toEqual([]);
+  });
+
+  it('its source map leads to the TypeScript sources, each of which exists', () => {
+    const map = JSON.parse(readFileSync(`${nodeWorker}.map`, 'utf8')) as { sources: string[]; sourceRoot?: string };
+    const sources = map.sources.map((source) => resolve(dirname(nodeWorker), map.sourceRoot ?? '', source));
+    expect(sources).toContain(join(REPO_ROOT, 'workers', 'node-worker.ts'));
+    expect(sources).toContain(join(REPO_ROOT, 'src', 'core', 'node.ts'));
+    expect(sources).toContain(join(REPO_ROOT, 'src', 'transport', 'port-mesh.ts'));
+    expect(sources.filter((source) => !existsSync(source))).toEqual([]);
+  });
+
+  it('the client worker stays as tsc wrote it: a program it runs imports the engine from dist/src, and must meet the same classes', () => {
+    const text = readFileSync(join(DIST, 'workers', 'client-worker.js'), 'utf8');
+    expect(text).toMatch(/from '\.\.\/src\//);
+  });
+});
+
 describe('package hygiene - package.json', () => {
   it('comlink is the one runtime dependency; the packages of the bench, the dynamo command and the dashboard\'s charts are optional peers, installed here as dev dependencies', () => {
     expect(Object.keys(manifest.dependencies ?? {})).toEqual(['comlink']);

@@ -1,0 +1,44 @@
+// Bundles the node worker (dist/workers/node-worker.js, as tsc wrote it) into one file, in
+// place, with a source map back to the TypeScript sources.
+//
+// Every node of a cluster is a worker thread that loads this file. Loaded as tsc leaves it,
+// it is 44 modules of ours and comlink's two, each resolved, read, compiled and linked by
+// Node's ESM loader in every worker: about 150 ms of CPU a node for Cluster.start, of which
+// a worker with an empty script takes 50. As one module it is about 90 ms
+// (docs/PERFORMANCE.md, "Starting a node"). Only node: builtins stay imports.
+//
+// Only the node worker: the client worker imports the user's program, which imports the
+// engine from dist/src, and a bundled copy of the engine's classes beside that one would
+// make `instanceof DynamoError` false across the two.
+//
+//   node scripts/bundle-workers.mjs   (run by `npm run build`, after tsc)
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rolldown } from 'rolldown';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const entry = resolve(root, 'dist/workers/node-worker.js');
+
+/** Hands each compiled module to the bundler with tsc's map, so the bundle's map leads to the .ts files. */
+const tscSourceMaps = {
+  name: 'tsc-source-maps',
+  load(id) {
+    if (!id.endsWith('.js') || !existsSync(`${id}.map`)) return null;
+    return { code: readFileSync(id, 'utf8'), map: readFileSync(`${id}.map`, 'utf8') };
+  },
+};
+
+const bundle = await rolldown({ input: entry, platform: 'node', external: [/^node:/], plugins: [tscSourceMaps] });
+try {
+  // Generated in memory and written after: the entry is an input until the bundle is made.
+  const { output } = await bundle.generate({ file: entry, format: 'esm', sourcemap: true });
+  const chunks = output.filter((item) => item.type === 'chunk');
+  if (chunks.length !== 1) throw new Error(`the node worker bundled into ${chunks.length} chunks, expected 1`);
+  const [chunk] = chunks;
+  const mapFile = `${basename(entry)}.map`;
+  writeFileSync(entry, `${chunk.code.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '')}\n//# sourceMappingURL=${mapFile}\n`);
+  writeFileSync(`${entry}.map`, chunk.map.toString());
+} finally {
+  await bundle.close();
+}
