@@ -4,9 +4,11 @@
  * per request; starting a cluster costs more than most runs measure (5 worker threads that
  * load and compile the engine from scratch, 20 for the N=20 configurations). One cluster is
  * kept at a time: the suite runs the runs that share one back to back (see clusterKeyOf), and
- * asking for another stops the one kept.
+ * asking for another stops the one kept. Its clusters take their threads from one pool
+ * (NodeThreads): a cluster stopped hands them back, and the next one's nodes start on them,
+ * empty, on code compiled by the runs before instead of from scratch.
  */
-import { Cluster } from '../src/index.js';
+import { Cluster, NodeThreads } from '../src/index.js';
 import type { RunDescription } from './summary.js';
 
 /** What a run's cluster is made of (a RunSpec has it all). */
@@ -29,8 +31,8 @@ export function valueLimitBytes(valueBytes: number): number {
   return Math.max(1024 * 1024, valueBytes + 1024);
 }
 
-/** Starts the cluster `spec` runs on; its R and W are the cluster's defaults. */
-export function startRunCluster(spec: ClusterShape): Promise<Cluster> {
+/** Starts the cluster `spec` runs on (on `threads`, if given); its R and W are the cluster's defaults. */
+export function startRunCluster(spec: ClusterShape, threads?: NodeThreads): Promise<Cluster> {
   return Cluster.start({
     nodes: spec.nodes,
     n: spec.N,
@@ -40,6 +42,7 @@ export function startRunCluster(spec: ClusterShape): Promise<Cluster> {
     coordination: spec.coordination,
     requestTimeoutMs: spec.timeoutMs,
     maxValueBytes: valueLimitBytes(spec.valueBytes),
+    ...(threads === undefined ? {} : { threads }),
   });
 }
 
@@ -50,6 +53,7 @@ export function clusterKeyOf(spec: ClusterShape): string {
 
 export class ClusterPool {
   private kept: { readonly key: string; readonly cluster: Cluster } | undefined;
+  private readonly threads = new NodeThreads();
   /** Clusters started so far (for the report and the tests). */
   started = 0;
 
@@ -61,16 +65,34 @@ export class ClusterPool {
     const key = clusterKeyOf(spec);
     if (this.kept?.key === key) return { cluster: this.kept.cluster, warm: true };
     await this.close();
-    const cluster = await startRunCluster(spec);
+    const cluster = await startRunCluster(spec, this.threads);
     this.started++;
     this.kept = { key, cluster };
     return { cluster, warm: false };
   }
 
-  /** Stops the cluster kept, if any. */
+  /** Stops the cluster kept, if any; its threads wait in the pool, running nothing. */
   async close(): Promise<void> {
     const kept = this.kept;
     this.kept = undefined;
     await kept?.cluster.stop();
+  }
+
+  /** Node threads the pool's clusters started, and threads they took from it instead. */
+  get threadsStarted(): number {
+    return this.threads.started;
+  }
+
+  get threadsReused(): number {
+    return this.threads.reused;
+  }
+
+  /** Stops the cluster kept and ends every thread. */
+  async end(): Promise<void> {
+    try {
+      await this.close();
+    } finally {
+      await this.threads.close();
+    }
   }
 }

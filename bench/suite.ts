@@ -220,7 +220,7 @@ class SuiteRunner {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.floors.close(), this.clusters.close()]);
+    await Promise.all([this.floors.close(), this.clusters.end()]);
   }
 
   private async baseline(spec: RunSpec, sizing: FloorSizing): Promise<RunBaseline | null> {

@@ -2,10 +2,11 @@
 // place, with a source map back to the TypeScript sources.
 //
 // Every node of a cluster is a worker thread that loads this file. Loaded as tsc leaves it,
-// it is 44 modules of ours and comlink's two, each resolved, read, compiled and linked by
-// Node's ESM loader in every worker: about 150 ms of CPU a node for Cluster.start, of which
-// a worker with an empty script takes 50. As one module it is about 90 ms
-// (docs/PERFORMANCE.md, "Starting a node"). Only node: builtins stay imports.
+// it is 44 modules of ours, each resolved, read, compiled and linked by Node's ESM loader in
+// every worker: a node's thread cost about 150 ms of CPU to start, of which a worker with an
+// empty script takes 50 (docs/PERFORMANCE.md, "Starting a node"). Node's builtins and comlink
+// stay imports: comlink speaks to the main thread's copy of itself, and the main thread loads
+// the one the user installed, so the worker loads that one too.
 //
 // Only the node worker: the client worker imports the user's program, which imports the
 // engine from dist/src, and a bundled copy of the engine's classes beside that one would
@@ -29,7 +30,13 @@ const tscSourceMaps = {
   },
 };
 
-const bundle = await rolldown({ input: entry, platform: 'node', external: [/^node:/], plugins: [tscSourceMaps] });
+/** An import the bundler cannot resolve would stay an import of a file the bundle no longer has beside it. */
+function failOnUnresolved(level, log, defaultHandler) {
+  if (log.code === 'UNRESOLVED_IMPORT') throw new Error(`bundling the node worker: ${log.message}`);
+  defaultHandler(level, log);
+}
+
+const bundle = await rolldown({ input: entry, platform: 'node', external: [/^node:/, /^comlink(\/|$)/], plugins: [tscSourceMaps], onLog: failOnUnresolved });
 try {
   // Generated in memory and written after: the entry is an input until the bundle is made.
   const { output } = await bundle.generate({ file: entry, format: 'esm', sourcemap: true });

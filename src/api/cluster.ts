@@ -16,6 +16,7 @@ import { ContextTags } from './context-tags.js';
 import { DynamoError, DynamoErrorCode, fromFailure, guarded, invalidArgument, readInput, toDynamoError } from './errors.js';
 import { optionsObject, quorumOption, resolveClusterOptions, timeoutOption, type ClusterOptions } from './options.js';
 import { IssuedContexts, type Context } from './issued-contexts.js';
+import { NodeThreads } from './node-threads.js';
 import { abortable, checkKey, checkSignal, snapshotValue } from './values.js';
 
 export type { ChaosRule, ChaosSelector, FaultCounters };
@@ -161,9 +162,10 @@ export class Cluster {
   /** Starts a cluster: one worker thread per node, wired into a MessagePort mesh. */
   static async start(options?: ClusterOptions): Promise<Cluster> {
     const resolved = resolveClusterOptions(options);
+    const threads = options?.threads === undefined ? undefined : NodeThreads.poolOf(options.threads);
     const client = new ClientCore(`client-${randomUUID()}`, resolved.coordination, resolved.tuning, [], md5Hex);
     const driver = new ClientDriver(client);
-    const topology = new Topology(resolved.tuning, driver);
+    const topology = new Topology(resolved.tuning, driver, undefined, threads);
     try {
       await topology.boot(resolved.nodes);
     } catch (err) {

@@ -5,6 +5,7 @@
 import type { CoordinationMode } from '../core/client.js';
 import { DEFAULT_TUNING, type EngineTuning } from '../core/config.js';
 import { invalidArgument } from './errors.js';
+import type { NodeThreads } from './node-threads.js';
 
 /** Options of `Cluster.start`; every field has a default. */
 export interface ClusterOptions {
@@ -34,6 +35,8 @@ export interface ClusterOptions {
   readonly tombstoneGraceMs?: number;
   /** How often each node starts Merkle-tree anti-entropy exchanges (§4.7); 0 turns it off (default 1000 ms). */
   readonly antiEntropyIntervalMs?: number;
+  /** Worker threads to take the nodes' from, and to hand them back to on `stop()` (see NodeThreads); default: threads of its own. */
+  readonly threads?: NodeThreads;
 }
 
 export interface ResolvedClusterOptions {
@@ -45,7 +48,7 @@ export interface ResolvedClusterOptions {
 
 const KNOWN = new Set([
   'nodes', 'n', 'r', 'w', 'vnodes', 'coordination', 'requestTimeoutMs', 'replicaTimeoutMs',
-  'readRepairWindowMs', 'maxValueBytes', 'clockPruneAt', 'tombstoneGraceMs', 'antiEntropyIntervalMs',
+  'readRepairWindowMs', 'maxValueBytes', 'clockPruneAt', 'tombstoneGraceMs', 'antiEntropyIntervalMs', 'threads',
 ]);
 
 export const DEFAULT_NODES = 5;

@@ -12,12 +12,16 @@ import type { FaultCounters, LinkCut, LinkTally } from '../transport/fault-layer
 export type { ChaosRule, ChaosSelector } from '../transport/chaos.js';
 export type { FaultCounters, LinkTally } from '../transport/fault-layer.js';
 
-/** What the main thread hands a new node worker. */
-export interface NodeWorkerData {
+/** Who a node worker is: what it needs to run a node from scratch. */
+export interface NodeIdentity {
   readonly nodeId: string;
   readonly actorId: string;
   readonly tuning: EngineTuning;
   readonly membership: Membership;
+}
+
+/** What the main thread hands a new node worker. */
+export interface NodeWorkerData extends NodeIdentity {
   /** The port comlink's control plane runs on. */
   readonly controlPort: MessagePort;
 }
@@ -61,4 +65,11 @@ export interface NodeControl {
   inspect(key: string): NodeKeyView;
   /** Stops timers and closes every port; the worker thread then exits by itself. */
   shutdown(): void;
+  /**
+   * Stops the node as shutdown does (timers, every port but the control port) and keeps the
+   * thread, running nothing, for `reset` (a pool of threads, src/runtime/thread-pool.ts).
+   */
+  retire(): void;
+  /** Runs a new node from scratch on this thread, in place of the one it ran (if any). */
+  reset(identity: NodeIdentity): void;
 }

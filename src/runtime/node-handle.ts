@@ -12,13 +12,20 @@ import type { ChaosRule } from '../transport/chaos.js';
 import type { LinkCut } from '../transport/fault-layer.js';
 import { compiledSibling } from '../util/compiled-path.js';
 import { workerExecArgv } from '../util/worker-argv.js';
-import type { NodeControl, NodeWorkerData, WorkerStats } from './control-api.js';
+import type { NodeControl, NodeIdentity, NodeWorkerData, WorkerStats } from './control-api.js';
 import { EngineError } from './engine-error.js';
 
 const WORKER_FILE = compiledSibling(import.meta.url, '../../workers/node-worker.js');
 
 /** Control calls that do not answer within this time fail instead of hanging. */
 const CONTROL_TIMEOUT_MS = 10_000;
+
+/** A node worker thread running no node: what a ThreadPool keeps between clusters (thread-pool.ts). */
+export interface IdleThread {
+  readonly worker: Worker;
+  readonly control: Comlink.Remote<NodeControl>;
+  readonly controlPort: MessagePort;
+}
 
 export class NodeHandle {
   /** Rejects once the worker is gone, so that no control call waits on a dead thread. */
@@ -60,11 +67,36 @@ export class NodeHandle {
     }
     failed.catch(() => undefined);
     // A worker that dies later (out of memory, a native fault) must not crash the embedding
-    // program through an unhandled 'error' event: it is reported as an exit instead.
+    // program through an unhandled 'error' event: it is reported as an exit instead. Once per
+    // thread, whatever nodes it runs later.
     worker.on('error', () => undefined);
-    worker.once('exit', (code) => handle.exited(code));
+    handle.watchExit();
     return handle;
   }
+
+  /**
+   * Runs node `nodeId` on a thread a stopped cluster handed back (thread-pool.ts): the thread
+   * drops nothing of its old node but its compiled code. Rejects (and terminates the thread)
+   * if the thread does not answer; the caller starts a new one then.
+   */
+  static async adopt(thread: IdleThread, identity: NodeIdentity): Promise<NodeHandle> {
+    const handle = new NodeHandle(identity.nodeId, thread.worker, thread.control, thread.controlPort);
+    handle.watchExit();
+    try {
+      await handle.call(thread.control.reset(identity), 'reset');
+    } catch (err) {
+      await handle.terminate();
+      throw err;
+    }
+    return handle;
+  }
+
+  /** Reports the thread's exit as this node's, until the node is stopped or handed back. */
+  private watchExit(): void {
+    this.worker.once('exit', this.onExit);
+  }
+
+  private readonly onExit = (code: number): void => this.exited(code);
 
   private exitListener: ((code: number) => void) | undefined;
   private terminating = false;
@@ -123,6 +155,24 @@ export class NodeHandle {
     await withTimeout(this.control.shutdown(), `${this.nodeId} shutdown`, 1000).catch(() => undefined);
     this.controlPort.close();
     await this.worker.terminate();
+  }
+
+  /**
+   * Stops the node and hands its thread back, running nothing, for another cluster's node
+   * (thread-pool.ts); null when the thread did not answer, and was terminated instead.
+   */
+  async release(): Promise<IdleThread | null> {
+    this.terminating = true;
+    this.markGone(new EngineError('STOPPED', `node ${this.nodeId} has stopped`));
+    this.worker.off('exit', this.onExit);
+    try {
+      await withTimeout(this.control.retire(), `${this.nodeId} retire`, 1000);
+    } catch {
+      this.controlPort.close();
+      await this.worker.terminate();
+      return null;
+    }
+    return { worker: this.worker, control: this.control, controlPort: this.controlPort };
   }
 }
 

@@ -12,11 +12,12 @@ import { parseChaosRule, parseChaosSelector, withoutRules, withRule, type ChaosR
 import { checkDelayBudget, checkedChaosInput, CLIENT_ENDPOINT, rulesOnTheWire } from './chaos-input.js';
 import { partitionCuts } from '../transport/partition.js';
 import type { ClientDriver } from './client-driver.js';
-import type { WorkerStats } from './control-api.js';
+import type { NodeIdentity, WorkerStats } from './control-api.js';
 import { EngineError } from './engine-error.js';
 import { nodesToTell } from './membership.js';
 import { NodeHandle } from './node-handle.js';
 import type { Switchboard } from './switchboard.js';
+import type { ThreadPool } from './thread-pool.js';
 
 /**
  * A ring spread over several node controllers: this process runs the `local` nodes, and
@@ -51,10 +52,15 @@ export class Topology {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
+  /**
+   * @param threads where nodes take their threads from, and where `shutdown` hands them back
+   * (thread-pool.ts); without it every node starts a thread of its own and stops it.
+   */
   constructor(
     private readonly tuning: EngineTuning,
     private readonly driver: ClientDriver,
     private readonly spread?: SpreadRing,
+    private readonly threads?: ThreadPool,
   ) {}
 
   /** Nodes of other controllers whose controller this one has lost its connection to. */
@@ -225,14 +231,22 @@ export class Topology {
   }
 
   /**
-   * Stops every worker. A change still under way notices at its next step, stops what it
-   * started and rejects with STOPPED.
+   * Stops every node: its thread goes back to the pool of threads, if the cluster has one
+   * (and it is open), or stops. A change still under way notices at its next step, stops what
+   * it started and rejects with STOPPED.
    */
   async shutdown(): Promise<void> {
     this.closed = true;
     const handles = this.handles();
     this.running.clear();
-    await Promise.all(handles.map((h) => h.terminate()));
+    const pool = this.threads;
+    await Promise.all(
+      handles.map(async (handle) => {
+        if (pool === undefined || pool.isClosed) return handle.terminate();
+        const thread = await handle.release();
+        if (thread !== null) await pool.give(thread);
+      }),
+    );
   }
 
   /** Runs topology changes one after the other, never once the cluster is closed. */
@@ -313,7 +327,7 @@ export class Topology {
     // A controller process that restarts counts incarnations from 1 again: a random tag keeps
     // its node from minting dots an earlier incarnation already used.
     const actorId = this.spread ? `${nodeId}#${incarnation}.${randomBytes(4).toString('hex')}` : `${nodeId}#${incarnation}`;
-    const handle = await NodeHandle.spawn(nodeId, actorId, this.tuning, membership);
+    const handle = await this.startThread({ nodeId, actorId, tuning: this.tuning, membership });
     if (this.closed) {
       await handle.terminate();
       this.checkOpen();
@@ -344,6 +358,24 @@ export class Topology {
       this.driver.detach(nodeId);
       this.driver.reachable(this.runningMembers());
     });
+  }
+
+  /** A node's thread: one a stopped cluster left in the pool, if there is one, else a new one. */
+  private async startThread(identity: NodeIdentity): Promise<NodeHandle> {
+    const pool = this.threads;
+    const idle = pool?.take();
+    if (pool !== undefined && idle !== undefined) {
+      try {
+        const handle = await NodeHandle.adopt(idle, identity);
+        pool.reused++;
+        return handle;
+      } catch {
+        // That thread did not answer (adopt terminated it): the node gets a new one.
+      }
+    }
+    const handle = await NodeHandle.spawn(identity.nodeId, identity.actorId, identity.tuning, identity.membership);
+    if (pool !== undefined) pool.started++;
+    return handle;
   }
 
   private async wireNew(nodeId: string): Promise<void> {
