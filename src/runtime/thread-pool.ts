@@ -8,7 +8,8 @@
  * Bounded: at most `maxIdle` threads wait; one handed back beyond that is terminated. A thread
  * that exits while it waits leaves the pool. After `close()` nothing is kept.
  */
-import type { IdleThread } from './node-handle.js';
+import type { NodeIdentity } from './control-api.js';
+import { NodeHandle, type IdleThread } from './node-handle.js';
 
 interface Waiting {
   readonly thread: IdleThread;
@@ -70,4 +71,28 @@ export class ThreadPool {
 async function terminate(thread: IdleThread): Promise<void> {
   thread.controlPort.close();
   await thread.worker.terminate();
+}
+
+/** A node's thread: one a stopped cluster left in `pool`, if it has one, else a new one. */
+export async function startNodeThread(identity: NodeIdentity, pool: ThreadPool | undefined): Promise<NodeHandle> {
+  const idle = pool?.take();
+  if (pool !== undefined && idle !== undefined) {
+    try {
+      const handle = await NodeHandle.adopt(idle, identity);
+      pool.reused++;
+      return handle;
+    } catch {
+      // That thread did not answer (adopt terminated it): the node gets a new one.
+    }
+  }
+  const handle = await NodeHandle.spawn(identity.nodeId, identity.actorId, identity.tuning, identity.membership);
+  if (pool !== undefined) pool.started++;
+  return handle;
+}
+
+/** Stops a node: its thread goes back to `pool` if there is one and it is open, else ends. */
+export async function stopNodeThread(handle: NodeHandle, pool: ThreadPool | undefined): Promise<void> {
+  if (pool === undefined || pool.isClosed) return handle.terminate();
+  const thread = await handle.release();
+  if (thread !== null) await pool.give(thread);
 }

@@ -12,12 +12,12 @@ import { parseChaosRule, parseChaosSelector, withoutRules, withRule, type ChaosR
 import { checkDelayBudget, checkedChaosInput, CLIENT_ENDPOINT, rulesOnTheWire } from './chaos-input.js';
 import { partitionCuts } from '../transport/partition.js';
 import type { ClientDriver } from './client-driver.js';
-import type { NodeIdentity, WorkerStats } from './control-api.js';
+import type { WorkerStats } from './control-api.js';
 import { EngineError } from './engine-error.js';
 import { nodesToTell } from './membership.js';
-import { NodeHandle } from './node-handle.js';
+import type { NodeHandle } from './node-handle.js';
 import type { Switchboard } from './switchboard.js';
-import type { ThreadPool } from './thread-pool.js';
+import { startNodeThread, stopNodeThread, type ThreadPool } from './thread-pool.js';
 
 /**
  * A ring spread over several node controllers: this process runs the `local` nodes, and
@@ -239,14 +239,7 @@ export class Topology {
     this.closed = true;
     const handles = this.handles();
     this.running.clear();
-    const pool = this.threads;
-    await Promise.all(
-      handles.map(async (handle) => {
-        if (pool === undefined || pool.isClosed) return handle.terminate();
-        const thread = await handle.release();
-        if (thread !== null) await pool.give(thread);
-      }),
-    );
+    await Promise.all(handles.map((handle) => stopNodeThread(handle, this.threads)));
   }
 
   /** Runs topology changes one after the other, never once the cluster is closed. */
@@ -327,7 +320,7 @@ export class Topology {
     // A controller process that restarts counts incarnations from 1 again: a random tag keeps
     // its node from minting dots an earlier incarnation already used.
     const actorId = this.spread ? `${nodeId}#${incarnation}.${randomBytes(4).toString('hex')}` : `${nodeId}#${incarnation}`;
-    const handle = await this.startThread({ nodeId, actorId, tuning: this.tuning, membership });
+    const handle = await startNodeThread({ nodeId, actorId, tuning: this.tuning, membership }, this.threads);
     if (this.closed) {
       await handle.terminate();
       this.checkOpen();
@@ -358,24 +351,6 @@ export class Topology {
       this.driver.detach(nodeId);
       this.driver.reachable(this.runningMembers());
     });
-  }
-
-  /** A node's thread: one a stopped cluster left in the pool, if there is one, else a new one. */
-  private async startThread(identity: NodeIdentity): Promise<NodeHandle> {
-    const pool = this.threads;
-    const idle = pool?.take();
-    if (pool !== undefined && idle !== undefined) {
-      try {
-        const handle = await NodeHandle.adopt(idle, identity);
-        pool.reused++;
-        return handle;
-      } catch {
-        // That thread did not answer (adopt terminated it): the node gets a new one.
-      }
-    }
-    const handle = await NodeHandle.spawn(identity.nodeId, identity.actorId, identity.tuning, identity.membership);
-    if (pool !== undefined) pool.started++;
-    return handle;
   }
 
   private async wireNew(nodeId: string): Promise<void> {
