@@ -64,15 +64,15 @@ export class ClusterPool {
   async acquire(spec: ClusterShape): Promise<{ readonly cluster: Cluster; readonly warm: boolean }> {
     const key = clusterKeyOf(spec);
     if (this.kept?.key === key) return { cluster: this.kept.cluster, warm: true };
-    await this.close();
+    await this.stopKept();
     const cluster = await startRunCluster(spec, this.threads);
     this.started++;
     this.kept = { key, cluster };
     return { cluster, warm: false };
   }
 
-  /** Stops the cluster kept, if any; its threads wait in the pool, running nothing. */
-  async close(): Promise<void> {
+  /** Stops the cluster kept, if any; its threads wait in the pool, running nothing, for the next. */
+  async stopKept(): Promise<void> {
     const kept = this.kept;
     this.kept = undefined;
     await kept?.cluster.stop();
@@ -87,10 +87,10 @@ export class ClusterPool {
     return this.threads.reused;
   }
 
-  /** Stops the cluster kept and ends every thread. */
-  async end(): Promise<void> {
+  /** Stops the cluster kept and ends every thread: the pool is done with. */
+  async close(): Promise<void> {
     try {
-      await this.close();
+      await this.stopKept();
     } finally {
       await this.threads.close();
     }

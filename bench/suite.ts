@@ -210,7 +210,7 @@ class SuiteRunner {
   }
 
   async runGroup(group: readonly PlannedRun[]): Promise<void> {
-    await this.clusters.close();
+    await this.clusters.stopKept();
     const baselines: (RunBaseline | null)[] = [];
     for (const { spec, sizing } of group) baselines.push(await this.baseline(spec, sizing));
     for (const [index, planned] of group.entries()) {
@@ -220,7 +220,7 @@ class SuiteRunner {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.floors.close(), this.clusters.end()]);
+    await Promise.all([this.floors.close(), this.clusters.close()]);
   }
 
   private async baseline(spec: RunSpec, sizing: FloorSizing): Promise<RunBaseline | null> {

@@ -40,6 +40,8 @@ describe('NodeThreads', () => {
     opened.push(threads);
     const first = await Cluster.start({ nodes: 3, n: 3, r: 2, w: 2, threads });
     await first.put('k', 'from the first cluster', { w: 3 });
+    // Left in force when it stops: the next nodes on these threads must not inherit it.
+    await first.partition([['node-1'], ['node-2', 'node-3']]);
     await first.stop();
     expect({ idle: threads.idle, started: threads.started, reused: threads.reused }).toEqual({ idle: 3, started: 3, reused: 0 });
 
@@ -49,8 +51,9 @@ describe('NodeThreads', () => {
     expect((await second.get('k')).values).toEqual([]);
     const stats = await second.stats();
     expect(stats.nodes.map((node) => node.keys)).toEqual([0, 0, 0]);
-    expect(stats.nodes.map((node) => node.messagesIn)).toEqual(expect.arrayContaining([expect.any(Number)]));
-    await second.put('k', 'from the second');
+    expect(stats.nodes.map((node) => node.partitionedFrom)).toEqual([[], [], []]);
+    expect(stats.nodes.map((node) => node.messagesDropped)).toEqual([0, 0, 0]);
+    await second.put('k', 'from the second', { w: 3 });
     expect((await second.get('k')).values).toEqual(['from the second']);
     await second.stop();
     expect(threads.idle).toBe(3);
@@ -119,6 +122,21 @@ describe('ThreadPool', () => {
     expect(pool.idle).toBe(0);
     expect(pool.take()).toBeUndefined();
     await pool.close();
+  }, 30_000);
+
+  it('a retired thread runs nothing: no maintenance rounds, no timers, its event loop idle', async () => {
+    const handle = await NodeHandle.spawn('node-1', 'node-1#1', identity('node-1').tuning, identity('node-1').membership);
+    const thread = await handle.release();
+    if (thread === null) throw new Error('the thread did not retire');
+    try {
+      const before = thread.worker.performance.eventLoopUtilization();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // A node's maintenance round alone runs every 100 ms; a retired thread wakes for nothing.
+      expect(thread.worker.performance.eventLoopUtilization(before).active).toBeLessThan(1);
+    } finally {
+      thread.controlPort.close();
+      await thread.worker.terminate();
+    }
   }, 30_000);
 
   it('a thread taken from the pool runs the node it is given, and answers as that node', async () => {

@@ -28,15 +28,27 @@ interface Incarnation {
   readonly faults: FaultLayer;
   readonly node: DynamoNode;
   readonly host: EffectHost<NodeInput>;
+  readonly timers: TimerQueue;
+  /** Arrivals a chaos rule holds back, each waiting on a timer of its own. */
+  readonly delayed: Set<NodeJS.Timeout>;
 }
 
 function boot(identity: NodeIdentity): Incarnation {
   const mesh = new PortMesh();
+  const delayed = new Set<NodeJS.Timeout>();
   // Delayed arrivals do not keep a stopping worker alive: a node that stops loses them.
-  const faults = new FaultLayer(mesh, (delayMs, run) => setTimeout(run, delayMs).unref(), { self: identity.nodeId, random: Math.random });
+  const defer = (delayMs: number, run: () => void): void => {
+    const timer = setTimeout(() => {
+      delayed.delete(timer);
+      run();
+    }, delayMs).unref();
+    delayed.add(timer);
+  };
+  const faults = new FaultLayer(mesh, defer, { self: identity.nodeId, random: Math.random });
   const stores = { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() };
   const node = new DynamoNode({ nodeId: identity.nodeId, actorId: identity.actorId }, identity.tuning, stores, identity.membership, md5Hex);
-  const host: EffectHost<NodeInput> = new EffectHost<NodeInput>(node, faults, new TimerQueue(), {
+  const timers = new TimerQueue();
+  const host: EffectHost<NodeInput> = new EffectHost<NodeInput>(node, faults, timers, {
     // A node answers clients with messages; a local settle would be a bug, counted as one.
     settled: () => host.internalErrors++,
     // A bug in the core (a broken invariant) must not take the node down with every key it
@@ -46,12 +58,18 @@ function boot(identity: NodeIdentity): Incarnation {
     },
   });
   host.input({ kind: 'start', nowMs: host.nowMs });
-  return { nodeId: identity.nodeId, mesh, faults, node, host };
+  return { nodeId: identity.nodeId, mesh, faults, node, host, timers, delayed };
 }
 
-/** Stops a node for good: its timers, and every port of its mesh (late arrivals meet a stopped host). */
+/**
+ * Stops a node for good: its timers, the arrivals chaos held back, and every port of its mesh
+ * (anything late meets a stopped host). Nothing of it is left to fire on a retired thread.
+ */
 function halt(incarnation: Incarnation): void {
   incarnation.host.stop();
+  incarnation.timers.clear();
+  for (const timer of incarnation.delayed) clearTimeout(timer);
+  incarnation.delayed.clear();
   incarnation.mesh.closeAll();
 }
 

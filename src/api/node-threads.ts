@@ -61,7 +61,10 @@ export class NodeThreads {
     return this.#pool.close();
   }
 
-  /** The pool behind `threads` (for Cluster.start); throws INVALID_ARGUMENT for anything else, or a closed pool. */
+  /**
+   * The pool behind `threads` (for Cluster.start); throws INVALID_ARGUMENT for anything else, or a closed pool.
+   * @internal
+   */
   static poolOf(threads: unknown): ThreadPool {
     if (typeof threads !== 'object' || threads === null || !(#pool in threads)) {
       throw invalidArgument('threads must be a NodeThreads pool (new NodeThreads())');

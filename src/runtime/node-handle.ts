@@ -75,15 +75,15 @@ export class NodeHandle {
   }
 
   /**
-   * Runs node `nodeId` on a thread a stopped cluster handed back (thread-pool.ts): the thread
-   * drops nothing of its old node but its compiled code. Rejects (and terminates the thread)
+   * Runs node `nodeId` on a thread a stopped cluster handed back (thread-pool.ts): of its old
+   * node the thread keeps nothing but its compiled code. Rejects (and terminates the thread)
    * if the thread does not answer; the caller starts a new one then.
    */
   static async adopt(thread: IdleThread, identity: NodeIdentity): Promise<NodeHandle> {
     const handle = new NodeHandle(identity.nodeId, thread.worker, thread.control, thread.controlPort);
     handle.watchExit();
     try {
-      await handle.call(thread.control.reset(identity), 'reset');
+      await handle.call(() => thread.control.reset(identity), 'reset');
     } catch (err) {
       await handle.terminate();
       throw err;
@@ -111,41 +111,45 @@ export class NodeHandle {
     if (!this.terminating) this.exitListener?.(code);
   }
 
-  /** A control call, bounded in time and by the worker's life. */
-  private call<T>(promise: Promise<T>, what: string, timeoutMs = CONTROL_TIMEOUT_MS): Promise<T> {
-    return Promise.race([withTimeout(promise, `${this.nodeId} ${what}`, timeoutMs), this.gone]);
+  /**
+   * A control call, bounded in time and by the worker's life. Not sent at all once the node
+   * stopped: its thread may run another cluster's node by then (thread-pool.ts).
+   */
+  private call<T>(send: () => Promise<T>, what: string, timeoutMs = CONTROL_TIMEOUT_MS): Promise<T> {
+    if (this.terminating) return this.gone;
+    return Promise.race([withTimeout(send(), `${this.nodeId} ${what}`, timeoutMs), this.gone]);
   }
 
   connect(peer: string, port: MessagePort): Promise<void> {
-    return this.call(this.control.connect(peer, Comlink.transfer(port, [port])), 'connect');
+    return this.call(() => this.control.connect(peer, Comlink.transfer(port, [port])), 'connect').catch(closing(port));
   }
 
   setUplink(port: MessagePort): Promise<void> {
-    return this.call(this.control.setUplink(Comlink.transfer(port, [port])), 'uplink');
+    return this.call(() => this.control.setUplink(Comlink.transfer(port, [port])), 'uplink').catch(closing(port));
   }
 
   disconnect(peer: string): Promise<void> {
-    return this.call(this.control.disconnect(peer), 'disconnect');
+    return this.call(() => this.control.disconnect(peer), 'disconnect');
   }
 
   setMembership(membership: Membership): Promise<void> {
-    return this.call(this.control.setMembership(membership), 'membership');
+    return this.call(() => this.control.setMembership(membership), 'membership');
   }
 
   setCut(cut: LinkCut): Promise<void> {
-    return this.call(this.control.setCut(cut), 'partition');
+    return this.call(() => this.control.setCut(cut), 'partition');
   }
 
   setChaos(rules: readonly ChaosRule[]): Promise<void> {
-    return this.call(this.control.setChaos(rules), 'chaos');
+    return this.call(() => this.control.setChaos(rules), 'chaos');
   }
 
   stats(): Promise<WorkerStats> {
-    return this.call(this.control.stats(), 'stats');
+    return this.call(() => this.control.stats(), 'stats');
   }
 
   inspect(key: string): Promise<NodeKeyView> {
-    return this.call(this.control.inspect(key), 'inspect');
+    return this.call(() => this.control.inspect(key), 'inspect');
   }
 
   /** Asks the worker to stop cleanly, then terminates the thread whatever it answered. */
@@ -174,6 +178,14 @@ export class NodeHandle {
     }
     return { worker: this.worker, control: this.control, controlPort: this.controlPort };
   }
+}
+
+/** Rethrows, after closing a port that a failed call may not have handed over (closing one handed over does nothing). */
+function closing(port: MessagePort): (error: unknown) => never {
+  return (error) => {
+    port.close();
+    throw error;
+  };
 }
 
 /** Rejects when a control call does not settle in time: the main thread never hangs on one. */

@@ -52,10 +52,7 @@ export class Topology {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  /**
-   * @param threads where nodes take their threads from, and where `shutdown` hands them back
-   * (thread-pool.ts); without it every node starts a thread of its own and stops it.
-   */
+  /** @param threads the pool nodes take threads from and `shutdown` gives back to (thread-pool.ts), if any. */
   constructor(
     private readonly tuning: EngineTuning,
     private readonly driver: ClientDriver,
@@ -231,9 +228,8 @@ export class Topology {
   }
 
   /**
-   * Stops every node: its thread goes back to the pool of threads, if the cluster has one
-   * (and it is open), or stops. A change still under way notices at its next step, stops what
-   * it started and rejects with STOPPED.
+   * Stops every node (its thread back to the pool, if any). A change still under way notices
+   * at its next step, stops what it started and rejects with STOPPED.
    */
   async shutdown(): Promise<void> {
     this.closed = true;
@@ -321,10 +317,7 @@ export class Topology {
     // its node from minting dots an earlier incarnation already used.
     const actorId = this.spread ? `${nodeId}#${incarnation}.${randomBytes(4).toString('hex')}` : `${nodeId}#${incarnation}`;
     const handle = await startNodeThread({ nodeId, actorId, tuning: this.tuning, membership }, this.threads);
-    if (this.closed) {
-      await handle.terminate();
-      this.checkOpen();
-    }
+    await this.stopIfClosed(nodeId, handle);
     if (this.spread) {
       const switchboard = this.spread.switchboard;
       await handle.setUplink(switchboard.attach(nodeId)).catch(async (error: unknown) => {
@@ -341,6 +334,7 @@ export class Topology {
         throw error;
       });
     }
+    await this.stopIfClosed(nodeId, handle);
     this.running.set(nodeId, handle);
     // A node whose thread died is what stopNode makes: out of the client's reach, still in
     // the ring, its data gone; startNode brings it back.
@@ -351,6 +345,14 @@ export class Topology {
       this.driver.detach(nodeId);
       this.driver.reachable(this.runningMembers());
     });
+  }
+
+  /** A node started while stop() ran, unseen by it, stops here; the change rejects with STOPPED. */
+  private async stopIfClosed(nodeId: string, handle: NodeHandle): Promise<void> {
+    if (!this.closed) return;
+    this.spread?.switchboard.detach(nodeId);
+    await stopNodeThread(handle, this.threads);
+    this.checkOpen();
   }
 
   private async wireNew(nodeId: string): Promise<void> {
