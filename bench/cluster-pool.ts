@@ -78,15 +78,6 @@ export class ClusterPool {
     await kept?.cluster.stop();
   }
 
-  /** Node threads the pool's clusters started, and threads they took from it instead. */
-  get threadsStarted(): number {
-    return this.threads.started;
-  }
-
-  get threadsReused(): number {
-    return this.threads.reused;
-  }
-
   /** Stops the cluster kept and ends every thread: the pool is done with. */
   async close(): Promise<void> {
     try {

@@ -3,8 +3,8 @@
  * one after the other: `Cluster.start({ ..., threads })` takes its nodes' threads from the
  * pool (and starts the rest), and `stop()` hands them back instead of ending them. A thread
  * handed back runs no node, holds no data and no port to anyone; the next node it runs
- * starts empty, with a new actor, as on a new thread, but on code already compiled: a
- * cluster starts in a fraction of the time (docs/PERFORMANCE.md, "Starting a node").
+ * starts empty, as on a new thread, but on code already compiled: a cluster starts in a
+ * fraction of the time (docs/PERFORMANCE.md, "Starting a node").
  *
  * A node stopped on its own (`stopNode`, `removeNode`) ends its thread, as without a pool.
  * Close the pool when done: its threads keep the process alive until then.
@@ -17,7 +17,7 @@ export interface NodeThreadsOptions {
   readonly maxIdle?: number;
 }
 
-export const DEFAULT_MAX_IDLE_THREADS = 64;
+const DEFAULT_MAX_IDLE_THREADS = 64;
 /** As many as a cluster may have nodes (options.ts, MAX_NODES). */
 const MAX_IDLE_THREADS = 256;
 
