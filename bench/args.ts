@@ -108,7 +108,8 @@ export interface ParseOptions {
  * and to CONCURRENT_RUN_WARMUP_OPS above: a long run is one whose figures are meant to be
  * read closely, so it gets close to the steady state; a short one stays quick. The floor
  * warms up at least as long (floor.ts). The suite's runs are many and short and share
- * clusters: each cluster warms up with the seed's 200, once.
+ * clusters, and its clusters share threads: a cluster warms up with the seed's 200, once,
+ * and only when one of its threads is new or its coordination mode is (bench/cluster-pool.ts).
  */
 export const RUN_WARMUP_OPS = 20_000;
 export const CONCURRENT_RUN_WARMUP_OPS = 60_000;
@@ -185,7 +186,7 @@ function buildParser() {
       .option('warmup', {
         describe: 'operations run before measuring starts (not recorded), so that the JIT of every thread settles; --ycsb warms up with its load phase',
         requiresArg: true,
-        defaultDescription: `as many as <ops>, from ${SUITE_WARMUP_OPS} to ${RUN_WARMUP_OPS} (${CONCURRENT_RUN_WARMUP_OPS} with --concurrency above 1); ${SUITE_WARMUP_OPS} for each cluster of --suite (its runs share clusters)`,
+        defaultDescription: `as many as <ops>, from ${SUITE_WARMUP_OPS} to ${RUN_WARMUP_OPS} (${CONCURRENT_RUN_WARMUP_OPS} with --concurrency above 1); ${SUITE_WARMUP_OPS} for each cluster of --suite that starts a thread or a coordination mode anew (its runs share clusters and threads)`,
       })
       .option('timeout-ms', { describe: 'per-request timeout in milliseconds', requiresArg: true, default: 1000 })
       .option('seed', { describe: 'seed of every random choice; the report prints it, to replay a run', requiresArg: true, defaultDescription: 'random' })

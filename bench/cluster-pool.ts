@@ -51,24 +51,55 @@ export function clusterKeyOf(spec: ClusterShape): string {
   return [spec.nodes, spec.N, spec.coordination, spec.vnodes, spec.timeoutMs, valueLimitBytes(spec.valueBytes)].join('/');
 }
 
+/** A cluster the pool hands out, and what the runs before left on it. */
+export interface AcquiredCluster {
+  readonly cluster: Cluster;
+  /**
+   * Its code is compiled where the run needs it, so a warm-up would add nothing: the cluster
+   * ran before, or every one of its nodes started on a thread that ran an earlier cluster
+   * and the main thread has already driven a cluster of the same coordination mode (whose
+   * requests it coordinates in client coordination).
+   */
+  readonly warm: boolean;
+  /** What the runs before wrote on this very cluster; null for a cluster that has just started. */
+  readonly written: WrittenKeys | null;
+}
+
+/** Keys key0..key{keys-1} hold data written by an earlier run on the cluster, values of `valueBytes`. */
+export interface WrittenKeys {
+  readonly keys: number;
+  readonly valueBytes: number;
+}
+
 export class ClusterPool {
-  private kept: { readonly key: string; readonly cluster: Cluster } | undefined;
+  private kept: { readonly key: string; readonly cluster: Cluster; written: WrittenKeys | null } | undefined;
   private readonly threads = new NodeThreads();
+  /** The coordination modes of the clusters started so far: the main thread has run their code. */
+  private readonly modesRun = new Set<RunDescription['coordination']>();
   /** Clusters started so far (for the report and the tests). */
   started = 0;
+  /** Clusters started without a warm-up, on threads and a mode that had all run before. */
+  startedWarm = 0;
 
-  /**
-   * The cluster for `spec`: the one kept when it fits (`warm`: it has run before), else a new
-   * one (the kept one stops).
-   */
-  async acquire(spec: ClusterShape): Promise<{ readonly cluster: Cluster; readonly warm: boolean }> {
+  /** The cluster for `spec`: the one kept when it fits, else a new one (the kept one stops). */
+  async acquire(spec: ClusterShape): Promise<AcquiredCluster> {
     const key = clusterKeyOf(spec);
-    if (this.kept?.key === key) return { cluster: this.kept.cluster, warm: true };
+    const kept = this.kept;
+    if (kept?.key === key) return { cluster: kept.cluster, warm: true, written: kept.written };
     await this.stopKept();
+    const threadsBefore = this.threads.started;
     const cluster = await startRunCluster(spec, this.threads);
+    const warm = this.threads.started === threadsBefore && this.modesRun.has(spec.coordination);
+    this.modesRun.add(spec.coordination);
     this.started++;
-    this.kept = { key, cluster };
-    return { cluster, warm: false };
+    if (warm) this.startedWarm++;
+    this.kept = { key, cluster, written: null };
+    return { cluster, warm, written: null };
+  }
+
+  /** A run on `cluster` wrote every key of `written` (the next run on it may read them instead). */
+  wrote(cluster: Cluster, written: WrittenKeys): void {
+    if (this.kept?.cluster === cluster) this.kept.written = written;
   }
 
   /** Stops the cluster kept, if any; its threads wait in the pool, running nothing, for the next. */

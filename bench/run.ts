@@ -32,15 +32,17 @@ const PRELOAD_TIMEOUT_MS = 10_000;
 
 /**
  * Measures `spec` on a cluster of `pool`'s, or on a fresh one stopped after it; `baseline`
- * (measured before, or null) goes into its summary. The warm-up runs on a cluster that has
- * not run before: one warm from earlier runs has its code compiled already.
+ * (measured before, or null) goes into its summary. The warm-up runs only where code is still
+ * to compile (see AcquiredCluster.warm).
  */
 export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, progress: Progress, label: string, pool?: ClusterPool): Promise<MeasuredRun> {
-  const { cluster, warm } = pool ? await pool.acquire(spec) : { cluster: await startRunCluster(spec), warm: false };
+  const { cluster, warm, written } = pool ? await pool.acquire(spec) : { cluster: await startRunCluster(spec), warm: false, written: null };
   try {
     const plan = new OpPlan(spec.seed, spec.keys, spec.readRatio, spec.valueBytes);
     const contexts: ContextCache = new Map();
-    await preload(cluster, plan, contexts, spec.timeoutMs);
+    const rewrite = written === null || written.keys < spec.keys || written.valueBytes !== spec.valueBytes;
+    await preload(cluster, plan, contexts, spec.timeoutMs, rewrite);
+    pool?.wrote(cluster, { keys: spec.keys, valueBytes: spec.valueBytes });
     if (spec.warmupOps > 0 && !warm) {
       await runPhase(cluster, plan, contexts, { ops: spec.warmupOps, concurrency: spec.concurrency, timeoutMs: spec.timeoutMs, r: spec.R, w: spec.W });
     }
@@ -64,14 +66,19 @@ export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, pr
 }
 
 /**
- * Writes every key to all N replicas before anything is measured, so that every GET of the
- * run reads a key that holds data (the seed's GETs never did). Each write carries the context
- * of a read of all N replicas first: on a cluster an earlier run of the suite used, a blind
- * write would leave that run's version beside the new one as a sibling, and the run would
- * measure reads of two versions; over the read it supersedes them, and every key starts the
- * run with one version, as on a fresh cluster.
+ * Makes every key hold one version on all N replicas before anything is measured, so that
+ * every GET of the run reads a key that holds data (the seed's GETs never did), and notes
+ * each key's context for the run's writes. Each key is read from all N replicas first. With
+ * `rewrite` (a new cluster, or keys or a value size that earlier runs did not write) it is
+ * then written to all N over that read's context: on a cluster an earlier run used, a blind
+ * write would leave that run's version beside the new one as a sibling. Without it, a key
+ * is written only when the read did not find exactly one value (the bench never deletes): the read of all N
+ * brought any replica behind up to date (read repair), and a write would only replace the
+ * value with another of the same size. Either way every key starts the run with one
+ * version, as on a fresh cluster; the suite's runs after the first on a cluster send half
+ * the requests.
  */
-async function preload(cluster: Cluster, plan: OpPlan, contexts: ContextCache, timeoutMs: number): Promise<void> {
+async function preload(cluster: Cluster, plan: OpPlan, contexts: ContextCache, timeoutMs: number, rewrite: boolean): Promise<void> {
   const n = cluster.config.n;
   let next = 0;
   const writer = async (): Promise<void> => {
@@ -82,6 +89,10 @@ async function preload(cluster: Cluster, plan: OpPlan, contexts: ContextCache, t
       // budget, whatever --timeout-ms says about the measured requests.
       const budgetMs = Math.max(timeoutMs, PRELOAD_TIMEOUT_MS);
       const read = await cluster.get(key, { r: n, timeoutMs: budgetMs });
+      if (!rewrite && read.values.length === 1) {
+        contexts.set(key, read.context);
+        continue;
+      }
       const { context } = await cluster.put(key, plan.preloadValue(index), { context: read.context, w: n, timeoutMs: budgetMs });
       contexts.set(key, context);
     }

@@ -28,6 +28,11 @@ export interface SuiteResult {
   readonly floor_seconds: number;
   /** Clusters the suite started: its runs share one where they can (bench/cluster-pool.ts). */
   readonly clusters_started: number;
+  /**
+   * Those of them that warmed up before their first run: a cluster with a thread new to the
+   * suite, or the first of its coordination mode. The others start on code compiled already.
+   */
+  readonly clusters_warmed_up: number;
   readonly headline: RunSummary;
   readonly configs: {
     readonly config: string;
@@ -57,11 +62,13 @@ export function suiteResult(
   scaling: ScalingData,
   scalingFloors: ScalingFloor[],
   clustersStarted: number,
+  clustersWarmedUp: number,
 ): SuiteResult {
   return {
     baseline,
     floor_seconds: Math.round(floorSeconds * 100) / 100,
     clusters_started: clustersStarted,
+    clusters_warmed_up: clustersWarmedUp,
     headline,
     configs: configs.map(({ label, summary: s }) => ({
       config: label,
@@ -96,9 +103,9 @@ export function formatSuiteReport(result: SuiteResult): string {
   const num = (value: number | undefined, width: number): string => (value === undefined ? '-' : value.toFixed(0)).padStart(width);
   const times = (value: number, floor: FloorFigures | null, width: number): string => (floor ? formatMultiple(value, floor.p50_us) : '-').padStart(width);
   const lines = [
-    result.baseline
+    (result.baseline
       ? `baseline round trip p50 ${result.baseline.rtt_p50_us} us, pipelined ${Math.round(result.baseline.pipelined_rt_per_s)} rt/s; floors measured in ${result.floor_seconds} s`
-      : 'baseline and floors skipped (--no-baseline)',
+      : 'baseline and floors skipped (--no-baseline)') + `; ${result.clusters_started} clusters, ${result.clusters_warmed_up} warmed up`,
     `headline N=${h.N} W=${h.W} R=${h.R}, ${h.nodes} nodes: GET p50 ${h.get.p50_us} us p99 ${h.get.p99_us} us, PUT p50 ${h.put.p50_us} us p99 ${h.put.p99_us} us, hit rate ${h.get.hit_rate}, ${h.throughput_ops_s} ops/s` +
       (h.baseline ? `; floor p50 ${h.baseline.floor.p50_us} us, ${h.baseline.floor.throughput_ops_s} ops/s` : ''),
     '',

@@ -144,7 +144,7 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
   await writeFile(join(args.outDir, SCALING_JSON), `${JSON.stringify(scaling, null, 2)}\n`);
 
   const charts = await renderCharts(buildCharts({ basic: headline.phase.records, basicCluster: headline.summary, configs: configRecords.flat(), throughput, latencyByN }), args.outDir);
-  const result = suiteResult(pingPong, runner.floorSeconds, headline.summary, configs, scaling, scalingFloors, runner.clustersStarted);
+  const result = suiteResult(pingPong, runner.floorSeconds, headline.summary, configs, scaling, scalingFloors, runner.clustersStarted, runner.clustersWarmedUp);
   await writeFile(join(args.outDir, 'suite.json'), `${JSON.stringify(result, null, 2)}\n`);
   if (args.json) {
     print(JSON.stringify(result));
@@ -207,6 +207,10 @@ class SuiteRunner {
 
   get clustersStarted(): number {
     return this.clusters.started;
+  }
+
+  get clustersWarmedUp(): number {
+    return this.clusters.started - this.clusters.startedWarm;
   }
 
   async runGroup(group: readonly PlannedRun[]): Promise<void> {

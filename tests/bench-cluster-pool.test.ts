@@ -66,6 +66,24 @@ describe('bench cluster pool', () => {
       await pool.close();
     }
   });
+
+  it('a new cluster is warm only when its threads and its coordination mode have all run before', async () => {
+    const pool = new ClusterPool();
+    try {
+      expect((await pool.acquire(spec({ nodes: 2, N: 2 }))).warm).toBe(false);
+      // The same threads (handed back by the cluster stopped), the same mode: compiled already.
+      expect((await pool.acquire(spec({ nodes: 2, N: 1 }))).warm).toBe(true);
+      // One thread more than the pool holds: that one starts from scratch.
+      expect((await pool.acquire(spec({ nodes: 3, N: 1 }))).warm).toBe(false);
+      // Threads enough, but the main thread has not coordinated a request yet.
+      expect((await pool.acquire(spec({ nodes: 3, N: 1, coordination: 'client' }))).warm).toBe(false);
+      expect((await pool.acquire(spec({ nodes: 2, N: 1, coordination: 'client' }))).warm).toBe(true);
+      expect(pool.started).toBe(5);
+      expect(pool.startedWarm).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
 });
 
 describe('bench runs on a shared cluster', () => {
@@ -81,6 +99,52 @@ describe('bench runs on a shared cluster', () => {
       expect(second.phase.siblingReads).toBe(0);
       expect(second.summary.R).toBe(3);
       expect(Object.keys(second.phase.errors)).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('the first run writes every key; a run after it on the same cluster reads them and writes none', async () => {
+    const pool = new ClusterPool();
+    const silent = { start: () => undefined, advance: () => undefined, done: () => undefined };
+    try {
+      const shape = spec({ N: 3, W: 2, R: 2, nodes: 3, ops: 40, keys: 8, seed: 5, warmupOps: 10 });
+      const first = await measureRun(shape, null, silent, 'first', pool);
+      const { cluster } = await pool.acquire(shape);
+      const puts = async (): Promise<number> => (await cluster.stats()).nodes.reduce((sum, node) => sum + node.puts, 0);
+      const putsAfterFirst = await puts();
+      // The first run: every key written, the warm-up (a new cluster) and the measured writes.
+      const warmupPuts = putsAfterFirst - 8 - first.phase.put.totalCount;
+      expect(warmupPuts).toBeGreaterThanOrEqual(0);
+      expect(warmupPuts).toBeLessThanOrEqual(10);
+      const second = await measureRun({ ...shape, seed: 6 }, null, silent, 'second', pool);
+      // No preload write and no warm-up: only the measured writes.
+      expect((await puts()) - putsAfterFirst).toBe(second.phase.put.totalCount);
+      expect(second.phase.hits).toBe(second.phase.get.totalCount);
+      // More keys than the runs before wrote: every key is written again.
+      const beforeThird = await puts();
+      const third = await measureRun({ ...shape, keys: 12, seed: 7 }, null, silent, 'third', pool);
+      expect((await puts()) - beforeThird).toBe(12 + third.phase.put.totalCount);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a key left with siblings by the runs before is written over them before the next run reads it', async () => {
+    const pool = new ClusterPool();
+    const silent = { start: () => undefined, advance: () => undefined, done: () => undefined };
+    try {
+      const shape = spec({ N: 3, W: 2, R: 2, nodes: 3, ops: 20, keys: 2, seed: 8 });
+      await measureRun(shape, null, silent, 'first', pool);
+      const { cluster } = await pool.acquire(shape);
+      // Two writes over no context: concurrent with each other and with what the run left.
+      await cluster.put('key0', 'x'.repeat(10));
+      await cluster.put('key0', 'y'.repeat(10));
+      expect((await cluster.get('key0', { r: 3 })).values.length).toBeGreaterThan(1);
+      const readsOnly = await measureRun({ ...shape, readRatio: 1, ops: 40, seed: 9 }, null, silent, 'reads', pool);
+      expect(readsOnly.phase.get.totalCount).toBe(40);
+      expect(readsOnly.phase.siblingReads).toBe(0);
+      expect((await cluster.get('key0', { r: 3 })).values.length).toBe(1);
     } finally {
       await pool.close();
     }
