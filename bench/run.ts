@@ -72,11 +72,11 @@ export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, pr
  * `rewrite` (a new cluster, or keys or a value size that earlier runs did not write) it is
  * then written to all N over that read's context: on a cluster an earlier run used, a blind
  * write would leave that run's version beside the new one as a sibling. Without it, a key
- * is written only when the read did not find exactly one value (the bench never deletes): the read of all N
- * brought any replica behind up to date (read repair), and a write would only replace the
- * value with another of the same size. Either way every key starts the run with one
- * version, as on a fresh cluster; the suite's runs after the first on a cluster send half
- * the requests.
+ * is written only when the read did not find exactly one value (the bench never deletes):
+ * the read of all N brings any replica behind up to date (read repair), and a write would
+ * only replace the value with another of the same size. Either way every key starts the run
+ * with one version, as on a fresh cluster; the suite's runs after the first on a cluster
+ * send half the requests.
  */
 async function preload(cluster: Cluster, plan: OpPlan, contexts: ContextCache, timeoutMs: number, rewrite: boolean): Promise<void> {
   const n = cluster.config.n;
