@@ -26,6 +26,9 @@ const spec = (overrides: Partial<RunSpec>): RunSpec => ({
   ...overrides,
 });
 
+/** A progress display that shows nothing. */
+const SILENT = { start: () => undefined, advance: () => undefined, done: () => undefined };
+
 describe('bench cluster pool', () => {
   it('a cluster is keyed by everything Cluster.start takes but R and W', () => {
     expect(clusterKeyOf(spec({ R: 1, W: 1 }))).toBe(clusterKeyOf(spec({ R: 1, W: 1, concurrency: 64, ops: 5, seed: 9 })));
@@ -89,11 +92,10 @@ describe('bench cluster pool', () => {
 describe('bench runs on a shared cluster', () => {
   it('a run after another on the same cluster starts with one version per key: no sibling reads', async () => {
     const pool = new ClusterPool();
-    const silent = { start: () => undefined, advance: () => undefined, done: () => undefined };
     try {
       const shape = spec({ N: 3, W: 2, R: 2, nodes: 3, ops: 60, keys: 4, seed: 3 });
-      const first = await measureRun(shape, null, silent, 'first', pool);
-      const second = await measureRun({ ...shape, seed: 4, R: 3, W: 3 }, null, silent, 'second', pool);
+      const first = await measureRun(shape, null, SILENT, 'first', pool);
+      const second = await measureRun({ ...shape, seed: 4, R: 3, W: 3 }, null, SILENT, 'second', pool);
       expect(pool.started).toBe(1);
       expect(first.phase.siblingReads).toBe(0);
       expect(second.phase.siblingReads).toBe(0);
@@ -106,10 +108,9 @@ describe('bench runs on a shared cluster', () => {
 
   it('the first run writes every key; a run after it on the same cluster reads them and writes none', async () => {
     const pool = new ClusterPool();
-    const silent = { start: () => undefined, advance: () => undefined, done: () => undefined };
     try {
       const shape = spec({ N: 3, W: 2, R: 2, nodes: 3, ops: 40, keys: 8, seed: 5, warmupOps: 10 });
-      const first = await measureRun(shape, null, silent, 'first', pool);
+      const first = await measureRun(shape, null, SILENT, 'first', pool);
       const { cluster } = await pool.acquire(shape);
       const puts = async (): Promise<number> => (await cluster.stats()).nodes.reduce((sum, node) => sum + node.puts, 0);
       const putsAfterFirst = await puts();
@@ -117,13 +118,13 @@ describe('bench runs on a shared cluster', () => {
       const warmupPuts = putsAfterFirst - 8 - first.phase.put.totalCount;
       expect(warmupPuts).toBeGreaterThanOrEqual(0);
       expect(warmupPuts).toBeLessThanOrEqual(10);
-      const second = await measureRun({ ...shape, seed: 6 }, null, silent, 'second', pool);
+      const second = await measureRun({ ...shape, seed: 6 }, null, SILENT, 'second', pool);
       // No preload write and no warm-up: only the measured writes.
       expect((await puts()) - putsAfterFirst).toBe(second.phase.put.totalCount);
       expect(second.phase.hits).toBe(second.phase.get.totalCount);
       // More keys than the runs before wrote: every key is written again.
       const beforeThird = await puts();
-      const third = await measureRun({ ...shape, keys: 12, seed: 7 }, null, silent, 'third', pool);
+      const third = await measureRun({ ...shape, keys: 12, seed: 7 }, null, SILENT, 'third', pool);
       expect((await puts()) - beforeThird).toBe(12 + third.phase.put.totalCount);
     } finally {
       await pool.close();
@@ -132,16 +133,15 @@ describe('bench runs on a shared cluster', () => {
 
   it('a key left with siblings by the runs before is written over them before the next run reads it', async () => {
     const pool = new ClusterPool();
-    const silent = { start: () => undefined, advance: () => undefined, done: () => undefined };
     try {
       const shape = spec({ N: 3, W: 2, R: 2, nodes: 3, ops: 20, keys: 2, seed: 8 });
-      await measureRun(shape, null, silent, 'first', pool);
+      await measureRun(shape, null, SILENT, 'first', pool);
       const { cluster } = await pool.acquire(shape);
       // Two writes over no context: concurrent with each other and with what the run left.
       await cluster.put('key0', 'x'.repeat(10));
       await cluster.put('key0', 'y'.repeat(10));
       expect((await cluster.get('key0', { r: 3 })).values.length).toBeGreaterThan(1);
-      const readsOnly = await measureRun({ ...shape, readRatio: 1, ops: 40, seed: 9 }, null, silent, 'reads', pool);
+      const readsOnly = await measureRun({ ...shape, readRatio: 1, ops: 40, seed: 9 }, null, SILENT, 'reads', pool);
       expect(readsOnly.phase.get.totalCount).toBe(40);
       expect(readsOnly.phase.siblingReads).toBe(0);
       expect((await cluster.get('key0', { r: 3 })).values.length).toBe(1);
