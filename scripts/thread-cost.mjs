@@ -26,9 +26,11 @@ checkWholeNumbers([['warmup', warmup]], 0);
 /** Runs `measure` between two readings of every thread; prints CPU per request per thread. */
 async function report(label, measure) {
   const before = threadCpu();
+  const startedNs = process.hrtime.bigint();
   const startedMs = performance.now();
   await measure();
   const elapsedMs = performance.now() - startedMs;
+  const endedNs = process.hrtime.bigint();
   const after = threadCpu();
   const rows = [];
   let total = 0;
@@ -40,6 +42,13 @@ async function report(label, measure) {
     if (us >= 0.5) rows.push(`${tid === String(process.pid) ? 'main' : `${name}/${tid}`} ${us.toFixed(1)}`);
   }
   console.log(`${label}: ${Math.round(requests / (elapsedMs / 1000))} ops/s, CPU ${total.toFixed(1)} us/request; per thread (us/request): ${rows.join(', ')}`);
+  // CLOCK_MONOTONIC, which process.hrtime reads: scripts/thread-profile.mjs keeps the samples
+  // `perf record -k CLOCK_MONOTONIC` took between these two moments.
+  console.log(`  measured phase (CLOCK_MONOTONIC, s): ${seconds(startedNs)}-${seconds(endedNs)}`);
+}
+
+function seconds(ns) {
+  return `${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0')}`;
 }
 
 const label = `${what} ${mode} c=${concurrency}`;
