@@ -80,6 +80,8 @@ export class ClusterPool {
   started = 0;
   /** Clusters started without a warm-up, on threads and a mode that had all run before. */
   startedWarm = 0;
+  /** Warm-ups run on the clusters (one at most each: none where it started warm, none with --warmup 0). */
+  warmUps = 0;
 
   /** The cluster for `spec`: the one kept when it fits, else a new one (the kept one stops). */
   async acquire(spec: ClusterShape): Promise<AcquiredCluster> {
@@ -95,6 +97,11 @@ export class ClusterPool {
     if (warm) this.startedWarm++;
     this.kept = { key, cluster, written: null };
     return { cluster, warm, written: null };
+  }
+
+  /** A run ran its warm-up on the cluster it acquired (measureRun says so). */
+  warmedUp(): void {
+    this.warmUps++;
   }
 
   /** A run on `cluster` wrote every key of `written` (the next run on it may read them instead). */

@@ -45,6 +45,7 @@ export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, pr
     pool?.wrote(cluster, { keys: spec.keys, valueBytes: spec.valueBytes });
     if (spec.warmupOps > 0 && !warm) {
       await runPhase(cluster, plan, contexts, { ops: spec.warmupOps, concurrency: spec.concurrency, timeoutMs: spec.timeoutMs, r: spec.R, w: spec.W });
+      pool?.warmedUp();
     }
     const repairsBefore = (await cluster.stats()).totals.readRepairs;
     progress.start(label, spec.ops);

@@ -29,10 +29,9 @@ export interface SuiteResult {
   /** Clusters the suite started: its runs share one where they can (bench/cluster-pool.ts). */
   readonly clusters_started: number;
   /**
-   * Those of them that warm up before their first run: a cluster with a thread new to the
+   * Those of them that warmed up before their first run: a cluster with a thread new to the
    * suite, or the first of its coordination mode. The others start on code compiled already.
-   * It counts the clusters that start cold, so with --warmup 0 (no warm-up at all) it is the
-   * same number.
+   * With --warmup 0 none warms up, and this is 0.
    */
   readonly clusters_warmed_up: number;
   readonly headline: RunSummary;

@@ -210,7 +210,7 @@ class SuiteRunner {
   }
 
   get clustersWarmedUp(): number {
-    return this.clusters.started - this.clusters.startedWarm;
+    return this.clusters.warmUps;
   }
 
   async runGroup(group: readonly PlannedRun[]): Promise<void> {

@@ -118,9 +118,11 @@ describe('bench runs on a shared cluster', () => {
       const warmupPuts = putsAfterFirst - 8 - first.phase.put.totalCount;
       expect(warmupPuts).toBeGreaterThanOrEqual(0);
       expect(warmupPuts).toBeLessThanOrEqual(10);
+      expect(pool.warmUps).toBe(1);
       const second = await measureRun({ ...shape, seed: 6 }, null, SILENT, 'second', pool);
       // No preload write and no warm-up: only the measured writes.
       expect((await puts()) - putsAfterFirst).toBe(second.phase.put.totalCount);
+      expect(pool.warmUps).toBe(1);
       expect(second.phase.hits).toBe(second.phase.get.totalCount);
       // More keys than the runs before wrote: every key is written again.
       const beforeThird = await puts();
