@@ -41,6 +41,11 @@ if (process.argv[2] === '--inner') {
     throw new Error(`from and to must be multiples of 16 with 16 <= from < to, got ${fromArg} and ${toArg}`);
   }
   const builds = (dirs.length > 0 ? dirs : [join(here, '..')]).map((dir) => resolve(dir));
+  try {
+    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('valgrind is not installed (Debian: apt-get install valgrind)');
+  }
   const scratch = mkdtempSync(join(tmpdir(), 'core-instructions-'));
   try {
     /**

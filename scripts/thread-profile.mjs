@@ -26,13 +26,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'thread-profile-'));
 const topFunctions = Number(process.env.THREAD_PROFILE_TOP ?? 0);
 
+const JAVASCRIPT = 'JavaScript (and its builtins)';
+
 /** Kinds of work recognised anywhere in a stack, in the order they are tried. */
 const STACK_KINDS = [
   ['garbage collection', /Scavenger|Heap::|MarkCompact|ConcurrentMarking|Sweeper|IncrementalMarking|MinorMC/],
   ['compiling', /compiler::|Compiler::|CompileLazy|OptimizingCompile|interpreter::|Parser::/],
   ['post (serialize, wake the receiver)', /ValueSerializer|MessagePort::PostMessage/],
   ['receive (deserialize)', /ValueDeserializer|Message::Deserialize/],
-  ['JavaScript (and its builtins)', /JS:/],
+  [JAVASCRIPT, /JS:/],
   ['event loop (native)', /uv_run|uv__io_poll|epoll_/],
 ];
 
@@ -46,6 +48,16 @@ function javaScriptOf(frames) {
 function kindOf(frames) {
   for (const [kind, pattern] of STACK_KINDS) if (frames.some((frame) => pattern.test(frame))) return kind;
   return frames[0]?.includes('[kernel') ? 'kernel (other)' : 'native (other)';
+}
+
+/** `perf` with `args`; a missing perf is named as such, not as a failed spawn. */
+function runPerf(args, options) {
+  try {
+    return execFileSync('perf', args, options);
+  } catch (error) {
+    if (error.code === 'ENOENT') throw new Error('perf is not installed (Debian: apt-get install linux-perf)');
+    throw error;
+  }
 }
 
 /** thread-cost's figures: CPU per request by thread id ('main' for the main thread), and the measured phase. */
@@ -63,13 +75,12 @@ function parseThreadCost(output) {
 
 try {
   const data = join(dir, 'perf.data');
-  const output = execFileSync(
-    'perf',
+  const output = runPerf(
     ['record', '-q', '-k', 'CLOCK_MONOTONIC', '-F', '2999', '-g', '-o', data, '--', process.execPath, '--perf-basic-prof', join(here, 'thread-cost.mjs'), what, mode, concurrency, requests, warmup],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const cost = parseThreadCost(output);
-  const script = execFileSync('perf', ['script', '-i', data, '--time', `${cost.from},${cost.to}`, '-F', 'pid,tid,ip,sym,dso'], {
+  const script = runPerf(['script', '-i', data, '--time', `${cost.from},${cost.to}`, '-F', 'pid,tid,ip,sym,dso'], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -95,7 +106,7 @@ try {
     entry.tids.add(tid);
     const kind = kindOf(frames);
     entry.kinds.set(kind, (entry.kinds.get(kind) ?? 0) + 1);
-    const fn = kind === STACK_KINDS[4][0] ? javaScriptOf(frames) : null;
+    const fn = kind === JAVASCRIPT ? javaScriptOf(frames) : null;
     if (fn !== null) entry.functions.set(fn, (entry.functions.get(fn) ?? 0) + 1);
   }
   console.log(cost.summary);
