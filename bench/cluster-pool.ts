@@ -78,8 +78,6 @@ export class ClusterPool {
   private readonly modesRun = new Set<RunDescription['coordination']>();
   /** Clusters started so far (for the report and the tests). */
   started = 0;
-  /** Clusters started without a warm-up, on threads and a mode that had all run before. */
-  startedWarm = 0;
   /** Warm-ups run on the clusters (one at most each: none where it started warm, none with --warmup 0). */
   warmUps = 0;
 
@@ -94,7 +92,6 @@ export class ClusterPool {
     const warm = this.threads.started === threadsBefore && this.modesRun.has(spec.coordination);
     this.modesRun.add(spec.coordination);
     this.started++;
-    if (warm) this.startedWarm++;
     this.kept = { key, cluster, written: null };
     return { cluster, warm, written: null };
   }
