@@ -3,11 +3,12 @@
 // included) runs under `valgrind --tool=callgrind` twice, for `from` and for `to` requests
 // after the same set-up, with V8 on one thread (`--single-threaded`: compiling and collecting
 // happen in line, so the count does not depend on when a helper thread got a core). The
-// difference over the requests between is the count per request in steady state. Two runs of
-// one build agree within a few hundredths of a percent, where timings on this machine move
-// by a fifth: a change of a percent in what the core executes shows. It counts instructions,
-// not time: what the caches and the threads add (docs/PERFORMANCE.md, "The tenth round") is
-// not in it.
+// difference over the requests between is the count per request in steady state. V8's hash
+// and random seeds are fixed; where collections and re-optimizations fall still moves the
+// figure by a few percent between calls, where timings on this machine move by a fifth:
+// compare builds over the same window, and read a ratio within about 5% of 1 as none. It
+// counts instructions, not time: what the caches and the threads add (docs/PERFORMANCE.md,
+// "The tenth round") is not in it.
 //
 //   node scripts/core-instructions.mjs [node|client] [from] [to] [build-dir ...]   (after npm run build)
 //
@@ -57,7 +58,7 @@ if (process.argv[2] === '--inner') {
      */
     const count = async (root, requests) => {
       const out = join(scratch, `callgrind.${requests}.out`);
-      await promisify(execFile)('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', fileURLToPath(import.meta.url), '--inner', root, mode, String(requests)], {
+      await promisify(execFile)('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', '--hash-seed=1', '--random-seed=1', fileURLToPath(import.meta.url), '--inner', root, mode, String(requests)], {
         maxBuffer: 1 << 26,
       });
       const annotated = execFileSync('callgrind_annotate', ['--inclusive=yes', out], { encoding: 'utf8', maxBuffer: 1 << 28 });
