@@ -21,6 +21,8 @@ export async function coreHarness(root, mode, { clone = true } = {}) {
   const [{ DynamoNode }, { ClientCore }, { EffectHost }, { MemoryStore }, { resolveClusterOptions }, { md5Hex }, { decodeMessage, encodeMessage }] = await Promise.all(
     ['core/node.js', 'core/client.js', 'runtime/effect-host.js', 'storage/memory-store.js', 'api/options.js', 'util/md5.js', 'protocol/wire.js'].map(load),
   );
+  // The empty context in the build's own shape (a record of entries before clocks were flat).
+  const { EMPTY_CONTEXT } = await load('core/causal-context.js');
   // Builds from before the codes for ids send every id as a string.
   const idCodes = await load('protocol/wire-ids.js').catch(() => null);
   const CONCURRENCY = 16;
@@ -114,7 +116,7 @@ export async function coreHarness(root, mode, { clone = true } = {}) {
   const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   function request(op, key) {
     const id = ++requestId;
-    const spec = op === 'get' ? { key, r: 2, timeoutMs: 1000 } : { key, value, deleted: false, context: contexts.get(key) ?? { clock: {} }, w: 2, timeoutMs: 1000 };
+    const spec = op === 'get' ? { key, r: 2, timeoutMs: 1000 } : { key, value, deleted: false, context: contexts.get(key) ?? EMPTY_CONTEXT, w: 2, timeoutMs: 1000 };
     client.input({ kind: op, requestId: id, spec, nowMs });
     return id;
   }

@@ -1,7 +1,7 @@
 // The compact lean path's data as the engine's own objects (scripts/lean-path.mjs, `checked`):
 // messages cross as the compact path's flat arrays (scripts/lean-compact-data.mjs) and are
 // checked as they are read, but read straight into the engine's objects (versions with dots,
-// contexts with clock records) and handled with the engine's functions (mergeSiblings,
+// contexts with the engine's flat clocks; clock records before 2026-11-28's eleventh round) and handled with the engine's functions (mergeSiblings,
 // writeOf, highestCounter, compactContext). What one-pass checked reading would save with the
 // core left as it is, against the lean path (decode into objects, then the guard's walk) and
 // the compact path (flat data throughout).
@@ -32,31 +32,29 @@ function readVersions(w, at) {
   return versions;
 }
 
-/** A context's clock at `at` ([length, ...entries]) read into a clock record; null when malformed. */
+/** A context's clock at `at` ([length, ...entries]) read into the engine's flat clock; null when malformed. */
 function readContext(w, at) {
   const length = w[at];
   if (!isCount(length) || at + 1 + length > w.length) return null;
-  const clock = {};
+  const clock = [];
+  const actors = new Set();
   for (let i = at + 1; i < at + 1 + length; ) {
     const actor = w[i];
     const counter = w[i + 1];
     const timeMs = w[i + 2];
     const gapCount = w[i + 3];
-    if (!isActor(actor) || actor === '__proto__' || Object.hasOwn(clock, actor) || !isCount(counter) || counter === 0 || !Number.isFinite(timeMs) || !isCount(gapCount)) return null;
+    if (!isActor(actor) || actor === '__proto__' || actors.has(actor) || !isCount(counter) || counter === 0 || !Number.isFinite(timeMs) || !isCount(gapCount)) return null;
     const end = i + ENTRY_HEAD + 2 * gapCount;
     if (end > at + 1 + length) return null;
-    if (gapCount === 0) clock[actor] = { counter, timeMs };
-    else {
-      const gaps = [];
-      let above = 0;
-      for (let g = i + ENTRY_HEAD; g < end; g += 2) {
-        const from = w[g];
-        const to = w[g + 1];
-        if (!isCount(from) || !isCount(to) || from <= above || to < from || to >= counter) return null;
-        gaps.push([from, to]);
-        above = to + 1;
-      }
-      clock[actor] = { counter, timeMs, gaps };
+    actors.add(actor);
+    clock.push(actor, counter, timeMs, gapCount);
+    let above = 0;
+    for (let g = i + ENTRY_HEAD; g < end; g += 2) {
+      const from = w[g];
+      const to = w[g + 1];
+      if (!isCount(from) || !isCount(to) || from <= above || to < from || to >= counter) return null;
+      clock.push(from, to);
+      above = to + 1;
     }
     i = end;
   }
@@ -67,15 +65,9 @@ function readContext(w, at) {
 function appendSiblings(out, siblings) {
   out.push(siblings.versions.length);
   for (const { value, deleted, dot } of siblings.versions) out.push(value, deleted, dot.actor, dot.counter, dot.timeMs);
-  const lengthAt = out.length;
-  out.push(0);
   const { clock } = siblings.context;
-  for (const actor in clock) {
-    const { counter, timeMs, gaps } = clock[actor];
-    out.push(actor, counter, timeMs, gaps === undefined ? 0 : gaps.length);
-    if (gaps !== undefined) for (const [from, to] of gaps) out.push(from, to);
-  }
-  out[lengthAt] = out.length - lengthAt - 1;
+  out.push(clock.length);
+  for (let i = 0; i < clock.length; i++) out.push(clock[i]);
   return out;
 }
 

@@ -6,8 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { IssuedContexts } from '../src/api/issued-contexts.js';
 import type { CausalContext } from '../src/protocol/data.js';
+import { clockFromView, clockView } from '../src/core/causal-context.js';
 
-const engineContext = (): CausalContext => ({ clock: { 'node-1#1': { counter: 3, timeMs: 10, gaps: [[1, 1]] }, 'node-2#1': { counter: 1, timeMs: 5 } }, readFrom: 'node-1' });
+const engineContext = (): CausalContext => ({ clock: clockFromView({ 'node-1#1': { counter: 3, timeMs: 10, gaps: [[1, 1]] }, 'node-2#1': { counter: 1, timeMs: 5 } }), readFrom: 'node-1' });
 
 describe('issued contexts', () => {
   it('one handed back as it came is the engine\'s own context, the same object every time', () => {
@@ -60,6 +61,6 @@ describe('issued contexts', () => {
     expect(Object.isFrozen(entry)).toBe(true);
     expect(Object.isFrozen(entry?.gaps)).toBe(true);
     expect(Object.isFrozen(entry?.gaps?.[0])).toBe(true);
-    expect(JSON.parse(JSON.stringify(context))).toEqual({ ...engineContext(), issuedFor: 'tag-a' });
+    expect(JSON.parse(JSON.stringify(context))).toEqual({ clock: clockView(engineContext().clock), readFrom: 'node-1', issuedFor: 'tag-a' });
   });
 });

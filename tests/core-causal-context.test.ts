@@ -5,6 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  clockFromView,
+  clockView,
   compactContext,
   covers,
   EMPTY_CONTEXT,
@@ -34,7 +36,7 @@ const contextArb = fc.array(dotArb, { maxLength: 40 }).map((dots) => ({
 
 /** True when `holder` has seen every event `other` has: joining adds nothing to it. */
 const includes = (holder: CausalContext, other: CausalContext): boolean => joinContexts(holder, other) === holder;
-const actorsOf = (context: CausalContext): number => Object.keys(context.clock).length;
+const actorsOf = (context: CausalContext): number => Object.keys(clockView(context.clock)).length;
 
 /** Every event the context covers, for counters up to 45 (beyond the generators' range). */
 function coverage(context: CausalContext): Model {
@@ -50,27 +52,28 @@ describe('causal context - covers and withDot', () => {
   });
 
   it('causal context - dots that run 1, 2, 3 fold into one counter without gaps', () => {
-    expect(ctx(dot('a', 1), dot('a', 2), dot('a', 3))).toEqual({ clock: { a: { counter: 3, timeMs: 3 } } });
+    expect(ctx(dot('a', 1), dot('a', 2), dot('a', 3))).toEqual({ clock: ['a', 3, 3, 0] });
+    expect(clockView(ctx(dot('a', 1), dot('a', 2), dot('a', 3)).clock)).toEqual({ a: { counter: 3, timeMs: 3 } });
   });
 
   it('causal context - a dot beyond a gap keeps the missing counters uncovered, as one gap', () => {
     const context = ctx(dot('a', 1), dot('a', 5));
-    expect(context.clock.a).toEqual({ counter: 5, timeMs: 5, gaps: [[2, 4]] });
+    expect(clockView(context.clock).a).toEqual({ counter: 5, timeMs: 5, gaps: [[2, 4]] });
     expect([1, 2, 3, 4, 5].map((c) => covers(context, dot('a', c)))).toEqual([true, false, false, false, true]);
   });
 
   it('causal context - one counter that never arrives costs one gap: later dots still fold', () => {
     let context = ctx(dot('a', 1));
     for (let c = 3; c <= 500; c++) context = withDot(context, dot('a', c));
-    expect(context.clock.a).toEqual({ counter: 500, timeMs: 500, gaps: [[2, 2]] });
+    expect(clockView(context.clock).a).toEqual({ counter: 500, timeMs: 500, gaps: [[2, 2]] });
   });
 
   it('causal context - filling a gap splits it, and filling it completely removes it', () => {
     let context = ctx(dot('a', 6));
     context = withDot(context, dot('a', 3));
-    expect(context.clock.a?.gaps).toEqual([[1, 2], [4, 5]]);
+    expect(clockView(context.clock).a?.gaps).toEqual([[1, 2], [4, 5]]);
     for (const c of [1, 2, 4, 5]) context = withDot(context, dot('a', c));
-    expect(context.clock.a).toEqual({ counter: 6, timeMs: 6 });
+    expect(clockView(context.clock).a).toEqual({ counter: 6, timeMs: 6 });
   });
 
   it('causal context - withDot of a covered dot returns the same object', () => {
@@ -83,9 +86,28 @@ describe('causal context - covers and withDot', () => {
       fc.property(contextArb, ({ context, model }) => {
         expect(coverage(context)).toEqual(model);
         expect(isCausalContext(structuredClone(context))).toBe(true);
-        for (const actor of Object.keys(context.clock)) {
+        for (const actor of Object.keys(clockView(context.clock))) {
           const highest = Math.max(...[...model].filter((e) => e.startsWith(`${actor}:`)).map((e) => Number(e.split(':')[1])));
           expect(highestCounter(context, actor)).toBe(highest);
+        }
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+});
+
+describe('causal context - the flat clock and the record the API shows', () => {
+  it('causal context - a clock shown as a record and read back is the same clock, entry by entry', () => {
+    fc.assert(
+      fc.property(contextArb, ({ context }) => {
+        const view = clockView(context.clock);
+        expect(clockFromView(view)).toEqual(context.clock);
+        for (const [actor, entry] of Object.entries(view)) {
+          expect(highestCounter(context, actor)).toBe(entry.counter);
+          for (const [from, to] of entry.gaps ?? []) {
+            expect(covers(context, dot(actor, from))).toBe(false);
+            expect(covers(context, dot(actor, to))).toBe(false);
+          }
         }
       }),
       { seed: SEED, numRuns: 300 },
@@ -103,12 +125,12 @@ describe('causal context - actors named like Object properties', () => {
     const joined = joinContexts(a, b);
     expect(coverage(joined).size).toBe(0 + 1); // only a:1 is in the checked actor range
     for (const [i, name] of names.entries()) {
-      expect(joined.clock[name]).toEqual(b.clock[name]);
+      expect(clockView(joined.clock)[name]).toEqual(clockView(b.clock)[name]);
       expect(covers(joined, dot(name, i + 1))).toBe(true);
     }
     expect(includes(joined, b)).toBe(true);
     expect(includes(a, b)).toBe(false);
-    expect(withDot(a, dot('constructor', 3)).clock.constructor).toEqual({ counter: 3, timeMs: 3, gaps: [[1, 2]] });
+    expect(clockView(withDot(a, dot('constructor', 3)).clock).constructor).toEqual({ counter: 3, timeMs: 3, gaps: [[1, 2]] });
   });
 });
 
@@ -142,7 +164,7 @@ describe('causal context - join and inclusion', () => {
       fc.property(contextArb, contextArb, (a, b) => {
         const included = [...b.model].every((e) => a.model.has(e));
         // Times aside: an included side with later times still moves them.
-        const timeless = (c: CausalContext): CausalContext => ({ clock: Object.fromEntries(Object.entries(c.clock).map(([k, e]) => [k, { ...e, timeMs: 0 }])) });
+        const timeless = (c: CausalContext): CausalContext => ({ clock: clockFromView(Object.fromEntries(Object.entries(clockView(c.clock)).map(([k, e]) => [k, { ...e, timeMs: 0 }]))) });
         expect(includes(timeless(a.context), timeless(b.context))).toBe(included);
         expect(includes(joinContexts(a.context, b.context), b.context)).toBe(true);
       }),
@@ -180,7 +202,7 @@ describe('causal context - compaction (what handing a context out may drop)', ()
       fc.property(contextArb, limitsArb, ({ context }, limits) => {
         const { context: compacted } = compactContext(context, [], limits);
         expect(actorsOf(compacted)).toBeLessThanOrEqual(limits.maxActors);
-        for (const entry of Object.values(compacted.clock)) expect(entry.gaps?.length ?? 0).toBeLessThanOrEqual(Math.max(limits.maxGaps, 1));
+        for (const entry of Object.values(clockView(compacted.clock))) expect(entry.gaps?.length ?? 0).toBeLessThanOrEqual(Math.max(limits.maxGaps, 1));
       }),
       { seed: SEED, numRuns: 300 },
     );
@@ -189,14 +211,14 @@ describe('causal context - compaction (what handing a context out may drop)', ()
   it('causal context - the actors updated longest ago go first, ties by actor id', () => {
     const context = ctx(dot('b', 1, 5), dot('a', 1, 5), dot('c', 1, 9), dot('d', 1, 1));
     const { context: compacted, pruned } = compactContext(context, [], { maxActors: 2, maxGaps: 8 });
-    expect(Object.keys(compacted.clock).sort()).toEqual(['b', 'c']);
+    expect(Object.keys(clockView(compacted.clock)).sort()).toEqual(['b', 'c']);
     expect(pruned).toBe(2);
   });
 
   it('causal context - an actor whose dot is live is kept even past the limit', () => {
     const context = ctx(dot('a', 1, 1), dot('b', 1, 2), dot('c', 1, 3));
     const { context: compacted } = compactContext(context, [dot('a', 1, 1), dot('b', 1, 2)], { maxActors: 1, maxGaps: 8 });
-    expect(Object.keys(compacted.clock).sort()).toEqual(['a', 'b']);
+    expect(Object.keys(clockView(compacted.clock)).sort()).toEqual(['a', 'b']);
   });
 
   it('causal context - past maxGaps the oldest counters are forgotten, the newest detail kept', () => {
@@ -204,7 +226,7 @@ describe('causal context - compaction (what handing a context out may drop)', ()
     let context = EMPTY_CONTEXT;
     for (let c = 1; c <= 41; c += 2) context = withDot(context, dot('x', c));
     const { context: compacted } = compactContext(context, [dot('x', 41)], { maxActors: 10, maxGaps: 3 });
-    expect(compacted.clock.x?.gaps).toEqual([[1, 36], [38, 38], [40, 40]]);
+    expect(clockView(compacted.clock).x?.gaps).toEqual([[1, 36], [38, 38], [40, 40]]);
     expect(covers(compacted, dot('x', 41))).toBe(true);
     expect(covers(compacted, dot('x', 37))).toBe(true);
     expect(covers(compacted, dot('x', 33))).toBe(false);

@@ -50,9 +50,9 @@ describe('client routing in node coordination', () => {
     const client = new ClientCore('client-1', 'node', tuning, NODES, md5Hex);
     const key = 'key3';
     const readFrom = ring.preferenceList(key, 3)[2] as string;
-    const put = (requestId: number, context: { clock: Record<string, never>; readFrom?: string }): string[] =>
+    const put = (requestId: number, context: { clock: readonly never[]; readFrom?: string }): string[] =>
       sentTo(client.step({ kind: 'put', requestId, spec: { key, value: 'v', deleted: false, context, w: 2, timeoutMs: 1000 }, nowMs: 0 }));
-    expect(put(1, { clock: {}, readFrom })).toEqual([readFrom]);
-    expect(put(2, { clock: {} })).toEqual([ring.preferenceList(key, 3)[0]]);
+    expect(put(1, { clock: [], readFrom })).toEqual([readFrom]);
+    expect(put(2, { clock: [] })).toEqual([ring.preferenceList(key, 3)[0]]);
   });
 });

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RangeTrees } from '../src/core/anti-entropy-ranges.js';
+import { clockFromView, clockView } from '../src/core/causal-context.js';
 import { stateDigest } from '../src/core/state-digest.js';
 import { EMPTY_HASH, MerkleTree } from '../src/core/merkle-tree.js';
 import { Ring } from '../src/core/ring.js';
@@ -147,13 +148,13 @@ describe('key digests', () => {
       { value: 'a', deleted: false, dot: dot('n1#1', 2) },
       { value: 'b', deleted: false, dot: dot('n2#1', 1) },
     ],
-    context: { clock: { 'n1#1': { counter: 2, timeMs: 2 }, 'n2#1': { counter: 1, timeMs: 1 } } },
+    context: { clock: clockFromView({ 'n1#1': { counter: 2, timeMs: 2 }, 'n2#1': { counter: 1, timeMs: 1 } }) },
   };
 
   it('the same state hashes the same whatever the order of versions and clock entries', () => {
     const reordered: Siblings = {
       versions: [...base.versions].reverse(),
-      context: { clock: { 'n2#1': { counter: 1, timeMs: 1 }, 'n1#1': { counter: 2, timeMs: 2 } } },
+      context: { clock: clockFromView({ 'n2#1': { counter: 1, timeMs: 1 }, 'n1#1': { counter: 2, timeMs: 2 } }) },
     };
     expect(stateDigest('k', reordered)).toBe(stateDigest('k', base));
   });
@@ -165,19 +166,19 @@ describe('key digests', () => {
       { ...base, versions: [{ ...first, deleted: true }, second] },
       { ...base, versions: [{ ...first, dot: dot('n1#1', 3) }, second] },
       { ...base, versions: [first] },
-      { ...base, context: { clock: { ...base.context.clock, 'n3#1': { counter: 1, timeMs: 5 } } } },
-      { ...base, context: { clock: { ...base.context.clock, 'n1#1': { counter: 2, timeMs: 2, gaps: [[1, 1]] } } } },
+      { ...base, context: { clock: clockFromView({ ...clockView(base.context.clock), 'n3#1': { counter: 1, timeMs: 5 } }) } },
+      { ...base, context: { clock: clockFromView({ ...clockView(base.context.clock), 'n1#1': { counter: 2, timeMs: 2, gaps: [[1, 1]] } }) } },
     ];
     for (const variant of variants) expect(stateDigest('k', variant)).not.toBe(digest);
     expect(stateDigest('j', base)).not.toBe(digest);
     // A clock time, a gap, and a version's value: the first two count, the value does not (its dot names it).
-    expect(stateDigest('k', { ...base, context: { clock: { ...base.context.clock, 'n2#1': { counter: 1, timeMs: 1.5 } } } })).not.toBe(digest);
+    expect(stateDigest('k', { ...base, context: { clock: clockFromView({ ...clockView(base.context.clock), 'n2#1': { counter: 1, timeMs: 1.5 } }) } })).not.toBe(digest);
     expect(stateDigest('k', { ...base, versions: [{ ...first, value: 'other' }, second] })).toBe(digest);
   });
 
   it('a time of -0 hashes as 0 (they are equal, and a context may bring either)', () => {
-    const zero: Siblings = { versions: [], context: { clock: { 'n1#1': { counter: 1, timeMs: 0 } } } };
-    const minusZero: Siblings = { versions: [], context: { clock: { 'n1#1': { counter: 1, timeMs: -0 } } } };
+    const zero: Siblings = { versions: [], context: { clock: clockFromView({ 'n1#1': { counter: 1, timeMs: 0 } }) } };
+    const minusZero: Siblings = { versions: [], context: { clock: clockFromView({ 'n1#1': { counter: 1, timeMs: -0 } }) } };
     expect(stateDigest('k', minusZero)).toBe(stateDigest('k', zero));
   });
 
@@ -197,7 +198,7 @@ describe('key digests', () => {
         const versions = entries.map(([actor, counter, deleted]) => ({ value: null, deleted, dot: { actor, counter, timeMs: counter } }));
         const clock = Object.fromEntries(entries.map(([actor, counter]) => [actor, { counter, timeMs: counter / 3 }]));
         const reversedClock = Object.fromEntries(Object.entries(clock).reverse());
-        expect(stateDigest('k', { versions: [...versions].reverse(), context: { clock: reversedClock } })).toBe(stateDigest('k', { versions, context: { clock } }));
+        expect(stateDigest('k', { versions: [...versions].reverse(), context: { clock: clockFromView(reversedClock) } })).toBe(stateDigest('k', { versions, context: { clock: clockFromView(clock) } }));
       }),
     );
     const seen = new Set<string>();
@@ -206,7 +207,7 @@ describe('key digests', () => {
       const counter = 1 + (i % 5000);
       const siblings: Siblings = {
         versions: [{ value: null, deleted: i % 7 === 0, dot: { actor: 'n1#1', counter, timeMs: 1 } }],
-        context: { clock: { 'n1#1': i % 3 === 0 ? { counter: counter + 2, timeMs: 1, gaps: [[counter + 1, counter + 1]] } : { counter, timeMs: 1 } } },
+        context: { clock: clockFromView({ 'n1#1': i % 3 === 0 ? { counter: counter + 2, timeMs: 1, gaps: [[counter + 1, counter + 1]] } : { counter, timeMs: 1 } }) },
       };
       seen.add(stateDigest(`key${Math.floor(i / 5000)}`, siblings));
     }
@@ -217,7 +218,7 @@ describe('key digests', () => {
 describe('range trees', () => {
   const versionOf = (counter: number): Siblings => ({
     versions: [{ value: counter, deleted: false, dot: { actor: 'a#1', counter, timeMs: counter } }],
-    context: { clock: { 'a#1': { counter, timeMs: counter } } },
+    context: { clock: clockFromView({ 'a#1': { counter, timeMs: counter } }) },
   });
   const roots = (trees: RangeTrees): Record<string, [string, number]> => Object.fromEntries(trees.list().map((r) => [r.id, [r.tree.root, r.tree.size]]));
 

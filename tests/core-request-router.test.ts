@@ -35,7 +35,7 @@ function routerWithMinter(): { router: RequestRouter; coordinated: Dot[] } {
 }
 
 function put(replyTo: string, reqId: number): ClientPut {
-  return { kind: 'client.put', reqId, key: `k${reqId % 7}`, value: 'v', deleted: false, context: { clock: {} }, w: 1, timeoutMs: 1000, hops: 0, replyTo };
+  return { kind: 'client.put', reqId, key: `k${reqId % 7}`, value: 'v', deleted: false, context: { clock: [] }, w: 1, timeoutMs: 1000, hops: 0, replyTo };
 }
 
 describe('request router - minted dots', () => {

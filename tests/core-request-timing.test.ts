@@ -17,8 +17,8 @@ import type { GetOutcome, PutOutcome } from '../src/protocol/outcomes.js';
 import { md5Hex } from '../src/util/md5.js';
 
 const NODES = ['node-1', 'node-2', 'node-3', 'node-4', 'node-5'];
-const EMPTY: Siblings = { versions: [], context: { clock: {} } };
-const WRITTEN: Siblings = { versions: [{ value: 'v', deleted: false, dot: { actor: 'a', counter: 1, timeMs: 0 } }], context: { clock: { a: { counter: 1, timeMs: 0 } } } };
+const EMPTY: Siblings = { versions: [], context: { clock: [] } };
+const WRITTEN: Siblings = { versions: [{ value: 'v', deleted: false, dot: { actor: 'a', counter: 1, timeMs: 0 } }], context: { clock: ['a', 1, 0, 0] } };
 
 /** A coordinator in a client (no local replica), on a sink whose one host timer the test fires by hand. */
 function harness(overrides: Partial<EngineTuning> = {}, { nodes = NODES, startMs = 1_000 }: { nodes?: readonly string[]; startMs?: number } = {}) {
@@ -97,7 +97,7 @@ describe('request timing - one timer per request', () => {
   it('a put with a silent primary answers at W, sends a stand-in with a hint after the replica time-out, and ends when it acknowledges', () => {
     const h = harness();
     const outcomes: PutOutcome[] = [];
-    const spec = { key: 'k', value: 'v', deleted: false, context: { clock: {} }, dot: { actor: 'c', counter: 1, timeMs: 0 }, w: 2, timeoutMs: 1000 };
+    const spec = { key: 'k', value: 'v', deleted: false, context: { clock: [] }, dot: { actor: 'c', counter: 1, timeMs: 0 }, w: 2, timeoutMs: 1000 };
     h.step(() => h.coordinator.put(spec, (outcome) => outcomes.push(outcome)));
     const writes = h.sent.filter((s) => s.msg.kind === 'replica.write') as { to: string; msg: { reqId: number; hintFor: string | null } }[];
     const preference = h.ring.preferenceList('k', 5);
@@ -138,7 +138,7 @@ describe('request timing - one timer per request', () => {
   it('a put that cannot reach W fails at its deadline, once its stand-ins had their time, and leaves nothing waiting', () => {
     const h = harness({ replicaTimeoutMs: 5000 });
     const outcomes: PutOutcome[] = [];
-    const spec = { key: 'k', value: 'v', deleted: false, context: { clock: {} }, dot: { actor: 'c', counter: 1, timeMs: 0 }, w: 3, timeoutMs: 100 };
+    const spec = { key: 'k', value: 'v', deleted: false, context: { clock: [] }, dot: { actor: 'c', counter: 1, timeMs: 0 }, w: 3, timeoutMs: 100 };
     h.step(() => h.coordinator.put(spec, (outcome) => outcomes.push(outcome)));
     const preference = h.ring.preferenceList('k', 5);
     const writes = h.sent.filter((s) => s.msg.kind === 'replica.write') as { to: string; msg: { reqId: number } }[];
@@ -208,7 +208,7 @@ describe('request timing - one timer per request', () => {
     const h = harness({}, { nodes });
     const outcomes: PutOutcome[] = [];
     // An attempt gets at most half the request's time: 49 ms of 99.
-    const spec = { key: 'k', value: 'v', deleted: false, context: { clock: {} }, dot: { actor: 'c', counter: 1, timeMs: 0 }, w: 3, timeoutMs: 99 };
+    const spec = { key: 'k', value: 'v', deleted: false, context: { clock: [] }, dot: { actor: 'c', counter: 1, timeMs: 0 }, w: 3, timeoutMs: 99 };
     const startMs = h.now();
     h.step(() => h.coordinator.put(spec, (outcome) => outcomes.push(outcome)));
     const preference = h.ring.preferenceList('k', 7);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { clockFromView } from '../src/core/causal-context.js';
 import { isMessage } from '../src/protocol/guards.js';
 import type { Message } from '../src/protocol/messages.js';
 import { IdEncoder, IdTable, isDefinitions, MAX_CODED_IDS } from '../src/protocol/wire-ids.js';
@@ -76,7 +77,7 @@ describe('codes for ids on a link', () => {
       expect(isMessage(decodeMessage(structuredClone(wire), [])), msg.kind).toBe(false);
     }
     // A clock whose only id is unknown: not an actor named by the code's digits.
-    const onlyClock: Message = { kind: 'reply.put', reqId: 1, context: { clock: { 'n1#1': { counter: 2, timeMs: 5 } } }, ackedBy: [] };
+    const onlyClock: Message = { kind: 'reply.put', reqId: 1, context: { clock: ['n1#1', 2, 5, 0] }, ackedBy: [] };
     const wire = encodeMessage(onlyClock, new IdEncoder());
     expect(decodeMessage(wire, ['n1#1'])).toEqual(onlyClock);
     expect(isMessage(decodeMessage(wire, []))).toBe(false);
@@ -95,12 +96,12 @@ describe('codes for ids on a link', () => {
 
   it('random histories of messages cross a link as they were sent', () => {
     const actor = fc.constantFrom('n1#1', 'n2#1', 'n3#2', 'client-9f3a', 'c');
-    const clock = fc.dictionary(actor, fc.record({ counter: fc.integer({ min: 1, max: 50 }), timeMs: fc.double({ min: 0, max: 1e13, noNaN: true }) }), { maxKeys: 4 });
+    const clock = fc.dictionary(actor, fc.record({ counter: fc.integer({ min: 1, max: 50 }), timeMs: fc.double({ min: 0, max: 1e13, noNaN: true }) }), { maxKeys: 4 }).map(clockFromView);
     const gapped = fc.dictionary(
       actor,
       fc.record({ counter: fc.integer({ min: 5, max: 50 }), timeMs: fc.double({ min: 0, max: 1e13, noNaN: true }), gaps: fc.constantFrom([[1, 1]], [[1, 2], [4, 4]]) }),
       { maxKeys: 3 },
-    );
+    ).map(clockFromView);
     const version = fc.record({ value: fc.oneof(fc.string(), fc.constant(null)), deleted: fc.boolean(), dot: fc.record({ actor, counter: fc.integer({ min: 1, max: 50 }), timeMs: fc.double({ min: 0, max: 1e13, noNaN: true }) }) });
     const msg = fc.oneof(
       fc.record({ kind: fc.constant('reply.put' as const), reqId: fc.nat(), context: fc.record({ clock }), ackedBy: fc.array(fc.constantFrom('n1', 'n2', 'n3'), { maxLength: 3 }) }),

@@ -38,7 +38,7 @@ describe('wire shape of messages', () => {
   it('optional fields stay optional: a minted dot, a readFrom, an undefined value, a hint owner', () => {
     const samples = [
       { ...examples['client.put'], dot: { actor: 'n1#1', counter: 4, timeMs: 1 } },
-      { ...examples['client.put'], value: undefined, deleted: true, context: { clock: {}, readFrom: 'n2' } },
+      { ...examples['client.put'], value: undefined, deleted: true, context: { clock: [], readFrom: 'n2' } },
       { ...examples['reply.put'], context: { ...examples['reply.put'].context, readFrom: 'n3' } },
       { ...examples['replica.write'], hintFor: 'n3' },
     ];

@@ -99,7 +99,7 @@ const ping: Message = { kind: 'ping', seq: 1 };
 describe('effect host', () => {
   it('effect host - sends, settles, and turns a timer into a timer input at its time', () => {
     const { machine, transport, clock, host, settled } = setup();
-    const outcome: PutOutcome = { ok: true, context: { clock: {} }, ackedBy: ['n1'] };
+    const outcome: PutOutcome = { ok: true, context: { clock: [] }, ackedBy: ['n1'] };
     machine.onTimer = [{ kind: 'send', to: 'n2', msg: ping }];
     host.input({ kind: 'poke', nowMs: 0, effects: [{ kind: 'send', to: 'n1', msg: ping }, { kind: 'setTimer', timerId: 7, delayMs: 50 }, { kind: 'settle', requestId: 3, outcome }] });
     expect(transport.sent).toEqual([{ to: 'n1', msg: ping }]);

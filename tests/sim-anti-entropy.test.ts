@@ -11,6 +11,7 @@ import type { Message } from '../src/protocol/messages.js';
 import type { Siblings } from '../src/protocol/data.js';
 import { SimCluster } from '../src/sim/sim-cluster.js';
 import { runSeed } from '../src/sim/sweep.js';
+import { clockView } from '../src/core/causal-context.js';
 
 const MODES = ['node', 'client'] as const;
 const OFF: Partial<EngineTuning> = { antiEntropyIntervalMs: 0 };
@@ -19,7 +20,8 @@ const OFF: Partial<EngineTuning> = { antiEntropyIntervalMs: 0 };
 function canonical(siblings: Siblings | null): string {
   if (siblings === null) return '-';
   const versions = siblings.versions.map((v) => `${v.dot.actor}:${v.dot.counter}:${v.deleted ? 'x' : JSON.stringify(v.value)}`).sort();
-  const clock = Object.keys(siblings.context.clock).sort().map((actor) => [actor, siblings.context.clock[actor]]);
+  const view = clockView(siblings.context.clock);
+  const clock = Object.keys(view).sort().map((actor) => [actor, view[actor]]);
   return JSON.stringify([versions, clock]);
 }
 

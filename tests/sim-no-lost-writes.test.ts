@@ -99,7 +99,7 @@ describe('minting after pruning', () => {
     const sim = new SimCluster({ seed: 7, nodes: 5, mode: 'node', tuning: { clockPruneAt: 2 } });
     const via = (context: CausalContext, node: string): CausalContext => ({ clock: context.clock, readFrom: node });
     const [a = '', b = '', c = ''] = sim.preferenceList('k', 3);
-    ok(sim.put('k', 'v1', { context: via({ clock: {} }, a) }));
+    ok(sim.put('k', 'v1', { context: via({ clock: [] }, a) }));
     sim.runFor(50);
     ok(sim.put('k', 'v1b', { context: via(ok(sim.get('k', { r: 3 })).context, c) }));
     sim.runFor(50);

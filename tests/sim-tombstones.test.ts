@@ -71,13 +71,13 @@ describe.each(['node', 'client'] as const)('tombstones (%s coordination)', (mode
     const sim = new SimCluster({ seed: 33, nodes: 3, mode, tuning: { tombstoneGraceMs: GRACE_MS } });
     const entry = sim.preferenceList('k', 3)[0] as string;
     const via = (context: CausalContext): CausalContext => ({ ...context, readFrom: entry });
-    const first = ok(sim.put('k', 'v1', { context: via({ clock: {} }), w: 3 }));
+    const first = ok(sim.put('k', 'v1', { context: via({ clock: [] }), w: 3 }));
     const second = ok(sim.put('k', 'v2', { context: via(first.context), w: 3 }));
     const held = second.context; // a client keeps this context across the delete
     ok(sim.put('k', null, { context: via(second.context), deleted: true, w: 3 }));
     sim.runUntil(() => keysHeld(sim) === 0, 5_000);
     expect(keysHeld(sim)).toBe(0);
-    ok(sim.put('k', 'after-reap', { context: via({ clock: {} }), w: 3 }));
+    ok(sim.put('k', 'after-reap', { context: via({ clock: [] }), w: 3 }));
     ok(sim.put('k', 'stale-writer', { context: via(held), w: 3 }));
     expect(values(sim.get('k', { r: 3 }))).toEqual(['after-reap', 'stale-writer']);
   });

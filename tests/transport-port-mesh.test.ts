@@ -96,7 +96,7 @@ describe('the port mesh', () => {
     await b.next(1);
     expect(b.mesh.malformed).toBe(1);
     // Code 0 was taken, code 5 was not.
-    expect(b.arrived).toEqual([['a', { kind: 'reply.put', reqId: 1, context: { clock: { n1: { counter: 5, timeMs: 1 } } }, ackedBy: [] }]]);
+    expect(b.arrived).toEqual([['a', { kind: 'reply.put', reqId: 1, context: { clock: ['n1', 5, 1, 0] }, ackedBy: [] }]]);
   });
 
   it('through the uplink, ids cross as strings, for any endpoint to read', async () => {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ClientCore, type ClientStats, type CoordinationMode } from '../core/client.js';
 import type { EngineTuning } from '../core/config.js';
 import type { Siblings, VectorClock } from '../protocol/data.js';
-import { EMPTY_CONTEXT } from '../core/causal-context.js';
+import { clockView, EMPTY_CONTEXT } from '../core/causal-context.js';
 import { ClientDriver, type RequestLatencies } from '../runtime/client-driver.js';
 import type { ChaosRule, ChaosSelector, FaultCounters, WorkerStats } from '../runtime/control-api.js';
 import { DRAIN_TIMEOUT_MS, Topology, type SpreadRing } from '../runtime/topology.js';
@@ -386,7 +386,7 @@ export class Cluster {
 function describeHolding(node: string, siblings: Siblings): InspectEntry {
   return {
     node,
-    clock: siblings.context.clock,
+    clock: clockView(siblings.context.clock),
     versions: siblings.versions.map((v) => ({ value: v.value, deleted: v.deleted, dot: { actor: v.dot.actor, counter: v.dot.counter } })),
   };
 }

@@ -1,5 +1,6 @@
 /**
- * The contexts one cluster hands out. Each is frozen (its clock, entries and gaps too) and
+ * The contexts one cluster hands out. Each shows the engine's clock as a record (the engine's
+ * own is flat, src/protocol/data.ts), is frozen (its clock, entries and gaps too), and
  * carries, in a private field, the tag of the key it was issued for and the engine's context
  * it stands for. Handed back as it came, it cannot have changed, so a put takes it without the
  * check and the copy that any other object gets (`checkContext`): those cost about 4 µs a put
@@ -8,6 +9,7 @@
  * A context that went through structuredClone, JSON or a spread is a plain object without the
  * field, and gets the full check.
  */
+import { clockView } from '../core/causal-context.js';
 import type { CausalContext, VectorClock } from '../protocol/data.js';
 import { invalidArgument } from './errors.js';
 import { checkContext, OTHER_KEY_CONTEXT } from './values.js';
@@ -17,7 +19,11 @@ import { checkContext, OTHER_KEY_CONTEXT } from './values.js';
  * key on the same cluster to say which versions the new one supersedes. Do not build or
  * change one yourself (it is frozen).
  */
-export interface Context extends CausalContext {
+export interface Context {
+  /** The write events it has seen, per actor (paper §4.4). */
+  readonly clock: VectorClock;
+  /** The node that answered the read (or took the write) it came from. */
+  readonly readFrom?: string;
   /** The cluster and key it was handed out for: a context is good for that key only. */
   readonly issuedFor: string;
 }
@@ -46,7 +52,7 @@ class IssuedContext implements Context {
   constructor(engine: CausalContext, tag: string, issuer: IssuedContexts, token: symbol) {
     if (token !== ISSUING) throw new TypeError('contexts are made by the cluster only');
     const mutable = this as { clock: VectorClock; readFrom?: string; issuedFor: string };
-    mutable.clock = freezeClock(engine.clock);
+    mutable.clock = freezeClock(clockView(engine.clock));
     if (engine.readFrom !== undefined) mutable.readFrom = engine.readFrom;
     mutable.issuedFor = tag;
     this.#engine = engine.readFrom === undefined ? { clock: engine.clock } : { clock: engine.clock, readFrom: engine.readFrom };

@@ -4,6 +4,7 @@
  * throws a DynamoError naming what is wrong.
  */
 import { deserialize, serialize } from 'node:v8';
+import { forEachEntry } from '../core/causal-context.js';
 import type { CausalContext } from '../protocol/data.js';
 import { copyContext } from '../protocol/guards.js';
 import { DynamoError, DynamoErrorCode, invalidArgument } from './errors.js';
@@ -72,10 +73,10 @@ export function checkContext(context: unknown, issuedFor: string): CausalContext
   if (copy === undefined || typeof tag !== 'string') throw invalid();
   if (tag !== issuedFor) throw invalidArgument(OTHER_KEY_CONTEXT);
   let entries = 0;
-  for (const entry of Object.values(copy.clock)) {
+  forEachEntry(copy.clock, (_actor, entry) => {
     entries += 1 + (entry.gaps?.length ?? 0);
     if (entry.counter > MAX_COUNTER) throw invalidArgument('context holds counters no write produced; pass a context returned by get, put or delete');
-  }
+  });
   if (entries > MAX_CONTEXT_ENTRIES) throw invalidArgument(`context holds ${entries} entries, more than any context the engine hands out; pass a context returned by get, put or delete`);
   return copy;
 }

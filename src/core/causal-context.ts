@@ -9,28 +9,45 @@
  * Every operation only ever adds what was seen (a dot, a union) or removes coverage
  * (`compactContext`): a context never claims an event nobody saw, which is what makes
  * dropping coverage safe (a write then supersedes less: a sibling, never a loss).
+ *
+ * A clock is one flat array (protocol/data.ts, `Clock`), and this module is the only one that
+ * reads or builds its layout: others go through `forEachEntry`, `clockView` and the rest.
  */
-import type { CausalContext, ClockEntry, Dot, Gap, VectorClock } from '../protocol/data.js';
+import type { CausalContext, Clock, ClockEntry, Dot, Gap, VectorClock } from '../protocol/data.js';
 
-export const EMPTY_CONTEXT: CausalContext = Object.freeze({ clock: Object.freeze({}) });
+export const EMPTY_CONTEXT: CausalContext = Object.freeze({ clock: Object.freeze([]) });
 
 /**
- * An actor's entry, read as the clock's own property only: clocks are plain objects (they
- * cross ports), and an actor named `constructor` or `toString` must not find Object's.
+ * The layout of a clock (protocol/data.ts, `Clock`): each entry is `[actor, counter, timeMs,
+ * gapCount]` followed by its gaps, two numbers each.
  */
-function entryFor(clock: VectorClock, actor: string): ClockEntry | undefined {
-  return Object.hasOwn(clock, actor) ? clock[actor] : undefined;
+const ENTRY_HEAD = 4;
+
+/** A clock being built (a Clock is read-only once made). */
+type ClockBuilder = (string | number)[];
+
+/** The length of the entry that starts at `i`. */
+function widthAt(clock: Clock, i: number): number {
+  return ENTRY_HEAD + 2 * (clock[i + 3] as number);
+}
+
+/** Where `actor`'s entry starts in `clock`, or -1 (a scan: a clock has a handful of actors). */
+function entryAt(clock: Clock, actor: string): number {
+  for (let i = 0; i < clock.length; i += widthAt(clock, i)) if (clock[i] === actor) return i;
+  return -1;
 }
 
 /** True when the dot belongs to the context's set of seen events. */
 export function covers(context: CausalContext, dot: Dot): boolean {
-  const entry = entryFor(context.clock, dot.actor);
-  return entry !== undefined && dot.counter <= entry.counter && !inGaps(entry.gaps, dot.counter);
+  const clock = context.clock;
+  const i = entryAt(clock, dot.actor);
+  return i >= 0 && dot.counter <= (clock[i + 1] as number) && !inGapsAt(clock, i, dot.counter);
 }
 
 /** The highest counter of `actor` the context has seen (0 when none). */
 export function highestCounter(context: CausalContext, actor: string): number {
-  return entryFor(context.clock, actor)?.counter ?? 0;
+  const i = entryAt(context.clock, actor);
+  return i < 0 ? 0 : (context.clock[i + 1] as number);
 }
 
 /** The context without its routing hint (`readFrom`): what a stored version keeps. */
@@ -40,46 +57,76 @@ export function causalPart(context: CausalContext): CausalContext {
 
 /** The context with one more dot in it (the same object when it was there already). */
 export function withDot(context: CausalContext, dot: Dot): CausalContext {
-  const entry = entryFor(context.clock, dot.actor);
+  const clock = context.clock;
+  const i = entryAt(clock, dot.actor);
+  if (i < 0) {
+    const out = clock.slice();
+    if (dot.counter > 1) out.push(dot.actor, dot.counter, dot.timeMs, 1, 1, dot.counter - 1);
+    else out.push(dot.actor, dot.counter, dot.timeMs, 0);
+    return withClock(context, out);
+  }
+  const counter = clock[i + 1] as number;
+  const timeMs = clock[i + 2] as number;
+  if (dot.counter === counter + 1 && clock[i + 3] === 0) {
+    // The common case, in place in a copy: the actor's next event, none missing.
+    const out = clock.slice();
+    out[i + 1] = dot.counter;
+    out[i + 2] = Math.max(timeMs, dot.timeMs);
+    return withClock(context, out);
+  }
+  const entry = entryFrom(clock, i);
   let next: ClockEntry;
-  if (entry === undefined) {
-    next = entryOf(dot.counter, dot.timeMs, dot.counter > 1 ? [[1, dot.counter - 1]] : []);
-  } else if (dot.counter === entry.counter + 1 && entry.gaps === undefined) {
-    // The common case, without building gap lists: the actor's next event, none missing.
-    next = { counter: dot.counter, timeMs: Math.max(entry.timeMs, dot.timeMs) };
-  } else if (dot.counter > entry.counter) {
+  if (dot.counter > counter) {
     const gaps = [...(entry.gaps ?? [])];
-    if (dot.counter > entry.counter + 1) gaps.push([entry.counter + 1, dot.counter - 1]);
-    next = entryOf(dot.counter, Math.max(entry.timeMs, dot.timeMs), gaps);
-  } else if (inGaps(entry.gaps, dot.counter)) {
-    next = entryOf(entry.counter, entry.timeMs, splitAround(entry.gaps ?? [], dot.counter));
+    if (dot.counter > counter + 1) gaps.push([counter + 1, dot.counter - 1]);
+    next = entryOf(dot.counter, Math.max(timeMs, dot.timeMs), gaps);
+  } else if (inGapsAt(clock, i, dot.counter)) {
+    next = entryOf(counter, timeMs, splitAround(entry.gaps ?? [], dot.counter));
   } else {
     return context;
   }
-  const clock = { ...context.clock };
-  clock[dot.actor] = next;
-  return withClock(context, clock);
+  return withClock(context, replaced(clock, new Map([[i, next]])));
 }
 
 /**
  * The union of two contexts: an event is in it when it is in either. Returns `a` itself when
- * `b` adds nothing, so a caller can tell that nothing changed.
+ * `b` adds nothing, so a caller can tell that nothing changed. Entries without gaps (nearly
+ * all) are joined in place in a copy of `a`'s clock; an entry with gaps is joined as an
+ * object and the clock rebuilt around it.
  */
 export function joinContexts(a: CausalContext, b: CausalContext): CausalContext {
   if (a === b || a.clock === b.clock) return a;
-  let clock: Record<string, ClockEntry> | null = null;
-  // A loop over own keys rather than Object.entries: this runs on every merge of every
-  // request, and the entries' arrays were most of what it allocated.
-  for (const actor in b.clock) {
-    const theirs = entryFor(b.clock, actor);
-    if (theirs === undefined) continue;
-    const mine = entryFor(a.clock, actor);
-    const joined = mine === undefined ? theirs : joinEntries(mine, theirs);
-    if (joined === mine) continue;
-    clock ??= { ...a.clock };
-    clock[actor] = joined;
+  const mine = a.clock;
+  const theirs = b.clock;
+  let out: ClockBuilder | null = null;
+  let rebuilt: Map<number, ClockEntry> | null = null;
+  let added: number[] | null = null;
+  for (let i = 0; i < theirs.length; i += widthAt(theirs, i)) {
+    const j = entryAt(mine, theirs[i] as string);
+    if (j < 0) {
+      (added ??= []).push(i);
+      continue;
+    }
+    const myCounter = mine[j + 1] as number;
+    const theirCounter = theirs[i + 1] as number;
+    if (mine[j + 3] === 0 && theirs[i + 3] === 0) {
+      // Neither missed an event: the union is everything up to the higher counter, with the
+      // time of the event that counter names (the later one when both name it).
+      const theirTimeMs = theirs[i + 2] as number;
+      if (theirCounter < myCounter || (theirCounter === myCounter && theirTimeMs <= (mine[j + 2] as number))) continue;
+      out ??= mine.slice();
+      out[j + 1] = theirCounter;
+      out[j + 2] = theirTimeMs;
+      continue;
+    }
+    const myEntry = entryFrom(mine, j);
+    const joined = joinEntries(myEntry, entryFrom(theirs, i));
+    if (joined !== myEntry) (rebuilt ??= new Map()).set(j, joined);
   }
-  return clock === null ? a : withClock(a, clock);
+  if (out === null && rebuilt === null && added === null) return a;
+  let clock: ClockBuilder = rebuilt === null ? (out ?? mine.slice()) : replaced(out ?? mine, rebuilt);
+  if (added !== null) for (const i of added) clock = appendEntry(clock, theirs, i);
+  return withClock(a, clock);
 }
 
 /**
@@ -87,8 +134,36 @@ export function joinContexts(a: CausalContext, b: CausalContext): CausalContext 
  * spread (`{ ...context, clock }`) copied property by property through V8's generic path and
  * was most of the time a join took.
  */
-function withClock(context: CausalContext, clock: VectorClock): CausalContext {
+function withClock(context: CausalContext, clock: Clock): CausalContext {
   return context.readFrom === undefined ? { clock } : { clock, readFrom: context.readFrom };
+}
+
+/** The actors of a clock, in its order. */
+export function actorsOf(clock: Clock): string[] {
+  const actors: string[] = [];
+  for (let i = 0; i < clock.length; i += widthAt(clock, i)) actors.push(clock[i] as string);
+  return actors;
+}
+
+/** Calls `visit` with each entry of `clock`, in its order (its gaps as objects). */
+export function forEachEntry(clock: Clock, visit: (actor: string, entry: ClockEntry) => void): void {
+  for (let i = 0; i < clock.length; i += widthAt(clock, i)) visit(clock[i] as string, entryFrom(clock, i));
+}
+
+/** The clock as the API shows it: actor to entry. */
+export function clockView(clock: Clock): VectorClock {
+  const view: Record<string, ClockEntry> = {};
+  forEachEntry(clock, (actor, entry) => {
+    view[actor] = entry;
+  });
+  return view;
+}
+
+/** The clock of entries given as the API shows them, in their order. */
+export function clockFromView(view: VectorClock): Clock {
+  const out: ClockBuilder = [];
+  for (const actor of Object.keys(view)) pushEntry(out, actor, view[actor] as ClockEntry);
+  return out;
 }
 
 /** How far a context handed out may grow. */
@@ -108,40 +183,86 @@ export interface ContextLimits {
  */
 export function compactContext(context: CausalContext, live: readonly Dot[], limits: ContextLimits): { context: CausalContext; pruned: number } {
   if (withinLimits(context, limits)) return { context, pruned: 0 };
-  let clock: Record<string, ClockEntry> | null = null;
+  let entries: [string, ClockEntry][] = [];
+  forEachEntry(context.clock, (actor, entry) => entries.push([actor, entry]));
   let pruned = 0;
-  const entries = Object.entries(context.clock);
   if (entries.length > limits.maxActors) {
     const needed = new Set(live.map((dot) => dot.actor));
     const droppable = entries
       .filter(([actor]) => !needed.has(actor))
       .sort(([x, a], [y, b]) => a.timeMs - b.timeMs || (x < y ? -1 : x > y ? 1 : 0))
       .map(([actor]) => actor);
-    const drop = droppable.slice(0, Math.min(droppable.length, entries.length - limits.maxActors));
-    if (drop.length > 0) {
-      clock = { ...context.clock };
-      for (const actor of drop) delete clock[actor];
-      pruned += drop.length;
-    }
+    const drop = new Set(droppable.slice(0, Math.min(droppable.length, entries.length - limits.maxActors)));
+    entries = entries.filter(([actor]) => !drop.has(actor));
+    pruned += drop.size;
   }
-  for (const [actor, entry] of Object.entries(clock ?? context.clock)) {
+  for (const pair of entries) {
+    const [actor, entry] = pair;
     if ((entry.gaps?.length ?? 0) <= limits.maxGaps) continue;
     const liveCounters = live.filter((dot) => dot.actor === actor).map((dot) => dot.counter);
-    clock ??= { ...context.clock };
-    clock[actor] = forgetOldest(entry, liveCounters, limits.maxGaps);
+    pair[1] = forgetOldest(entry, liveCounters, limits.maxGaps);
     pruned++;
   }
-  return { context: clock === null ? context : withClock(context, clock), pruned };
+  if (pruned === 0) return { context, pruned };
+  const clock: ClockBuilder = [];
+  for (const [actor, entry] of entries) pushEntry(clock, actor, entry);
+  return { context: withClock(context, clock), pruned };
 }
 
 /** The common case, checked without allocating: nothing to compact. */
 export function withinLimits(context: CausalContext, limits: ContextLimits): boolean {
+  const clock = context.clock;
   let actors = 0;
-  for (const actor in context.clock) {
+  for (let i = 0; i < clock.length; i += widthAt(clock, i)) {
     if (++actors > limits.maxActors) return false;
-    if ((entryFor(context.clock, actor)?.gaps?.length ?? 0) > limits.maxGaps) return false;
+    if ((clock[i + 3] as number) > limits.maxGaps) return false;
   }
   return true;
+}
+
+// ---- entries as objects, for the rare paths (gaps, bounds) ----------------------------------
+
+/** The entry at `i` as an object (gaps as pairs). */
+function entryFrom(clock: Clock, i: number): ClockEntry {
+  const counter = clock[i + 1] as number;
+  const timeMs = clock[i + 2] as number;
+  const gapCount = clock[i + 3] as number;
+  if (gapCount === 0) return { counter, timeMs };
+  const gaps: Gap[] = [];
+  for (let g = i + ENTRY_HEAD, end = g + 2 * gapCount; g < end; g += 2) gaps.push([clock[g] as number, clock[g + 1] as number]);
+  return { counter, timeMs, gaps };
+}
+
+function pushEntry(out: ClockBuilder, actor: string, entry: ClockEntry): void {
+  const gaps = entry.gaps ?? [];
+  out.push(actor, entry.counter, entry.timeMs, gaps.length);
+  for (const [from, to] of gaps) out.push(from, to);
+}
+
+/** `clock` with its entry at `i` appended to `out`. */
+function appendEntry(out: ClockBuilder, clock: Clock, i: number): ClockBuilder {
+  for (let k = i, end = i + widthAt(clock, i); k < end; k++) out.push(clock[k] as string | number);
+  return out;
+}
+
+/** A copy of `clock` with the entries starting at the given places replaced (same actors). */
+function replaced(clock: Clock, entries: ReadonlyMap<number, ClockEntry>): ClockBuilder {
+  const out: ClockBuilder = [];
+  for (let i = 0; i < clock.length; i += widthAt(clock, i)) {
+    const entry = entries.get(i);
+    if (entry === undefined) appendEntry(out, clock, i);
+    else pushEntry(out, clock[i] as string, entry);
+  }
+  return out;
+}
+
+/** Whether `counter` is in the gaps of the entry at `i`. */
+function inGapsAt(clock: Clock, i: number, counter: number): boolean {
+  for (let g = i + ENTRY_HEAD, end = g + 2 * (clock[i + 3] as number); g < end; g += 2) {
+    if (counter < (clock[g] as number)) return false;
+    if (counter <= (clock[g + 1] as number)) return true;
+  }
+  return false;
 }
 
 // ---- per-actor sets: [1, counter] minus the gaps -------------------------------------------

@@ -148,7 +148,7 @@ export class ClientCore implements StateMachine<ClientInput> {
       this.coordinator.get(spec, (outcome) => {
         // Nothing anywhere it read (never written, or reaped): the minter may let the key go;
         // forgetting never reuses a counter (minting.ts), so a wrong guess costs only a gap.
-        if (outcome.ok && outcome.versions.length === 0 && Object.keys(outcome.context.clock).length === 0) this.minter.forget(spec.key);
+        if (outcome.ok && outcome.versions.length === 0 && outcome.context.clock.length === 0) this.minter.forget(spec.key);
         this.sink.settle(requestId, outcome);
       });
       return;

@@ -61,9 +61,7 @@ export function writeOf(version: Version, context: CausalContext): Siblings {
  */
 function isEmpty(s: Siblings): boolean {
   if (s === NO_SIBLINGS) return true;
-  if (s.versions.length > 0) return false;
-  for (const actor in s.context.clock) if (Object.hasOwn(s.context.clock, actor)) return false;
-  return true;
+  return s.versions.length === 0 && s.context.clock.length === 0;
 }
 
 /** The join of two sibling sets; `a` itself when `b` adds nothing, so callers can skip a store. */

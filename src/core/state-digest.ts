@@ -19,6 +19,7 @@
  * an adversary (anti-entropy compares replicas of one cluster with each other).
  */
 import type { Siblings } from '../protocol/data.js';
+import { forEachEntry } from './causal-context.js';
 import { hex8 } from './merkle-tree.js';
 
 const KEY_TAG = 0x6b657931;
@@ -119,11 +120,7 @@ export function stateDigest(key: string, siblings: Siblings): string {
     word(version.deleted ? 1 : 0);
     add();
   }
-  const clock = siblings.context.clock;
-  for (const actor in clock) {
-    if (!Object.hasOwn(clock, actor)) continue;
-    const entry = clock[actor];
-    if (entry === undefined) continue;
+  forEachEntry(siblings.context.clock, (actor, entry) => {
     begin(ENTRY_TAG);
     text(actor);
     integer(entry.counter);
@@ -135,7 +132,7 @@ export function stateDigest(key: string, siblings: Siblings): string {
       integer(to);
     }
     add();
-  }
+  });
   // Each lane's sum mixed once more on its own (a bijection: no bit of the sum is lost).
   return hex8(fmix(s0)) + hex8(fmix(s1)) + hex8(fmix(s2)) + hex8(fmix(s3));
 }

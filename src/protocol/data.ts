@@ -9,10 +9,23 @@
 export type Gap = readonly [from: number, to: number];
 
 /**
- * One actor's entry in a vector clock (paper §4.4): the counters of its events that were
- * seen. Every counter up to `counter` was seen except those in `gaps` (a version vector with
- * exceptions), so one event that never arrives costs one gap, not every later event.
+ * A vector clock (paper §4.4) as the engine keeps and sends it: one flat array of entries,
+ * one per actor, each `[actor, counter, timeMs, gapCount, from, to, ...]`:
+ * - `counter`: the highest counter of the actor's events seen; always seen itself;
+ * - `timeMs`: when the actor made that event, by its own clock (pruning drops the oldest
+ *   actor first);
+ * - `gapCount` ranges `[from, to]` of counters below `counter` not seen: sorted, disjoint,
+ *   non-adjacent. Every other counter up to `counter` was seen (a version vector with
+ *   exceptions), so one event that never arrives costs one gap, not every later event.
+ *
+ * Flat rather than a record of entry objects: a clock crosses a port in nearly every message
+ * and is joined at every merge, and an object per entry (and per gap) was most of what
+ * building, checking and joining one cost (docs/PERFORMANCE.md, "The eleventh round"). Only
+ * src/core/causal-context.ts reads or builds one; the API shows it as a VectorClock.
  */
+export type Clock = readonly (string | number)[];
+
+/** One actor's entry of a clock as the API shows it (`Context.clock`, `inspect`). */
 export interface ClockEntry {
   /** The highest counter seen; always seen itself. */
   readonly counter: number;
@@ -22,7 +35,7 @@ export interface ClockEntry {
   readonly gaps?: readonly Gap[];
 }
 
-/** A vector clock: actor id to entry. Absent actors have seen nothing. */
+/** A vector clock as the API shows it: actor id to entry. Absent actors have seen nothing. */
 export type VectorClock = Readonly<Record<string, ClockEntry>>;
 
 /** One write event: the actor that made it, its counter, and when it was made. */
@@ -34,7 +47,7 @@ export interface Dot {
 
 /** The set of write events ("dots") someone has seen, as one vector clock with exceptions. */
 export interface CausalContext {
-  readonly clock: VectorClock;
+  readonly clock: Clock;
   /**
    * The node that answered the read (or took the write) this context came from. In node
    * coordination the next write goes there, as paper §5 suggests: it is in the key's

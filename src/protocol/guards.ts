@@ -3,7 +3,7 @@
  * counted, never allowed to throw inside a node's state machine. `copyContext` also makes a
  * clean copy of a context handed in by a caller, refusing one that holds anything else.
  */
-import type { CausalContext, ClockEntry, Dot, Gap, Siblings, VectorClock, Version } from './data.js';
+import type { CausalContext, Clock, ClockEntry, Dot, Gap, Siblings, VectorClock, Version } from './data.js';
 import type { Message } from './messages.js';
 import { ErrorCode } from './outcomes.js';
 
@@ -42,17 +42,39 @@ function areGaps(x: unknown, counter: number): x is readonly Gap[] {
   return true;
 }
 
-function isClockEntry(x: unknown): x is ClockEntry {
-  return isObject(x) && isCounter(x.counter) && isTime(x.timeMs) && (x.gaps === undefined || areGaps(x.gaps, x.counter));
-}
+/** Clocks with more actors than this check that their actors differ with a Set, not a scan. */
+const ACTORS_SCANNED = 16;
 
-/** `__proto__` is refused as an actor: assigned as a key, it would replace an object's prototype. */
-function isClock(x: unknown): x is VectorClock {
-  if (!isObject(x)) return false;
-  // A loop, not Object.entries: every message of the data plane carries clocks, and the
-  // entries' arrays were most of the cost of checking one.
-  for (const actor in x) {
-    if (actor === '__proto__' || !isClockEntry(x[actor])) return false;
+/**
+ * A clock as the engine sends it (data.ts, `Clock`): whole entries of `[actor, counter,
+ * timeMs, gapCount, from, to, ...]`, each actor once, gaps as `areGaps` wants them.
+ * `__proto__` is refused as an actor: the API shows a clock as a record, where it would
+ * replace the prototype.
+ */
+function isClock(x: unknown): x is Clock {
+  if (!Array.isArray(x)) return false;
+  const seen = x.length > ACTORS_SCANNED * 4 ? new Set<unknown>() : null;
+  for (let i = 0; i < x.length; ) {
+    const actor: unknown = x[i];
+    const counter: unknown = x[i + 1];
+    const gapCount: unknown = x[i + 3];
+    if (typeof actor !== 'string' || actor === '__proto__' || !isCounter(counter) || !isTime(x[i + 2]) || !isCount(gapCount)) return false;
+    const end = i + 4 + 2 * gapCount;
+    if (end > x.length) return false;
+    let previousEnd = -1;
+    for (let g = i + 4; g < end; g += 2) {
+      const from: unknown = x[g];
+      const to: unknown = x[g + 1];
+      if (!isCounter(from) || !isCounter(to) || from > to || to >= counter || from <= previousEnd + 1) return false;
+      previousEnd = to;
+    }
+    if (seen === null) {
+      for (let k = 0; k < i; k += 4 + 2 * (x[k + 3] as number)) if (x[k] === actor) return false;
+    } else {
+      if (seen.has(actor)) return false;
+      seen.add(actor);
+    }
+    i = end;
   }
   return true;
 }
@@ -60,6 +82,19 @@ function isClock(x: unknown): x is VectorClock {
 /** A causal context as a node or the client sends it: a vector clock with exceptions. */
 export function isCausalContext(x: unknown): x is CausalContext {
   return isObject(x) && isClock(x.clock) && (x.readFrom === undefined || typeof x.readFrom === 'string');
+}
+
+function isViewEntry(x: unknown): x is ClockEntry {
+  return isObject(x) && isCounter(x.counter) && isTime(x.timeMs) && (x.gaps === undefined || areGaps(x.gaps, x.counter));
+}
+
+/** A clock as the API shows it (data.ts, `VectorClock`). */
+function isViewClock(x: unknown): x is VectorClock {
+  if (!isObject(x)) return false;
+  for (const actor in x) {
+    if (actor === '__proto__' || !isViewEntry(x[actor])) return false;
+  }
+  return true;
 }
 
 function isVersion(x: unknown): x is Version {
@@ -85,14 +120,15 @@ function onlyKeys(x: object, allowed: readonly string[]): boolean {
  * engine's own, so the caller changing the original later changes nothing.
  */
 export function copyContext(x: unknown): CausalContext | undefined {
-  if (!isCausalContext(x) || !onlyKeys(x, ['clock', 'readFrom']) || !onlyKeys(x.clock, Object.keys(x.clock))) return undefined;
-  const clock: Record<string, ClockEntry> = {};
+  if (!isObject(x) || !isViewClock(x.clock) || !(x.readFrom === undefined || typeof x.readFrom === 'string')) return undefined;
+  if (!onlyKeys(x, ['clock', 'readFrom']) || !onlyKeys(x.clock, Object.keys(x.clock))) return undefined;
+  const clock: (string | number)[] = [];
   for (const [actor, entry] of Object.entries(x.clock)) {
     if (!onlyKeys(entry, ['counter', 'timeMs', 'gaps'])) return undefined;
     if (entry.gaps !== undefined && !entry.gaps.every((gap) => onlyKeys(gap, ['0', '1', 'length']))) return undefined;
-    clock[actor] = entry.gaps === undefined
-      ? { counter: entry.counter, timeMs: entry.timeMs }
-      : { counter: entry.counter, timeMs: entry.timeMs, gaps: entry.gaps.map(([from, to]): Gap => [from, to]) };
+    const gaps = entry.gaps ?? [];
+    clock.push(actor, entry.counter, entry.timeMs, gaps.length);
+    for (const [from, to] of gaps) clock.push(from, to);
   }
   return x.readFrom === undefined ? { clock } : { clock, readFrom: x.readFrom };
 }

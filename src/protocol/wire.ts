@@ -18,7 +18,7 @@
  * or runs past the end, or a clock that leaves elements over) decodes to null in its place,
  * which the guard refuses.
  */
-import type { CausalContext, ClockEntry, Gap, Siblings, VectorClock, Version } from './data.js';
+import type { CausalContext, Clock, Siblings, Version } from './data.js';
 import type { Message } from './messages.js';
 import { NO_IDS, type IdEncoder } from './wire-ids.js';
 
@@ -215,45 +215,42 @@ function decodeVersions(w: readonly unknown[], i: number, ids: readonly string[]
   return out;
 }
 
-/** Appends the clock's entries to `out`, which it ends, and returns `out`. */
-function pushClock(out: unknown[], clock: VectorClock, ids: IdEncoder | null): unknown[] {
-  for (const actor in clock) {
-    const entry = clock[actor] as ClockEntry;
-    const gaps = entry.gaps;
-    if (gaps === undefined) out.push(idOut(ids, actor), entry.counter, entry.timeMs, 0);
-    else {
-      out.push(idOut(ids, actor), entry.counter, entry.timeMs, gaps.length);
-      for (const gap of gaps) out.push(gap[0], gap[1]);
-    }
+/**
+ * Appends the clock's entries to `out`, which it ends, and returns `out`. The clock is flat
+ * already (data.ts): only its actors change, to the link's codes.
+ */
+function pushClock(out: unknown[], clock: Clock, ids: IdEncoder | null): unknown[] {
+  for (let i = 0; i < clock.length; ) {
+    const end = i + CLOCK_ENTRY_WIDTH + 2 * (clock[i + 3] as number);
+    out.push(idOut(ids, clock[i] as string));
+    for (let k = i + 1; k < end; k++) out.push(clock[k]);
+    i = end;
   }
   return out;
 }
 
 /**
  * The clock that takes the rest of the array from `i`; null when its entries do not fill it
- * exactly. An entry without gaps has none (undefined), as in a clock the core made.
+ * exactly, or an actor is not a string (an unknown code) or is `__proto__` (which the API's
+ * view of a clock, a record, could not hold as an actor).
  */
-function decodeClock(w: readonly unknown[], i: number, ids: readonly string[]): VectorClock {
-  const clock: Record<string, ClockEntry> = {};
+function decodeClock(w: readonly unknown[], i: number, ids: readonly string[]): Clock {
+  const clock: (string | number)[] = [];
   while (i < w.length) {
     const gapCount = countAt(w, i + 3, 2);
-    if (i + CLOCK_ENTRY_WIDTH > w.length || gapCount < 0) return null as unknown as VectorClock;
+    if (i + CLOCK_ENTRY_WIDTH > w.length || gapCount < 0) return null as unknown as Clock;
     const actor = idIn(w[i], ids);
-    // An unknown code would become a property named by its digits; `__proto__` would replace
-    // the prototype, not add an actor.
-    if (typeof actor !== 'string' || actor === '__proto__') return null as unknown as VectorClock;
-    if (gapCount === 0) clock[actor] = { counter: w[i + 1] as number, timeMs: w[i + 2] as number };
-    else {
-      const gaps: Gap[] = [];
-      for (let g = i + CLOCK_ENTRY_WIDTH, end = g + 2 * gapCount; g < end; g += 2) gaps.push([w[g] as number, w[g + 1] as number]);
-      clock[actor] = { counter: w[i + 1] as number, timeMs: w[i + 2] as number, gaps };
-    }
-    i += CLOCK_ENTRY_WIDTH + 2 * gapCount;
+    if (typeof actor !== 'string' || actor === '__proto__') return null as unknown as Clock;
+    clock.push(actor);
+    // The numbers as they came: the guard checks them.
+    const end = i + CLOCK_ENTRY_WIDTH + 2 * gapCount;
+    for (let k = i + 1; k < end; k++) clock.push(w[k] as number);
+    i = end;
   }
   return clock;
 }
 
-function decodeContext(clock: VectorClock, readFrom: unknown, ids: readonly string[]): CausalContext {
+function decodeContext(clock: Clock, readFrom: unknown, ids: readonly string[]): CausalContext {
   return readFrom === null ? { clock } : { clock, readFrom: idIn(readFrom, ids) as string };
 }
 

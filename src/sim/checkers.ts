@@ -6,6 +6,7 @@
  * same versions, no hint is left, every leaving node drained. And size: every context handed
  * out and every context stored stays within its bounds.
  */
+import { clockView } from '../core/causal-context.js';
 import type { CoordinationMode } from '../core/client.js';
 import type { CausalContext, Siblings, Version } from '../protocol/data.js';
 import type { GetOutcome } from '../protocol/outcomes.js';
@@ -187,9 +188,10 @@ function versionNames(siblings: Siblings | null): string {
 }
 
 function oversized(context: CausalContext, maxActors: number, maxGaps: number): string | null {
-  const actors = Object.keys(context.clock).length;
+  const view = clockView(context.clock);
+  const actors = Object.keys(view).length;
   if (actors > maxActors) return `${actors} actors > ${maxActors}`;
-  for (const [actor, entry] of Object.entries(context.clock)) {
+  for (const [actor, entry] of Object.entries(view)) {
     const gaps = entry.gaps?.length ?? 0;
     if (gaps > maxGaps) return `${gaps} gaps of ${actor} > ${maxGaps}`;
   }

@@ -23,6 +23,7 @@
  *   holdings KEY                       what every running node holds for KEY
  *   stats NODE FIELD...
  */
+import { clockView } from '../../src/core/causal-context.js';
 import type { NodeStats } from '../../src/core/node.js';
 import type { CausalContext, Siblings } from '../../src/protocol/data.js';
 import type { Message } from '../../src/protocol/messages.js';
@@ -115,7 +116,7 @@ export class TranscriptRunner {
       const base = name === undefined ? undefined : this.contexts.get(name);
       if (name !== undefined && base === undefined) throw new Error(`no context named ${name}`);
       const at = options.get('at');
-      return at === undefined ? base : { ...(base ?? { clock: {} }), readFrom: at };
+      return at === undefined ? base : { ...(base ?? { clock: [] }), readFrom: at };
     };
     const timeoutMs = options.has('timeout') ? Number(options.get('timeout')) : undefined;
     const keep = (outcome: GetOutcome | PutOutcome): void => {
@@ -194,7 +195,7 @@ function dotName(dot: { readonly actor: string; readonly counter: number }): str
 }
 
 function describeClock(context: CausalContext): string {
-  const entries = Object.entries(context.clock)
+  const entries = Object.entries(clockView(context.clock))
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([actor, e]) => `${actor}:${e.counter}${e.gaps ? `-[${e.gaps.map(([f, t]) => (f === t ? `${f}` : `${f}..${t}`)).join(',')}]` : ''}`);
   return `{${entries.join(' ')}}`;

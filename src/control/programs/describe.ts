@@ -1,11 +1,14 @@
 /** How client programs print what they read and wrote: one line per operation, contexts included. */
+import { forEachEntry } from '../../core/causal-context.js';
 import type { CausalContext, Version } from '../../protocol/data.js';
 import type { Failure } from '../../protocol/outcomes.js';
 
 /** A context as `{actor:counter, ...}`, actors sorted (the clock a later write supersedes). */
 export function describeContext(context: CausalContext): string {
-  const entries = Object.entries(context.clock).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([actor, entry]) => `${actor}:${entry.counter}`).join(', ')}}`;
+  const entries: [string, number][] = [];
+  forEachEntry(context.clock, (actor, entry) => entries.push([actor, entry.counter]));
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([actor, counter]) => `${actor}:${counter}`).join(', ')}}`;
 }
 
 /** The live values of a read: one, `(none)`, or every sibling. */
