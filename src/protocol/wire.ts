@@ -235,17 +235,16 @@ function pushClock(out: unknown[], clock: Clock, ids: IdEncoder | null): unknown
  * view of a clock, a record, could not hold as an actor).
  */
 function decodeClock(w: readonly unknown[], i: number, ids: readonly string[]): Clock {
-  const clock: (string | number)[] = [];
-  while (i < w.length) {
-    const gapCount = countAt(w, i + 3, 2);
-    if (i + CLOCK_ENTRY_WIDTH > w.length || gapCount < 0) return null as unknown as Clock;
-    const actor = idIn(w[i], ids);
+  // A copy made at its size, then each actor's code replaced by its id in place: the numbers
+  // stay as they came, for the guard to check.
+  const clock = w.slice(i) as (string | number)[];
+  for (let k = 0; k < clock.length; ) {
+    const gapCount = countAt(clock, k + 3, 2);
+    if (k + CLOCK_ENTRY_WIDTH > clock.length || gapCount < 0) return null as unknown as Clock;
+    const actor = idIn(clock[k], ids);
     if (typeof actor !== 'string' || actor === '__proto__') return null as unknown as Clock;
-    clock.push(actor);
-    // The numbers as they came: the guard checks them.
-    const end = i + CLOCK_ENTRY_WIDTH + 2 * gapCount;
-    for (let k = i + 1; k < end; k++) clock.push(w[k] as number);
-    i = end;
+    clock[k] = actor;
+    k += CLOCK_ENTRY_WIDTH + 2 * gapCount;
   }
   return clock;
 }
