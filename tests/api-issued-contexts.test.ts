@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { IssuedContexts } from '../src/api/issued-contexts.js';
 import type { CausalContext } from '../src/protocol/data.js';
-import { clockFromView, clockView } from '../src/core/causal-context.js';
+import { clockView } from '../src/core/causal-context.js';
+import { clockFromView } from './helpers/clocks.js';
 
 const engineContext = (): CausalContext => ({ clock: clockFromView({ 'node-1#1': { counter: 3, timeMs: 10, gaps: [[1, 1]] }, 'node-2#1': { counter: 1, timeMs: 5 } }), readFrom: 'node-1' });
 

@@ -5,7 +5,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  clockFromView,
   clockView,
   compactContext,
   covers,
@@ -16,6 +15,7 @@ import {
 } from '../src/core/causal-context.js';
 import type { CausalContext, Dot } from '../src/protocol/data.js';
 import { isCausalContext } from '../src/protocol/guards.js';
+import { clockFromView } from './helpers/clocks.js';
 
 const SEED = 4_404;
 

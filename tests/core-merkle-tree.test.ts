@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RangeTrees } from '../src/core/anti-entropy-ranges.js';
-import { clockFromView, clockView } from '../src/core/causal-context.js';
+import { clockView } from '../src/core/causal-context.js';
+import { clockFromView } from './helpers/clocks.js';
 import { stateDigest } from '../src/core/state-digest.js';
 import { EMPTY_HASH, MerkleTree } from '../src/core/merkle-tree.js';
 import { Ring } from '../src/core/ring.js';

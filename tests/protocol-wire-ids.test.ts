@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clockFromView } from '../src/core/causal-context.js';
+import { clockFromView } from './helpers/clocks.js';
 import { isMessage } from '../src/protocol/guards.js';
 import type { Message } from '../src/protocol/messages.js';
 import { IdEncoder, IdTable, isDefinitions, MAX_CODED_IDS } from '../src/protocol/wire-ids.js';

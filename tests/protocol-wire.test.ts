@@ -89,6 +89,15 @@ describe('wire shape of messages', () => {
     expect(decodeMessage(structuredClone(huge))).toBeNull();
   });
 
+  it('a clock over a sparse tail (holes where its numbers belong) decodes to null, not to a copy of the tail', () => {
+    // One entry claims half a million gaps; the rest of the array is holes.
+    const sparse: unknown[] = [5, 1, null, 0, 'a', 1, 0, 499_990];
+    sparse.length = 1_000_000;
+    const decoded = decodeMessage(structuredClone(sparse)) as { context?: { clock?: unknown } } | null;
+    expect(decoded?.context?.clock).toBeNull();
+    expect(isMessage(decoded)).toBe(false);
+  });
+
   it('random arrays headed by a message code never throw and pass the guard only as well-formed messages', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 11 }), fc.array(fc.anything(), { maxLength: 14 }), (code, rest) => {

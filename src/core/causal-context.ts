@@ -10,8 +10,9 @@
  * (`compactContext`): a context never claims an event nobody saw, which is what makes
  * dropping coverage safe (a write then supersedes less: a sibling, never a loss).
  *
- * A clock is one flat array (protocol/data.ts, `Clock`), and this module is the only one that
- * reads or builds its layout: others go through `forEachEntry`, `clockView` and the rest.
+ * A clock is one flat array (protocol/data.ts, `Clock`), and this is the one module of the core
+ * that reads or builds its layout: the others go through its functions (`covers`,
+ * `joinContexts`, `forEachEntry`, `clockView`, ...).
  */
 import type { CausalContext, Clock, ClockEntry, Dot, Gap, VectorClock } from '../protocol/data.js';
 
@@ -74,18 +75,18 @@ export function withDot(context: CausalContext, dot: Dot): CausalContext {
     out[i + 2] = Math.max(timeMs, dot.timeMs);
     return withClock(context, out);
   }
-  const entry = entryFrom(clock, i);
+  // Already seen (at or below the counter, not in a gap): nothing to build.
+  if (dot.counter <= counter && !inGapsAt(clock, i, dot.counter)) return context;
+  const gaps = entryFrom(clock, i).gaps ?? [];
   let next: ClockEntry;
   if (dot.counter > counter) {
-    const gaps = [...(entry.gaps ?? [])];
-    if (dot.counter > counter + 1) gaps.push([counter + 1, dot.counter - 1]);
-    next = entryOf(dot.counter, Math.max(timeMs, dot.timeMs), gaps);
-  } else if (inGapsAt(clock, i, dot.counter)) {
-    next = entryOf(counter, timeMs, splitAround(entry.gaps ?? [], dot.counter));
+    const grown = [...gaps];
+    if (dot.counter > counter + 1) grown.push([counter + 1, dot.counter - 1]);
+    next = entryOf(dot.counter, Math.max(timeMs, dot.timeMs), grown);
   } else {
-    return context;
+    next = entryOf(counter, timeMs, splitAround(gaps, dot.counter));
   }
-  return withClock(context, replaced(clock, new Map([[i, next]])));
+  return withClock(context, replaced(clock, i, next));
 }
 
 /**
@@ -119,12 +120,13 @@ export function joinContexts(a: CausalContext, b: CausalContext): CausalContext 
       out[j + 2] = theirTimeMs;
       continue;
     }
+    if (sameEntry(mine, j, theirs, i)) continue;
     const myEntry = entryFrom(mine, j);
     const joined = joinEntries(myEntry, entryFrom(theirs, i));
     if (joined !== myEntry) (rebuilt ??= new Map()).set(j, joined);
   }
   if (out === null && rebuilt === null && added === null) return a;
-  let clock: ClockBuilder = rebuilt === null ? (out ?? mine.slice()) : replaced(out ?? mine, rebuilt);
+  let clock: ClockBuilder = rebuilt === null ? (out ?? mine.slice()) : replacedAll(out ?? mine, rebuilt);
   if (added !== null) for (const i of added) clock = appendEntry(clock, theirs, i);
   return withClock(a, clock);
 }
@@ -136,13 +138,6 @@ export function joinContexts(a: CausalContext, b: CausalContext): CausalContext 
  */
 function withClock(context: CausalContext, clock: Clock): CausalContext {
   return context.readFrom === undefined ? { clock } : { clock, readFrom: context.readFrom };
-}
-
-/** The actors of a clock, in its order. */
-export function actorsOf(clock: Clock): string[] {
-  const actors: string[] = [];
-  for (let i = 0; i < clock.length; i += widthAt(clock, i)) actors.push(clock[i] as string);
-  return actors;
 }
 
 /** Calls `visit` with each entry of `clock`, in its order (its gaps as objects). */
@@ -157,13 +152,6 @@ export function clockView(clock: Clock): VectorClock {
     view[actor] = entry;
   });
   return view;
-}
-
-/** The clock of entries given as the API shows them, in their order. */
-export function clockFromView(view: VectorClock): Clock {
-  const out: ClockBuilder = [];
-  for (const actor of Object.keys(view)) pushEntry(out, actor, view[actor] as ClockEntry);
-  return out;
 }
 
 /** How far a context handed out may grow. */
@@ -246,7 +234,7 @@ function appendEntry(out: ClockBuilder, clock: Clock, i: number): ClockBuilder {
 }
 
 /** A copy of `clock` with the entries starting at the given places replaced (same actors). */
-function replaced(clock: Clock, entries: ReadonlyMap<number, ClockEntry>): ClockBuilder {
+function replacedAll(clock: Clock, entries: ReadonlyMap<number, ClockEntry>): ClockBuilder {
   const out: ClockBuilder = [];
   for (let i = 0; i < clock.length; i += widthAt(clock, i)) {
     const entry = entries.get(i);
@@ -254,6 +242,22 @@ function replaced(clock: Clock, entries: ReadonlyMap<number, ClockEntry>): Clock
     else pushEntry(out, clock[i] as string, entry);
   }
   return out;
+}
+
+/** A copy of `clock` with the entry starting at `at` replaced (same actor). */
+function replaced(clock: Clock, at: number, entry: ClockEntry): ClockBuilder {
+  const out = clock.slice(0, at);
+  pushEntry(out, clock[at] as string, entry);
+  for (let k = at + widthAt(clock, at); k < clock.length; k++) out.push(clock[k] as string | number);
+  return out;
+}
+
+/** Whether the entries at `i` of `a` and `j` of `b` are the same, element by element. */
+function sameEntry(a: Clock, i: number, b: Clock, j: number): boolean {
+  const width = widthAt(a, i);
+  if (width !== widthAt(b, j)) return false;
+  for (let k = 0; k < width; k++) if (a[i + k] !== b[j + k]) return false;
+  return true;
 }
 
 /** Whether `counter` is in the gaps of the entry at `i`. */
@@ -319,7 +323,6 @@ function intersect(a: readonly Gap[], b: readonly Gap[]): Gap[] {
 
 /** The union of two entries' seen sets; `mine` itself when `theirs` adds nothing. */
 function joinEntries(mine: ClockEntry, theirs: ClockEntry): ClockEntry {
-  if (mine === theirs) return mine;
   const counter = Math.max(mine.counter, theirs.counter);
   const timeMs = mine.counter === theirs.counter ? Math.max(mine.timeMs, theirs.timeMs) : mine.counter > theirs.counter ? mine.timeMs : theirs.timeMs;
   if (timeMs === mine.timeMs && entryIncludes(mine, theirs)) return mine;

@@ -20,8 +20,9 @@ export type Gap = readonly [from: number, to: number];
  *
  * Flat rather than a record of entry objects: a clock crosses a port in nearly every message
  * and is joined at every merge, and an object per entry (and per gap) was most of what
- * building, checking and joining one cost (docs/PERFORMANCE.md, "The eleventh round"). Only
- * src/core/causal-context.ts reads or builds one; the API shows it as a VectorClock.
+ * building, checking and joining one cost (docs/PERFORMANCE.md, "The eleventh round"). In the
+ * core only src/core/causal-context.ts reads or builds one; the wire codec and the guards read
+ * it as they read every message, and the API shows it as a VectorClock.
  */
 export type Clock = readonly (string | number)[];
 

@@ -42,7 +42,10 @@ function areGaps(x: unknown, counter: number): x is readonly Gap[] {
   return true;
 }
 
-/** Clocks with more actors than this check that their actors differ with a Set, not a scan. */
+/**
+ * A clock longer than this many gapless entries checks that its actors differ with a Set; a
+ * shorter one (every clock the engine makes) with a scan, which allocates nothing.
+ */
 const ACTORS_SCANNED = 16;
 
 /**

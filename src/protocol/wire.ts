@@ -235,17 +235,21 @@ function pushClock(out: unknown[], clock: Clock, ids: IdEncoder | null): unknown
  * view of a clock, a record, could not hold as an actor).
  */
 function decodeClock(w: readonly unknown[], i: number, ids: readonly string[]): Clock {
-  // A copy made at its size, then each actor's code replaced by its id in place: the numbers
-  // stay as they came, for the guard to check.
-  const clock = w.slice(i) as (string | number)[];
-  for (let k = 0; k < clock.length; ) {
-    const gapCount = countAt(clock, k + 3, 2);
-    if (k + CLOCK_ENTRY_WIDTH > clock.length || gapCount < 0) return null as unknown as Clock;
-    const actor = idIn(clock[k], ids);
+  // The entries are walked before anything is copied: a sparse array crosses a port in a few
+  // bytes whatever its length, and must be refused before a copy of its length is made.
+  // Every number is looked at (a hole is not one), so a copy is made only of elements sent.
+  for (let k = i; k < w.length; ) {
+    const end = k + CLOCK_ENTRY_WIDTH + 2 * countAt(w, k + 3, 2);
+    if (end < k + CLOCK_ENTRY_WIDTH) return null as unknown as Clock;
+    const actor = idIn(w[k], ids);
     if (typeof actor !== 'string' || actor === '__proto__') return null as unknown as Clock;
-    clock[k] = actor;
-    k += CLOCK_ENTRY_WIDTH + 2 * gapCount;
+    for (let n = k + 1; n < end; n++) if (typeof w[n] !== 'number') return null as unknown as Clock;
+    k = end;
   }
+  // A copy made at its size, each actor's code replaced by its id in place; the numbers stay
+  // as they came, for the guard to check.
+  const clock = w.slice(i) as (string | number)[];
+  for (let k = 0; k < clock.length; k += CLOCK_ENTRY_WIDTH + 2 * (clock[k + 3] as number)) clock[k] = idIn(clock[k], ids) as string;
   return clock;
 }
 

@@ -1,7 +1,7 @@
 /** One well-formed message of every kind, shared by the guard and wire-shape tests. */
 import type { CausalContext, Siblings } from '../../src/protocol/data.js';
 import type { Message, MessageKind } from '../../src/protocol/messages.js';
-import { clockFromView } from '../../src/core/causal-context.js';
+import { clockFromView } from './clocks.js';
 
 export const context: CausalContext = {
   clock: clockFromView({ 'n1#1': { counter: 3, timeMs: 130 }, 'n2#1': { counter: 6, timeMs: 131, gaps: [[1, 1], [3, 4]] } }),
