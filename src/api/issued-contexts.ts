@@ -36,7 +36,6 @@ const ISSUING = Symbol('issuing');
 
 /** `Object.freeze` as it was when the engine loaded: a program replacing it later cannot leave issued contexts mutable. */
 const freeze = Object.freeze;
-const isFrozen = Object.isFrozen;
 
 /** A context as this cluster hands it out; only this module can make one. */
 class IssuedContext implements Context {
@@ -84,10 +83,11 @@ export class IssuedContexts {
   }
 }
 
+/** Freezes a clock as `clockView` made it (its entries and gaps are its own, made fresh). */
 function freezeClock(clock: VectorClock): VectorClock {
   for (const actor in clock) {
     const entry = clock[actor];
-    if (entry === undefined || isFrozen(entry)) continue;
+    if (entry === undefined) continue;
     if (entry.gaps !== undefined) {
       for (const gap of entry.gaps) freeze(gap);
       freeze(entry.gaps);

@@ -29,14 +29,23 @@ function isDot(x: unknown): x is Dot {
   return isObject(x) && typeof x.actor === 'string' && x.actor !== '__proto__' && isCounter(x.counter) && isTime(x.timeMs);
 }
 
-/** Gaps lie below the counter, in order, apart from each other (adjacent ranges would be one). */
+/**
+ * Whether `[from, to]` may follow a gap that ended at `previousEnd` (-1 for the first) below
+ * `counter`: gaps lie below the counter, in order, apart from each other (adjacent ranges would
+ * be one).
+ */
+function isNextGap(from: unknown, to: unknown, previousEnd: number, counter: number): to is number {
+  return isCounter(from) && isCounter(to) && from <= to && to < counter && from > previousEnd + 1;
+}
+
+/** Gaps as the API shows them: pairs, each as `isNextGap` wants it. */
 function areGaps(x: unknown, counter: number): x is readonly Gap[] {
   if (!Array.isArray(x) || x.length === 0) return false;
   let previousEnd = -1;
   for (const gap of x as unknown[]) {
     if (!Array.isArray(gap) || gap.length !== 2) return false;
     const [from, to] = gap as unknown[];
-    if (!isCounter(from) || !isCounter(to) || from > to || to >= counter || from <= previousEnd + 1) return false;
+    if (!isNextGap(from, to, previousEnd, counter)) return false;
     previousEnd = to;
   }
   return true;
@@ -50,7 +59,7 @@ const ACTORS_SCANNED = 16;
 
 /**
  * A clock as the engine sends it (data.ts, `Clock`): whole entries of `[actor, counter,
- * timeMs, gapCount, from, to, ...]`, each actor once, gaps as `areGaps` wants them.
+ * timeMs, gapCount, from, to, ...]`, each actor once, each gap as `isNextGap` wants it.
  * `__proto__` is refused as an actor: the API shows a clock as a record, where it would
  * replace the prototype.
  */
@@ -66,9 +75,8 @@ function isClock(x: unknown): x is Clock {
     if (end > x.length) return false;
     let previousEnd = -1;
     for (let g = i + 4; g < end; g += 2) {
-      const from: unknown = x[g];
       const to: unknown = x[g + 1];
-      if (!isCounter(from) || !isCounter(to) || from > to || to >= counter || from <= previousEnd + 1) return false;
+      if (!isNextGap(x[g], to, previousEnd, counter)) return false;
       previousEnd = to;
     }
     if (seen === null) {
