@@ -1,9 +1,11 @@
 /**
- * The floors of the runs of one bench invocation: one FloorMesh per node count, started the
- * first time a run needs it and kept until the invocation ends. Starting 20 threads costs
- * more than measuring a 200-request configuration on them, and the suite runs many
- * configurations on the same node counts; each measurement sets the nodes up afresh, so a
- * reused mesh carries nothing from one run to the next but its warm JIT.
+ * The floors of the runs of one bench invocation, on one FloorMesh kept until the invocation
+ * ends. Starting threads costs more than measuring a 200-request configuration on them, and
+ * the suite runs many configurations on 5, 10 and 20 nodes: a run of `nodes` nodes is measured
+ * on the first `nodes` threads of the mesh, the rest waiting idle. The mesh is started at the
+ * largest node count the invocation said it would need (`plannedNodes`), or, when a run needs
+ * more, started again at that size. Each measurement sets its nodes up afresh, so a thread
+ * carries nothing from one run to the next but its warm JIT.
  */
 import { FloorMesh, type FloorFigures, type FloorSizing, type FloorSpec } from './floor.js';
 import type { RunDescription } from './summary.js';
@@ -28,48 +30,71 @@ export function floorSpecOf(run: RunDescription, sizing: FloorSizing): FloorSpec
 const FRESH_MESH_WARMUP_OPS = 200;
 
 export class FloorPool {
-  private readonly meshes = new Map<number, Promise<FloorMesh>>();
-  private readonly used = new Set<FloorMesh>();
+  private mesh: Promise<FloorMesh> | undefined;
+  /** The size of the mesh started or starting. */
+  private meshNodes = 0;
+  /**
+   * How many of the mesh's first threads have run a measurement: a run on more of them has
+   * threads whose JIT is cold, and warms up as a fresh mesh does.
+   */
+  private warmNodes = 0;
+  /** Threads started so far, over every mesh (for the report and the tests). */
+  threadsStarted = 0;
 
-  /** The floor of `run`, on a mesh of `run.nodes` threads. A mesh that failed is closed and forgotten. */
+  /** @param plannedNodes the largest node count the invocation's runs will ask for, if known. */
+  constructor(private readonly plannedNodes = 0) {}
+
+  /** The floor of `run`, on the first `run.nodes` threads of the mesh. A mesh that failed is closed and forgotten. */
   async measure(run: RunDescription, sizing: FloorSizing): Promise<FloorFigures> {
     const mesh = await this.meshFor(run.nodes);
-    const warmupOps = this.used.has(mesh) ? sizing.warmupOps : Math.max(sizing.warmupOps, FRESH_MESH_WARMUP_OPS);
+    const warmupOps = run.nodes <= this.warmNodes ? sizing.warmupOps : Math.max(sizing.warmupOps, FRESH_MESH_WARMUP_OPS);
     try {
-      const { figures } = await mesh.measure(floorSpecOf(run, { ops: sizing.ops, warmupOps }));
-      this.used.add(mesh);
+      const { figures } = await mesh.measure(floorSpecOf(run, { ops: sizing.ops, warmupOps }), run.nodes);
+      this.warmNodes = Math.max(this.warmNodes, run.nodes);
       return figures;
     } catch (error) {
       // A spec the floor refuses (RangeError) leaves the threads as they were; anything else
       // may have left them broken or mid-run.
-      if (!(error instanceof RangeError)) {
-        this.meshes.delete(run.nodes);
-        await mesh.close();
-      }
+      if (!(error instanceof RangeError)) await this.forget();
       throw error;
     }
   }
 
-  /** Terminates every mesh's threads. */
+  /** Terminates the mesh's threads. */
   async close(): Promise<void> {
-    const meshes = [...this.meshes.values()];
-    this.meshes.clear();
-    this.used.clear();
-    const settled = await Promise.allSettled(meshes);
-    await Promise.all(settled.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
+    await this.forget();
   }
 
-  private meshFor(nodes: number): Promise<FloorMesh> {
-    let mesh = this.meshes.get(nodes);
-    if (!mesh) {
-      mesh = FloorMesh.start(nodes);
-      this.meshes.set(nodes, mesh);
+  /** The mesh, started (again, larger) when it has fewer than `nodes` threads. */
+  private async meshFor(nodes: number): Promise<FloorMesh> {
+    if (this.mesh !== undefined && nodes <= this.meshNodes) return this.mesh;
+    await this.forget();
+    const size = Math.max(nodes, this.plannedNodes);
+    const mesh = FloorMesh.start(size);
+    this.mesh = mesh;
+    this.meshNodes = size;
+    this.threadsStarted += size;
+    try {
+      return await mesh;
+    } catch (error) {
       // A mesh that could not start is not kept: the next run tries again.
-      const starting = mesh;
-      starting.catch(() => {
-        if (this.meshes.get(nodes) === starting) this.meshes.delete(nodes);
-      });
+      if (this.mesh === mesh) this.reset();
+      throw error;
     }
-    return mesh;
+  }
+
+  /** Closes the mesh, if any, and forgets it (and which of its threads were warm). */
+  private async forget(): Promise<void> {
+    const mesh = this.mesh;
+    this.reset();
+    if (mesh === undefined) return;
+    const settled = await Promise.allSettled([mesh]);
+    if (settled[0]?.status === 'fulfilled') await settled[0].value.close();
+  }
+
+  private reset(): void {
+    this.mesh = undefined;
+    this.meshNodes = 0;
+    this.warmNodes = 0;
   }
 }

@@ -12,8 +12,9 @@
  * this design (a thread per node, structured clone per message) would pay. docs/PERFORMANCE.md,
  * "The floor", says exactly what it does and leaves out.
  *
- * A FloorMesh keeps its threads between measurements, so the suite starts one per node count
- * and runs each configuration through it; every measurement sets the nodes up afresh.
+ * A FloorMesh keeps its threads between measurements, so the suite starts one, as large as its
+ * largest run, and measures each configuration on its first threads (floor-pool.ts); every
+ * measurement sets the nodes up afresh.
  */
 import { performance } from 'node:perf_hooks';
 import { MessageChannel, Worker } from 'node:worker_threads';
@@ -199,22 +200,27 @@ export class FloorMesh {
   }
 
   /**
-   * Measures the floor for `spec` on these threads: sets every node up (placement, and every
-   * key preloaded on its N replicas), warms up, times `spec.ops` requests, waits for the late
-   * replies and collects each thread's counters. Rejects with a BaselineError if a thread
-   * fails, exits, stalls or breaks the protocol; the mesh is then unusable and must be closed.
+   * Measures the floor for `spec` on the first `nodes` of these threads (all of them unless
+   * said): sets those nodes up (placement, and every key preloaded on its N replicas), warms
+   * up, times `spec.ops` requests, waits for the late replies and collects each thread's
+   * counters. The threads past `nodes` take no part: no key is placed on them, so nothing is
+   * sent to them, and they wait idle as a pooled engine thread does. Rejects with a
+   * BaselineError if a thread fails, exits, stalls or breaks the protocol; the mesh is then
+   * unusable and must be closed.
    */
-  async measure(spec: FloorSpec): Promise<FloorMeasurement> {
-    checkSpec(spec, this.nodes);
+  async measure(spec: FloorSpec, nodes: number = this.nodes): Promise<FloorMeasurement> {
+    integerAtLeast('nodes', nodes, 1);
+    if (nodes > this.nodes) throw new RangeError(`a floor of ${nodes} nodes does not fit a mesh of ${this.nodes} threads`);
+    checkSpec(spec, nodes);
     if (this.closed) throw new BaselineError('floor: the mesh is closed');
     if (this.failure) throw this.failure;
     if (this.measuring) throw new BaselineError('floor: a measurement is already running on this mesh');
     this.measuring = true;
     try {
       const plan = new OpPlan(spec.seed, spec.keys, spec.readRatio, spec.valueBytes);
-      const placement = new Map(plan.keys.map((key) => [key, replicasOf(key, this.nodes, spec.N)] as const));
+      const placement = new Map(plan.keys.map((key) => [key, replicasOf(key, nodes, spec.N)] as const));
       const quorum = { coordination: spec.coordination, n: spec.N, w: spec.W, r: spec.R };
-      await this.setUpNodes(plan, placement, quorum);
+      await this.setUpNodes(nodes, plan, placement, quorum);
       const client = new FloorClient(this.batcher, plan, placement, quorum);
       this.client = client;
 
@@ -230,7 +236,7 @@ export class FloorMesh {
       histogram.destroy();
       const seconds = (client.phaseEndMs - startMs) / 1000;
 
-      const traffic = await this.collectTraffic(client, spec.warmupOps + spec.ops);
+      const traffic = await this.collectTraffic(nodes, client, spec.warmupOps + spec.ops);
       return {
         figures: {
           p50_us: latency.p50_us,
@@ -249,9 +255,9 @@ export class FloorMesh {
     }
   }
 
-  /** Gives every node the run's quorums and placement, and the values of the keys it replicates (the preload). */
-  private async setUpNodes(plan: OpPlan, placement: ReadonlyMap<string, readonly number[]>, quorum: FloorQuorum): Promise<void> {
-    const held: [string, string][][] = Array.from({ length: this.nodes }, () => []);
+  /** Gives each of the first `nodes` nodes the run's quorums and placement, and the values of the keys it replicates (the preload). */
+  private async setUpNodes(nodes: number, plan: OpPlan, placement: ReadonlyMap<string, readonly number[]>, quorum: FloorQuorum): Promise<void> {
+    const held: [string, string][][] = Array.from({ length: nodes }, () => []);
     plan.keys.forEach((key, index) => {
       for (const node of placement.get(key) ?? []) held[node]?.push([key, plan.preloadValue(index)]);
     });
@@ -259,8 +265,8 @@ export class FloorMesh {
     this.drained = 0;
     this.counters.clear();
     this.batcher.resetCounters();
-    this.ports.forEach((port, node) => this.control(port, { kind: 'setup', ...quorum, placement: [...placement], held: held[node] ?? [] }));
-    await this.until(() => this.setUp === this.nodes, 'the nodes to set up');
+    this.ports.slice(0, nodes).forEach((port, node) => this.control(port, { kind: 'setup', ...quorum, placement: [...placement], held: held[node] ?? [] }));
+    await this.until(() => this.setUp === nodes, 'the nodes to set up');
   }
 
   /**
@@ -268,12 +274,13 @@ export class FloorMesh {
    * coordinator's), then sums every thread's counters and checks that every message sent
    * was received.
    */
-  private async collectTraffic(client: FloorClient, requests: number): Promise<FloorTraffic> {
+  private async collectTraffic(nodes: number, client: FloorClient, requests: number): Promise<FloorTraffic> {
     await this.until(() => client.openRequests === 0, "the client's late replies");
-    for (const port of this.ports) this.control(port, { kind: 'drain' });
-    await this.until(() => this.drained === this.nodes, "the coordinators' late replies");
-    for (const port of this.ports) this.control(port, { kind: 'report' });
-    await this.until(() => this.counters.size === this.nodes, "the nodes' counters");
+    const used = this.ports.slice(0, nodes);
+    for (const port of used) this.control(port, { kind: 'drain' });
+    await this.until(() => this.drained === nodes, "the coordinators' late replies");
+    for (const port of used) this.control(port, { kind: 'report' });
+    await this.until(() => this.counters.size === nodes, "the nodes' counters");
 
     const all = [...this.counters.values()];
     const sum = (pick: (c: FloorCounters) => number): number => all.reduce((total, c) => total + pick(c), 0);

@@ -55,7 +55,6 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
   let seed = args.seed;
   const nextSeed = (): number => (seed = (seed + 1) % Number.MAX_SAFE_INTEGER);
   const base = runSpecOf(args);
-  const runner = new SuiteRunner(pingPong, progress);
 
   // Results go to their place in the report's order, whatever order the runs take.
   let headline: MeasuredRun | undefined;
@@ -133,6 +132,8 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
     });
   }
 
+  // The floors' threads are started once, as many as the largest run needs (FloorPool).
+  const runner = new SuiteRunner(pingPong, progress, Math.max(...plan.map(({ spec }) => spec.nodes)));
   try {
     for (const group of byCluster(plan)) await runner.runGroup(group);
   } finally {
@@ -195,7 +196,7 @@ export function byCluster<T extends { readonly spec: RunSpec }>(runs: readonly T
  * floors' threads and the cluster until close().
  */
 class SuiteRunner {
-  private readonly floors = new FloorPool();
+  private readonly floors: FloorPool;
   private readonly clusters = new ClusterPool();
   /** Time spent measuring floors (threads started included), for the report. */
   floorSeconds = 0;
@@ -203,7 +204,10 @@ class SuiteRunner {
   constructor(
     private readonly pingPong: BaselineResult | null,
     private readonly progress: Progress,
-  ) {}
+    floorNodes: number,
+  ) {
+    this.floors = new FloorPool(floorNodes);
+  }
 
   get clustersStarted(): number {
     return this.clusters.started;

@@ -144,18 +144,52 @@ describe('floor - a failing node thread rejects the measurement instead of hangi
 });
 
 describe('floor - the pool of one invocation', () => {
-  it("measures each run on its node count's mesh, with the run's own quorums", async () => {
-    const run = (overrides: Partial<RunDescription>): RunDescription => ({
-      ops: 100, N: 3, W: 2, R: 2, nodes: 5, concurrency: 1, coordination: 'node', rateOpsPerS: undefined, keys: KEYS, valueBytes: VALUE_BYTES, readRatio: 0.5, seed: 1, ...overrides,
-    });
+  const run = (overrides: Partial<RunDescription>): RunDescription => ({
+    ops: 100, N: 3, W: 2, R: 2, nodes: 5, concurrency: 1, coordination: 'node', rateOpsPerS: undefined, keys: KEYS, valueBytes: VALUE_BYTES, readRatio: 0.5, seed: 1, ...overrides,
+  });
+
+  it("measures each run on the first threads of one mesh, with the run's own quorums", async () => {
     const pool = new FloorPool();
     try {
       const five = await pool.measure(run({}), { ops: 100, warmupOps: 10 });
       const three = await pool.measure(run({ nodes: 3, N: 3, W: 3, R: 1, coordination: 'client' }), { ops: 100, warmupOps: 10 });
       const again = await pool.measure(run({ N: 5, W: 3, R: 3, concurrency: 4 }), { ops: 100, warmupOps: 10 });
       expect([five.messages_per_op, three.messages_per_op, again.messages_per_op]).toEqual([6, 6, 10]);
+      // The 3-node run took three of the five threads; none was started for it.
+      expect(pool.threadsStarted).toBe(5);
     } finally {
       await pool.close();
+    }
+  });
+
+  it('starts the planned size at once, and a larger mesh only when a run needs more', async () => {
+    const planned = new FloorPool(5);
+    const unplanned = new FloorPool();
+    try {
+      await planned.measure(run({ nodes: 3 }), { ops: 50, warmupOps: 0 });
+      await planned.measure(run({ nodes: 5 }), { ops: 50, warmupOps: 0 });
+      expect(planned.threadsStarted).toBe(5);
+      await unplanned.measure(run({ nodes: 3 }), { ops: 50, warmupOps: 0 });
+      const five = await unplanned.measure(run({ nodes: 5, N: 5, W: 5, R: 5 }), { ops: 50, warmupOps: 0 });
+      expect(unplanned.threadsStarted).toBe(8);
+      expect(five.messages_per_op).toBe(10);
+    } finally {
+      await Promise.all([planned.close(), unplanned.close()]);
+    }
+  });
+
+  it('leaves the threads past the run idle: only the run\'s nodes hold keys and carry messages', async () => {
+    const mesh = await FloorMesh.start(5);
+    try {
+      const used = spec({ N: 3, coordination: 'client' });
+      const measured = await mesh.measure(used, 3);
+      expectHonestTraffic(measured, used);
+      await expect(mesh.measure(used, 6)).rejects.toThrow(/a floor of 6 nodes does not fit a mesh of 5 threads/);
+      await expect(mesh.measure(spec({ N: 4 }), 3)).rejects.toThrow(/N \(4\) must not exceed the floor's 3 nodes/);
+      // A refused spec leaves the mesh as it was.
+      expectHonestTraffic(await mesh.measure(used, 4), used);
+    } finally {
+      await mesh.close();
     }
   });
 });
