@@ -10,8 +10,14 @@
  * inline (docs/PERFORMANCE.md). On a port of its own, ids (actors, node ids, the client's)
  * go as the link's short codes (wire-ids.ts).
  *
- * Only the messages of every request are encoded; the rest (anti-entropy, handoff, hints,
- * reaping, pings) cross as the objects they are. Decoding never throws and does not
+ * The messages of every request are encoded, and every other message that carries versions
+ * (hints, handoff, reaping, anti-entropy's repairs): the rest (pings, acknowledgements,
+ * anti-entropy's hashes and key lists) cross as the objects they are. Versions, dots and
+ * contexts are then always the decoder's object literals, wherever they came from. Objects
+ * that structured clone rebuilds have shapes (V8 maps) of their own: the first repair to
+ * arrive as an object once sent every data function of a node back to the compiler with a
+ * second shape to handle, three times in a steady run of 120,000 requests
+ * (docs/PERFORMANCE.md, "The twelfth round"). Decoding never throws and does not
  * validate: what it returns goes through the same guard (guards.ts) as before, and anything
  * it does not recognise (an object, a foreign array) is returned as it came, for the guard to
  * accept or refuse. A run that does not fit its array (a count that is not a whole number,
@@ -35,11 +41,24 @@ const Code = {
   ReplicaWrite: 9,
   ReplicaWriteAck: 10,
   ReplicaRepair: 11,
+  HintDelivery: 12,
+  Handoff: 13,
+  ReapQuery: 14,
+  ReapCommit: 15,
+  AeSync: 16,
 } as const;
 
 /**
- * The message as it crosses a port: a flat array for the hot kinds, the object for the rest.
- * With `ids` (a link's, wire-ids.ts), the ids in it go as their codes on that link.
+ * The message as it crosses a port: a flat array for the kinds that carry versions or go with
+ * every request, the object for the rest. With `ids` (a link's, wire-ids.ts), the ids in it
+ * go as their codes on that link.
+ *
+ * The kinds every request of a healthy cluster sends are encoded here, the rarer ones
+ * (forwards, errors, repairs, hints, handoff, reaping) in a function of their own
+ * (`encodeRare`), and decoded alike. V8 compiles this function while only the common kinds
+ * have run through it; a rare kind's first message in a case of its own here would throw that
+ * code away (no type feedback for the case) and have it compiled again, some 80 ms of a
+ * compiler thread for each of the two functions, in every node.
  */
 export function encodeMessage(msg: Message, ids: IdEncoder | null = null): unknown {
   let out: unknown[];
@@ -51,8 +70,6 @@ export function encodeMessage(msg: Message, ids: IdEncoder | null = null): unkno
         ? [Code.ClientPut, msg.reqId, msg.key, msg.value, msg.deleted, readFromOut(ids, msg.context), msg.w, msg.timeoutMs, msg.hops, idOut(ids, msg.replyTo), null, 0, 0]
         : [Code.ClientPut, msg.reqId, msg.key, msg.value, msg.deleted, readFromOut(ids, msg.context), msg.w, msg.timeoutMs, msg.hops, idOut(ids, msg.replyTo), idOut(ids, msg.dot.actor), msg.dot.counter, msg.dot.timeMs];
       return pushClock(out, msg.context.clock, ids);
-    case 'forward.ack':
-      return [Code.ForwardAck, msg.reqId, idOut(ids, msg.replyTo)];
     case 'reply.get':
       out = [Code.ReplyGet, msg.reqId, readFromOut(ids, msg.context)];
       pushIds(out, msg.repliedBy, ids);
@@ -62,8 +79,6 @@ export function encodeMessage(msg: Message, ids: IdEncoder | null = null): unkno
       out = [Code.ReplyPut, msg.reqId, readFromOut(ids, msg.context)];
       pushIds(out, msg.ackedBy, ids);
       return pushClock(out, msg.context.clock, ids);
-    case 'reply.error':
-      return [Code.ReplyError, msg.reqId, msg.code, msg.message];
     case 'replica.read':
       return [Code.ReplicaRead, msg.reqId, msg.key];
     case 'replica.readReply':
@@ -76,10 +91,41 @@ export function encodeMessage(msg: Message, ids: IdEncoder | null = null): unkno
       return pushClock(out, msg.siblings.context.clock, ids);
     case 'replica.writeAck':
       return [Code.ReplicaWriteAck, msg.reqId];
+    default:
+      return encodeRare(msg, ids);
+  }
+}
+
+/** The rarer kinds (see encodeMessage): forwards, errors, and the messages that carry versions outside a request. */
+function encodeRare(msg: Message, ids: IdEncoder | null): unknown {
+  let out: unknown[];
+  switch (msg.kind) {
+    case 'forward.ack':
+      return [Code.ForwardAck, msg.reqId, idOut(ids, msg.replyTo)];
+    case 'reply.error':
+      return [Code.ReplyError, msg.reqId, msg.code, msg.message];
     case 'replica.repair':
-      out = [Code.ReplicaRepair, msg.key];
-      pushVersions(out, msg.siblings.versions, ids);
-      return pushClock(out, msg.siblings.context.clock, ids);
+      return pushSiblings([Code.ReplicaRepair, msg.key], msg.siblings, ids);
+    case 'hint.deliver':
+      return pushSiblings([Code.HintDelivery, msg.key, msg.seq], msg.siblings, ids);
+    case 'handoff':
+      return pushSiblings([Code.Handoff, msg.key, msg.seq, msg.epoch], msg.siblings, ids);
+    case 'reap.query':
+      return pushSiblings([Code.ReapQuery, msg.key, msg.round], msg.siblings, ids);
+    case 'reap.commit':
+      return pushSiblings([Code.ReapCommit, msg.key], msg.siblings, ids);
+    case 'ae.sync':
+      // Several siblings in one array: each clock goes after its length, not to the end.
+      out = [Code.AeSync, msg.xid, idOut(ids, msg.initiator), msg.range, msg.epoch, msg.want.length, ...msg.want, msg.entries.length];
+      for (const { key, siblings } of msg.entries) {
+        out.push(key);
+        pushVersions(out, siblings.versions, ids);
+        const lengthAt = out.length;
+        out.push(0);
+        pushClock(out, siblings.context.clock, ids);
+        out[lengthAt] = out.length - lengthAt - 1;
+      }
+      return out;
     default:
       return msg;
   }
@@ -134,24 +180,20 @@ function decodeArray(w: readonly unknown[], ids: readonly string[]): unknown {
       return { kind: 'client.get', reqId: w[1], key: w[2], r: w[3], timeoutMs: w[4], hops: w[5], replyTo: idIn(w[6], ids) };
     case Code.ClientPut: {
       // A put's dot is minted by the first node it reaches: absent on the way there.
-      const context = decodeContext(decodeClock(w, 13, ids), w[5], ids);
+      const context = decodeContext(decodeClock(w, 13, w.length, ids), w[5], ids);
       return w[10] === null
         ? { kind: 'client.put', reqId: w[1], key: w[2], value: w[3], deleted: w[4], context, w: w[6], timeoutMs: w[7], hops: w[8], replyTo: idIn(w[9], ids) }
         : { kind: 'client.put', reqId: w[1], key: w[2], value: w[3], deleted: w[4], context, w: w[6], timeoutMs: w[7], hops: w[8], replyTo: idIn(w[9], ids), dot: { actor: idIn(w[10], ids), counter: w[11], timeMs: w[12] } };
     }
-    case Code.ForwardAck:
-      return { kind: 'forward.ack', reqId: w[1], replyTo: idIn(w[2], ids) };
     case Code.ReplyGet: {
       const repliedBy = decodeIds(w, 3, ids);
       const versions = decodeVersions(w, at, ids);
-      return { kind: 'reply.get', reqId: w[1], versions, context: decodeContext(decodeClock(w, at, ids), w[2], ids), repliedBy };
+      return { kind: 'reply.get', reqId: w[1], versions, context: decodeContext(decodeClock(w, at, w.length, ids), w[2], ids), repliedBy };
     }
     case Code.ReplyPut: {
       const ackedBy = decodeIds(w, 3, ids);
-      return { kind: 'reply.put', reqId: w[1], context: decodeContext(decodeClock(w, at, ids), w[2], ids), ackedBy };
+      return { kind: 'reply.put', reqId: w[1], context: decodeContext(decodeClock(w, at, w.length, ids), w[2], ids), ackedBy };
     }
-    case Code.ReplyError:
-      return { kind: 'reply.error', reqId: w[1], code: w[2], message: w[3] };
     case Code.ReplicaRead:
       return { kind: 'replica.read', reqId: w[1], key: w[2] };
     case Code.ReplicaReadReply:
@@ -160,11 +202,54 @@ function decodeArray(w: readonly unknown[], ids: readonly string[]): unknown {
       return { kind: 'replica.write', reqId: w[1], key: w[2], siblings: decodeSiblings(w, 4, ids), hintFor: idIn(w[3], ids) };
     case Code.ReplicaWriteAck:
       return { kind: 'replica.writeAck', reqId: w[1] };
+    default:
+      return decodeRare(w, ids);
+  }
+}
+
+/** The rarer kinds, as encodeRare writes them; anything else as it came. */
+function decodeRare(w: readonly unknown[], ids: readonly string[]): unknown {
+  switch (w[0]) {
+    case Code.ForwardAck:
+      return { kind: 'forward.ack', reqId: w[1], replyTo: idIn(w[2], ids) };
+    case Code.ReplyError:
+      return { kind: 'reply.error', reqId: w[1], code: w[2], message: w[3] };
     case Code.ReplicaRepair:
       return { kind: 'replica.repair', key: w[1], siblings: decodeSiblings(w, 2, ids) };
+    case Code.HintDelivery:
+      return { kind: 'hint.deliver', key: w[1], seq: w[2], siblings: decodeSiblings(w, 3, ids) };
+    case Code.Handoff:
+      return { kind: 'handoff', key: w[1], seq: w[2], siblings: decodeSiblings(w, 4, ids), epoch: w[3] };
+    case Code.ReapQuery:
+      return { kind: 'reap.query', key: w[1], round: w[2], siblings: decodeSiblings(w, 3, ids) };
+    case Code.ReapCommit:
+      return { kind: 'reap.commit', key: w[1], siblings: decodeSiblings(w, 2, ids) };
+    case Code.AeSync:
+      return decodeAeSync(w, ids);
     default:
       return w;
   }
+}
+
+/** An anti-entropy repair: its wanted keys, then each entry's key, versions and clock (after its length). */
+function decodeAeSync(w: readonly unknown[], ids: readonly string[]): unknown {
+  const want = decodeIds(w, 5, NO_IDS);
+  const count = countAt(w, at, 1);
+  if (want === null || count < 0) return null;
+  const entries: { key: unknown; siblings: Siblings }[] = [];
+  at++;
+  for (let e = 0; e < count; e++) {
+    const key = w[at];
+    const versions = decodeVersions(w, at + 1, ids);
+    const length = countAt(w, at, 1);
+    if (length < 0) return null;
+    const end = at + 1 + length;
+    entries.push({ key, siblings: { versions, context: { clock: decodeClock(w, at + 1, end, ids) } } });
+    at = end;
+  }
+  // Every element read: a longer array is not an encoded repair.
+  if (at !== w.length) return null;
+  return { kind: 'ae.sync', xid: w[1], initiator: idIn(w[2], ids), range: w[3], epoch: w[4], entries, want };
 }
 
 const VERSION_WIDTH = 5;
@@ -230,25 +315,26 @@ function pushClock(out: unknown[], clock: Clock, ids: IdEncoder | null): unknown
 }
 
 /**
- * The clock that takes the rest of the array from `i`; null when its entries do not fill it
- * exactly, or an actor is not a string (an unknown code) or is `__proto__` (which the API's
- * view of a clock, a record, could not hold as an actor).
+ * The clock in `w` from `i` to `end`; null when its entries do not fill that exactly, or an
+ * actor is not a string (an unknown code) or is `__proto__` (which the API's view of a
+ * clock, a record, could not hold as an actor).
  */
-function decodeClock(w: readonly unknown[], i: number, ids: readonly string[]): Clock {
+function decodeClock(w: readonly unknown[], i: number, end: number, ids: readonly string[]): Clock {
+  if (end > w.length) return null as unknown as Clock;
   // The entries are walked before anything is copied: a sparse array crosses a port in a few
   // bytes whatever its length, and must be refused before a copy of its length is made.
   // Every number is looked at (a hole is not one), so a copy is made only of elements sent.
-  for (let k = i; k < w.length; ) {
-    const end = k + CLOCK_ENTRY_WIDTH + 2 * countAt(w, k + 3, 2);
-    if (end < k + CLOCK_ENTRY_WIDTH) return null as unknown as Clock;
+  for (let k = i; k < end; ) {
+    const entryEnd = k + CLOCK_ENTRY_WIDTH + 2 * countAt(w, k + 3, 2);
+    if (entryEnd < k + CLOCK_ENTRY_WIDTH || entryEnd > end) return null as unknown as Clock;
     const actor = idIn(w[k], ids);
     if (typeof actor !== 'string' || actor === '__proto__') return null as unknown as Clock;
-    for (let n = k + 1; n < end; n++) if (typeof w[n] !== 'number') return null as unknown as Clock;
-    k = end;
+    for (let n = k + 1; n < entryEnd; n++) if (typeof w[n] !== 'number') return null as unknown as Clock;
+    k = entryEnd;
   }
   // A copy made at its size, each actor's code replaced by its id in place; the numbers stay
   // as they came, for the guard to check.
-  const clock = w.slice(i) as (string | number)[];
+  const clock = w.slice(i, end) as (string | number)[];
   for (let k = 0; k < clock.length; k += CLOCK_ENTRY_WIDTH + 2 * (clock[k + 3] as number)) clock[k] = idIn(clock[k], ids) as string;
   return clock;
 }
@@ -259,5 +345,11 @@ function decodeContext(clock: Clock, readFrom: unknown, ids: readonly string[]):
 
 function decodeSiblings(w: readonly unknown[], i: number, ids: readonly string[]): Siblings {
   const versions = decodeVersions(w, i, ids);
-  return { versions, context: { clock: decodeClock(w, at, ids) } };
+  return { versions, context: { clock: decodeClock(w, at, w.length, ids) } };
+}
+
+/** Appends the siblings' versions and then their clock, which ends `out`; returns `out`. */
+function pushSiblings(out: unknown[], siblings: Siblings, ids: IdEncoder | null): unknown[] {
+  pushVersions(out, siblings.versions, ids);
+  return pushClock(out, siblings.context.clock, ids);
 }
