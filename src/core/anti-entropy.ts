@@ -89,11 +89,16 @@ export class AntiEntropy {
   /** Data changes seen (set or delete), to tell whether a merge changed anything. */
   private changes = 0;
   /**
-   * Keys changed since the trees were last brought up to date. A change only marks its key
-   * (O(1) on the write path); the trees take every marked key, once however often it changed,
-   * before anything reads them: each maintenance round, each anti-entropy message, stats.
+   * Keys changed since the trees were last brought up to date (a new Set each flush, see
+   * id-map.ts on clearing). A change only marks its key (O(1) on the write path); the trees
+   * take every marked key, once however often it changed, before anything reads them: the
+   * maintenance round that starts exchanges, each anti-entropy message, stats. A round in
+   * between takes them only when there are more than a round's rebuild budget
+   * (`antiEntropyRebuildKeysPerRound`), so that no one flush grows without bound. Taking them
+   * every round (every 100 ms) digested each key of a busy node ten times a second, in pauses
+   * of a few hundred microseconds that requests arriving meanwhile waited out
+   * (docs/PERFORMANCE.md, "The twelfth round").
    */
-  /** Keys changed since the last flush; a new Set each flush (see id-map.ts on clearing). */
   private dirty = new Set<string>();
 
   constructor(private readonly deps: AntiEntropyDeps) {
@@ -142,8 +147,9 @@ export class AntiEntropy {
     this.nowMs = nowMs;
     if (!this.enabled) return;
     const { antiEntropyIntervalMs: interval, antiEntropyExchangesPerRound: perRound, antiEntropyRebuildKeysPerRound } = this.deps.tuning;
-    this.flush();
-    this.trees.rebuildStep(Math.max(1, antiEntropyRebuildKeysPerRound));
+    const budget = Math.max(1, antiEntropyRebuildKeysPerRound);
+    if (nowMs - this.lastRoundMs >= interval || this.dirty.size >= budget) this.flush();
+    this.trees.rebuildStep(budget);
     for (const [xid, exchange] of this.inFlight) if (nowMs - exchange.startedMs >= interval) this.inFlight.delete(xid);
     if (!this.trees.ready || nowMs - this.lastRoundMs < interval) return;
     this.lastRoundMs = nowMs;
