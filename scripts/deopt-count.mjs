@@ -48,12 +48,12 @@ if (process.argv[2] === '--inner') {
     }
     const reasons = new Map();
     for (const line of part) {
-      const reason = /^\[bailout \(kind: [^,]+, reason: ([^)]+)\)/.exec(line)?.[1] ?? (line.includes('for deoptimization, reason: code dependencies') ? 'code dependencies' : undefined);
+      const reason = /^\[bailout \(kind: [^,]+, reason: (.+?)\): begin/.exec(line)?.[1] ?? (line.includes('for deoptimization, reason: code dependencies') ? 'code dependencies' : undefined);
       if (reason !== undefined) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
     }
     const thrownAway = [...reasons.values()].reduce((sum, n) => sum + n, 0);
     const byReason = [...reasons].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `${n} ${reason}`).join(', ');
-    console.log(`${label}: ${optimized} functions optimized (${Math.round(compileMs)} ms compiling, wall time of the compiler threads), ${thrownAway} thrown away${byReason ? `: ${byReason}` : ''}`);
+    console.log(`${label}: ${optimized} functions optimized (${Math.round(compileMs)} ms optimizing, wall time of the compiler threads), ${thrownAway} optimized functions thrown away${byReason ? `: ${byReason}` : ''}`);
   };
   console.log(`${mode} coordination, concurrency ${concurrency}, ${warmup} requests of warm-up, then ${requests}`);
   summarize('measured phase', lines.slice(from + 1, to));

@@ -13,10 +13,11 @@ function setUp(overrides: Partial<EngineTuning> = {}) {
   const tuning: EngineTuning = { ...DEFAULT_TUNING, maintenanceIntervalMs: 100, antiEntropyIntervalMs: 1000, ...overrides };
   const ring = Ring.of(NODES, tuning.vnodes, md5Hex);
   const data = new MemoryStore<Siblings>();
+  const sink = new EffectSink();
   const ae = new AntiEntropy({
     nodeId: 'n1',
     tuning,
-    sink: new EffectSink(),
+    sink,
     hash: md5Hex,
     ring: () => ring,
     epoch: () => 1,
@@ -29,7 +30,7 @@ function setUp(overrides: Partial<EngineTuning> = {}) {
     data.set(key, { versions: [{ value: `v${counter}`, deleted: false, dot: { actor: 'n1#1', counter, timeMs: counter } }], context: { clock: ['n1#1', counter, counter, 0] } });
     ae.changed(key);
   };
-  return { ae, write, digested: vi.spyOn(ae.trees, 'changed') };
+  return { ae, sink, write, digested: vi.spyOn(ae.trees, 'changed') };
 }
 
 describe('anti-entropy: changed keys go into the trees when the trees are read', () => {
@@ -54,6 +55,17 @@ describe('anti-entropy: changed keys go into the trees when the trees are read',
     write('k9', 1);
     ae.tick(200);
     expect(digested).toHaveBeenCalledTimes(10);
+  });
+
+  it('a peer\'s exchange arriving between rounds is answered from trees that include every change', () => {
+    const { ae, sink, write } = setUp();
+    write('k', 1);
+    sink.drain();
+    // n2 starts an exchange over the one range, with an empty tree: n1 holds k, so the roots differ.
+    ae.receive('n2', { kind: 'ae.compare', xid: 1, initiator: 'n2', range: 'n1,n2,n3', epoch: 1, level: 0, parents: [], nodes: [] }, 150);
+    const answers = sink.drain().flatMap((effect) => (effect.kind === 'send' && effect.to === 'n2' ? [effect.msg] : []));
+    expect(answers.map((msg) => msg.kind)).toEqual(['ae.compare']);
+    expect(answers.some((msg) => msg.kind === 'ae.done' && msg.matched)).toBe(false);
   });
 
   it('what the node reports of its trees includes every change made since the last round', () => {

@@ -93,7 +93,7 @@ export class AntiEntropy {
    * id-map.ts on clearing). A change only marks its key (O(1) on the write path); the trees
    * take every marked key, once however often it changed, before anything reads them: the
    * maintenance round that starts exchanges, each anti-entropy message, stats. A round in
-   * between takes them only when there are more than a round's rebuild budget
+   * between takes them only when they reach a round's rebuild budget
    * (`antiEntropyRebuildKeysPerRound`), so that no one flush grows without bound. Taking them
    * every round (every 100 ms) digested each key of a busy node ten times a second, in pauses
    * of a few hundred microseconds that requests arriving meanwhile waited out

@@ -1,6 +1,7 @@
 /**
  * Short codes for the ids in the messages of one link (a MessagePort between two threads):
- * the actors of dots and clocks, the nodes a reply lists, a client's `replyTo`. The same few
+ * the actors of dots and clocks, the nodes a reply lists, a client's `replyTo`, the initiator
+ * of an anti-entropy repair. The same few
  * ids cross a link in nearly every message, and each crossed as a string: written by the
  * serializer, allocated again by the deserializer, and hashed into the string table when it
  * became a clock's property name. A code is a small integer, and the receiver's id for it is

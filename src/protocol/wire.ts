@@ -3,7 +3,8 @@
  * number. Nothing inside is an array or object of its own: versions are [value, deleted,
  * actor, counter, timeMs] runs after their count, lists of node ids follow their count, and a
  * message's clock takes the rest of its array as [actor, counter, timeMs, gapCount, from, to,
- * ...] runs. Structured clone writes an object's every property name with every message and
+ * ...] runs (an anti-entropy repair, with a clock for each of its keys, puts each clock after
+ * its length). Structured clone writes an object's every property name with every message and
  * the receiver builds the object back property by property (a string-table lookup and a map
  * transition each); arrays of numbers and strings cost a fraction of that, and each array
  * nested in a message costs about 0.7 us more to serialize and deserialize than its elements
@@ -15,9 +16,8 @@
  * anti-entropy's hashes and key lists) cross as the objects they are. Versions, dots and
  * contexts are then always the decoder's object literals, wherever they came from. Objects
  * that structured clone rebuilds have shapes (V8 maps) of their own: the first repair to
- * arrive as an object once sent every data function of a node back to the compiler with a
- * second shape to handle, three times in a steady run of 120,000 requests
- * (docs/PERFORMANCE.md, "The twelfth round"). Decoding never throws and does not
+ * arrive as an object sent 14 data functions of the node it reached back to the compiler, to
+ * be compiled again for a second shape (docs/PERFORMANCE.md, "The twelfth round"). Decoding never throws and does not
  * validate: what it returns goes through the same guard (guards.ts) as before, and anything
  * it does not recognise (an object, a foreign array) is returned as it came, for the guard to
  * accept or refuse. A run that does not fit its array (a count that is not a whole number,
@@ -275,7 +275,15 @@ function decodeIds(w: readonly unknown[], i: number, ids: readonly string[]): st
     return null as unknown as string[];
   }
   const out: string[] = [];
-  for (let k = i + 1; k <= i + n; k++) out.push(idIn(w[k], ids) as string);
+  for (let k = i + 1; k <= i + n; k++) {
+    // A hole (a sparse array costs a few bytes on a port whatever its count) ends the list
+    // before a list of its length is made: only ids sent are copied.
+    if (!(k in w)) {
+      at = w.length;
+      return null as unknown as string[];
+    }
+    out.push(idIn(w[k], ids) as string);
+  }
   at = i + 1 + n;
   return out;
 }
@@ -294,6 +302,12 @@ function decodeVersions(w: readonly unknown[], i: number, ids: readonly string[]
   }
   const out: Version[] = [];
   for (let k = 0, v = i + 1; k < n; k++, v += VERSION_WIDTH) {
+    // As for ids: a hole where a version's counter belongs ends the runs, so that only
+    // versions sent are made.
+    if (typeof w[v + 3] !== 'number') {
+      at = w.length;
+      return [null as unknown as Version];
+    }
     out.push({ value: w[v], deleted: w[v + 1] as boolean, dot: { actor: idIn(w[v + 2], ids) as string, counter: w[v + 3] as number, timeMs: w[v + 4] as number } });
   }
   at = i + 1 + n * VERSION_WIDTH;
