@@ -40,6 +40,8 @@ export class FloorPool {
   private warmNodes = 0;
   /** Threads started so far, over every mesh (for the report and the tests). */
   threadsStarted = 0;
+  /** The warm-up the last measurement ran (for the tests). */
+  lastWarmupOps = 0;
 
   /** @param plannedNodes the largest node count the invocation's runs will ask for, if known. */
   constructor(private readonly plannedNodes = 0) {}
@@ -48,6 +50,7 @@ export class FloorPool {
   async measure(run: RunDescription, sizing: FloorSizing): Promise<FloorFigures> {
     const mesh = await this.meshFor(run.nodes);
     const warmupOps = run.nodes <= this.warmNodes ? sizing.warmupOps : Math.max(sizing.warmupOps, FRESH_MESH_WARMUP_OPS);
+    this.lastWarmupOps = warmupOps;
     try {
       const { figures } = await mesh.measure(floorSpecOf(run, { ops: sizing.ops, warmupOps }), run.nodes);
       this.warmNodes = Math.max(this.warmNodes, run.nodes);

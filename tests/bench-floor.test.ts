@@ -178,6 +178,23 @@ describe('floor - the pool of one invocation', () => {
     }
   });
 
+  it('warms up longer on threads that have not run a floor yet, also after a larger run on the same mesh', async () => {
+    const pool = new FloorPool(5);
+    const sizing = { ops: 50, warmupOps: 10 };
+    try {
+      const warmups: number[] = [];
+      for (const nodes of [3, 3, 5, 4, 5]) {
+        await pool.measure(run({ nodes }), sizing);
+        warmups.push(pool.lastWarmupOps);
+      }
+      // Fresh threads (the first three, then the last two) get 200; threads that ran get the run's own.
+      expect(warmups).toEqual([200, 10, 200, 10, 10]);
+      expect(pool.threadsStarted).toBe(5);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('leaves the threads past the run idle: only the run\'s nodes hold keys and carry messages', async () => {
     const mesh = await FloorMesh.start(5);
     try {
