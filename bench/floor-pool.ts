@@ -90,9 +90,9 @@ export class FloorPool {
   private async forget(): Promise<void> {
     const mesh = this.mesh;
     this.reset();
-    if (mesh === undefined) return;
-    const settled = await Promise.allSettled([mesh]);
-    if (settled[0]?.status === 'fulfilled') await settled[0].value.close();
+    // A mesh that failed to start has nothing to close.
+    const started = await mesh?.catch(() => undefined);
+    await started?.close();
   }
 
   private reset(): void {
