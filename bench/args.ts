@@ -12,6 +12,7 @@ import { readPackageManifest } from './packages.js';
 import type { CoordinationMode as Coordination } from '../src/index.js';
 import { propertyOverrideTexts, splitPropertyOverride } from './ycsb/overrides.js';
 import type { PropertyOverride } from './ycsb/properties.js';
+import { WARMUP_CONCURRENCY } from './warmup.js';
 
 /** What the bench does: one run, the seed's suite, a YCSB workload, or re-rendering charts. */
 export type BenchMode = 'run' | 'suite' | 'ycsb' | 'charts';
@@ -104,20 +105,22 @@ export interface ParseOptions {
  * docs/PERFORMANCE.md ("Warm-up"): at concurrency 1, GET p50 in node coordination was 400 us
  * after 2,000 warm-up requests, 221 after 20,000 and 179 after 60,000, while the floor's
  * barely moved; at concurrency 64, throughput kept rising for about 60,000 requests. One run
- * warms up as long as it measures, from 200 operations to RUN_WARMUP_OPS at concurrency 1
- * and to CONCURRENT_RUN_WARMUP_OPS above: a long run is one whose figures are meant to be
- * read closely, so it gets close to the steady state; a short one stays quick. The floor
- * warms up at least as long (floor.ts). The suite's runs are many and short and share
+ * warms up three times as long as it measures, from 200 operations to RUN_WARMUP_OPS: a long
+ * run is one whose figures are meant to be read closely, so it gets close to the steady
+ * state; a short one stays quick. Nine tenths of a warm-up run at concurrency 64 (warmup.ts),
+ * where they take a fraction of the time they would one at a time. The floor warms up at
+ * least as long, the same way (floor.ts). The suite's runs are many and short and share
  * clusters, and its clusters share threads: a cluster warms up with the seed's 200, once,
  * and only when one of its threads is new or its coordination mode is (bench/cluster-pool.ts).
  */
-export const RUN_WARMUP_OPS = 20_000;
-export const CONCURRENT_RUN_WARMUP_OPS = 60_000;
+export const RUN_WARMUP_OPS = 60_000;
 export const SUITE_WARMUP_OPS = 200;
+/** A run's default warm-up, as a multiple of its measured operations. */
+const WARMUP_PER_MEASURED_OP = 3;
 
-function defaultWarmup(mode: BenchMode, ops: number, concurrency: number): number {
+function defaultWarmup(mode: BenchMode, ops: number): number {
   if (mode === 'suite') return SUITE_WARMUP_OPS;
-  return Math.max(SUITE_WARMUP_OPS, Math.min(concurrency > 1 ? CONCURRENT_RUN_WARMUP_OPS : RUN_WARMUP_OPS, ops));
+  return Math.max(SUITE_WARMUP_OPS, Math.min(RUN_WARMUP_OPS, WARMUP_PER_MEASURED_OP * ops));
 }
 
 /** The largest accepted --value-bytes: 1 MiB. */
@@ -186,7 +189,7 @@ function buildParser() {
       .option('warmup', {
         describe: 'operations run before measuring starts (not recorded), so that the JIT of every thread settles; --ycsb warms up with its load phase',
         requiresArg: true,
-        defaultDescription: `as many as <ops>, from ${SUITE_WARMUP_OPS} to ${RUN_WARMUP_OPS} (${CONCURRENT_RUN_WARMUP_OPS} with --concurrency above 1); ${SUITE_WARMUP_OPS} for each cluster of --suite that starts a thread or a coordination mode anew (its runs share clusters and threads)`,
+        defaultDescription: `${WARMUP_PER_MEASURED_OP} times <ops>, from ${SUITE_WARMUP_OPS} to ${RUN_WARMUP_OPS}, nine tenths of them at concurrency ${WARMUP_CONCURRENCY} where --concurrency is lower; ${SUITE_WARMUP_OPS} for each cluster of --suite that starts a thread or a coordination mode anew (its runs share clusters and threads)`,
       })
       .option('timeout-ms', { describe: 'per-request timeout in milliseconds', requiresArg: true, default: 1000 })
       .option('seed', { describe: 'seed of every random choice; the report prints it, to replay a run', requiresArg: true, defaultDescription: 'random' })
@@ -278,7 +281,7 @@ function validate(raw: Record<string, unknown>, argv: readonly string[], options
     concurrency,
     rateOpsPerS,
     coordination,
-    warmupOps: raw['warmup'] === undefined ? defaultWarmup(mode, ops, concurrency) : integer(raw, 'warmup', 0),
+    warmupOps: raw['warmup'] === undefined ? defaultWarmup(mode, ops) : integer(raw, 'warmup', 0),
     timeoutMs: integer(raw, 'timeout-ms', 1),
     seed,
     seedSource,

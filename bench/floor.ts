@@ -28,6 +28,7 @@ import { replicasOf } from './floor-placement.js';
 import type { FloorBatch, FloorControl, FloorCoordination, FloorCounters, FloorFault, FloorReport, FloorWorkerData } from './floor-protocol.js';
 import { createLatencyHistogram, summarize } from './hdr.js';
 import { OpPlan } from './workload.js';
+import { warmupPhases } from './warmup.js';
 
 /** One measurement: the run's quorums, coordination, concurrency and workload. */
 export interface FloorSpec {
@@ -224,8 +225,8 @@ export class FloorMesh {
       const client = new FloorClient(this.batcher, plan, placement, quorum);
       this.client = client;
 
-      if (spec.warmupOps > 0) {
-        client.startPhase(spec.warmupOps, spec.concurrency, undefined);
+      for (const { ops, concurrency } of warmupPhases(spec.warmupOps, spec.concurrency)) {
+        client.startPhase(ops, concurrency, undefined);
         await this.until(() => client.phaseDone, 'the warm-up requests');
       }
       const histogram = createLatencyHistogram();

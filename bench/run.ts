@@ -8,6 +8,7 @@ import { startRunCluster, type ClusterPool } from './cluster-pool.js';
 import { runPhase, type ContextCache, type PhaseResult } from './driver.js';
 import type { Progress } from './progress.js';
 import { buildSummary, type RunBaseline, type RunDescription, type RunSummary } from './summary.js';
+import { warmupPhases } from './warmup.js';
 import { OpPlan } from './workload.js';
 
 export interface RunSpec extends RunDescription {
@@ -44,7 +45,9 @@ export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, pr
     await preload(cluster, plan, contexts, spec.timeoutMs, rewrite);
     pool?.wrote(cluster, { keys: spec.keys, valueBytes: spec.valueBytes });
     if (spec.warmupOps > 0 && !warm) {
-      await runPhase(cluster, plan, contexts, { ops: spec.warmupOps, concurrency: spec.concurrency, timeoutMs: spec.timeoutMs, r: spec.R, w: spec.W });
+      for (const { ops, concurrency } of warmupPhases(spec.warmupOps, spec.concurrency)) {
+        await runPhase(cluster, plan, contexts, { ops, concurrency, timeoutMs: spec.timeoutMs, r: spec.R, w: spec.W });
+      }
       pool?.warmedUp();
     }
     const repairsBefore = (await cluster.stats()).totals.readRepairs;

@@ -22,13 +22,13 @@ function errorOf(...argv: string[]): BenchArgsError {
 }
 
 describe('bench args - defaults', () => {
-  it('warms up as long as the run measures, from 200 to 20000 operations (60000 above concurrency 1); each suite cluster 200; --warmup wins', () => {
+  it('warms up three times as long as the run measures, from 200 to 60000 operations; each suite cluster 200; --warmup wins', () => {
     expect(run('50').warmupOps).toBe(200);
-    expect(run('500').warmupOps).toBe(500);
-    expect(run('20000', '3', '2', '2').warmupOps).toBe(20000);
-    expect(run('50000', '3', '2', '2').warmupOps).toBe(20000);
-    expect(run('20000', '3', '2', '2', '--concurrency', '64').warmupOps).toBe(20000);
-    expect(run('5000', '3', '2', '2', '--concurrency', '4').warmupOps).toBe(5000);
+    expect(run('500').warmupOps).toBe(1500);
+    expect(run('20000', '3', '2', '2').warmupOps).toBe(60000);
+    expect(run('50000', '3', '2', '2').warmupOps).toBe(60000);
+    expect(run('15000', '3', '2', '2', '--concurrency', '64').warmupOps).toBe(45000);
+    expect(run('5000', '3', '2', '2', '--concurrency', '4').warmupOps).toBe(15000);
     expect(run('100000', '3', '2', '2', '--concurrency', '64').warmupOps).toBe(60000);
     expect(run('--suite').warmupOps).toBe(200);
     expect(run('20000', '--warmup', '0').warmupOps).toBe(0);
@@ -50,7 +50,7 @@ describe('bench args - defaults', () => {
       concurrency: 1,
       rateOpsPerS: undefined,
       coordination: 'node',
-      warmupOps: 500,
+      warmupOps: 1500,
       timeoutMs: 1000,
       seed: 424242,
       seedSource: 'random',
