@@ -45,9 +45,13 @@ export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, pr
     await preload(cluster, plan, contexts, spec.timeoutMs, rewrite);
     pool?.wrote(cluster, { keys: spec.keys, valueBytes: spec.valueBytes });
     if (spec.warmupOps > 0 && !warm) {
-      for (const { ops, concurrency } of warmupPhases(spec.warmupOps, spec.concurrency)) {
+      const phases = warmupPhases(spec.warmupOps, spec.concurrency);
+      for (const { ops, concurrency } of phases) {
         await runPhase(cluster, plan, contexts, { ops, concurrency, timeoutMs: spec.timeoutMs, r: spec.R, w: spec.W });
       }
+      // Clients writing one key at once leave siblings, which a run at a lower concurrency
+      // would otherwise start with: it starts, as after the preload, with one version a key.
+      if (phases.some(({ concurrency }) => concurrency > spec.concurrency)) await preload(cluster, plan, contexts, spec.timeoutMs, false);
       pool?.warmedUp();
     }
     const repairsBefore = (await cluster.stats()).totals.readRepairs;
