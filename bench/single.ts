@@ -45,7 +45,7 @@ async function measureRunBaseline(spec: RunSpec): Promise<RunBaseline> {
   const pingPong = await measureBaseline();
   const floors = new FloorPool();
   try {
-    return { ...pingPong, floor: await floors.measure(spec, floorSizing(spec.ops, spec.warmupOps)) };
+    return { ...pingPong, floor: await floors.measure(spec, floorSizing(spec.ops, spec.warmupOps, spec.concurrency)) };
   } finally {
     await floors.close();
   }

@@ -67,7 +67,7 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
   plan.push({
     spec: base,
     label: `headline N${base.N} W${base.W} R${base.R}`,
-    sizing: floorSizing(base.ops, base.warmupOps),
+    sizing: floorSizing(base.ops, base.warmupOps, base.concurrency),
     // Its files are written at once, so that a suite that fails later still leaves them.
     take: async (run) => {
       headline = run;

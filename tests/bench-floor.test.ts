@@ -66,13 +66,20 @@ describe('floor - placement', () => {
 });
 
 describe('floor - sizing', () => {
-  it('measures between 2000 and 20000 requests, with a warm-up of at least 200', () => {
+  it('measures between 2000 and 20000 requests at concurrency 1, with a warm-up of at least 200', () => {
     expect(floorSizing(500)).toEqual({ ops: 2000, warmupOps: 200 });
     expect(floorSizing(5000)).toEqual({ ops: 5000, warmupOps: 500 });
     expect(floorSizing(1_000_000)).toEqual({ ops: 20_000, warmupOps: 2000 });
     // At least as warm as the run it is compared with.
     expect(floorSizing(20_000, 60_000)).toEqual({ ops: 20_000, warmupOps: 60_000 });
     expect(floorSizing(20_000, 500)).toEqual({ ops: 20_000, warmupOps: 2000 });
+  });
+
+  it('measures as many requests as the run above concurrency 1, up to 60000', () => {
+    expect(floorSizing(60_000, 60_000, 64)).toEqual({ ops: 60_000, warmupOps: 60_000 });
+    expect(floorSizing(1_000_000, 0, 4)).toEqual({ ops: 60_000, warmupOps: 6000 });
+    expect(floorSizing(500, 0, 64)).toEqual({ ops: 2000, warmupOps: 200 });
+    expect(floorSizing(60_000, 60_000, 1)).toEqual({ ops: 20_000, warmupOps: 60_000 });
   });
 });
 
