@@ -7,7 +7,8 @@
  * more, started again at that size. Each measurement sets its nodes up afresh, so a thread
  * carries nothing from one run to the next but its warm JIT.
  */
-import { FloorMesh, type FloorFigures, type FloorSizing, type FloorSpec } from './floor.js';
+import { FloorMesh, type FloorFigures, type FloorOptions, type FloorSpec } from './floor.js';
+import type { FloorSizing } from './floor-sizing.js';
 import type { RunDescription } from './summary.js';
 
 /** What the floor of a run measures: the run's own quorums, nodes, coordination, concurrency and workload. */
@@ -43,8 +44,14 @@ export class FloorPool {
   /** The warm-up the last measurement ran (for the tests). */
   lastWarmupOps = 0;
 
-  /** @param plannedNodes the largest node count the invocation's runs will ask for, if known. */
-  constructor(private readonly plannedNodes = 0) {}
+  /**
+   * @param plannedNodes the largest node count the invocation's runs will ask for, if known.
+   * @param meshOptions the options of every mesh it starts (a test seam: faults).
+   */
+  constructor(
+    private readonly plannedNodes = 0,
+    private readonly meshOptions: FloorOptions = {},
+  ) {}
 
   /** The floor of `run`, on the first `run.nodes` threads of the mesh. A mesh that failed is closed and forgotten. */
   async measure(run: RunDescription, sizing: FloorSizing): Promise<FloorFigures> {
@@ -56,9 +63,9 @@ export class FloorPool {
       this.warmNodes = Math.max(this.warmNodes, run.nodes);
       return figures;
     } catch (error) {
-      // A spec the floor refuses (RangeError) leaves the threads as they were; anything else
-      // may have left them broken or mid-run.
-      if (!(error instanceof RangeError)) await this.forget();
+      // A spec the floor refuses leaves the threads as they were; a measurement that failed
+      // after it began leaves the mesh unusable.
+      if (!mesh.usable) await this.forget();
       throw error;
     }
   }
@@ -73,7 +80,7 @@ export class FloorPool {
     if (this.mesh !== undefined && nodes <= this.meshNodes) return this.mesh;
     await this.forget();
     const size = Math.max(nodes, this.plannedNodes);
-    const mesh = FloorMesh.start(size);
+    const mesh = FloorMesh.start(size, this.meshOptions);
     this.mesh = mesh;
     this.meshNodes = size;
     this.threadsStarted += size;

@@ -86,29 +86,6 @@ export interface FloorOptions {
   readonly fault?: FloorFault;
 }
 
-/** How many requests a floor measures, and how many it runs first. */
-export type FloorSizing = Pick<FloorSpec, 'ops' | 'warmupOps'>;
-
-const FLOOR_MIN_OPS = 2000;
-const FLOOR_MAX_OPS = 20_000;
-const CONCURRENT_FLOOR_MAX_OPS = 60_000;
-
-/**
- * The floor's size for a run of `runOps` operations at `concurrency` after `runWarmupOps` of
- * warm-up: cheap, enough requests to be stable, and at least as warm as the run. The floor's
- * threads compile their code as the engine's do (at concurrency 64 the floor's throughput
- * roughly doubles over its first 60,000 requests, docs/PERFORMANCE.md), so a floor warmed less
- * than the run would flatter the engine's multiples of it. Above concurrency 1 it measures as
- * many requests as the run, up to 60,000: its throughput over 20,000 requests (0.2 s) moved
- * from 73,000 to 124,000 a second between consecutive measurements on one mesh, over 60,000
- * from 95,000 to 125,000 ("The thirteenth round"). At concurrency 1, where the figures are
- * its percentiles, 20,000 are enough.
- */
-export function floorSizing(runOps: number, runWarmupOps = 0, concurrency = 1): FloorSizing {
-  const ops = Math.min(concurrency > 1 ? CONCURRENT_FLOOR_MAX_OPS : FLOOR_MAX_OPS, Math.max(FLOOR_MIN_OPS, runOps));
-  return { ops, warmupOps: Math.max(200, Math.round(ops / 10), runWarmupOps) };
-}
-
 const WORKER_FILE = compiledSibling(import.meta.url, './floor-worker.js');
 
 /** Starts a mesh of `spec.nodes` threads, measures once, and stops it whatever happens. */
@@ -215,7 +192,8 @@ export class FloorMesh {
    * counters. The threads past `nodes` take no part: no key is placed on them, so nothing is
    * sent to them, and they wait idle as a pooled engine thread does. Rejects with a
    * BaselineError if a thread fails, exits, stalls or breaks the protocol; the mesh is then
-   * unusable and must be closed.
+   * unusable (`usable`) and must be closed. A spec it cannot honour is refused with a
+   * RangeError before anything is sent, and leaves the mesh as it was.
    */
   async measure(spec: FloorSpec, nodes: number = this.nodes): Promise<FloorMeasurement> {
     integerAtLeast('nodes', nodes, 1);
@@ -258,10 +236,20 @@ export class FloorMesh {
         },
         traffic,
       };
+    } catch (error) {
+      // Whatever stopped a measurement once it had begun (a thread, a stall, a broken count)
+      // may have left the threads mid-run: the mesh takes no other.
+      this.fail(error instanceof Error ? error : new BaselineError(`floor: ${String(error)}`));
+      throw error;
     } finally {
       this.client = undefined;
       this.measuring = false;
     }
+  }
+
+  /** False once a thread failed, a measurement failed after it began, or the mesh was closed. */
+  get usable(): boolean {
+    return !this.closed && this.failure === undefined;
   }
 
   /** Gives each of the first `nodes` nodes the run's quorums and placement, and the values of the keys it replicates (the preload). */

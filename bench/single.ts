@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { BenchArgs } from './args.js';
 import { measureBaseline } from './baseline.js';
 import { buildCharts } from './charts/specs.js';
-import { floorSizing } from './floor.js';
+import { floorSizing } from './floor-sizing.js';
 import { FloorPool } from './floor-pool.js';
 import { renderCharts } from './charts/pool.js';
 import { toHgrm } from './hdr.js';

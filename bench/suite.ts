@@ -24,7 +24,7 @@ import { hgrmFilesLine } from './report.js';
 import { measureRun, type MeasuredRun } from './run.js';
 import { ClusterPool, clusterKeyOf } from './cluster-pool.js';
 import { runSpecOf } from './single.js';
-import { floorSizing, type FloorSizing } from './floor.js';
+import { floorSizing, type FloorSizing } from './floor-sizing.js';
 import { FloorPool } from './floor-pool.js';
 import type { RunSpec } from './run.js';
 import type { RunBaseline } from './summary.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaselineError } from '../bench/baseline.js';
-import { FloorMesh, floorSizing, measureFloor, type FloorMeasurement, type FloorSpec } from '../bench/floor.js';
+import { FloorMesh, measureFloor, type FloorMeasurement, type FloorSpec } from '../bench/floor.js';
+import { floorSizing } from '../bench/floor-sizing.js';
 import { FloorPool } from '../bench/floor-pool.js';
 import { fnv1a, replicasOf } from '../bench/floor-placement.js';
 import type { RunDescription } from '../bench/summary.js';
@@ -113,6 +114,7 @@ describe('floor - the same messages and bytes as the engine, N=3 W=2 R=2 on 5 no
     await expect(mesh.measure(spec({ N: 6, W: 1, R: 1 }))).rejects.toThrow(RangeError);
     await expect(mesh.measure(spec({ W: 4 }))).rejects.toThrow(RangeError);
     await expect(mesh.measure(spec({ concurrency: 0 }))).rejects.toThrow(RangeError);
+    expect(mesh.usable).toBe(true);
     expectHonestTraffic(await mesh.measure(spec()), spec());
   });
 });
@@ -142,7 +144,9 @@ describe('floor - a failing node thread rejects the measurement instead of hangi
   it('a mesh that failed refuses further measurements', async () => {
     const mesh = await FloorMesh.start(3, { fault: { node: 0, afterMessages: 5, how: 'throw' } });
     try {
+      expect(mesh.usable).toBe(true);
       await expect(mesh.measure(spec())).rejects.toThrow(BaselineError);
+      expect(mesh.usable).toBe(false);
       await expect(mesh.measure(spec())).rejects.toThrow(/floor node 0 failed/);
     } finally {
       await mesh.close();
@@ -164,6 +168,21 @@ describe('floor - the pool of one invocation', () => {
       expect([five.messages_per_op, three.messages_per_op, again.messages_per_op]).toEqual([6, 6, 10]);
       // The 3-node run took three of the five threads; none was started for it.
       expect(pool.threadsStarted).toBe(5);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('keeps its mesh after a run it refuses, and starts another after a measurement that failed', async () => {
+    const pool = new FloorPool(3, { fault: { node: 0, afterMessages: 5, how: 'throw' } });
+    try {
+      await expect(pool.measure(run({ nodes: 3, N: 3, W: 4 }), { ops: 50, warmupOps: 0 })).rejects.toThrow(RangeError);
+      expect(pool.threadsStarted).toBe(3);
+      // Every mesh of this pool has a node that throws after five messages.
+      await expect(pool.measure(run({ nodes: 3 }), { ops: 50, warmupOps: 0 })).rejects.toThrow(/floor node 0 failed/);
+      expect(pool.threadsStarted).toBe(3);
+      await expect(pool.measure(run({ nodes: 3 }), { ops: 50, warmupOps: 0 })).rejects.toThrow(/floor node 0 failed/);
+      expect(pool.threadsStarted).toBe(6);
     } finally {
       await pool.close();
     }
