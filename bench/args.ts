@@ -107,9 +107,9 @@ export interface ParseOptions {
  * barely moved; at concurrency 64, throughput kept rising for about 60,000 requests. One run
  * warms up three times as long as it measures, from 200 operations to RUN_WARMUP_OPS: a long
  * run is one whose figures are meant to be read closely, so it gets close to the steady
- * state; a short one stays quick. Nine tenths of a warm-up run at concurrency 64 (warmup.ts),
- * where they take a fraction of the time they would one at a time. The floor warms up at
- * least as long, the same way (floor.ts). The suite's runs are many and short and share
+ * state; a short one stays quick. Nine tenths of a warm-up, default or given, run at
+ * concurrency 64 (warmup.ts), where they take a fraction of the time they would one at a time.
+ * The floor warms up at least as long, the same way (floor-sizing.ts, floor.ts). The suite's runs are many and short and share
  * clusters, and its clusters share threads: a cluster warms up with the seed's 200, once,
  * and only when one of its threads is new or its coordination mode is (bench/cluster-pool.ts).
  */
@@ -187,9 +187,9 @@ function buildParser() {
       .option('rate', { describe: 'open-loop target in ops/s; latency counts from each intended start time', requiresArg: true, defaultDescription: 'closed loop' })
       .option('coordination', { describe: 'who coordinates requests: "node" or "client"', requiresArg: true, default: 'node' })
       .option('warmup', {
-        describe: 'operations run before measuring starts (not recorded), so that the JIT of every thread settles; --ycsb warms up with its load phase',
+        describe: `operations run before measuring starts (not recorded), so that the JIT of every thread settles; nine tenths of them at concurrency ${WARMUP_CONCURRENCY} where --concurrency is lower (then every key back to one version), the rest at --concurrency, closed loop; --ycsb warms up with its load phase`,
         requiresArg: true,
-        defaultDescription: `${WARMUP_PER_MEASURED_OP} times <ops>, from ${SUITE_WARMUP_OPS} to ${RUN_WARMUP_OPS}, nine tenths of them at concurrency ${WARMUP_CONCURRENCY} where --concurrency is lower; ${SUITE_WARMUP_OPS} for each cluster of --suite that starts a thread or a coordination mode anew (its runs share clusters and threads)`,
+        defaultDescription: `${WARMUP_PER_MEASURED_OP} times <ops>, from ${SUITE_WARMUP_OPS} to ${RUN_WARMUP_OPS}; ${SUITE_WARMUP_OPS} for each cluster of --suite that starts a thread or a coordination mode anew (its runs share clusters and threads)`,
       })
       .option('timeout-ms', { describe: 'per-request timeout in milliseconds', requiresArg: true, default: 1000 })
       .option('seed', { describe: 'seed of every random choice; the report prints it, to replay a run', requiresArg: true, defaultDescription: 'random' })

@@ -19,12 +19,14 @@ export const CLIENT_PEER = -1;
 /**
  * A test seam: the worker of node `node` misbehaves once it has received `afterMessages`
  * request or reply messages. `throw` throws from its message handler (the worker dies with an
- * error); `silence` keeps it alive but deaf, as a thread stuck in a loop would look.
+ * error); `silence` keeps it alive but deaf, as a thread stuck in a loop would look;
+ * `miscount` works as it should but reports one message more than it received (the main
+ * thread's check of the counts then fails the measurement), whatever `afterMessages` says.
  */
 export interface FloorFault {
   readonly node: number;
   readonly afterMessages: number;
-  readonly how: 'throw' | 'silence';
+  readonly how: 'throw' | 'silence' | 'miscount';
 }
 
 /** What a floor worker receives through workerData. */

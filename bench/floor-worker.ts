@@ -81,7 +81,7 @@ function receive(from: number, data: unknown): void {
   // default branch, which throws.
   for (const msg of data as FloorBatch) {
     messagesIn++;
-    if (fault?.node === node && ++messagesEver > fault.afterMessages) {
+    if (fault?.node === node && fault.how !== 'miscount' && ++messagesEver > fault.afterMessages) {
       if (fault.how === 'throw') throw new Error(`floor node ${node}: fault injected by a test`);
       silent = true;
       return;
@@ -190,7 +190,7 @@ function report(): void {
   post({
     kind: 'counters',
     node,
-    counters: { messagesOut: batcher.messages, messagesIn, batchesOut: batcher.batches, valueBytesOut: batcher.valueBytes, keysHeld: store.size },
+    counters: { messagesOut: batcher.messages, messagesIn: fault?.node === node && fault.how === 'miscount' ? messagesIn + 1 : messagesIn, batchesOut: batcher.batches, valueBytesOut: batcher.valueBytes, keysHeld: store.size },
   });
 }
 

@@ -202,10 +202,11 @@ export class FloorMesh {
     if (this.closed) throw new BaselineError('floor: the mesh is closed');
     if (this.failure) throw this.failure;
     if (this.measuring) throw new BaselineError('floor: a measurement is already running on this mesh');
+    // Made before anything is sent: a seed or value size they refuse leaves the mesh as it was.
+    const plan = new OpPlan(spec.seed, spec.keys, spec.readRatio, spec.valueBytes);
+    const placement = new Map(plan.keys.map((key) => [key, replicasOf(key, nodes, spec.N)] as const));
     this.measuring = true;
     try {
-      const plan = new OpPlan(spec.seed, spec.keys, spec.readRatio, spec.valueBytes);
-      const placement = new Map(plan.keys.map((key) => [key, replicasOf(key, nodes, spec.N)] as const));
       const quorum = { coordination: spec.coordination, n: spec.N, w: spec.W, r: spec.R };
       await this.setUpNodes(nodes, plan, placement, quorum);
       const client = new FloorClient(this.batcher, plan, placement, quorum);
@@ -239,8 +240,9 @@ export class FloorMesh {
     } catch (error) {
       // Whatever stopped a measurement once it had begun (a thread, a stall, a broken count)
       // may have left the threads mid-run: the mesh takes no other.
-      this.fail(error instanceof Error ? error : new BaselineError(`floor: ${String(error)}`));
-      throw error;
+      const failure = error instanceof BaselineError ? error : new BaselineError(`floor: the measurement failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      this.fail(failure);
+      throw failure;
     } finally {
       this.client = undefined;
       this.measuring = false;

@@ -45,13 +45,7 @@ export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, pr
     await preload(cluster, plan, contexts, spec.timeoutMs, rewrite);
     pool?.wrote(cluster, { keys: spec.keys, valueBytes: spec.valueBytes });
     if (spec.warmupOps > 0 && !warm) {
-      const phases = warmupPhases(spec.warmupOps, spec.concurrency);
-      for (const { ops, concurrency } of phases) {
-        await runPhase(cluster, plan, contexts, { ops, concurrency, timeoutMs: spec.timeoutMs, r: spec.R, w: spec.W });
-      }
-      // Clients writing one key at once leave siblings, which a run at a lower concurrency
-      // would otherwise start with: it starts, as after the preload, with one version a key.
-      if (phases.some(({ concurrency }) => concurrency > spec.concurrency)) await preload(cluster, plan, contexts, spec.timeoutMs, false);
+      await warmUp(cluster, plan, contexts, { ops: spec.warmupOps, concurrency: spec.concurrency, timeoutMs: spec.timeoutMs, r: spec.R, w: spec.W });
       pool?.warmedUp();
     }
     const repairsBefore = (await cluster.stats()).totals.readRepairs;
@@ -70,6 +64,37 @@ export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, pr
     return { summary: buildSummary(spec, phase, repairs, baseline), phase };
   } finally {
     if (!pool) await cluster.stop();
+  }
+}
+
+export interface WarmupOptions {
+  readonly ops: number;
+  /** The run's concurrency. */
+  readonly concurrency: number;
+  /** The run's time budget per request. */
+  readonly timeoutMs: number;
+  readonly r?: number | undefined;
+  readonly w?: number | undefined;
+}
+
+/**
+ * Warms `cluster` up as a run does (bench/warmup.ts), its results not kept: first the part at
+ * concurrency 64, then every key brought back to one version (clients writing one key at once
+ * leave siblings, which a run at a lower concurrency would otherwise start with), then the
+ * part at the run's own concurrency, so that the measuring starts right after requests like
+ * its own. The part at 64 may be the first load a cold cluster meets: its requests get the
+ * preload's time budget, since one that timed out would leave its replicas suspected and
+ * hints queued for the run.
+ */
+export async function warmUp(cluster: Cluster, plan: OpPlan, contexts: ContextCache, options: WarmupOptions): Promise<void> {
+  const { concurrency, timeoutMs, r, w } = options;
+  for (const phase of warmupPhases(options.ops, concurrency)) {
+    if (phase.concurrency > concurrency) {
+      await runPhase(cluster, plan, contexts, { ops: phase.ops, concurrency: phase.concurrency, timeoutMs: Math.max(timeoutMs, PRELOAD_TIMEOUT_MS), r, w });
+      await preload(cluster, plan, contexts, timeoutMs, false);
+    } else {
+      await runPhase(cluster, plan, contexts, { ops: phase.ops, concurrency: phase.concurrency, timeoutMs, r, w });
+    }
   }
 }
 

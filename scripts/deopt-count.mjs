@@ -11,9 +11,11 @@
 //
 //   node scripts/deopt-count.mjs [node|client] [concurrency] [warmup] [requests] [--bench-warmup] [V8 flags...]   (after npm run build)
 //
-// The warm-up runs at `concurrency`, or with --bench-warmup as the bench's does (bench/warmup.ts:
-// nine tenths at concurrency 64 where `concurrency` is lower). Any other argument starting
-// with -- is a V8 flag for the measured process, e.g. --no-allocation-site-pretenuring.
+// The warm-up runs at `concurrency`, or with --bench-warmup as the bench's does (bench/run.ts
+// `warmUp`: nine tenths at concurrency 64 where `concurrency` is lower, every key back to one
+// version, then the rest at `concurrency`). Any other argument starting with -- is a V8 flag
+// for the measured process, written --name or --name=value (e.g.
+// --no-allocation-site-pretenuring, --max-semi-space-size=16).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { warmupPhases } from '../dist/bench/warmup.js';
@@ -25,10 +27,10 @@ const BENCH_WARMUP = '--bench-warmup';
 
 if (process.argv[2] === '--inner') {
   const [, , , mode, concurrency, warmup, requests, warmupKind] = process.argv;
-  const phases = warmupKind === 'bench' ? warmupPhases(Number(warmup), Number(concurrency)) : [{ ops: Number(warmup), concurrency: Number(concurrency) }];
-  const { cluster, run } = await startWorkload(mode);
+  const { cluster, run, warmUp } = await startWorkload(mode);
   try {
-    for (const phase of phases) if (phase.ops > 0) await run(phase.concurrency, phase.ops);
+    if (warmupKind === 'bench') await warmUp(Number(concurrency), Number(warmup));
+    else if (Number(warmup) > 0) await run(Number(concurrency), Number(warmup));
     console.log(START);
     await run(Number(concurrency), Number(requests));
     console.log(END);
@@ -65,13 +67,16 @@ if (process.argv[2] === '--inner') {
     let compileMs = 0;
     let firstMs = 0;
     let first = 0;
+    const seen = new Set(compiledBefore);
     for (const line of part) {
       const match = compiled.exec(line);
       if (!match) continue;
       compileMs += Number(match[2]);
-      if (!compiledBefore.has(match[1])) {
+      if (!seen.has(match[1])) {
         first++;
         firstMs += Number(match[2]);
+        // Compiled again later in the phase, it counts as compiled again.
+        seen.add(match[1]);
       }
     }
     const reasons = new Map();

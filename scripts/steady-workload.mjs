@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { Cluster } from '../dist/index.js';
 import { runPhase } from '../dist/bench/driver.js';
+import { warmUp } from '../dist/bench/run.js';
 import { OpPlan } from '../dist/bench/workload.js';
 
 /** Throws unless `mode` is a coordination mode. */
@@ -20,8 +21,9 @@ export function checkWholeNumbers(pairs, minimum) {
 }
 
 /**
- * A started cluster with every key written once (at W=3), and `run` to drive phases of the
- * workload on it. `seed` picks the order of operations. Stop it with `cluster.stop()`.
+ * A started cluster with every key written once (at W=3), `run` to drive phases of the
+ * workload on it, and `warmUp` to warm it up as the bench warms up a run at a concurrency
+ * (bench/run.ts). `seed` picks the order of operations. Stop it with `cluster.stop()`.
  * `engine` is the Cluster class to start: this checkout's, or another build's
  * (scripts/engine-ab.mjs), driven by this checkout's driver either way.
  */
@@ -36,7 +38,8 @@ export async function startWorkload(mode, options = {}, seed = 1, engine = Clust
     throw error;
   }
   const run = (concurrency, ops) => runPhase(cluster, plan, contexts, { concurrency, timeoutMs: 5000, ops });
-  return { cluster, run };
+  const warm = (concurrency, ops) => warmUp(cluster, plan, contexts, { concurrency, timeoutMs: 5000, ops });
+  return { cluster, run, warmUp: warm };
 }
 
 /** The same workload for the floor (bench/floor.ts), `ops` requests measured. */

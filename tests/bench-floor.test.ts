@@ -141,6 +141,31 @@ describe('floor - a failing node thread rejects the measurement instead of hangi
     expect(performance.now() - startedMs).toBeLessThan(20_000);
   });
 
+  it('a measurement whose counts do not add up fails, and the mesh refuses the next one', async () => {
+    const mesh = await FloorMesh.start(3, { fault: { node: 1, afterMessages: 0, how: 'miscount' } });
+    try {
+      const failure: unknown = await mesh.measure(spec()).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(BaselineError);
+      expect(String(failure)).toMatch(/messages sent but \d+ received/);
+      expect(mesh.usable).toBe(false);
+      // Refused at once with the same failure, not measured again.
+      expect(await mesh.measure(spec()).catch((error: unknown) => error)).toBe(failure);
+    } finally {
+      await mesh.close();
+    }
+  });
+
+  it('a seed it cannot use is refused before anything is sent, and leaves the mesh usable', async () => {
+    const mesh = await FloorMesh.start(3);
+    try {
+      await expect(mesh.measure(spec({ seed: -1 }))).rejects.toThrow(RangeError);
+      expect(mesh.usable).toBe(true);
+      expectHonestTraffic(await mesh.measure(spec()), spec());
+    } finally {
+      await mesh.close();
+    }
+  });
+
   it('a mesh that failed refuses further measurements', async () => {
     const mesh = await FloorMesh.start(3, { fault: { node: 0, afterMessages: 5, how: 'throw' } });
     try {
