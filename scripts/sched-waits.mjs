@@ -1,7 +1,7 @@
 // Where the tail at concurrency 1 comes from: threads that were ready to run (woken because a
 // message arrived, or preempted) and waited for a core. Runs a real cluster (the workload of
 // steady-workload.mjs, or its floor with 'floor') at concurrency 1 under `perf sched record`,
-// warmed up as the bench warms up, and reads the kernel's scheduler events of the measured
+// warmed up as the bench warms up and with its V8 flag (--no-parallel-scavenge), and reads the kernel's scheduler events of the measured
 // phase: for every thread, how often it waited more than 0.5, 1 and 2 ms between being ready
 // and getting a core (perf's "sch delay"); and, over the moments when the main thread or a
 // node thread had been waiting more than 1 ms, what the cores were doing (idle, a thread that
@@ -70,7 +70,8 @@ if (process.argv[2] === '--inner') {
   const dir = mkdtempSync(join(tmpdir(), 'sched-waits-'));
   try {
     const data = join(dir, 'perf.data');
-    const out = execFileSync('perf', ['sched', 'record', '-k', 'CLOCK_MONOTONIC', '-o', data, '--', process.execPath, fileURLToPath(import.meta.url), '--inner', mode, what, requests], {
+    // The young generation collected on the collecting thread, as the bench runs (bench/cli.ts).
+    const out = execFileSync('perf', ['sched', 'record', '-k', 'CLOCK_MONOTONIC', '-o', data, '--', process.execPath, '--no-parallel-scavenge', fileURLToPath(import.meta.url), '--inner', mode, what, requests], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
       maxBuffer: 1 << 24,
