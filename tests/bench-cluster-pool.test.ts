@@ -145,6 +145,28 @@ describe('bench runs on a shared cluster', () => {
     }
   });
 
+  it('reads every key once more after a warm-up at a higher concurrency than the run, and only then', async () => {
+    const coordinatedGets = async (pool: ClusterPool, shape: RunSpec): Promise<number> => {
+      const { cluster } = await pool.acquire(shape);
+      return (await cluster.stats()).nodes.reduce((sum, node) => sum + node.gets, 0);
+    };
+    for (const [concurrency, extraReads] of [
+      [1, 1],
+      [64, 0],
+    ] as const) {
+      const pool = new ClusterPool();
+      try {
+        // Writes only: the gets a node coordinates are the preload's reads of every key (and
+        // the warm-up's, after a part at concurrency 64 for a run below it).
+        const shape = spec({ N: 3, W: 2, R: 2, nodes: 3, ops: 20, keys: 8, seed: 11, readRatio: 0, concurrency, warmupOps: 200 });
+        await measureRun(shape, null, SILENT, 'writes', pool);
+        expect(await coordinatedGets(pool, shape)).toBe(8 * (1 + extraReads));
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
   it('a key left with siblings by the runs before is written over them before the next run reads it', async () => {
     const pool = new ClusterPool();
     try {

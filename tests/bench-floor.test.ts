@@ -155,6 +155,20 @@ describe('floor - a failing node thread rejects the measurement instead of hangi
     }
   });
 
+  it('warms up as the engine does: most of it at concurrency 64, where a turn carries many messages', async () => {
+    const mesh = await FloorMesh.start(3);
+    try {
+      const used = spec({ concurrency: 1, ops: 100, warmupOps: 2000 });
+      const measured = await mesh.measure(used);
+      expectHonestTraffic(measured, used);
+      // One request at a time sends about one message a batch; 1,800 of these 2,100 requests
+      // ran 64 at a time.
+      expect(measured.traffic.batches).toBeLessThan(measured.traffic.messages * 0.6);
+    } finally {
+      await mesh.close();
+    }
+  });
+
   it('a seed it cannot use is refused before anything is sent, and leaves the mesh usable', async () => {
     const mesh = await FloorMesh.start(3);
     try {
