@@ -109,9 +109,10 @@ export interface ParseOptions {
  * run is one whose figures are meant to be read closely, so it gets close to the steady
  * state; a short one stays quick. Nine tenths of a warm-up, default or given, run at
  * concurrency 64 (warmup.ts), where they take a fraction of the time they would one at a time.
- * The floor warms up at least as long, the same way (floor-sizing.ts, floor.ts). The suite's runs are many and short and share
- * clusters, and its clusters share threads: a cluster warms up with the seed's 200, once,
- * and only when one of its threads is new or its coordination mode is (bench/cluster-pool.ts).
+ * The floor warms up at least as long, the same way (floor-sizing.ts, floor.ts). The suite's
+ * runs are many and short and share clusters, and its clusters share threads: a cluster warms
+ * up with the seed's 200, once, and only when one of its threads is new or its coordination
+ * mode is (bench/cluster-pool.ts).
  */
 export const RUN_WARMUP_OPS = 60_000;
 export const SUITE_WARMUP_OPS = 200;

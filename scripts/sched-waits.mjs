@@ -1,10 +1,11 @@
 // Where the tail at concurrency 1 comes from: threads that were ready to run (woken because a
 // message arrived, or preempted) and waited for a core. Runs a real cluster (the workload of
 // steady-workload.mjs, or its floor with 'floor') at concurrency 1 under `perf sched record`,
-// warmed up as the bench warms up and with its V8 flag (--no-parallel-scavenge), and reads the kernel's scheduler events of the measured
-// phase: for every thread, how often it waited more than 0.5, 1 and 2 ms between being ready
-// and getting a core (perf's "sch delay"); and, over the moments when the main thread or a
-// node thread had been waiting more than 1 ms, what the cores were doing (idle, a thread that
+// warmed up as the bench warms up and with its V8 flag (--no-parallel-scavenge), and reads the
+// kernel's scheduler events of the measured phase: for every thread, how often it waited more
+// than 0.5, 1 and 2 ms between being ready and getting a core (perf's "sch delay"); and, over
+// the moments when the main thread or a node thread had been waiting more than 1 ms, what the
+// cores were doing (idle, a thread that
 // existed before the cluster: V8's compiler and collector helpers and libuv's; a thread
 // started with the cluster: the node threads; the main thread; another process).
 // docs/PERFORMANCE.md ("The thirteenth round") quotes it.
@@ -126,10 +127,10 @@ function report(mode, what, requests, run, timehist) {
     if (entry.endS < run.from || startS > run.to) continue;
     const fromS = Math.max(startS, run.from);
     const toS = Math.min(entry.endS, run.to);
-    const spans = spansByCpu.get(entry.cpu) ?? [];
-    spans.push({ fromS, toS, group: groupOf(entry) });
-    spansByCpu.set(entry.cpu, spans);
     const group = groupOf(entry);
+    const spans = spansByCpu.get(entry.cpu) ?? [];
+    spans.push({ fromS, toS, group });
+    spansByCpu.set(entry.cpu, spans);
     if (group === 'idle' || group === 'another process' || startS < run.from) continue;
     const thread = threads.get(entry.tid) ?? { group, runMs: 0, runs: 0, over: [0, 0, 0], maxMs: 0 };
     thread.runMs += Math.max(0, toS - fromS) * 1000;
