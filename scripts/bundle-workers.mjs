@@ -6,7 +6,8 @@
 // every worker: a node's thread cost about 150 ms of CPU to start, of which a worker with an
 // empty script takes 50 (docs/PERFORMANCE.md, "Starting a node"). Node's builtins and comlink
 // stay imports: comlink speaks to the main thread's copy of itself, and the main thread loads
-// the one the user installed, so the worker loads that one too.
+// the one the user installed, so the worker loads that one too. lmdb stays an import (a native
+// addon, found beside its package), loaded only by a durable node.
 //
 // Only the node worker: the client worker imports the user's program, which imports the
 // engine from dist/src, and a bundled copy of the engine's classes beside that one would
@@ -36,7 +37,7 @@ function failOnUnresolved(level, log, defaultHandler) {
   defaultHandler(level, log);
 }
 
-const bundle = await rolldown({ input: entry, platform: 'node', external: [/^node:/, /^comlink(\/|$)/], plugins: [tscSourceMaps], onLog: failOnUnresolved });
+const bundle = await rolldown({ input: entry, platform: 'node', external: [/^node:/, /^comlink(\/|$)/, /^lmdb(\/|$)/], plugins: [tscSourceMaps], onLog: failOnUnresolved });
 try {
   // Generated in memory and written after: the entry is an input until the bundle is made.
   const { output } = await bundle.generate({ file: entry, format: 'esm', sourcemap: true });

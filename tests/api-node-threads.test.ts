@@ -110,7 +110,7 @@ describe('ThreadPool', () => {
 
   it('a thread that ends while it waits leaves the pool', async () => {
     const pool = new ThreadPool(4);
-    const handle = await NodeHandle.spawn('node-1', 'node-1#1', identity('node-1').tuning, identity('node-1').membership);
+    const handle = await NodeHandle.spawn(identity('node-1'));
     const thread = await handle.release();
     expect(thread).not.toBeNull();
     if (thread === null) return;
@@ -125,7 +125,7 @@ describe('ThreadPool', () => {
   }, 30_000);
 
   it('a retired thread runs nothing: no maintenance rounds, no timers, its event loop idle', async () => {
-    const handle = await NodeHandle.spawn('node-1', 'node-1#1', identity('node-1').tuning, identity('node-1').membership);
+    const handle = await NodeHandle.spawn(identity('node-1'));
     const thread = await handle.release();
     if (thread === null) throw new Error('the thread did not retire');
     try {
@@ -141,7 +141,7 @@ describe('ThreadPool', () => {
 
   it('a thread taken from the pool runs the node it is given, and answers as that node', async () => {
     const pool = new ThreadPool(4);
-    const first = await NodeHandle.spawn('node-1', 'node-1#1', identity('node-1').tuning, identity('node-1').membership);
+    const first = await NodeHandle.spawn(identity('node-1'));
     const thread = await first.release();
     if (thread === null) throw new Error('the thread did not retire');
     await pool.give(thread);

@@ -21,7 +21,7 @@ function worker(nodeId: string, fields: Partial<WorkerStats>): WorkerStats {
     antiEntropyExchangesStarted: 0, antiEntropyExchangesCompleted: 0, antiEntropyKeysSent: 0, antiEntropyKeysReceived: 0,
     antiEntropyMaxSinceMatchMs: 0, antiEntropyRanges: [],
     messagesIn: 0, messagesOut: 0, batchesOut: 0, invalidMessages: 0, internalErrors: 0, partitionedFrom: [],
-    links: {}, eventLoop: { activeMs: 0, idleMs: 0 }, heapUsedBytes: 0, ...NO_FAULTS,
+    links: {}, eventLoop: { activeMs: 0, idleMs: 0 }, heapUsedBytes: 0, storage: null, ...NO_FAULTS,
   };
   return { ...zero, ...fields };
 }

@@ -11,12 +11,15 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import type { Hint } from '../src/core/hinted-handoff.js';
 import { DynamoNode, type NodeInput } from '../src/core/node.js';
 import type { Siblings } from '../src/protocol/data.js';
-import type { NodeControl, NodeIdentity, NodeWorkerData, WorkerStats } from '../src/runtime/control-api.js';
+import type { NodeControl, NodeIdentity, NodeStorage, NodeWorkerData, StorageStats, WorkerStats } from '../src/runtime/control-api.js';
 import { EffectHost } from '../src/runtime/effect-host.js';
 import { TimerQueue } from '../src/runtime/timer-queue.js';
+import { LmdbStores } from '../src/storage/lmdb-stores.js';
 import { MemoryStore } from '../src/storage/memory-store.js';
+import { CommitGate } from '../src/transport/commit-gate.js';
 import { FaultLayer } from '../src/transport/fault-layer.js';
 import { PortMesh } from '../src/transport/port-mesh.js';
+import type { Transport } from '../src/transport/transport.js';
 import { md5Hex } from '../src/util/md5.js';
 
 const data = workerData as NodeWorkerData;
@@ -31,9 +34,18 @@ interface Incarnation {
   readonly timers: TimerQueue;
   /** Arrivals a chaos rule holds back, each waiting on a timer of its own. */
   readonly delayed: Set<NodeJS.Timeout>;
+  /** A durable node's storage and the gate its messages wait at; null in memory. */
+  readonly durable: Durable | null;
 }
 
-function boot(identity: NodeIdentity): Incarnation {
+interface Durable {
+  readonly stores: LmdbStores;
+  readonly gate: CommitGate;
+  /** Why the node stopped, once a write failed. */
+  error: string | null;
+}
+
+async function boot(identity: NodeIdentity): Promise<Incarnation> {
   const mesh = new PortMesh();
   const delayed = new Set<NodeJS.Timeout>();
   // Delayed arrivals do not keep a stopping worker alive: a node that stops loses them.
@@ -45,10 +57,13 @@ function boot(identity: NodeIdentity): Incarnation {
     delayed.add(timer);
   };
   const faults = new FaultLayer(mesh, defer, { self: identity.nodeId, random: Math.random });
-  const stores = { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() };
-  const node = new DynamoNode({ nodeId: identity.nodeId, actorId: identity.actorId }, identity.tuning, stores, identity.membership, md5Hex);
+  const durable = identity.storage === undefined ? null : await openDurable(identity.nodeId, identity.storage, faults, () => host);
+  const stores = durable?.stores ?? { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() };
+  // A durable node's actor carries its boot count: no start of it reuses an earlier one's dots.
+  const actorId = durable === null ? identity.actorId : `${identity.actorId}~${durable.stores.boot}`;
+  const node = new DynamoNode({ nodeId: identity.nodeId, actorId }, identity.tuning, stores, identity.membership, md5Hex);
   const timers = new TimerQueue();
-  const host: EffectHost<NodeInput> = new EffectHost<NodeInput>(node, faults, timers, {
+  const host: EffectHost<NodeInput> = new EffectHost<NodeInput>(node, durable?.gate ?? faults, timers, {
     // A node answers clients with messages; a local settle would be a bug, counted as one.
     settled: () => host.internalErrors++,
     // A bug in the core (a broken invariant) must not take the node down with every key it
@@ -58,27 +73,76 @@ function boot(identity: NodeIdentity): Incarnation {
     },
   });
   host.input({ kind: 'start', nowMs: host.nowMs });
-  return { nodeId: identity.nodeId, mesh, faults, node, host, timers, delayed };
+  return { nodeId: identity.nodeId, mesh, faults, node, host, timers, delayed, durable };
 }
 
 /**
- * Stops a node for good: its timers, the arrivals chaos held back, and every port of its mesh
- * (anything late meets a stopped host). Nothing of it is left to fire on a retired thread.
+ * Opens a durable node's environment, and the gate its messages wait at for their writes. A
+ * write that fails stops the node: nothing it has not made safe is acknowledged.
  */
-function halt(incarnation: Incarnation): void {
+async function openDurable(nodeId: string, storage: NodeStorage, transport: Transport, host: () => EffectHost<NodeInput>): Promise<Durable> {
+  let durable: Durable | undefined;
+  const stores = await LmdbStores.open({
+    path: storage.path,
+    nodeId,
+    durability: storage.durability,
+    progressed: () => durable?.gate.release(),
+    failed: (error) => {
+      if (durable === undefined || durable.error !== null) return;
+      durable.error = error.message;
+      durable.gate.drop();
+      host().stop();
+      console.error(`dynamo ${nodeId}: stopped: ${error.message}`);
+    },
+  });
+  durable = { stores, gate: new CommitGate(transport, stores.log), error: null };
+  return durable;
+}
+/**
+ * Stops a node for good: its timers, the arrivals chaos held back, and every port of its mesh
+ * (anything late meets a stopped host). Nothing of it is left to fire on a retired thread. A
+ * durable node's environment closes after what it wrote is safe.
+ */
+async function halt(incarnation: Incarnation): Promise<void> {
   incarnation.host.stop();
   incarnation.timers.clear();
   for (const timer of incarnation.delayed) clearTimeout(timer);
   incarnation.delayed.clear();
   incarnation.mesh.closeAll();
+  await incarnation.durable?.stores.close();
 }
 
-let current: Incarnation | null = boot(data);
+let current: Incarnation | null = null;
+/** The node being started: control calls other than `ready` come after it (node-handle.ts). */
+let booting: Promise<void> = start(data);
+
+/** Starts a node; its failure (storage that cannot be opened) reaches whoever awaits `booting`. */
+function start(identity: NodeIdentity): Promise<void> {
+  const started = boot(identity).then((incarnation) => {
+    current = incarnation;
+  });
+  started.catch(() => undefined);
+  return started;
+}
+
+/** Stops the node this thread runs, if any (waiting for one still starting). */
+async function stopCurrent(): Promise<void> {
+  await booting.catch(() => undefined);
+  const stopping = current;
+  current = null;
+  if (stopping !== null) await halt(stopping);
+}
 
 /** The node this thread runs; a control call on a retired thread is a bug of the main thread's. */
 function running(): Incarnation {
   if (current === null) throw new Error('this node worker is retired: it runs no node until reset');
   return current;
+}
+
+function storageStats(durable: Durable | null): StorageStats | null {
+  if (durable === null) return null;
+  const { stores, gate } = durable;
+  return { path: stores.path, boot: stores.boot, writes: stores.log.issued, safeWrites: stores.log.confirmed, waiting: gate.waiting, waited: gate.waited, dropped: gate.dropped, error: durable.error };
 }
 
 /** This thread's own load: inside a worker, both calls measure the worker's loop and isolate, not the process's. */
@@ -88,7 +152,10 @@ function threadLoad(): Pick<WorkerStats, 'eventLoop' | 'heapUsedBytes'> {
 }
 
 const control: NodeControl = {
-  ready: () => running().nodeId,
+  ready: async () => {
+    await booting;
+    return running().nodeId;
+  },
   connect: (peer: string, port: MessagePort) => running().mesh.connect(peer, port),
   disconnect: (peer: string) => running().mesh.disconnect(peer),
   setUplink: (port: MessagePort) => running().mesh.setUplink(running().nodeId, port),
@@ -111,23 +178,20 @@ const control: NodeControl = {
       partitionedFrom: faults.cutOffFrom,
       links: faults.linkTallies,
       ...threadLoad(),
+      storage: storageStats(running().durable),
     };
   },
   inspect: (key: string) => running().node.inspect(key),
-  shutdown: () => {
-    if (current !== null) halt(current);
-    current = null;
+  shutdown: async () => {
+    await stopCurrent();
     // Closing the control port last lets this call's answer go out first.
     setImmediate(() => data.controlPort.close());
   },
-  retire: () => {
-    if (current !== null) halt(current);
-    current = null;
-  },
-  reset: (identity) => {
-    if (current !== null) halt(current);
-    current = null;
-    current = boot(identity);
+  retire: stopCurrent,
+  reset: async (identity) => {
+    await stopCurrent();
+    booting = start(identity);
+    await booting;
   },
 };
 

@@ -10,6 +10,7 @@ import type { Siblings, VectorClock } from '../protocol/data.js';
 import { clockView, EMPTY_CONTEXT } from '../core/causal-context.js';
 import { ClientDriver, type RequestLatencies } from '../runtime/client-driver.js';
 import type { ChaosRule, ChaosSelector, FaultCounters, WorkerStats } from '../runtime/control-api.js';
+import { claimDataDir } from '../runtime/data-dir.js';
 import { DRAIN_TIMEOUT_MS, Topology, type SpreadRing } from '../runtime/topology.js';
 import { md5Hex } from '../util/md5.js';
 import { ContextTags } from './context-tags.js';
@@ -127,6 +128,7 @@ export class Cluster {
    */
   static async host(options: ClusterOptions, share: HostedShare): Promise<Cluster> {
     const resolved = resolveClusterOptions({ ...options, nodes: share.nodes.length });
+    if (resolved.storage !== undefined) throw invalidArgument('storage: the nodes of a ring spread over node controllers keep their data in memory');
     const client = new ClientCore(share.clientId, resolved.coordination, resolved.tuning, [], md5Hex);
     const driver = new ClientDriver(client);
     const topology = new Topology(resolved.tuning, driver, share);
@@ -165,8 +167,9 @@ export class Cluster {
     const threads = options?.threads === undefined ? undefined : NodeThreads.poolOf(options.threads);
     const client = new ClientCore(`client-${randomUUID()}`, resolved.coordination, resolved.tuning, [], md5Hex);
     const driver = new ClientDriver(client);
-    const topology = new Topology(resolved.tuning, driver, undefined, threads);
+    const topology = new Topology(resolved.tuning, driver, undefined, threads, resolved.storage);
     try {
+      if (resolved.storage !== undefined) claimDataDir(resolved.storage.dir, resolved.tuning);
       await topology.boot(resolved.nodes);
     } catch (err) {
       driver.close();
@@ -256,14 +259,14 @@ export class Cluster {
     await guarded(() => this.topology.clearChaos(selector));
   }
 
-  /** Stops a node's worker. An in-memory node loses its data; it stays in the ring. */
+  /** Stops a node's worker. An in-memory node loses its data, a durable one keeps it; it stays in the ring. */
   async stopNode(nodeId: string): Promise<void> {
     this.checkRunning();
     this.checkMember(nodeId);
     await guarded(() => this.topology.stopNode(nodeId));
   }
 
-  /** Starts a stopped node again, empty, under a new actor id. */
+  /** Starts a stopped node again under a new actor id: empty in memory, with what it had stored when durable. */
   async startNode(nodeId: string): Promise<void> {
     this.checkRunning();
     this.checkMember(nodeId);

@@ -6,6 +6,8 @@ import type { CoordinationMode } from '../core/client.js';
 import { DEFAULT_TUNING, type EngineTuning } from '../core/config.js';
 import { invalidArgument } from './errors.js';
 import type { NodeThreads } from './node-threads.js';
+import { resolveStorage, type StorageOption } from './storage-option.js';
+import type { ClusterStorage } from '../runtime/data-dir.js';
 
 /** Options of `Cluster.start`; every field has a default. */
 export interface ClusterOptions {
@@ -35,6 +37,8 @@ export interface ClusterOptions {
   readonly tombstoneGraceMs?: number;
   /** How often each node starts Merkle-tree anti-entropy exchanges (§4.7); 0 turns it off (default 1000 ms). */
   readonly antiEntropyIntervalMs?: number;
+  /** Where the nodes keep their data: memory (the default), or LMDB under `dir` (see StorageOption). */
+  readonly storage?: StorageOption;
   /** Worker threads to take the nodes' from, and to hand them back to on `stop()` (see NodeThreads); default: threads of its own. */
   readonly threads?: NodeThreads;
 }
@@ -44,11 +48,13 @@ export interface ResolvedClusterOptions {
   readonly coordination: CoordinationMode;
   readonly maxValueBytes: number;
   readonly tuning: EngineTuning;
+  /** Undefined: in memory. */
+  readonly storage: ClusterStorage | undefined;
 }
 
 const KNOWN = new Set([
   'nodes', 'n', 'r', 'w', 'vnodes', 'coordination', 'requestTimeoutMs', 'replicaTimeoutMs',
-  'readRepairWindowMs', 'maxValueBytes', 'clockPruneAt', 'tombstoneGraceMs', 'antiEntropyIntervalMs', 'threads',
+  'readRepairWindowMs', 'maxValueBytes', 'clockPruneAt', 'tombstoneGraceMs', 'antiEntropyIntervalMs', 'threads', 'storage',
 ]);
 
 export const DEFAULT_NODES = 5;
@@ -89,7 +95,8 @@ export function resolveClusterOptions(input: ClusterOptions | undefined): Resolv
   if (tuning.tombstoneGraceMs <= tuning.requestTimeoutMs) {
     throw invalidArgument(`tombstoneGraceMs (${tuning.tombstoneGraceMs}) must be longer than requestTimeoutMs (${tuning.requestTimeoutMs})`);
   }
-  return { nodes, coordination, maxValueBytes: integer(options, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 1, 512 * 1024 * 1024), tuning };
+  const maxValueBytes = integer(options, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 1, 512 * 1024 * 1024);
+  return { nodes, coordination, maxValueBytes, tuning, storage: resolveStorage(options.storage) };
 }
 
 /**

@@ -18,6 +18,8 @@ export const ErrorCode = {
   Stopped: 'STOPPED',
   /** The caller's AbortSignal fired; a write may still complete in the cluster. */
   Aborted: 'ABORTED',
+  /** A durable node's storage cannot be opened or written: the message names the path and what to do. */
+  Storage: 'STORAGE',
   /** The engine could not do it for a reason that is not the caller's: a worker thread failed, or a bug. */
   Internal: 'INTERNAL',
 } as const;

@@ -6,11 +6,21 @@ import type { MessagePort } from 'node:worker_threads';
 import type { EngineTuning } from '../core/config.js';
 import type { NodeKeyView, NodeStats } from '../core/node.js';
 import type { Membership } from '../protocol/data.js';
+import type { Durability } from '../storage/write-log.js';
 import type { ChaosRule } from '../transport/chaos.js';
 import type { FaultCounters, LinkCut, LinkTally } from '../transport/fault-layer.js';
 
 export type { ChaosRule, ChaosSelector } from '../transport/chaos.js';
 export type { FaultCounters, LinkTally } from '../transport/fault-layer.js';
+
+/** Where a durable node keeps its data: its own LMDB environment (src/storage/lmdb-stores.ts). */
+export interface NodeStorage {
+  readonly kind: 'lmdb';
+  /** The node's own directory. */
+  readonly path: string;
+  /** Acknowledge a write once committed, or once flushed to disk too. */
+  readonly durability: Durability;
+}
 
 /** Who a node worker is: what it needs to run a node from scratch. */
 export interface NodeIdentity {
@@ -18,6 +28,25 @@ export interface NodeIdentity {
   readonly actorId: string;
   readonly tuning: EngineTuning;
   readonly membership: Membership;
+  /** Absent: the node keeps its data in memory, and loses it when it stops. */
+  readonly storage?: NodeStorage;
+}
+
+/** A durable node's storage, as its stats show it. */
+export interface StorageStats {
+  readonly path: string;
+  /** Starts of the node on this environment, this one included (its actor id ends in it). */
+  readonly boot: number;
+  /** Writes issued, and how many of them are safe (committed or flushed, by the durability). */
+  readonly writes: number;
+  readonly safeWrites: number;
+  /** Messages waiting for a commit now, and in all. */
+  readonly waiting: number;
+  readonly waited: number;
+  /** Messages dropped because a write failed. */
+  readonly dropped: number;
+  /** Why the node stopped, when a write failed. */
+  readonly error: string | null;
 }
 
 /** What the main thread hands a new node worker. */
@@ -46,11 +75,13 @@ export interface WorkerStats extends NodeStats, FaultCounters {
   readonly eventLoop: { readonly activeMs: number; readonly idleMs: number };
   /** The worker's own V8 heap in use (its isolate's, not the process's). */
   readonly heapUsedBytes: number;
+  /** Null for a node in memory. */
+  readonly storage: StorageStats | null;
 }
 
 export interface NodeControl {
-  /** Resolves once the worker runs its node. */
-  ready(): string;
+  /** Resolves once the worker runs its node; rejects (a StorageError) when its storage cannot be opened. */
+  ready(): Promise<string>;
   /** Adopts the port to a peer (another node, or the client). */
   connect(peer: string, port: MessagePort): void;
   disconnect(peer: string): void;
@@ -64,12 +95,12 @@ export interface NodeControl {
   stats(): WorkerStats;
   inspect(key: string): NodeKeyView;
   /** Stops timers and closes every port; the worker thread then exits by itself. */
-  shutdown(): void;
+  shutdown(): Promise<void>;
   /**
    * Stops the node as shutdown does (timers, every port but the control port) and keeps the
    * thread, running nothing, for `reset` (a pool of threads, src/runtime/thread-pool.ts).
    */
-  retire(): void;
+  retire(): Promise<void>;
   /** Runs a new node from scratch on this thread, in place of the one it ran (if any). */
-  reset(identity: NodeIdentity): void;
+  reset(identity: NodeIdentity): Promise<void>;
 }

@@ -44,9 +44,10 @@ export class NodeHandle {
     this.gone.catch(() => undefined);
   }
 
-  static async spawn(nodeId: string, actorId: string, tuning: EngineTuning, membership: Membership): Promise<NodeHandle> {
+  static async spawn(identity: NodeIdentity): Promise<NodeHandle> {
+    const { nodeId } = identity;
     const { port1, port2 } = new MessageChannel();
-    const workerData: NodeWorkerData = { nodeId, actorId, tuning, membership, controlPort: port2 };
+    const workerData: NodeWorkerData = { ...identity, controlPort: port2 };
     let worker: Worker;
     try {
       worker = new Worker(WORKER_FILE, { workerData, transferList: [port2], execArgv: workerExecArgv() });
@@ -63,7 +64,7 @@ export class NodeHandle {
       await Promise.race([withTimeout(control.ready(), `${nodeId} ready`), failed]);
     } catch (err) {
       await handle.terminate();
-      throw err;
+      throw asStorageError(err);
     }
     failed.catch(() => undefined);
     // A worker that dies later (out of memory, a native fault) must not crash the embedding
@@ -86,7 +87,7 @@ export class NodeHandle {
       await handle.call(() => thread.control.reset(identity), 'reset');
     } catch (err) {
       await handle.terminate();
-      throw err;
+      throw asStorageError(err);
     }
     return handle;
   }
@@ -186,6 +187,12 @@ function closing(port: MessagePort): (error: unknown) => never {
     port.close();
     throw error;
   };
+}
+
+/** A worker's StorageError (its name survives comlink) as the engine's STORAGE error; anything else as it is. */
+function asStorageError(error: unknown): unknown {
+  if (error instanceof Error && error.name === 'StorageError') return new EngineError('STORAGE', error.message, { cause: error });
+  return error;
 }
 
 /** Rejects when a control call does not settle in time: the main thread never hangs on one. */

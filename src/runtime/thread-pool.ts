@@ -9,6 +9,7 @@
  * that exits while it waits leaves the pool. After `close()` nothing is kept.
  */
 import type { NodeIdentity } from './control-api.js';
+import { EngineError } from './engine-error.js';
 import { NodeHandle, type IdleThread } from './node-handle.js';
 
 interface Waiting {
@@ -81,11 +82,13 @@ export async function startNodeThread(identity: NodeIdentity, pool: ThreadPool |
       const handle = await NodeHandle.adopt(idle, identity);
       pool.reused++;
       return handle;
-    } catch {
+    } catch (error) {
+      // A durable node's storage fails on any thread alike.
+      if (error instanceof EngineError && error.code === 'STORAGE') throw error;
       // That thread did not answer (adopt terminated it): the node gets a new one.
     }
   }
-  const handle = await NodeHandle.spawn(identity.nodeId, identity.actorId, identity.tuning, identity.membership);
+  const handle = await NodeHandle.spawn(identity);
   if (pool !== undefined) pool.started++;
   return handle;
 }

@@ -13,6 +13,7 @@ import { checkDelayBudget, checkedChaosInput, CLIENT_ENDPOINT, rulesOnTheWire } 
 import { partitionCuts } from '../transport/partition.js';
 import type { ClientDriver } from './client-driver.js';
 import type { WorkerStats } from './control-api.js';
+import { nodeStorage, type ClusterStorage } from './data-dir.js';
 import { EngineError } from './engine-error.js';
 import { nodesToTell } from './membership.js';
 import type { NodeHandle } from './node-handle.js';
@@ -58,6 +59,7 @@ export class Topology {
     private readonly driver: ClientDriver,
     private readonly spread?: SpreadRing,
     private readonly threads?: ThreadPool,
+    private readonly storage?: ClusterStorage,
   ) {}
 
   /** Nodes of other controllers whose controller this one has lost its connection to. */
@@ -316,7 +318,7 @@ export class Topology {
     // A controller process that restarts counts incarnations from 1 again: a random tag keeps
     // its node from minting dots an earlier incarnation already used.
     const actorId = this.spread ? `${nodeId}#${incarnation}.${randomBytes(4).toString('hex')}` : `${nodeId}#${incarnation}`;
-    const handle = await startNodeThread({ nodeId, actorId, tuning: this.tuning, membership }, this.threads);
+    const handle = await startNodeThread({ nodeId, actorId, tuning: this.tuning, membership, storage: nodeStorage(this.storage, nodeId) }, this.threads);
     await this.stopIfClosed(nodeId, handle);
     if (this.spread) {
       const switchboard = this.spread.switchboard;

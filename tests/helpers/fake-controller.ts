@@ -270,6 +270,7 @@ function workerStats(nodeId: string, i: number): WorkerStats {
     links: { client: { received: 150 + i, droppedOut: 0, droppedIn: 0, lost: 1, duplicated: 0, delayed: 2 } },
     eventLoop: { activeMs: 200 + i, idleMs: 800 },
     heapUsedBytes: 4_000_000 + i,
+    storage: null,
   };
 }
 

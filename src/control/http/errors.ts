@@ -38,6 +38,7 @@ export const STATUS_OF_CODE: Readonly<Record<ErrorCode, ContentfulStatusCode>> =
   [ErrorCode.QuorumFailed]: 503,
   [ErrorCode.Stopped]: 503,
   [ErrorCode.Timeout]: 504,
+  [ErrorCode.Storage]: 507,
   [ErrorCode.Aborted]: 503,
   [ErrorCode.Internal]: 500,
 };

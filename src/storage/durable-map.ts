@@ -1,0 +1,76 @@
+/**
+ * One of a durable node's stores: the core reads a Map, as with memory, and every change is
+ * also written to an LMDB database and tracked by the node's write log. Reads stay in memory
+ * because the core reads synchronously inside a step, and a write LMDB has not committed yet
+ * is not visible to LMDB's own reads; the database is loaded into the Map when the node starts.
+ *
+ * A record is the key and the value, serialized as structured clone serializes (v8), so any
+ * value the API accepts comes back as it was. LMDB's keys are short (lmdb-js allows 1,978
+ * bytes) and the API's are not (4,096 UTF-16 units): a key of more than KEY_BYTES bytes is
+ * stored under its SHA-256 instead, which the record's own copy of the key makes readable.
+ */
+import { createHash } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
+import type { Database } from 'lmdb';
+import type { KeyValueStore } from '../core/storage.js';
+import type { WriteLog } from './write-log.js';
+
+/** Keys up to this many UTF-8 bytes are stored as they are. */
+const KEY_BYTES = 1024;
+const PLAIN = 0;
+const HASHED = 1;
+
+/** The database key of `key`: a tag byte, then the key's bytes or their hash (so the two kinds never meet). */
+export function recordKey(key: string): Buffer {
+  const bytes = Buffer.from(key, 'utf8');
+  if (bytes.length <= KEY_BYTES) return Buffer.concat([Buffer.of(PLAIN), bytes]);
+  return Buffer.concat([Buffer.of(HASHED), createHash('sha256').update(bytes).digest()]);
+}
+
+export class DurableMap<T> implements KeyValueStore<T> {
+  private constructor(
+    private readonly map: Map<string, T>,
+    private readonly db: Database<Buffer, Buffer>,
+    private readonly log: WriteLog,
+  ) {}
+
+  /** The store with everything `db` holds; throws when a record cannot be read. */
+  static load<T>(db: Database<Buffer, Buffer>, log: WriteLog, what: string): DurableMap<T> {
+    const map = new Map<string, T>();
+    for (const { key, value } of db.getRange()) {
+      const record: unknown = deserialize(value);
+      if (!Array.isArray(record) || record.length !== 2 || typeof record[0] !== 'string' || !recordKey(record[0]).equals(key)) {
+        throw new Error(`a record of ${what} is not one this engine wrote`);
+      }
+      map.set(record[0], record[1] as T);
+    }
+    return new DurableMap(map, db, log);
+  }
+
+  get(key: string): T | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, value: T): void {
+    this.map.set(key, value);
+    this.log.track(this.db.put(recordKey(key), serialize([key, value])));
+  }
+
+  delete(key: string): boolean {
+    if (!this.map.delete(key)) return false;
+    this.log.track(this.db.remove(recordKey(key)));
+    return true;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.map.keys();
+  }
+
+  entries(): IterableIterator<[string, T]> {
+    return this.map.entries();
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * A durable node's stores: one LMDB environment per node, `<dir>/<node id>/data.mdb`, with a
+ * database for its data, one for its hints and one for what the node itself must remember.
+ *
+ * What survives, and why it is enough (docs/ARCHITECTURE.md, "Durable nodes"):
+ * - data and hints, loaded into memory when the node starts (durable-map.ts);
+ * - the number of times the node has started (`boot`). The node's actor is the one the main
+ *   thread names, with the boot appended, and the boot is counted up and flushed to disk
+ *   before the node runs. So no start of a node ever mints under an actor that an earlier
+ *   start used, in this process or any before it, and no dot can be minted twice; the
+ *   minter's own memory of counters (minting.ts) need not survive.
+ *
+ * Opening never throws anything but a StorageError that names the path and what to do.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database, RootDatabase } from 'lmdb';
+import type { Hint } from '../core/hinted-handoff.js';
+import type { NodeStores } from '../core/node.js';
+import type { Siblings } from '../protocol/data.js';
+import { DurableMap } from './durable-map.js';
+import { storageError, StorageError } from './storage-error.js';
+import { WriteLog, type Durability } from './write-log.js';
+
+/** The layout of the records; a later engine that changes it refuses an older environment. */
+const FORMAT = 1;
+
+export interface LmdbStoresOptions {
+  /** The node's own directory. */
+  readonly path: string;
+  readonly nodeId: string;
+  readonly durability: Durability;
+  /** More writes are safe (the commit gate sends what waited for them). */
+  readonly progressed: () => void;
+  /** A write failed: the node must stop acknowledging. */
+  readonly failed: (error: StorageError) => void;
+}
+
+export class LmdbStores implements NodeStores {
+  private constructor(
+    private readonly env: RootDatabase,
+    readonly path: string,
+    readonly data: DurableMap<Siblings>,
+    readonly hints: DurableMap<Hint>,
+    readonly log: WriteLog,
+    /** How many times this node has started on this environment, this start included. */
+    readonly boot: number,
+  ) {}
+
+  static async open(options: LmdbStoresOptions): Promise<LmdbStores> {
+    const { path, nodeId } = options;
+    let env: RootDatabase;
+    try {
+      mkdirSync(path, { recursive: true });
+      // Loaded here, not with the worker: a node in memory never loads the native addon.
+      const { open } = await import('lmdb');
+      env = open({ path: join(path, 'data.mdb') });
+    } catch (error) {
+      throw storageError(path, 'cannot open the node\'s LMDB environment', error);
+    }
+    try {
+      const meta = env.openDB<unknown, string>({ name: 'meta' });
+      const owner = meta.get('node');
+      if (owner !== undefined && owner !== nodeId) {
+        throw new StorageError(`${path} holds the data of node ${String(owner)}, not of ${nodeId}: give each node its own directory (<dir>/<node id>), as the cluster does`);
+      }
+      const format = meta.get('format');
+      if (format !== undefined && format !== FORMAT) {
+        throw new StorageError(`${path} holds data in format ${String(format)}; this engine reads format ${FORMAT}: use the engine that wrote it, or another directory`);
+      }
+      const boot = (typeof meta.get('boot') === 'number' ? (meta.get('boot') as number) : 0) + 1;
+      // The boot is on disk before the node mints anything under it, whatever the durability.
+      await Promise.all([meta.put('node', nodeId), meta.put('format', FORMAT), meta.put('boot', boot)]);
+      await env.flushed;
+      const log = new WriteLog(() => env.flushed, options.durability, options.progressed, (error) => options.failed(storageError(path, 'a write could not be committed', error)));
+      const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;
+      const data = DurableMap.load<Siblings>(env.openDB({ name: 'data', ...binary }) as Database<Buffer, Buffer>, log, 'data');
+      const hints = DurableMap.load<Hint>(env.openDB({ name: 'hints', ...binary }) as Database<Buffer, Buffer>, log, 'hints');
+      return new LmdbStores(env, path, data, hints, log, boot);
+    } catch (error) {
+      await env.close().catch(() => undefined);
+      throw error instanceof StorageError ? error : storageError(path, 'cannot read the node\'s LMDB environment', error);
+    }
+  }
+
+  /** Waits for what was written to be safe, then closes the environment. */
+  async close(): Promise<void> {
+    await Promise.resolve(this.env.flushed).catch(() => undefined);
+    await this.env.close();
+  }
+}

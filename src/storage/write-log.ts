@@ -1,0 +1,63 @@
+/**
+ * What a durable node knows of its own writes: how many it has issued and how many of those
+ * are safe, by the chosen durability. The node acknowledges nothing before the writes made
+ * before it are safe (src/transport/commit-gate.ts reads these counts).
+ *
+ * LMDB (lmdb-js) gathers every write of one event-loop turn into one transaction and hands
+ * each of them the same promise, resolved when that transaction commits; transactions commit
+ * in order. So one callback a turn serves every write of the turn: it confirms up to the last
+ * write issued under that promise.
+ */
+export type Durability = 'commit' | 'flush';
+
+export class WriteLog {
+  issued = 0;
+  confirmed = 0;
+  failure: Error | null = null;
+  private lastCommit: PromiseLike<unknown> | null = null;
+  /** The last write issued under `lastCommit`: what its settling confirms. */
+  private lastUnderCommit = { seq: 0 };
+
+  constructor(
+    /** Resolves when everything committed so far is on disk (LMDB's `flushed`), for 'flush'. */
+    private readonly flushed: () => PromiseLike<unknown>,
+    private readonly durability: Durability,
+    /** More writes are safe: held messages may go. */
+    private readonly progressed: () => void,
+    /** A write failed: nothing after it may be acknowledged. */
+    private readonly failed: (error: Error) => void,
+  ) {}
+
+  get pending(): boolean {
+    return this.issued > this.confirmed;
+  }
+
+  /** Records a write whose commit `commit` reports. */
+  track(commit: PromiseLike<unknown>): void {
+    const seq = ++this.issued;
+    if (commit === this.lastCommit) {
+      this.lastUnderCommit.seq = seq;
+      return;
+    }
+    const upTo = { seq };
+    this.lastCommit = commit;
+    this.lastUnderCommit = upTo;
+    const safe = this.durability === 'flush' ? Promise.resolve(commit).then(() => this.flushed()) : commit;
+    safe.then(
+      () => this.confirm(upTo.seq),
+      (error: unknown) => this.fail(error),
+    );
+  }
+
+  private confirm(seq: number): void {
+    if (this.failure !== null || seq <= this.confirmed) return;
+    this.confirmed = seq;
+    this.progressed();
+  }
+
+  private fail(error: unknown): void {
+    if (this.failure !== null) return;
+    this.failure = error instanceof Error ? error : new Error(String(error));
+    this.failed(this.failure);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * A durable node's outgoing messages wait for its writes: a message leaves only once every
+ * write the node made before sending it is safe (committed, or flushed, by the durability).
+ * So an acknowledgement never goes out for a write a crash could still lose, and no message
+ * overtakes one sent before it. While nothing waits and every write is safe, messages pass
+ * straight through.
+ *
+ * After a write failed nothing more leaves: whatever waited is dropped (its requests time
+ * out at their coordinators, as with a node that crashed), and the node is stopped.
+ */
+import type { Message } from '../protocol/messages.js';
+import type { Transport } from './transport.js';
+
+/** What the gate reads of the node's writes (src/storage/write-log.ts keeps them). */
+export interface WriteProgress {
+  /** Writes issued so far. */
+  readonly issued: number;
+  /** Writes known safe: the first `confirmed` issued ones. */
+  readonly confirmed: number;
+  /** The write that failed (nothing leaves after it), or null. */
+  readonly failure: Error | null;
+}
+
+interface Held {
+  readonly to: string;
+  readonly msg: Message;
+  /** Writes issued before it: it leaves when that many are safe. */
+  readonly after: number;
+}
+
+export class CommitGate implements Transport {
+  private held: Held[] = [];
+  private first = 0;
+  /** Messages that had to wait for a commit. */
+  waited = 0;
+  /** Messages dropped because a write failed. */
+  dropped = 0;
+
+  constructor(
+    private readonly inner: Transport,
+    private readonly writes: WriteProgress,
+  ) {}
+
+  get waiting(): number {
+    return this.held.length - this.first;
+  }
+
+  send(to: string, msg: Message): void {
+    if (this.writes.failure !== null) {
+      this.dropped++;
+      return;
+    }
+    if (this.waiting === 0 && this.writes.confirmed >= this.writes.issued) {
+      this.inner.send(to, msg);
+      return;
+    }
+    this.waited++;
+    this.held.push({ to, msg, after: this.writes.issued });
+  }
+
+  onMessage(handler: (from: string, msg: unknown) => void): void {
+    this.inner.onMessage(handler);
+  }
+
+  /** More writes are safe: sends, in order, what waited for them. */
+  release(): void {
+    const { confirmed } = this.writes;
+    while (this.first < this.held.length && this.held[this.first]!.after <= confirmed) {
+      const { to, msg } = this.held[this.first]!;
+      this.first++;
+      this.inner.send(to, msg);
+    }
+    if (this.first === this.held.length) {
+      this.held = [];
+      this.first = 0;
+    }
+  }
+
+  /** A write failed: what waited never leaves. */
+  drop(): void {
+    this.dropped += this.waiting;
+    this.held = [];
+    this.first = 0;
+  }
+}
