@@ -81,13 +81,15 @@ async function boot(identity: NodeIdentity): Promise<Incarnation> {
  * write that fails stops the node: nothing it has not made safe is acknowledged.
  */
 async function openDurable(nodeId: string, storage: NodeStorage, transport: Transport, host: () => EffectHost<NodeInput>): Promise<Durable> {
-  let durable: Durable | undefined;
+  // The stores report to the gate, which needs the stores' log: the callbacks find it here.
+  const opened: { durable?: Durable } = {};
   const stores = await LmdbStores.open({
     path: storage.path,
     nodeId,
     durability: storage.durability,
-    progressed: () => durable?.gate.release(),
+    progressed: () => opened.durable?.gate.release(),
     failed: (error) => {
+      const { durable } = opened;
       if (durable === undefined || durable.error !== null) return;
       durable.error = error.message;
       durable.gate.drop();
@@ -95,8 +97,8 @@ async function openDurable(nodeId: string, storage: NodeStorage, transport: Tran
       console.error(`dynamo ${nodeId}: stopped: ${error.message}`);
     },
   });
-  durable = { stores, gate: new CommitGate(transport, stores.log), error: null };
-  return durable;
+  opened.durable = { stores, gate: new CommitGate(transport, stores.log), error: null };
+  return opened.durable;
 }
 /**
  * Stops a node for good: its timers, the arrivals chaos held back, and every port of its mesh

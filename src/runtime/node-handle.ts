@@ -5,7 +5,6 @@
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import type { EngineTuning } from '../core/config.js';
 import type { NodeKeyView } from '../core/node.js';
 import type { Membership } from '../protocol/data.js';
 import type { ChaosRule } from '../transport/chaos.js';
