@@ -16,6 +16,7 @@ import { EffectHost } from '../src/runtime/effect-host.js';
 import { TimerQueue } from '../src/runtime/timer-queue.js';
 import { LmdbStores } from '../src/storage/lmdb-stores.js';
 import { MemoryStore } from '../src/storage/memory-store.js';
+import { isCommitFailure } from '../src/storage/write-log.js';
 import { CommitGate } from '../src/transport/commit-gate.js';
 import { FaultLayer } from '../src/transport/fault-layer.js';
 import { PortMesh } from '../src/transport/port-mesh.js';
@@ -23,6 +24,13 @@ import type { Transport } from '../src/transport/transport.js';
 import { md5Hex } from '../src/util/md5.js';
 
 const data = workerData as NodeWorkerData;
+
+// A failed commit reaches the node through its write log; the rejection lmdb-js makes beside
+// it must not end the thread. Anything else unhandled ends it, as by default.
+process.on('unhandledRejection', (reason) => {
+  if (isCommitFailure(reason)) return;
+  throw reason;
+});
 
 /** One node on this thread: its stores, core, transport and host. A pooled thread runs several, one after the other. */
 interface Incarnation {

@@ -58,6 +58,24 @@ export class WriteLog {
   private fail(error: unknown): void {
     if (this.failure !== null) return;
     this.failure = error instanceof Error ? error : new Error(String(error));
+    // lmdb-js rejects with "Commit failed" and keeps the system's own error (ENOSPC, EACCES)
+    // in a promise beside it: that one is the cause worth naming.
+    const detail = (error as { commitError?: unknown } | null)?.commitError;
+    if (detail instanceof Promise) {
+      detail.then(
+        () => this.failed(this.failure!),
+        (cause: unknown) => this.failed(cause instanceof Error ? cause : this.failure!),
+      );
+      return;
+    }
     this.failed(this.failure);
   }
+}
+
+/**
+ * True for the rejection lmdb-js makes, besides each write's own, when a commit fails (a full
+ * disk): the write log has reported that failure already, so nobody needs to await it.
+ */
+export function isCommitFailure(reason: unknown): boolean {
+  return reason instanceof Error && 'commitError' in reason;
 }
