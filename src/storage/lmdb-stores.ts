@@ -34,6 +34,11 @@ export interface LmdbStoresOptions {
   readonly progressed: () => void;
   /** A write failed: the node must stop acknowledging. */
   readonly failed: (error: StorageError) => void;
+  /**
+   * Reads the environment file through somewhere a crash cannot hurt (a process of its own),
+   * rejecting when it cannot: LMDB trusts its file, and a corrupt one can crash whoever reads it.
+   */
+  readonly probe: (file: string) => Promise<void>;
 }
 
 export class LmdbStores implements NodeStores {
@@ -49,12 +54,14 @@ export class LmdbStores implements NodeStores {
 
   static async open(options: LmdbStoresOptions): Promise<LmdbStores> {
     const { path, nodeId } = options;
+    const file = join(path, 'data.mdb');
     let env: RootDatabase;
     try {
       mkdirSync(path, { recursive: true });
+      await options.probe(file);
       // Loaded here, not with the worker: a node in memory never loads the native addon.
       const { open } = await import('lmdb');
-      env = open({ path: join(path, 'data.mdb') });
+      env = open({ path: file });
     } catch (error) {
       throw storageError(path, 'cannot open the node\'s LMDB environment', error);
     }
