@@ -61,9 +61,9 @@ describe('durable nodes', () => {
     }
   });
 
-  it('a new cluster on the same directory reads every key, and its writes never reuse an earlier actor', async () => {
+  it.each(['commit', 'flush'] as const)('with durability %s, a new cluster on the same directory reads every key, and its writes never reuse an earlier actor', async (durability) => {
     const dir = freshDir();
-    const options: ClusterOptions = { nodes: 3, n: 3, r: 3, w: 3, antiEntropyIntervalMs: 0, storage: { kind: 'lmdb', dir } };
+    const options: ClusterOptions = { nodes: 3, n: 3, r: 3, w: 3, antiEntropyIntervalMs: 0, storage: { kind: 'lmdb', dir, durability } };
     const first = await start(options);
     const earlierActors = new Set<string>();
     for (let i = 0; i < 30; i++) {
@@ -80,7 +80,10 @@ describe('durable nodes', () => {
       expect(versions.map((v) => v.value)).toEqual([`second-${i}`, `second-${i}`, `second-${i}`]);
       for (const v of versions) expect(earlierActors.has(v.dot.actor)).toBe(false);
     }
-    expect((await second.stats()).nodes.map((n) => n.storage?.boot)).toEqual([2, 2, 2]);
+    const nodes = (await second.stats()).nodes;
+    expect(nodes.map((n) => n.storage?.boot)).toEqual([2, 2, 2]);
+    // Every write the nodes made is safe by now: each was acknowledged, and none before it was safe.
+    for (const node of nodes) expect(node.storage?.safeWrites).toBe(node.storage?.writes);
   });
 
   it('a fallback keeps its hint across a restart, and delivers it after the heal', async () => {

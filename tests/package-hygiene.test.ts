@@ -119,10 +119,13 @@ describe('package hygiene - the node worker is one module', () => {
   // scripts/bundle-workers.mjs, run by the build: every node of a cluster loads this file.
   const nodeWorker = join(DIST, 'workers', 'node-worker.js');
 
-  it('imports nothing but node: builtins and comlink (the copy the main thread speaks to): the engine is inside it', () => {
-    const specifiers = SPECIFIERS.flatMap((pattern) => [...readFileSync(nodeWorker, 'utf8').matchAll(pattern)].map((match) => match[2] ?? ''));
+  it('imports nothing but node: builtins, comlink (the copy the main thread speaks to) and, when a node is durable, lmdb: the engine is inside it', () => {
+    const text = readFileSync(nodeWorker, 'utf8');
+    const specifiers = SPECIFIERS.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[2] ?? ''));
     expect(specifiers).toContain('comlink');
-    expect(specifiers.filter((specifier) => !specifier.startsWith('node:') && packageOf(specifier) !== 'comlink')).toEqual([]);
+    expect(specifiers.filter((specifier) => !specifier.startsWith('node:') && packageOf(specifier) !== 'comlink')).toEqual(['lmdb']);
+    // Only as a dynamic import: a node in memory never loads the optional native package.
+    expect([...text.matchAll(SPECIFIERS[2]!)].map((match) => match[2])).toContain('lmdb');
   });
 
   it('names its source map, which leads to the TypeScript sources of the engine and nothing else', () => {
@@ -146,9 +149,10 @@ describe('package hygiene - the node worker is one module', () => {
 });
 
 describe('package hygiene - package.json', () => {
-  it('comlink is the one runtime dependency; the packages of the bench, the dynamo command and the dashboard\'s charts are optional peers, installed here as dev dependencies', () => {
+  it('comlink is the one runtime dependency; the packages of the bench, the dynamo command, the dashboard\'s charts and durable storage are optional peers, installed here as dev dependencies', () => {
     expect(Object.keys(manifest.dependencies ?? {})).toEqual(['comlink']);
-    const programPackages = [...new Set([...BENCH_PACKAGES, ...CLI_PACKAGES, ...DASHBOARD_VENDOR_PACKAGES])].sort();
+    // lmdb: durable nodes' storage, loaded only by a node started with storage of kind 'lmdb'.
+    const programPackages = [...new Set([...BENCH_PACKAGES, ...CLI_PACKAGES, ...DASHBOARD_VENDOR_PACKAGES, 'lmdb'])].sort();
     expect(Object.keys(manifest.peerDependencies ?? {}).sort()).toEqual(programPackages);
     for (const name of programPackages) {
       expect(manifest.peerDependenciesMeta?.[name]?.optional, name).toBe(true);

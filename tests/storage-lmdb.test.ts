@@ -67,6 +67,19 @@ describe('LmdbStores', () => {
     await second.close();
   });
 
+  it("puts every write of one event-loop turn in one transaction, and a later turn's in another", async () => {
+    const stores = await LmdbStores.open(options(nodeDir()));
+    stores.data.set('a', siblings(1));
+    stores.data.set('b', siblings(2));
+    stores.hints.set('c', { owner: 'node-2', siblings: siblings(3) } as never);
+    expect([stores.log.issued, stores.log.commits]).toEqual([3, 1]);
+    await new Promise((resolve) => setImmediate(resolve));
+    stores.data.delete('a');
+    expect([stores.log.issued, stores.log.commits]).toEqual([4, 2]);
+    await committed(stores);
+    await stores.close();
+  });
+
   it('counts a boot even when nothing was written, so that every start has a new actor', async () => {
     const path = nodeDir();
     for (const expected of [1, 2, 3]) {

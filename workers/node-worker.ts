@@ -156,7 +156,7 @@ function running(): Incarnation {
 function storageStats(durable: Durable | null): StorageStats | null {
   if (durable === null) return null;
   const { stores, gate } = durable;
-  return { path: stores.path, boot: stores.boot, writes: stores.log.issued, safeWrites: stores.log.confirmed, waiting: gate.waiting, waited: gate.waited, dropped: gate.dropped, error: durable.error };
+  return { path: stores.path, boot: stores.boot, writes: stores.log.issued, safeWrites: stores.log.confirmed, commits: stores.log.commits, waiting: gate.waiting, waited: gate.waited, dropped: gate.dropped, error: durable.error };
 }
 
 /** This thread's own load: inside a worker, both calls measure the worker's loop and isolate, not the process's. */

@@ -40,6 +40,8 @@ export interface StorageStats {
   /** Writes issued, and how many of them are safe (committed or flushed, by the durability). */
   readonly writes: number;
   readonly safeWrites: number;
+  /** LMDB transactions they went in: every write of one event-loop turn goes in one. */
+  readonly commits: number;
   /** Messages waiting for a commit now, and in all. */
   readonly waiting: number;
   readonly waited: number;

@@ -13,6 +13,8 @@ export type Durability = 'commit' | 'flush';
 export class WriteLog {
   issued = 0;
   confirmed = 0;
+  /** Transactions the writes went in: one a turn that wrote. */
+  commits = 0;
   failure: Error | null = null;
   private lastCommit: PromiseLike<unknown> | null = null;
   /** The last write issued under `lastCommit`: what its settling confirms. */
@@ -40,6 +42,7 @@ export class WriteLog {
       return;
     }
     const upTo = { seq };
+    this.commits++;
     this.lastCommit = commit;
     this.lastUnderCommit = upTo;
     const safe = this.durability === 'flush' ? Promise.resolve(commit).then(() => this.flushed()) : commit;
