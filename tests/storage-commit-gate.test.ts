@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../src/protocol/messages.js';
 import { WriteLog } from '../src/storage/write-log.js';
-import { CommitGate } from '../src/transport/commit-gate.js';
+import { CommitGate, MAX_WAITING } from '../src/transport/commit-gate.js';
 import type { Transport } from '../src/transport/transport.js';
 
 /** A commit promise the test settles. */
@@ -118,6 +118,17 @@ describe('CommitGate', () => {
     expect([gate.waiting, gate.waited]).toEqual([0, 3]);
     gate.send('after', msg);
     expect(inner.sent.at(-1)).toBe('after');
+  });
+
+  it('keeps at most MAX_WAITING messages waiting: beyond that, new ones are dropped, never sent early', async () => {
+    const { inner, log, gate } = gated();
+    const write = commit();
+    log.track(write.promise);
+    for (let i = 0; i < MAX_WAITING + 10; i++) gate.send(`m${i}`, msg);
+    expect([gate.waiting, gate.dropped, inner.sent.length]).toEqual([MAX_WAITING, 10, 0]);
+    write.resolve();
+    await settle();
+    expect([gate.waiting, inner.sent.length, inner.sent.at(-1)]).toEqual([0, MAX_WAITING, `m${MAX_WAITING - 1}`]);
   });
 
   it('drops what waited, and everything after, once a write failed', async () => {

@@ -45,7 +45,7 @@ export interface StorageStats {
   /** Messages waiting for a commit now, and in all. */
   readonly waiting: number;
   readonly waited: number;
-  /** Messages dropped because a write failed. */
+  /** Messages dropped because a write failed, or because too many waited (commit-gate.ts). */
   readonly dropped: number;
   /** Why the node stopped, when a write failed. */
   readonly error: string | null;

@@ -21,6 +21,13 @@ export interface WriteProgress {
   readonly failure: Error | null;
 }
 
+/**
+ * Messages that may wait at once. A disk that stalls (a slow flush) must not let a node's
+ * memory grow without bound under traffic: past this, new messages are dropped, as a network
+ * drops them, and their requests end by their deadlines. Nothing is acknowledged early.
+ */
+export const MAX_WAITING = 65_536;
+
 interface Held {
   readonly to: string;
   readonly msg: Message;
@@ -33,7 +40,7 @@ export class CommitGate implements Transport {
   private first = 0;
   /** Messages that had to wait for a commit. */
   waited = 0;
-  /** Messages dropped because a write failed. */
+  /** Messages dropped because a write failed, or because too many waited. */
   dropped = 0;
 
   constructor(
@@ -52,6 +59,10 @@ export class CommitGate implements Transport {
     }
     if (this.waiting === 0 && this.writes.confirmed >= this.writes.issued) {
       this.inner.send(to, msg);
+      return;
+    }
+    if (this.waiting >= MAX_WAITING) {
+      this.dropped++;
       return;
     }
     this.waited++;
