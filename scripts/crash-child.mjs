@@ -11,7 +11,8 @@
 //   { kind: 'writing' }                       (write mode: the writers have begun)
 //   { kind: 'ack', key, value, dot }          (a put resolved; dot: the version it made)
 //   { kind: 'failed', key, code }             (a put rejected: it may or may not have been written)
-//   { kind: 'done' }                          (verify mode: stopped cleanly)
+//   { kind: 'verified' }                      (verify mode: everything read back)
+//   { kind: 'done' }                          (verify mode: then stopped cleanly)
 //   { kind: 'error', message }                (then it exits with status 2)
 //
 // Keys: writer w owns `w<w>-k<i>` (i < keys per writer) and writes one at a time, each with the
@@ -163,6 +164,7 @@ async function main() {
     report({ kind: 'read', key, values: read.values, versions: await heldVersions(cluster, key), actors: Object.keys(read.context.clock) });
   });
   if (args.mode === 'verify') {
+    report({ kind: 'verified' });
     await cluster.stop();
     report({ kind: 'done' });
     return;

@@ -191,7 +191,7 @@ export async function runCrashTest(options = {}) {
         tally.startMs = event.startMs;
         tally.readMs = performance.now();
         checker.checkBoots(event.boots);
-      } else if (event.kind === 'writing' || event.kind === 'done') {
+      } else if (event.kind === 'writing' || event.kind === 'verified') {
         tally.readMs = Math.round(performance.now() - tally.readMs);
       } else if (event.kind === 'read') checker.checkRead(event);
       else if (event.kind === 'ack') {
