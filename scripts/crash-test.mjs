@@ -55,6 +55,8 @@ function random(seed) {
   };
 }
 
+const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 /** A line of the child's output; anything but JSON (a library's warning) is kept as text. */
 function parseEvent(line) {
   try {
@@ -206,7 +208,7 @@ export async function runCrashTest(options = {}) {
   const problemsSince = (count) => (checker.problems.length > count ? `  ${checker.problems.length - count} PROBLEMS` : '');
 
   try {
-    log(`crash test: ${settings.cycles} kill cycles, seed ${seed}, ${settings.writers} writers on ${settings.writers * settings.keysPerWriter} keys, durability ${settings.durability}, in ${dir}`);
+    log(`crash test: ${plural(settings.cycles, 'kill cycle')}, seed ${seed}, ${settings.writers} writers on ${settings.writers * settings.keysPerWriter} keys, durability ${settings.durability}, in ${dir}`);
     for (let start = 1; start <= settings.cycles; start++) {
       const before = checker.problems.length;
       const tally = startChild(start, 'write');
@@ -252,7 +254,7 @@ export async function runCrashTest(options = {}) {
   if (summary.problems.length > 20) log(`  ... and ${summary.problems.length - 20} more`);
   const { acknowledged, readExactly, superseded } = summary.counts;
   const verdict = summary.problems.length === 0 ? 'passed: no acknowledged write lost, no dot minted twice, every boot counted' : `FAILED with ${summary.problems.length} problems (rerun: npm run crash-test -- --cycles ${settings.cycles} --seed ${seed} --keep)`;
-  log(`crash test ${verdict}; ${cycles.length} kills, ${acknowledged} writes acknowledged on ${summary.keysAcknowledged} keys, ${readExactly + superseded} reads of an acknowledged key checked, ${(summary.wallMs / 1000).toFixed(1)} s`);
+  log(`crash test ${verdict}; ${plural(cycles.length, 'kill')}, ${acknowledged} writes acknowledged on ${summary.keysAcknowledged} keys, ${readExactly + superseded} reads of an acknowledged key checked, ${(summary.wallMs / 1000).toFixed(1)} s`);
   return summary;
 }
 
