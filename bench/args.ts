@@ -13,6 +13,11 @@ import type { CoordinationMode as Coordination } from '../src/index.js';
 import { propertyOverrideTexts, splitPropertyOverride } from './ycsb/overrides.js';
 import type { PropertyOverride } from './ycsb/properties.js';
 import { WARMUP_CONCURRENCY } from './warmup.js';
+import { BenchArgsError } from './bench-args-error.js';
+import { STORAGE_OPTIONS, storageOf, type BenchStorage } from './storage-args.js';
+
+/** A mistake in the command line. `message` is one line; print it without a stack trace. */
+export { BenchArgsError } from './bench-args-error.js';
 
 /** What the bench does: one run, the seed's suite, a YCSB workload, or re-rendering charts. */
 export type BenchMode = 'run' | 'suite' | 'ycsb' | 'charts';
@@ -74,6 +79,8 @@ export interface BenchArgs {
   readonly ycsbOverrides: readonly PropertyOverride[];
   /** The directory of existing logs; set exactly when mode is 'charts'. */
   readonly chartsDir: string | undefined;
+  /** Where the clusters keep their data (storage-args.ts). */
+  readonly storage: BenchStorage;
 }
 
 /** What the CLI should do: run with these arguments, or print `text` to stdout and exit 0. */
@@ -81,18 +88,6 @@ export type BenchCommand =
   | { readonly kind: 'run'; readonly args: BenchArgs }
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'version'; readonly text: string };
-
-/** A mistake in the command line. `message` is one line; print it without a stack trace. */
-export class BenchArgsError extends Error {
-  override readonly name = 'BenchArgsError';
-  readonly code = 'BENCH_ARGS';
-  /** The exit code the CLI uses for a usage error. */
-  readonly exitCode = 2;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
 
 /** Test seams: the source of a random seed when --seed is absent. */
 export interface ParseOptions {
@@ -169,6 +164,7 @@ function buildParser() {
         [`${SCRIPT} --suite`, `${DEFAULT_HEADLINE}, then the seed's 24 (N,W,R) configurations`],
         [`${SCRIPT} --ycsb workloada 5000`, 'a YCSB workload file; 5000 overrides its operationcount'],
         [`${SCRIPT} --charts reports/`, 're-render the charts from the logs in reports/'],
+        [`${SCRIPT} 2000 --storage lmdb`, 'nodes on LMDB, in a new temporary directory removed after the run'],
       ])
       // Positionals stay strings (parse-positional-numbers off) so that validation can quote
       // exactly what the user typed, e.g. `N must be an integer, got "3x"`.
@@ -206,7 +202,8 @@ function buildParser() {
       .option('config-ops', { describe: 'with --suite: operations per (N,W,R) configuration and per latency-by-N point; a throughput point runs min(this, 50) requests per client', requiresArg: true, default: 200 })
       .option('ycsb', { describe: 'run a YCSB CoreWorkload properties file', requiresArg: true, type: 'string' })
       .option('p', { describe: "with --ycsb: name=value overrides the file's property, as YCSB's -p (repeatable)", requiresArg: true, type: 'string' })
-      .option('charts', { describe: 'only re-render charts from the logs in this directory', requiresArg: true, type: 'string' }),
+      .option('charts', { describe: 'only re-render charts from the logs in this directory', requiresArg: true, type: 'string' })
+      .options(STORAGE_OPTIONS),
     readPackageVersion(import.meta.url),
     (message, cause) => new BenchArgsError(message, { cause }),
   );
@@ -294,6 +291,7 @@ function validate(raw: Record<string, unknown>, argv: readonly string[], options
     ycsbFile: mode === 'ycsb' ? path(raw, 'ycsb') : undefined,
     ycsbOverrides,
     chartsDir: mode === 'charts' ? path(raw, 'charts') : undefined,
+    storage: storageOf(raw, mode),
   };
 }
 

@@ -8,7 +8,9 @@
  * (NodeThreads): a cluster stopped hands them back, and the next one's nodes start on them,
  * empty, on code compiled by the runs before instead of from scratch.
  */
-import { Cluster, NodeThreads } from '../src/index.js';
+import { Cluster, NodeThreads, type ClusterOptions } from '../src/index.js';
+import { freshClusterData, type ClusterData, type StorageSummary } from './cluster-data.js';
+import { MEMORY_STORAGE, type BenchStorage } from './storage-args.js';
 import type { RunDescription } from './summary.js';
 
 /** What a run's cluster is made of (a RunSpec has it all). */
@@ -31,8 +33,11 @@ export function valueLimitBytes(valueBytes: number): number {
   return Math.max(1024 * 1024, valueBytes + 1024);
 }
 
-/** Starts the cluster `spec` runs on (on `threads`, if given); its R and W are the cluster's defaults. */
-export function startRunCluster(spec: ClusterShape, threads?: NodeThreads): Promise<Cluster> {
+/**
+ * Starts the cluster `spec` runs on (on `threads`, if given; with its data in `storage`, by
+ * default in memory); its R and W are the cluster's defaults.
+ */
+export function startRunCluster(spec: ClusterShape, threads?: NodeThreads, storage?: ClusterOptions['storage']): Promise<Cluster> {
   return Cluster.start({
     nodes: spec.nodes,
     n: spec.N,
@@ -43,6 +48,7 @@ export function startRunCluster(spec: ClusterShape, threads?: NodeThreads): Prom
     requestTimeoutMs: spec.timeoutMs,
     maxValueBytes: valueLimitBytes(spec.valueBytes),
     ...(threads === undefined ? {} : { threads }),
+    ...(storage === undefined ? {} : { storage }),
   });
 }
 
@@ -63,6 +69,8 @@ export interface AcquiredCluster {
   readonly warm: boolean;
   /** What the runs before wrote on this very cluster; null for a cluster that has just started. */
   readonly written: WrittenKeys | null;
+  /** Where it keeps its data. */
+  readonly storage: StorageSummary;
 }
 
 /** Keys key0..key{keys-1} hold data written by an earlier run on the cluster, values of `valueBytes`. */
@@ -72,7 +80,7 @@ export interface WrittenKeys {
 }
 
 export class ClusterPool {
-  private kept: { readonly key: string; readonly cluster: Cluster; written: WrittenKeys | null } | undefined;
+  private kept: { readonly key: string; readonly cluster: Cluster; readonly data: ClusterData; written: WrittenKeys | null } | undefined;
   private readonly threads = new NodeThreads();
   /** The coordination modes of the clusters started so far: the main thread has run their code. */
   private readonly modesRun = new Set<RunDescription['coordination']>();
@@ -81,19 +89,29 @@ export class ClusterPool {
   /** Warm-ups run on the clusters (one at most each: none where it started warm, none with --warmup 0). */
   warmUps = 0;
 
+  /** `storage`: where each of its clusters keeps its data (on LMDB, a new directory each). */
+  constructor(private readonly storage: BenchStorage = MEMORY_STORAGE) {}
+
   /** The cluster for `spec`: the one kept when it fits, else a new one (the kept one stops). */
   async acquire(spec: ClusterShape): Promise<AcquiredCluster> {
     const key = clusterKeyOf(spec);
     const kept = this.kept;
-    if (kept?.key === key) return { cluster: kept.cluster, warm: true, written: kept.written };
+    if (kept?.key === key) return { cluster: kept.cluster, warm: true, written: kept.written, storage: kept.data.summary };
     await this.stopKept();
     const threadsBefore = this.threads.started;
-    const cluster = await startRunCluster(spec, this.threads);
+    const data = await freshClusterData(this.storage);
+    let cluster: Cluster;
+    try {
+      cluster = await startRunCluster(spec, this.threads, data.option);
+    } catch (error) {
+      await data.release();
+      throw error;
+    }
     const warm = this.threads.started === threadsBefore && this.modesRun.has(spec.coordination);
     this.modesRun.add(spec.coordination);
     this.started++;
-    this.kept = { key, cluster, written: null };
-    return { cluster, warm, written: null };
+    this.kept = { key, cluster, data, written: null };
+    return { cluster, warm, written: null, storage: data.summary };
   }
 
   /** A run ran its warm-up on the cluster it acquired (measureRun says so). */
@@ -106,11 +124,19 @@ export class ClusterPool {
     if (this.kept?.cluster === cluster) this.kept.written = written;
   }
 
-  /** Stops the cluster kept, if any; its threads wait in the pool, running nothing, for the next. */
+  /**
+   * Stops the cluster kept, if any; its threads wait in the pool, running nothing, for the
+   * next. Its data directory goes once its nodes have closed their environments.
+   */
   async stopKept(): Promise<void> {
     const kept = this.kept;
     this.kept = undefined;
-    await kept?.cluster.stop();
+    if (kept === undefined) return;
+    try {
+      await kept.cluster.stop();
+    } finally {
+      await kept.data.release();
+    }
   }
 
   /** Stops the cluster kept and ends every thread: the pool is done with. */

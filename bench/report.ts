@@ -5,6 +5,7 @@
  * always writes them to files).
  */
 import { join } from 'node:path';
+import { describeStorage } from './cluster-data.js';
 import { formatMultiple, toHgrm, type Histogram } from './hdr.js';
 import type { RunSummary } from './summary.js';
 
@@ -20,6 +21,7 @@ export function formatRunReport(summary: RunSummary, histograms: { get: Histogra
   const mode = summary.rate_ops_s === null ? `closed loop, concurrency ${summary.concurrency}` : `open loop at ${summary.rate_ops_s} ops/s (max ${summary.concurrency} in flight)`;
   lines.push(`Dynamo bench: ${summary.ops} ops at N=${summary.N} W=${summary.W} R=${summary.R}, ${summary.nodes} nodes, ${summary.coordination} coordination, ${mode}`);
   lines.push(`keys ${summary.keys}, values ${summary.value_bytes} B, read ratio ${summary.read_ratio}, seed ${summary.seed}`);
+  lines.push(describeStorage(summary.storage));
   if (baseline) {
     const { floor } = baseline;
     lines.push(`floor (same threads, N/W/R, nodes, coordination, concurrency; no Dynamo logic): p50 ${floor.p50_us} us, p99 ${floor.p99_us} us, ${floor.throughput_ops_s} ops/s (${floor.ops} requests, ${floor.messages_per_op} messages each)`);

@@ -4,7 +4,8 @@
  * request.
  */
 import type { Cluster } from '../src/index.js';
-import { startRunCluster, type ClusterPool } from './cluster-pool.js';
+import { MEMORY_SUMMARY, type ClusterData } from './cluster-data.js';
+import { ClusterPool, startRunCluster } from './cluster-pool.js';
 import { runPhase, type ContextCache, type PhaseResult } from './driver.js';
 import type { Progress } from './progress.js';
 import { buildSummary, type RunBaseline, type RunDescription, type RunSummary } from './summary.js';
@@ -32,12 +33,17 @@ const PRELOAD_PARALLELISM = 64;
 const PRELOAD_TIMEOUT_MS = 10_000;
 
 /**
- * Measures `spec` on a cluster of `pool`'s, or on a fresh one stopped after it; `baseline`
+ * Measures `spec` on a cluster of a pool's, or on a fresh one stopped after it, its data in
+ * `clusters` (a directory its caller made, and removes after; memory by default); `baseline`
  * (measured before, or null) goes into its summary. The warm-up runs only where code is still
  * to compile (see AcquiredCluster.warm).
  */
-export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, progress: Progress, label: string, pool?: ClusterPool): Promise<MeasuredRun> {
-  const { cluster, warm, written } = pool ? await pool.acquire(spec) : { cluster: await startRunCluster(spec), warm: false, written: null };
+export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, progress: Progress, label: string, clusters?: ClusterPool | ClusterData): Promise<MeasuredRun> {
+  const pool = clusters instanceof ClusterPool ? clusters : undefined;
+  const data = clusters instanceof ClusterPool ? undefined : clusters;
+  const { cluster, warm, written, storage } = pool
+    ? await pool.acquire(spec)
+    : { cluster: await startRunCluster(spec, undefined, data?.option), warm: false, written: null, storage: data?.summary ?? MEMORY_SUMMARY };
   try {
     const plan = new OpPlan(spec.seed, spec.keys, spec.readRatio, spec.valueBytes);
     const contexts: ContextCache = new Map();
@@ -61,7 +67,7 @@ export async function measureRun(spec: RunSpec, baseline: RunBaseline | null, pr
     });
     progress.done();
     const repairs = (await cluster.stats()).totals.readRepairs - repairsBefore;
-    return { summary: buildSummary(spec, phase, repairs, baseline), phase };
+    return { summary: buildSummary(spec, phase, repairs, baseline, storage), phase };
   } finally {
     if (!pool) await cluster.stop();
   }

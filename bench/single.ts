@@ -14,7 +14,8 @@ import { formatLatencyLine } from './logs.js';
 import type { Progress } from './progress.js';
 import { formatRunReport, hgrmFilesLine } from './report.js';
 import { prepareOutDir } from './out-dir.js';
-import { measureRun, type RunSpec } from './run.js';
+import { measureRun, type MeasuredRun, type RunSpec } from './run.js';
+import { freshClusterData } from './cluster-data.js';
 import type { RunBaseline } from './summary.js';
 
 export function runSpecOf(args: BenchArgs): RunSpec {
@@ -54,8 +55,16 @@ async function measureRunBaseline(spec: RunSpec): Promise<RunBaseline> {
 export async function runSingle(args: BenchArgs, progress: Progress, print: (text: string) => void): Promise<void> {
   await prepareOutDir(args.outDir);
   const spec = runSpecOf(args);
-  const baseline = args.baseline ? await measureRunBaseline(spec) : null;
-  const { summary, phase } = await measureRun(spec, baseline, progress, 'measuring');
+  // Made before the floor is measured, so that a --data-dir that cannot hold data fails at once.
+  const data = await freshClusterData(args.storage);
+  let measured: MeasuredRun;
+  try {
+    const baseline = args.baseline ? await measureRunBaseline(spec) : null;
+    measured = await measureRun(spec, baseline, progress, 'measuring', data);
+  } finally {
+    await data.release();
+  }
+  const { summary, phase } = measured;
   await Promise.all([
     writeFile(join(args.outDir, 'latency.log'), phase.records.map((r) => `${formatLatencyLine(r)}\n`).join('')),
     writeFile(join(args.outDir, 'get.hgrm'), toHgrm(phase.get)),

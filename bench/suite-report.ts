@@ -3,6 +3,7 @@
  * configuration with its floor, the scaling points) and its human form.
  */
 import type { BaselineResult } from './baseline.js';
+import { describeStorageSetting, type StorageSetting } from './cluster-data.js';
 import type { LatencyByNPoint, ScalingData, ThroughputPoint } from './charts/types.js';
 import type { FloorFigures } from './floor.js';
 import { formatMultiple } from './hdr.js';
@@ -34,6 +35,8 @@ export interface SuiteResult {
    * With --warmup 0 none warms up, and this is 0.
    */
   readonly clusters_warmed_up: number;
+  /** Where every cluster kept its data (each run's summary names its cluster's own directory). */
+  readonly storage: StorageSetting;
   readonly headline: RunSummary;
   readonly configs: {
     readonly config: string;
@@ -64,12 +67,14 @@ export function suiteResult(
   scalingFloors: ScalingFloor[],
   clustersStarted: number,
   clustersWarmedUp: number,
+  storage: StorageSetting,
 ): SuiteResult {
   return {
     baseline,
     floor_seconds: Math.round(floorSeconds * 100) / 100,
     clusters_started: clustersStarted,
     clusters_warmed_up: clustersWarmedUp,
+    storage,
     headline,
     configs: configs.map(({ label, summary: s }) => ({
       config: label,
@@ -106,7 +111,10 @@ export function formatSuiteReport(result: SuiteResult): string {
   const lines = [
     (result.baseline
       ? `baseline round trip p50 ${result.baseline.rtt_p50_us} us, pipelined ${Math.round(result.baseline.pipelined_rt_per_s)} rt/s; floors measured in ${result.floor_seconds} s`
-      : 'baseline and floors skipped (--no-baseline)') + `; ${result.clusters_started} clusters, ${result.clusters_warmed_up} warmed up`,
+      : 'baseline and floors skipped (--no-baseline)') + `; ${result.clusters_started} clusters, ${result.clusters_warmed_up} warmed up${result.storage.kind === 'memory' ? ', data in memory' : ''}`,
+    // A line of its own only on LMDB, where there is a directory to name: the report of the
+    // default (memory) keeps to one screen.
+    ...(result.storage.kind === 'memory' ? [] : [describeStorageSetting(result.storage)]),
     `headline N=${h.N} W=${h.W} R=${h.R}, ${h.nodes} nodes: GET p50 ${h.get.p50_us} us p99 ${h.get.p99_us} us, PUT p50 ${h.put.p50_us} us p99 ${h.put.p99_us} us, hit rate ${h.get.hit_rate}, ${h.throughput_ops_s} ops/s` +
       (h.baseline ? `; floor p50 ${h.baseline.floor.p50_us} us, ${h.baseline.floor.throughput_ops_s} ops/s` : ''),
     '',

@@ -28,6 +28,7 @@ import { floorSizing, type FloorSizing } from './floor-sizing.js';
 import { FloorPool } from './floor-pool.js';
 import type { RunSpec } from './run.js';
 import type { RunBaseline } from './summary.js';
+import { storageSetting } from './cluster-data.js';
 import { formatSuiteReport, suiteResult, type ConfigResult, type ScalingFloor } from './suite-report.js';
 
 /** The seed's 24 configurations, (N, W, R), in its order. */
@@ -133,7 +134,7 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
   }
 
   // The floors' threads are started once, as many as the largest run needs (FloorPool).
-  const runner = new SuiteRunner(pingPong, progress, Math.max(...plan.map(({ spec }) => spec.nodes)));
+  const runner = new SuiteRunner(pingPong, progress, Math.max(...plan.map(({ spec }) => spec.nodes)), new ClusterPool(args.storage));
   try {
     for (const group of byCluster(plan)) await runner.runGroup(group);
   } finally {
@@ -145,7 +146,7 @@ export async function runSuite(args: BenchArgs, progress: Progress, print: (text
   await writeFile(join(args.outDir, SCALING_JSON), `${JSON.stringify(scaling, null, 2)}\n`);
 
   const charts = await renderCharts(buildCharts({ basic: headline.phase.records, basicCluster: headline.summary, configs: configRecords.flat(), throughput, latencyByN }), args.outDir);
-  const result = suiteResult(pingPong, runner.floorSeconds, headline.summary, configs, scaling, scalingFloors, runner.clustersStarted, runner.clustersWarmedUp);
+  const result = suiteResult(pingPong, runner.floorSeconds, headline.summary, configs, scaling, scalingFloors, runner.clustersStarted, runner.clustersWarmedUp, storageSetting(args.storage));
   await writeFile(join(args.outDir, 'suite.json'), `${JSON.stringify(result, null, 2)}\n`);
   if (args.json) {
     print(JSON.stringify(result));
@@ -197,7 +198,6 @@ export function byCluster<T extends { readonly spec: RunSpec }>(runs: readonly T
  */
 class SuiteRunner {
   private readonly floors: FloorPool;
-  private readonly clusters = new ClusterPool();
   /** Time spent measuring floors (threads started included), for the report. */
   floorSeconds = 0;
 
@@ -205,6 +205,8 @@ class SuiteRunner {
     private readonly pingPong: BaselineResult | null,
     private readonly progress: Progress,
     floorNodes: number,
+    /** The suite's clusters, with their data where --storage says. */
+    private readonly clusters: ClusterPool,
   ) {
     this.floors = new FloorPool(floorNodes);
   }

@@ -6,6 +6,7 @@ import { summarize, type LatencySummary } from './hdr.js';
 import type { BaselineResult } from './baseline.js';
 import type { PhaseResult } from './driver.js';
 import type { FloorFigures } from './floor.js';
+import type { StorageSummary } from './cluster-data.js';
 
 type Percentiles = Pick<LatencySummary, 'count' | 'mean_us' | 'p50_us' | 'p90_us' | 'p99_us' | 'p999_us' | 'max_us'>;
 
@@ -52,6 +53,8 @@ export interface RunSummary extends Pick<RunDescription, 'ops' | 'N' | 'W' | 'R'
   readonly rate_ops_s: number | null;
   readonly value_bytes: number;
   readonly read_ratio: number;
+  /** Where the nodes kept their data: memory, or LMDB with its durability and directory. */
+  readonly storage: StorageSummary;
   readonly get: Percentiles & { readonly hits: number; readonly hit_rate: number; readonly sibling_reads: number };
   readonly put: Percentiles;
   readonly read_repairs: number;
@@ -76,7 +79,7 @@ function percentiles(summary: LatencySummary): Percentiles {
 /** value / base to `decimals` places; 0 when there is no base to compare with. */
 const ratio = (value: number, base: number, decimals = 2): number => (base > 0 ? Math.round((value / base) * 10 ** decimals) / 10 ** decimals : 0);
 
-export function buildSummary(run: RunDescription, phase: PhaseResult, readRepairs: number, baseline: RunBaseline | null): RunSummary {
+export function buildSummary(run: RunDescription, phase: PhaseResult, readRepairs: number, baseline: RunBaseline | null, storage: StorageSummary): RunSummary {
   const get = summarize(phase.get);
   const put = summarize(phase.put);
   const errors = Object.values(phase.errors).reduce((a, b) => a + b, 0);
@@ -95,6 +98,7 @@ export function buildSummary(run: RunDescription, phase: PhaseResult, readRepair
     value_bytes: run.valueBytes,
     read_ratio: run.readRatio,
     seed: run.seed,
+    storage,
     get: { ...percentiles(get), hits: phase.hits, hit_rate: get.count > 0 ? Math.round((phase.hits / get.count) * 1e4) / 1e4 : 0, sibling_reads: phase.siblingReads },
     put: percentiles(put),
     read_repairs: readRepairs,

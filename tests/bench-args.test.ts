@@ -62,6 +62,7 @@ describe('bench args - defaults', () => {
       ycsbFile: undefined,
       ycsbOverrides: [],
       chartsDir: undefined,
+      storage: { kind: 'memory' },
     });
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PhaseResult } from '../bench/driver.js';
 import { createLatencyHistogram } from '../bench/hdr.js';
 import { formatRunReport, MULTIPLES_LEGEND } from '../bench/report.js';
+import { MEMORY_SUMMARY, type StorageSummary } from '../bench/cluster-data.js';
 import { buildSummary, type RunBaseline, type RunDescription } from '../bench/summary.js';
 
 const RUN: RunDescription = {
@@ -29,7 +30,7 @@ function phase(): PhaseResult {
 
 describe('bench summary - the floor beside the ping-pong', () => {
   it('keeps the ping-pong fields and adds the floor, with multiples of each', () => {
-    const summary = buildSummary(RUN, phase(), 0, BASELINE);
+    const summary = buildSummary(RUN, phase(), 0, BASELINE, MEMORY_SUMMARY);
     expect(summary.baseline).toEqual(BASELINE);
     expect(summary.baseline_multiples).toEqual({ get_p50: 4, put_p50: 6 });
     // p50 over the floor's p50, p99 over the floor's p99, throughput over the floor's.
@@ -37,7 +38,7 @@ describe('bench summary - the floor beside the ping-pong', () => {
   });
 
   it('has no baseline and no multiples with --no-baseline', () => {
-    const summary = buildSummary(RUN, phase(), 0, null);
+    const summary = buildSummary(RUN, phase(), 0, null, MEMORY_SUMMARY);
     expect(summary.baseline).toBeNull();
     expect(summary.baseline_multiples).toBeNull();
     expect(summary.floor_multiples).toBeNull();
@@ -48,7 +49,7 @@ describe('bench summary - the floor beside the ping-pong', () => {
 describe('bench report - percentiles as multiples of the floor', () => {
   it("names the floor, keeps the ping-pong line, and says what the multiples are multiples of", () => {
     const histograms = phase();
-    const report = formatRunReport(buildSummary(RUN, histograms, 0, BASELINE), histograms, { hgrm: true });
+    const report = formatRunReport(buildSummary(RUN, histograms, 0, BASELINE, MEMORY_SUMMARY), histograms, { hgrm: true });
     expect(report).toContain('floor (same threads, N/W/R, nodes, coordination, concurrency; no Dynamo logic): p50 100 us, p99 400 us, 8000 ops/s (2000 requests, 6 messages each)');
     expect(report).toContain('baseline: MessagePort round trip p50 50 us (p99 90 us), pipelined 400000 round trips/s');
     expect(report).toContain(MULTIPLES_LEGEND);
@@ -63,10 +64,29 @@ describe('bench report - percentiles as multiples of the floor', () => {
 
   it('prints plain figures with --no-baseline', () => {
     const histograms = phase();
-    const report = formatRunReport(buildSummary(RUN, histograms, 0, null), histograms, { hgrm: false });
+    const report = formatRunReport(buildSummary(RUN, histograms, 0, null, MEMORY_SUMMARY), histograms, { hgrm: false });
     expect(report).toContain('floor and baseline skipped (--no-baseline): no multiples');
     expect(report).not.toContain(MULTIPLES_LEGEND);
     expect(report).not.toMatch(/\d\.\d\dx/);
     expect(report).toContain('throughput 4 ops/s over 1 s; errors 0');
+  });
+});
+
+describe('bench summary and report - where the nodes kept their data', () => {
+  const lmdb = (overrides: Partial<StorageSummary>): StorageSummary => ({ kind: 'lmdb', durability: 'commit', dir: '/data/cluster-x1', temporary: false, kept: false, ...overrides });
+
+  it('records memory as such, and LMDB with its durability and directory', () => {
+    expect(buildSummary(RUN, phase(), 0, null, MEMORY_SUMMARY).storage).toEqual({ kind: 'memory', durability: null, dir: null, temporary: false, kept: false });
+    expect(buildSummary(RUN, phase(), 0, null, lmdb({ durability: 'flush' })).storage).toEqual(lmdb({ durability: 'flush' }));
+  });
+
+  it('says so in one line of the human report', () => {
+    const histograms = phase();
+    const report = (storage: StorageSummary): string => formatRunReport(buildSummary(RUN, histograms, 0, null, storage), histograms, { hgrm: false });
+    expect(report(MEMORY_SUMMARY)).toContain('\nstorage: memory\n');
+    expect(report(lmdb({}))).toContain('\nstorage: lmdb, durability commit, in /data/cluster-x1, removed after the run\n');
+    expect(report(lmdb({ durability: 'flush', dir: '/tmp/dynamo-bench-lmdb-x1', temporary: true, kept: true }))).toContain(
+      '\nstorage: lmdb, durability flush, in a new temporary directory, /tmp/dynamo-bench-lmdb-x1, kept after the run (--keep-data)\n',
+    );
   });
 });

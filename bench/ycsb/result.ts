@@ -5,6 +5,7 @@
  * READ-MODIFY-WRITE), as in the text report.
  */
 import type { BenchArgs } from '../args.js';
+import type { StorageSummary } from '../cluster-data.js';
 import type { YcsbWorkload } from './properties.js';
 import { ycsbSection, type YcsbOpStats } from './report.js';
 import type { PhaseStats } from './tally.js';
@@ -44,11 +45,13 @@ export interface YcsbResult {
   readonly concurrency: number;
   readonly coordination: 'node' | 'client';
   readonly seed: number;
+  /** Where the nodes kept their data, as in summary.json. */
+  readonly storage: StorageSummary;
   readonly load: YcsbPhaseResult;
   readonly run: YcsbPhaseResult;
 }
 
-export function ycsbResult(workload: YcsbWorkload, args: BenchArgs, load: PhaseOutcome, run: PhaseOutcome): YcsbResult {
+export function ycsbResult(workload: YcsbWorkload, args: BenchArgs, load: PhaseOutcome, run: PhaseOutcome, storage: StorageSummary): YcsbResult {
   const p = workload.proportions;
   return {
     workload: {
@@ -68,6 +71,7 @@ export function ycsbResult(workload: YcsbWorkload, args: BenchArgs, load: PhaseO
     concurrency: args.concurrency,
     coordination: args.coordination,
     seed: args.seed,
+    storage,
     load: phaseResult(load),
     run: phaseResult(run),
   };

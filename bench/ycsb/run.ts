@@ -11,6 +11,7 @@ import { BenchArgsError, type BenchArgs } from '../args.js';
 import { prepareOutDir } from '../out-dir.js';
 import type { Progress } from '../progress.js';
 import { startRunCluster } from '../cluster-pool.js';
+import { describeStorage, freshClusterData, type ClusterData } from '../cluster-data.js';
 import { parseYcsbProperties, type YcsbWorkload } from './properties.js';
 import { formatYcsbReport } from './report.js';
 import { ycsbResult, type PhaseOutcome } from './result.js';
@@ -36,15 +37,25 @@ export async function runYcsb(args: BenchArgs, progress: Progress, print: (text:
   if (workload.ignored.length > 0) note(`ycsb: properties this bench does not use, ignored: ${workload.ignored.join(', ')}`);
   const plan = planYcsb(workload, args.seed);
   await prepareOutDir(args.outDir);
+  const data = await freshClusterData(args.storage);
+  try {
+    await runOn(data, workload, plan, args, progress, print);
+  } finally {
+    await data.release();
+  }
+}
+
+/** The workload on a new cluster with its data in `data`, stopped after it. */
+async function runOn(data: ClusterData, workload: YcsbWorkload, plan: YcsbPlan, args: BenchArgs, progress: Progress, print: (text: string) => void): Promise<void> {
   // A record is fieldcount fields of fieldlength characters, plus names and framing.
-  const cluster = await startRunCluster({ ...args, valueBytes: workload.fieldCount * (workload.fieldLengthBytes + 16) });
+  const cluster = await startRunCluster({ ...args, valueBytes: workload.fieldCount * (workload.fieldLengthBytes + 16) }, undefined, data.option);
   try {
     const contexts: ContextCache = new Map();
     const load = await loadPhase(cluster, plan, contexts, args, progress);
     const run = await transactionPhase(cluster, plan, contexts, args, progress);
     const loadReport = formatYcsbReport(load.stats, load);
     const runReport = formatYcsbReport(run.stats, run);
-    const result = ycsbResult(workload, args, load, run);
+    const result = ycsbResult(workload, args, load, run, data.summary);
     await Promise.all([
       writeFile(join(args.outDir, LOAD_REPORT), loadReport),
       writeFile(join(args.outDir, RUN_REPORT), runReport),
@@ -58,6 +69,7 @@ export async function runYcsb(args: BenchArgs, progress: Progress, print: (text:
     print(loadReport);
     print(`YCSB run: ${describeWorkload(workload)} at N=${args.N} W=${args.W} R=${args.R}, ${args.nodes} nodes, ${args.coordination} coordination, concurrency ${args.concurrency}, seed ${args.seed}`);
     print(runReport);
+    print(describeStorage(data.summary));
     print(`files in ${args.outDir}: ${LOAD_REPORT} ${RUN_REPORT} ${RESULT_JSON}`);
   } finally {
     await cluster.stop();

@@ -4,15 +4,16 @@
  * because the core reads synchronously inside a step, and a write LMDB has not committed yet
  * is not visible to LMDB's own reads; the database is loaded into the Map when the node starts.
  *
- * A record is the key and the value, serialized as structured clone serializes (v8), so any
- * value the API accepts comes back as it was. LMDB's keys are short (lmdb-js allows 1,978
+ * A record is the key and the value, as JSON text where JSON holds them exactly and as
+ * structured clone serializes them otherwise (record-codec.ts), so any value the API accepts
+ * comes back as it was. LMDB's keys are short (lmdb-js allows 1,978
  * bytes) and the API's are not (4,096 UTF-16 units): a key of more than KEY_BYTES bytes is
  * stored under its SHA-256 instead, which the record's own copy of the key makes readable.
  */
 import { createHash } from 'node:crypto';
-import { deserialize, serialize } from 'node:v8';
 import type { Database } from 'lmdb';
 import type { KeyValueStore } from '../core/storage.js';
+import { decodeRecord, encodeRecord } from './record-codec.js';
 import type { WriteLog } from './write-log.js';
 
 /** Keys up to this many UTF-8 bytes are stored as they are. */
@@ -22,9 +23,13 @@ const HASHED = 1;
 
 /** The database key of `key`: a tag byte, then the key's bytes or their hash (so the two kinds never meet). */
 export function recordKey(key: string): Buffer {
-  const bytes = Buffer.from(key, 'utf8');
-  if (bytes.length <= KEY_BYTES) return Buffer.concat([Buffer.of(PLAIN), bytes]);
-  return Buffer.concat([Buffer.of(HASHED), createHash('sha256').update(bytes).digest()]);
+  const length = Buffer.byteLength(key, 'utf8');
+  if (length > KEY_BYTES) return Buffer.concat([Buffer.of(HASHED), createHash('sha256').update(key, 'utf8').digest()]);
+  // One buffer, from Node's pool: written on every change of a key.
+  const bytes = Buffer.allocUnsafe(1 + length);
+  bytes[0] = PLAIN;
+  bytes.write(key, 1, 'utf8');
+  return bytes;
 }
 
 export class DurableMap<T> implements KeyValueStore<T> {
@@ -38,7 +43,7 @@ export class DurableMap<T> implements KeyValueStore<T> {
   static load<T>(db: Database<Buffer, Buffer>, log: WriteLog, what: string): DurableMap<T> {
     const map = new Map<string, T>();
     for (const { key, value } of db.getRange()) {
-      const record: unknown = deserialize(value);
+      const record = decodeRecord(value);
       if (!Array.isArray(record) || record.length !== 2 || typeof record[0] !== 'string' || !recordKey(record[0]).equals(key)) {
         throw new Error(`a record of ${what} is not one this engine wrote`);
       }
@@ -53,7 +58,7 @@ export class DurableMap<T> implements KeyValueStore<T> {
 
   set(key: string, value: T): void {
     this.map.set(key, value);
-    this.log.track(this.db.put(recordKey(key), serialize([key, value])));
+    this.log.track(this.db.put(recordKey(key), encodeRecord(key, value)));
   }
 
   delete(key: string): boolean {

@@ -22,8 +22,14 @@ import { DurableMap } from './durable-map.js';
 import { storageError, StorageError } from './storage-error.js';
 import { WriteLog, type Durability } from './write-log.js';
 
-/** The layout of the records; a later engine that changes it refuses an older environment. */
-const FORMAT = 1;
+/**
+ * The layout of the records, written to the environment when a node opens it: 2 since
+ * records may be JSON text (record-codec.ts). This engine still reads format 1 (every record
+ * structured clone's), and an engine that reads only format 1 refuses a format 2 environment
+ * instead of misreading it.
+ */
+const FORMAT = 2;
+const READABLE_FORMATS: readonly unknown[] = [1, 2];
 
 export interface LmdbStoresOptions {
   /** The node's own directory. */
@@ -72,8 +78,8 @@ export class LmdbStores implements NodeStores {
         throw new StorageError(`${path} holds the data of node ${String(owner)}, not of ${nodeId}: give each node its own directory (<dir>/<node id>), as the cluster does`);
       }
       const format = meta.get('format');
-      if (format !== undefined && format !== FORMAT) {
-        throw new StorageError(`${path} holds data in format ${String(format)}; this engine reads format ${FORMAT}: use the engine that wrote it, or another directory`);
+      if (format !== undefined && !READABLE_FORMATS.includes(format)) {
+        throw new StorageError(`${path} holds data in format ${String(format)}; this engine reads formats ${READABLE_FORMATS.join(' and ')}: use the engine that wrote it, or another directory`);
       }
       const boot = (typeof meta.get('boot') === 'number' ? (meta.get('boot') as number) : 0) + 1;
       // The boot is on disk before the node mints anything under it, whatever the durability.

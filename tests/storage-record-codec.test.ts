@@ -1,0 +1,117 @@
+/**
+ * A durable record's bytes (src/storage/record-codec.ts): JSON text where JSON gives the data
+ * back exactly, structured clone otherwise, and both read back as they were; environments
+ * written before JSON records existed (format 1) still open.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serialize } from 'node:v8';
+import { open } from 'lmdb';
+import { describe, expect, it } from 'vitest';
+import { recordKey } from '../src/storage/durable-map.js';
+import { LmdbStores } from '../src/storage/lmdb-stores.js';
+import { decodeRecord, encodeRecord } from '../src/storage/record-codec.js';
+
+const JSON_START = '['.charCodeAt(0);
+const STRUCTURED_CLONE_START = 0xff;
+
+/** A key's state as the core keeps it: versions with dots, and a context. */
+const siblings = {
+  versions: [{ value: 'x'.repeat(100), deleted: false, dot: { actor: 'node-1~3', counter: 17, timeMs: 1_764_000_000_123 } }],
+  context: { clock: ['node-1~3', 17, 1_764_000_000_123, 'node-2~1', 4, 1_764_000_000_000], readFrom: 'node-1' },
+};
+
+const roundTrip = (value: unknown): { first: number | undefined; back: unknown } => {
+  const bytes = encodeRecord('k', value);
+  return { first: bytes[0], back: (decodeRecord(bytes) as [string, unknown])[1] };
+};
+
+describe('durable records - JSON where exact, structured clone otherwise', () => {
+  it.each([
+    ['a key\'s versions and context', siblings],
+    ['a tombstone', { versions: [{ value: null, deleted: true, dot: { actor: 'a', counter: 1, timeMs: 2 } }], context: { clock: [] } }],
+    ['strings of every kind', ['', 'é', '😀', '\ud800 lone surrogate', '"quotes" and \\ and \n']],
+    ['numbers JSON writes exactly', [0, 1.5, -3, 2 ** 53, 1e21, Number.MIN_VALUE, -Number.MAX_VALUE]],
+    ['nested plain data', { a: { b: [true, false, null, { c: 'd' }] }, __proto__: null }],
+  ])('%s: JSON text, read back equal', (_, value) => {
+    const { first, back } = roundTrip(value);
+    expect(first).toBe(JSON_START);
+    expect(back).toEqual(value);
+  });
+
+  it.each([
+    ['a Map', new Map([['a', 1]])],
+    ['a Set', new Set([1, 2])],
+    ['a Date', new Date(5)],
+    ['bytes', new Uint8Array([1, 2, 3])],
+    ['undefined', undefined],
+    ['a property holding undefined', { a: undefined }],
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['-0', -0],
+    ['a sparse array', [1, , 3]], // eslint-disable-line no-sparse-arrays
+    ['an array with a property beside its indices', Object.assign([1, 2], { extra: 'kept' })],
+    ['a bigint', 12n],
+    ['a value nested deeper than the check walks', JSON.parse(`${'['.repeat(40)}1${']'.repeat(40)}`) as unknown],
+  ])('%s: structured clone, read back as it was', (_, value) => {
+    const { first, back } = roundTrip(value);
+    expect(first).toBe(STRUCTURED_CLONE_START);
+    expect(back).toStrictEqual(value);
+    if (typeof value === 'number') expect(Object.is(back, value)).toBe(true);
+  });
+
+  it('a JSON-exact value inside a version of a key\'s state stays JSON; one structured value sends the record to structured clone', () => {
+    expect(encodeRecord('k', siblings)[0]).toBe(JSON_START);
+    const withDate = { ...siblings, versions: [{ ...siblings.versions[0], value: new Date(1) }] };
+    expect(encodeRecord('k', withDate)[0]).toBe(STRUCTURED_CLONE_START);
+    expect(decodeRecord(encodeRecord('k', withDate))).toStrictEqual(['k', withDate]);
+  });
+
+  it('records written as structured clone before JSON records existed read as before', () => {
+    expect(decodeRecord(serialize(['k', siblings]))).toEqual(['k', siblings]);
+  });
+
+  it('record keys are the bytes they always were: a tag, then the key or, past 1,024 bytes, its SHA-256', () => {
+    for (const key of ['key0', 'é😀', 'x'.repeat(1024)]) expect(recordKey(key)).toEqual(Buffer.concat([Buffer.of(0), Buffer.from(key, 'utf8')]));
+    const long = 'y'.repeat(1025);
+    expect(recordKey(long)).toEqual(Buffer.concat([Buffer.of(1), createHash('sha256').update(Buffer.from(long, 'utf8')).digest()]));
+  });
+});
+
+describe('durable records - through an LMDB environment', { timeout: 30_000 }, () => {
+  const openStores = (path: string): Promise<LmdbStores> =>
+    LmdbStores.open({ path, nodeId: 'node-1', durability: 'commit', progressed: () => undefined, failed: (error) => expect.fail(error.message) });
+
+  it('a node reopened reads both kinds of records', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'dynamo-records-'));
+    const first = await openStores(path);
+    const structured = { versions: [{ value: new Map([['m', 1]]), deleted: false, dot: { actor: 'a', counter: 1, timeMs: 1 } }], context: { clock: ['a', 1, 1] } };
+    first.data.set('plain', siblings as never);
+    first.data.set('structured', structured as never);
+    await first.close();
+    const again = await openStores(path);
+    try {
+      expect(again.boot).toBe(2);
+      expect(again.data.get('plain')).toEqual(siblings);
+      expect(again.data.get('structured')).toStrictEqual(structured);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('an environment of format 1, every record structured clone\'s, still opens', async () => {
+    const path = mkdtempSync(join(tmpdir(), 'dynamo-records-'));
+    const env = open({ path: join(path, 'data.mdb') });
+    await env.openDB<unknown, string>({ name: 'meta' }).put('format', 1);
+    await env.openDB({ name: 'data', encoding: 'binary', keyEncoding: 'binary' }).put(recordKey('old'), serialize(['old', siblings]));
+    await env.close();
+    const stores = await openStores(path);
+    try {
+      expect(stores.data.get('old')).toEqual(siblings);
+    } finally {
+      await stores.close();
+    }
+  });
+});
