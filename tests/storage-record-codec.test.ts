@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { recordKey } from '../src/storage/durable-map.js';
 import { LmdbStores } from '../src/storage/lmdb-stores.js';
 import { decodeRecord, encodeRecord } from '../src/storage/record-codec.js';
+import { probeEnvironment } from '../src/runtime/lmdb-probe.js';
 
 const JSON_START = '['.charCodeAt(0);
 const STRUCTURED_CLONE_START = 0xff;
@@ -80,9 +81,12 @@ describe('durable records - JSON where exact, structured clone otherwise', () =>
   });
 });
 
+// The worker's probe: a process of its own reads the environment through before it is opened here.
+const PROBE_SCRIPT = new URL('../dist/workers/lmdb-probe.js', import.meta.url);
+
 describe('durable records - through an LMDB environment', { timeout: 30_000 }, () => {
   const openStores = (path: string): Promise<LmdbStores> =>
-    LmdbStores.open({ path, nodeId: 'node-1', durability: 'commit', progressed: () => undefined, failed: (error) => expect.fail(error.message) });
+    LmdbStores.open({ path, nodeId: 'node-1', durability: 'commit', progressed: () => undefined, failed: (error) => expect.fail(error.message), probe: (file) => probeEnvironment(file, PROBE_SCRIPT) });
 
   it('a node reopened reads both kinds of records', async () => {
     const path = mkdtempSync(join(tmpdir(), 'dynamo-records-'));

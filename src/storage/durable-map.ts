@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from 'lmdb';
 import type { KeyValueStore } from '../core/storage.js';
 import { decodeRecord, encodeRecord } from './record-codec.js';
-import type { WriteLog } from './write-log.js';
+import type { RecordWriter } from './turn-writer.js';
 
 /** Keys up to this many UTF-8 bytes are stored as they are. */
 const KEY_BYTES = 1024;
@@ -36,11 +36,11 @@ export class DurableMap<T> implements KeyValueStore<T> {
   private constructor(
     private readonly map: Map<string, T>,
     private readonly db: Database<Buffer, Buffer>,
-    private readonly log: WriteLog,
+    private readonly writer: RecordWriter,
   ) {}
 
   /** The store with everything `db` holds; throws when a record cannot be read. */
-  static load<T>(db: Database<Buffer, Buffer>, log: WriteLog, what: string): DurableMap<T> {
+  static load<T>(db: Database<Buffer, Buffer>, writer: RecordWriter, what: string): DurableMap<T> {
     const map = new Map<string, T>();
     for (const { key, value } of db.getRange()) {
       const record = decodeRecord(value);
@@ -49,7 +49,7 @@ export class DurableMap<T> implements KeyValueStore<T> {
       }
       map.set(record[0], record[1] as T);
     }
-    return new DurableMap(map, db, log);
+    return new DurableMap(map, db, writer);
   }
 
   get(key: string): T | undefined {
@@ -58,12 +58,12 @@ export class DurableMap<T> implements KeyValueStore<T> {
 
   set(key: string, value: T): void {
     this.map.set(key, value);
-    this.log.track(this.db.put(recordKey(key), encodeRecord(key, value)));
+    this.writer.put(this.db, recordKey(key), encodeRecord(key, value));
   }
 
   delete(key: string): boolean {
     if (!this.map.delete(key)) return false;
-    this.log.track(this.db.remove(recordKey(key)));
+    this.writer.remove(this.db, recordKey(key));
     return true;
   }
 

@@ -20,6 +20,7 @@ import type { NodeStores } from '../core/node.js';
 import type { Siblings } from '../protocol/data.js';
 import { DurableMap } from './durable-map.js';
 import { storageError, StorageError } from './storage-error.js';
+import { FlushedWriter, TurnWriter, type RecordWriter } from './turn-writer.js';
 import { WriteLog, type Durability } from './write-log.js';
 
 /**
@@ -54,6 +55,7 @@ export class LmdbStores implements NodeStores {
     readonly data: DurableMap<Siblings>,
     readonly hints: DurableMap<Hint>,
     readonly log: WriteLog,
+    private readonly writer: RecordWriter,
     /** How many times this node has started on this environment, this start included. */
     readonly boot: number,
   ) {}
@@ -67,7 +69,11 @@ export class LmdbStores implements NodeStores {
       await options.probe(file);
       // Loaded here, not with the worker: a node in memory never loads the native addon.
       const { open } = await import('lmdb');
-      env = open({ path: file });
+      // 'commit' asks LMDB to write each transaction to the file and not to sync it: a killed
+      // process loses nothing committed (the kernel has the pages). Syncing every transaction
+      // cost about 100 us of CPU each here, most of a durable request's extra cost
+      // (docs/PERFORMANCE.md, "Durable storage (LMDB)"); 'flush' pays it.
+      env = open({ path: file, noSync: options.durability === 'commit' });
     } catch (error) {
       throw storageError(path, 'cannot open the node\'s LMDB environment', error);
     }
@@ -84,12 +90,13 @@ export class LmdbStores implements NodeStores {
       const boot = (typeof meta.get('boot') === 'number' ? (meta.get('boot') as number) : 0) + 1;
       // The boot is on disk before the node mints anything under it, whatever the durability.
       await Promise.all([meta.put('node', nodeId), meta.put('format', FORMAT), meta.put('boot', boot)]);
-      await env.flushed;
+      await syncToDisk(env);
       const log = new WriteLog(() => env.flushed, options.durability, options.progressed, (error) => options.failed(storageError(path, 'a write could not be committed', error)));
+      const writer = options.durability === 'commit' ? new TurnWriter(env, log) : new FlushedWriter(log);
       const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;
-      const data = DurableMap.load<Siblings>(env.openDB({ name: 'data', ...binary }) as Database<Buffer, Buffer>, log, 'data');
-      const hints = DurableMap.load<Hint>(env.openDB({ name: 'hints', ...binary }) as Database<Buffer, Buffer>, log, 'hints');
-      return new LmdbStores(env, path, data, hints, log, boot);
+      const data = DurableMap.load<Siblings>(env.openDB({ name: 'data', ...binary }) as Database<Buffer, Buffer>, writer, 'data');
+      const hints = DurableMap.load<Hint>(env.openDB({ name: 'hints', ...binary }) as Database<Buffer, Buffer>, writer, 'hints');
+      return new LmdbStores(env, path, data, hints, log, writer, boot);
     } catch (error) {
       await env.close().catch(() => undefined);
       throw error instanceof StorageError ? error : storageError(path, 'cannot read the node\'s LMDB environment', error);
@@ -98,7 +105,17 @@ export class LmdbStores implements NodeStores {
 
   /** Waits for what was written to be safe, then closes the environment. */
   async close(): Promise<void> {
+    this.writer.drain();
     await Promise.resolve(this.env.flushed).catch(() => undefined);
     await this.env.close();
   }
+}
+
+/** Flushes everything committed to disk, whether or not the environment syncs its commits. */
+function syncToDisk(env: RootDatabase): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // lmdb-js has it (mdb_env_sync) without declaring it.
+    const syncable = env as unknown as { sync(done: (error?: unknown) => void): void };
+    syncable.sync((error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()));
+  });
 }

@@ -1,12 +1,13 @@
 /**
  * What a durable node knows of its own writes: how many it has issued and how many of those
  * are safe, by the chosen durability. The node acknowledges nothing before the writes made
- * before it are safe (src/transport/commit-gate.ts reads these counts).
+ * before it are safe (src/transport/commit-gate.ts reads these counts). The writers
+ * (turn-writer.ts) report to it.
  *
- * LMDB (lmdb-js) gathers every write of one event-loop turn into one transaction and hands
- * each of them the same promise, resolved when that transaction commits; transactions commit
- * in order. So one callback a turn serves every write of the turn: it confirms up to the last
- * write issued under that promise.
+ * For writes handed to lmdb-js (`track`): it gathers every write of one event-loop turn into
+ * one transaction and hands each of them the same promise, resolved when that transaction
+ * commits; transactions commit in order. So one callback a turn serves every write of the
+ * turn: it confirms up to the last write issued under that promise.
  */
 export type Durability = 'commit' | 'flush';
 
@@ -34,7 +35,7 @@ export class WriteLog {
     return this.issued > this.confirmed;
   }
 
-  /** Records a write whose commit `commit` reports. */
+  /** Records a write whose commit `commit` reports (and counts its transaction). */
   track(commit: PromiseLike<unknown>): void {
     const seq = ++this.issued;
     if (commit === this.lastCommit) {
@@ -52,13 +53,15 @@ export class WriteLog {
     );
   }
 
-  private confirm(seq: number): void {
+  /** The first `seq` writes issued are safe. */
+  confirm(seq: number): void {
     if (this.failure !== null || seq <= this.confirmed) return;
     this.confirmed = seq;
     this.progressed();
   }
 
-  private fail(error: unknown): void {
+  /** A write failed: nothing more is confirmed. */
+  fail(error: unknown): void {
     if (this.failure !== null) return;
     this.failure = error instanceof Error ? error : new Error(String(error));
     // lmdb-js rejects with "Commit failed" and keeps the system's own error (ENOSPC, EACCES)
