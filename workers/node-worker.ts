@@ -68,7 +68,7 @@ async function boot(identity: NodeIdentity): Promise<Incarnation> {
     delayed.add(timer);
   };
   const faults = new FaultLayer(mesh, defer, { self: identity.nodeId, random: Math.random });
-  const durable = identity.storage === undefined ? null : await openDurable(identity.nodeId, identity.storage, faults, () => host);
+  const durable = identity.storage === undefined ? null : await openDurable(identity.nodeId, identity.storage, faults, mesh, () => host);
   const stores = durable?.stores ?? { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() };
   // A durable node's actor carries its boot count: no start of it reuses an earlier one's dots.
   const actorId = durable === null ? identity.actorId : `${identity.actorId}~${durable.stores.boot}`;
@@ -91,7 +91,7 @@ async function boot(identity: NodeIdentity): Promise<Incarnation> {
  * Opens a durable node's environment, and the gate its messages wait at for their writes. A
  * write that fails stops the node: nothing it has not made safe is acknowledged.
  */
-async function openDurable(nodeId: string, storage: NodeStorage, transport: Transport, host: () => EffectHost<NodeInput>): Promise<Durable> {
+async function openDurable(nodeId: string, storage: NodeStorage, transport: Transport, mesh: PortMesh, host: () => EffectHost<NodeInput>): Promise<Durable> {
   // The stores report to the gate, which needs the stores' log: the callbacks find it here.
   const opened: { durable?: Durable } = {};
   const stores = await LmdbStores.open({
@@ -109,7 +109,9 @@ async function openDurable(nodeId: string, storage: NodeStorage, transport: Tran
       console.error(`dynamo ${nodeId}: stopped: ${error.message}`);
     },
   });
-  opened.durable = { stores, gate: new CommitGate(transport, stores.log), error: null };
+  opened.durable = { stores, gate: new CommitGate(transport, stores.log, () => mesh.flushNow()), error: null };
+  // The turn's writes commit as its messages are about to leave: those they release go too.
+  mesh.beforeFlush = () => stores.commitNow();
   return opened.durable;
 }
 /**

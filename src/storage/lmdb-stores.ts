@@ -103,6 +103,11 @@ export class LmdbStores implements NodeStores {
     }
   }
 
+  /** Commits the writes queued so far now, instead of at the end of the turn ('commit'). */
+  commitNow(): void {
+    this.writer.drain();
+  }
+
   /** Waits for what was written to be safe, then closes the environment. */
   async close(): Promise<void> {
     this.writer.drain();

@@ -36,9 +36,16 @@ export class Batcher {
     }
   }
 
+  /**
+   * Runs first in every flush: a durable node commits its turn's writes there, so that the
+   * messages the commit releases (commit-gate.ts) leave in this flush, not in one more.
+   */
+  beforeFlush: () => void = () => undefined;
+
   /** Sends everything queued now (also called before closing). */
   readonly flush = (): void => {
     this.scheduled = false;
+    this.beforeFlush();
     if (this.outbox.size === 0) return;
     const pending = this.outbox;
     this.outbox = new Map();

@@ -46,6 +46,8 @@ export class CommitGate implements Transport {
   constructor(
     private readonly inner: Transport,
     private readonly writes: WriteProgress,
+    /** Sends what was released now (port-mesh.ts `flushNow`), so that it leaves in one batch. */
+    private readonly released: () => void = () => undefined,
   ) {}
 
   get waiting(): number {
@@ -76,11 +78,13 @@ export class CommitGate implements Transport {
   /** More writes are safe: sends, in order, what waited for them. */
   release(): void {
     const { confirmed } = this.writes;
+    const from = this.first;
     while (this.first < this.held.length && this.held[this.first]!.after <= confirmed) {
       const { to, msg } = this.held[this.first]!;
       this.first++;
       this.inner.send(to, msg);
     }
+    if (this.first > from) this.released();
     if (this.first === this.held.length) {
       this.held = [];
       this.first = 0;

@@ -143,6 +143,20 @@ export class PortMesh implements Transport {
     }
   };
 
+  /**
+   * Posts what is queued now instead of at the end of the turn: a durable node's messages
+   * released by a commit (commit-gate.ts), which runs in the same phase of the loop as the
+   * batcher's flush, would otherwise wait a whole turn and travel in more, smaller batches.
+   */
+  flushNow(): void {
+    this.batcher.flush();
+  }
+
+  /** What runs before every flush of the outbox (batcher.ts `beforeFlush`). */
+  set beforeFlush(run: () => void) {
+    this.batcher.beforeFlush = run;
+  }
+
   peers(): string[] {
     return [...this.ports.keys()];
   }
