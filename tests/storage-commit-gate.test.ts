@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../src/protocol/messages.js';
 import { WriteLog } from '../src/storage/write-log.js';
+import { Batcher } from '../src/transport/batcher.js';
 import { CommitGate, MAX_WAITING } from '../src/transport/commit-gate.js';
 import type { Transport } from '../src/transport/transport.js';
 
@@ -142,5 +143,19 @@ describe('CommitGate', () => {
     gate.send('later', msg);
     expect(inner.sent).toEqual([]);
     expect(gate.dropped).toBe(2);
+  });
+});
+
+describe('Batcher.beforeFlush', () => {
+  it('runs first in every flush, so that what it releases leaves in the same batch', () => {
+    const posted: [string, unknown[]][] = [];
+    const batcher = new Batcher((peer, batch) => posted.push([peer, [...(batch as unknown[])]]));
+    // As a durable node's commit does: it releases a held message into the outbox.
+    batcher.beforeFlush = () => {
+      if (posted.length === 0) batcher.send('node-2', 'released by the commit');
+    };
+    batcher.send('node-2', 'sent before');
+    batcher.flush();
+    expect(posted).toEqual([['node-2', ['sent before', 'released by the commit']]]);
   });
 });
