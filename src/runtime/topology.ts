@@ -52,8 +52,10 @@ export class Topology {
   /** The tail of the queue of topology changes. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Nodes of other controllers whose controller this one has lost its connection to. */
+  private readonly cutOffRemote = new Set<string>();
 
-  /** @param threads the pool nodes take threads from and `shutdown` gives back to (thread-pool.ts), if any. */
+  /** @param threads the pool nodes take threads from and `shutdown` gives back to (thread-pool.ts), if any; `storage`: data-dir.ts. */
   constructor(
     private readonly tuning: EngineTuning,
     private readonly driver: ClientDriver,
@@ -61,9 +63,6 @@ export class Topology {
     private readonly threads?: ThreadPool,
     private readonly storage?: ClusterStorage,
   ) {}
-
-  /** Nodes of other controllers whose controller this one has lost its connection to. */
-  private readonly cutOffRemote = new Set<string>();
 
   /**
    * The connection to the controller hosting `nodes` was lost (or is back): the client stops
