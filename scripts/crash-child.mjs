@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
 import { Cluster, DynamoError } from '../dist/index.js';
+import { Prng } from '../dist/src/util/prng.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -60,15 +61,10 @@ function report(event) {
   process.stdout.write(`${JSON.stringify(event)}\n`);
 }
 
-/** mulberry32: a few lines of seeded randomness for the writers' key choices. */
+/** The engine's seeded generator (src/util/prng.ts): the same seed, the same choices. */
 function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed >>> 0);
+  return () => prng.nextFloat();
 }
 
 /**

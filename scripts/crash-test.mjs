@@ -17,6 +17,7 @@ import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath, pathToFileURL, URL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CrashChecker } from './crash-check.mjs';
+import { Prng } from '../dist/src/util/prng.js';
 
 const CHILD = fileURLToPath(new URL('./crash-child.mjs', import.meta.url));
 /** What the child runs: the built engine. */
@@ -44,15 +45,10 @@ process.on('exit', () => {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
 
-/** mulberry32, as the child's: the kill moments come from the seed. */
+/** The engine's seeded generator (src/util/prng.ts): the same seed, the same choices. */
 function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed >>> 0);
+  return () => prng.nextFloat();
 }
 
 const plural = (count, noun) => `${count} ${noun}${count === 1 ? '' : 's'}`;
