@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Database } from 'lmdb';
-import type { KeyValueStore } from '../core/storage.js';
+import { MemoryStore } from './memory-store.js';
 import { decodeRecord, encodeRecord } from './record-codec.js';
 import type { RecordWriter } from './turn-writer.js';
 
@@ -32,50 +32,37 @@ export function recordKey(key: string): Buffer {
   return bytes;
 }
 
-export class DurableMap<T> implements KeyValueStore<T> {
+/** The in-memory store, each change also handed to the node's LMDB writer. */
+export class DurableMap<T> extends MemoryStore<T> {
   private constructor(
-    private readonly map: Map<string, T>,
     private readonly db: Database<Buffer, Buffer>,
     private readonly writer: RecordWriter,
-  ) {}
+  ) {
+    super();
+  }
 
   /** The store with everything `db` holds; throws when a record cannot be read. */
   static load<T>(db: Database<Buffer, Buffer>, writer: RecordWriter, what: string): DurableMap<T> {
-    const map = new Map<string, T>();
+    const store = new DurableMap<T>(db, writer);
     for (const { key, value } of db.getRange()) {
       const record = decodeRecord(value);
       if (!Array.isArray(record) || record.length !== 2 || typeof record[0] !== 'string' || !recordKey(record[0]).equals(key)) {
         throw new Error(`a record of ${what} is not one this engine wrote`);
       }
-      map.set(record[0], record[1] as T);
+      // Into memory only: it is on disk already.
+      MemoryStore.prototype.set.call(store, record[0], record[1] as T);
     }
-    return new DurableMap(map, db, writer);
+    return store;
   }
 
-  get(key: string): T | undefined {
-    return this.map.get(key);
-  }
-
-  set(key: string, value: T): void {
-    this.map.set(key, value);
+  override set(key: string, value: T): void {
+    super.set(key, value);
     this.writer.put(this.db, recordKey(key), encodeRecord(key, value));
   }
 
-  delete(key: string): boolean {
-    if (!this.map.delete(key)) return false;
+  override delete(key: string): boolean {
+    if (!super.delete(key)) return false;
     this.writer.remove(this.db, recordKey(key));
     return true;
-  }
-
-  keys(): IterableIterator<string> {
-    return this.map.keys();
-  }
-
-  entries(): IterableIterator<[string, T]> {
-    return this.map.entries();
-  }
-
-  get size(): number {
-    return this.map.size;
   }
 }
