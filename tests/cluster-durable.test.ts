@@ -55,7 +55,7 @@ describe('durable nodes', () => {
       } else {
         expect(node2).toBe(20);
         expect(node?.storage?.boot).toBe(2);
-        expect(node?.actorId).toMatch(/~2$/);
+        expect(node?.actorId).toMatch(/~2\.[0-9a-f]{8}$/);
       }
       await c.stop();
     }

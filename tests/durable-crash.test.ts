@@ -34,7 +34,7 @@ describe('durable crash - SIGKILL of the process running the cluster', () => {
     const lost = summary.problems.filter((problem) => problem.kind === 'lost');
     expect(summary.keysAcknowledged).toBeGreaterThan(0);
     expect(lost).toHaveLength(summary.keysAcknowledged);
-    expect(lost[0]?.message).toMatch(/^acknowledged \{"cycle":1,"seq":\d+\} \(dot node-\d#1~1:\d+, start 1\), read back \[\] at R = N$/);
+    expect(lost[0]?.message).toMatch(/^acknowledged \{"cycle":1,"seq":\d+\} \(dot node-\d#1~1\.[0-9a-f]{8}:\d+, start 1\), read back \[\] at R = N$/);
     // The nodes started afresh, so their boot counts say so too.
     expect(summary.problems.filter((problem) => problem.kind === 'boot')).toHaveLength(5);
   }, 60_000);

@@ -84,6 +84,27 @@ describe('durable records - JSON where exact, structured clone otherwise', () =>
 // The worker's probe: a process of its own reads the environment through before it is opened here.
 const PROBE_SCRIPT = new URL('../dist/workers/lmdb-probe.js', import.meta.url);
 
+describe('durable records - shared objects and keys UTF-8 cannot tell apart', () => {
+  it('a value of shared objects goes to structured clone at once, however deep the sharing', () => {
+    // 2^40 paths as a tree, a few hundred bytes as structured clone: walking it as a tree would never end.
+    let shared: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 40; i++) shared = { a: shared, b: shared };
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    for (const value of [shared, cyclic]) {
+      const bytes = encodeRecord('k', value);
+      expect(bytes[0]).toBe(0xff);
+      expect(decodeRecord(bytes)).toEqual(['k', value]);
+    }
+  });
+
+  it('keys with lone surrogates get records of their own, apart from each other and from U+FFFD', () => {
+    const keys = ['x\uD800', 'x\uD801', 'x\uFFFD', 'x\uDC00'];
+    const records = new Set(keys.map((key) => recordKey(key).toString('hex')));
+    expect(records.size).toBe(keys.length);
+  });
+});
+
 describe('durable records - through an LMDB environment', { timeout: 30_000 }, () => {
   const openStores = (path: string): Promise<LmdbStores> =>
     LmdbStores.open({ path, nodeId: 'node-1', durability: 'commit', progressed: () => undefined, failed: (error) => expect.fail(error.message), probe: (file) => probeEnvironment(file, PROBE_SCRIPT) });

@@ -4,6 +4,7 @@
  * src/runtime/ are the only code that touches node:worker_threads.
  */
 import * as Comlink from 'comlink';
+import { randomBytes } from 'node:crypto';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
@@ -70,8 +71,9 @@ async function boot(identity: NodeIdentity): Promise<Incarnation> {
   const faults = new FaultLayer(mesh, defer, { self: identity.nodeId, random: Math.random });
   const durable = identity.storage === undefined ? null : await openDurable(identity.nodeId, identity.storage, faults, mesh, () => host);
   const stores = durable?.stores ?? { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() };
-  // A durable node's actor carries its boot count: no start of it reuses an earlier one's dots.
-  const actorId = durable === null ? identity.actorId : `${identity.actorId}~${durable.stores.boot}`;
+  // A durable node's actor carries its boot count and a random tag: no start of it reuses an
+  // earlier one's dots, not even after its environment was deleted and the count began again.
+  const actorId = durable === null ? identity.actorId : `${identity.actorId}~${durable.stores.boot}.${randomBytes(4).toString('hex')}`;
   const node = new DynamoNode({ nodeId: identity.nodeId, actorId }, identity.tuning, stores, identity.membership, md5Hex);
   const timers = new TimerQueue();
   const host: EffectHost<NodeInput> = new EffectHost<NodeInput>(node, durable?.gate ?? faults, timers, {

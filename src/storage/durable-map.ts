@@ -20,11 +20,15 @@ import type { RecordWriter } from './turn-writer.js';
 const KEY_BYTES = 1024;
 const PLAIN = 0;
 const HASHED = 1;
+const HASHED_UTF16 = 2;
 
 /** The database key of `key`: a tag byte, then the key's bytes or their hash (so the two kinds never meet). */
 export function recordKey(key: string): Buffer {
   const length = Buffer.byteLength(key, 'utf8');
   if (length > KEY_BYTES) return Buffer.concat([Buffer.of(HASHED), createHash('sha256').update(key, 'utf8').digest()]);
+  // UTF-8 turns every lone surrogate into U+FFFD, so two such keys would share a record:
+  // those keys go by the hash of their UTF-16 code units, under a tag of their own.
+  if (!(key as unknown as { isWellFormed(): boolean }).isWellFormed()) return Buffer.concat([Buffer.of(HASHED_UTF16), createHash('sha256').update(key, 'utf16le').digest()]);
   // One buffer, from Node's pool: written on every change of a key.
   const bytes = Buffer.allocUnsafe(1 + length);
   bytes[0] = PLAIN;
@@ -56,8 +60,10 @@ export class DurableMap<T> extends MemoryStore<T> {
   }
 
   override set(key: string, value: T): void {
+    // Encoded first: a value that cannot be encoded must not be in memory without being on disk.
+    const record = encodeRecord(key, value);
     super.set(key, value);
-    this.writer.put(this.db, recordKey(key), encodeRecord(key, value));
+    this.writer.put(this.db, recordKey(key), record);
   }
 
   override delete(key: string): boolean {

@@ -29,7 +29,7 @@ const JSON_ARRAY_START = 0x5b; // '['
 const MAX_JSON_DEPTH = 32;
 
 export function encodeRecord(key: string, value: unknown): Buffer {
-  if (jsonExact(value, 0)) return Buffer.from(JSON.stringify([key, value]), 'utf8');
+  if (jsonExact(value, 0, new Set())) return Buffer.from(JSON.stringify([key, value]), 'utf8');
   return serialize([key, value]);
 }
 
@@ -38,7 +38,7 @@ export function decodeRecord(bytes: Buffer): unknown {
 }
 
 /** True when JSON.parse(JSON.stringify(value)) gives back the same data. */
-function jsonExact(value: unknown, depth: number): boolean {
+function jsonExact(value: unknown, depth: number, seen: Set<object>): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -49,11 +49,15 @@ function jsonExact(value: unknown, depth: number): boolean {
     case 'object': {
       if (value === null) return true;
       if (depth >= MAX_JSON_DEPTH) return false;
+      // An object met twice (shared, or a cycle) is structured clone's: JSON would copy it each
+      // time, and walking a value of shared objects as a tree can take exponential time.
+      if (seen.has(value)) return false;
+      seen.add(value);
       if (Array.isArray(value)) {
         // JSON writes a hole as null and drops properties beside the indices; either makes
         // the array's own keys differ in number from its length.
         if (Object.keys(value).length !== value.length) return false;
-        for (const element of value) if (!jsonExact(element, depth + 1)) return false;
+        for (const element of value) if (!jsonExact(element, depth + 1, seen)) return false;
         return true;
       }
       const prototype: unknown = Object.getPrototypeOf(value);
@@ -61,7 +65,7 @@ function jsonExact(value: unknown, depth: number): boolean {
       // JSON drops symbol keys, as structured clone does; an undefined property it drops too,
       // where structured clone keeps it, so jsonExact(undefined) is false.
       for (const name in value) {
-        if (!jsonExact((value as Record<string, unknown>)[name], depth + 1)) return false;
+        if (!jsonExact((value as Record<string, unknown>)[name], depth + 1, seen)) return false;
       }
       return true;
     }
