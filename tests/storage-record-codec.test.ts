@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { recordKey } from '../src/storage/durable-map.js';
 import { LmdbStores } from '../src/storage/lmdb-stores.js';
 import { decodeRecord, encodeRecord } from '../src/storage/record-codec.js';
+import { hintRecords, siblingsRecords } from '../src/storage/state-records.js';
 import { probeEnvironment } from '../src/runtime/lmdb-probe.js';
 
 const JSON_START = '['.charCodeAt(0);
@@ -144,5 +145,62 @@ describe('durable records - through an LMDB environment', { timeout: 30_000 }, (
     } finally {
       await stores.close();
     }
+  });
+});
+
+describe('durable records - a key\'s siblings and a hint, written flat', () => {
+  const twoVersions = {
+    versions: [
+      { value: 'x'.repeat(100), deleted: false, dot: { actor: 'node-1~3.0a1b2c3d', counter: 17, timeMs: 1_764_000_000_123 } },
+      { value: null, deleted: true, dot: { actor: 'node-2~1.ffeeddcc', counter: 4, timeMs: 1_764_000_000_000 } },
+    ],
+    // Entries [actor, counter, timeMs, gapCount, from, to, ...]: one with a gap.
+    context: { clock: ['node-1~3.0a1b2c3d', 17, 1_764_000_000_123, 1, 3, 5, 'node-2~1.ffeeddcc', 4, 1_764_000_000_000, 0] },
+  };
+  const hint = { key: 'k', owner: 'node-4', siblings: twoVersions, seq: 2 ** 33 + 5 };
+
+  it('siblings of strings and tombstones are one flat JSON array, with no property names, and read back equal', () => {
+    const bytes = siblingsRecords.encode('k', twoVersions);
+    const text = bytes.toString('utf8');
+    expect(JSON.parse(text)[1]).toEqual(expect.any(Number));
+    expect(text).not.toContain('versions');
+    expect(text).not.toContain('actor');
+    expect(siblingsRecords.decode(bytes)).toStrictEqual(['k', twoVersions]);
+    const routed = { ...twoVersions, context: { ...twoVersions.context, readFrom: 'node-3' } };
+    expect(siblingsRecords.decode(siblingsRecords.encode('k', routed))).toStrictEqual(['k', routed]);
+  });
+
+  it('a hint is flat too, with its owner, key and seq', () => {
+    const bytes = hintRecords.encode('node-4\u0000k', hint);
+    expect(JSON.parse(bytes.toString('utf8'))[1]).toEqual(expect.any(Number));
+    expect(hintRecords.decode(bytes)).toStrictEqual(['node-4\u0000k', hint]);
+  });
+
+  it('plain data values stay flat JSON; a value JSON cannot hold, or one shared by two versions, goes to structured clone', () => {
+    const object = { a: [1, 'b', { c: true }] };
+    const plain = { ...twoVersions, versions: [{ ...twoVersions.versions[0]!, value: object }] };
+    expect(siblingsRecords.encode('k', plain)[0]).toBe(JSON_START);
+    expect(siblingsRecords.decode(siblingsRecords.encode('k', plain))).toStrictEqual(['k', plain]);
+    const withMap = { ...twoVersions, versions: [{ ...twoVersions.versions[0]!, value: new Map([['m', 1]]) }] };
+    const shared = { ...twoVersions, versions: twoVersions.versions.map((version) => ({ ...version, value: object })) };
+    for (const siblingsOf of [withMap, shared]) {
+      const bytes = siblingsRecords.encode('k', siblingsOf);
+      expect(bytes[0]).toBe(STRUCTURED_CLONE_START);
+      expect(siblingsRecords.decode(bytes)).toStrictEqual(['k', siblingsOf]);
+    }
+    const back = (siblingsRecords.decode(siblingsRecords.encode('k', shared)) as [string, typeof shared])[1];
+    expect(back.versions[0]!.value).toBe(back.versions[1]!.value);
+  });
+
+  it('records of format 2, [key, value] as JSON text, read as before', () => {
+    expect(siblingsRecords.decode(encodeRecord('k', twoVersions))).toStrictEqual(['k', twoVersions]);
+    expect(hintRecords.decode(encodeRecord('node-4\u0000k', hint))).toStrictEqual(['node-4\u0000k', hint]);
+  });
+
+  it('a flat record cut short or of an unknown tag is not read as data', () => {
+    const text = siblingsRecords.encode('k', twoVersions).toString('utf8');
+    const flat = JSON.parse(text) as unknown[];
+    expect(siblingsRecords.decode(Buffer.from(JSON.stringify(flat.slice(0, 6))))).toBeNull();
+    expect(siblingsRecords.decode(Buffer.from(JSON.stringify(['k', 99, ...flat.slice(2)])))).toBeNull();
   });
 });

@@ -4,16 +4,17 @@
  * because the core reads synchronously inside a step, and a write LMDB has not committed yet
  * is not visible to LMDB's own reads; the database is loaded into the Map when the node starts.
  *
- * A record is the key and the value, as JSON text where JSON holds them exactly and as
- * structured clone serializes them otherwise (record-codec.ts), so any value the API accepts
- * comes back as it was. LMDB's keys are short (lmdb-js allows 1,978
- * bytes) and the API's are not (4,096 UTF-16 units): a key of more than KEY_BYTES bytes is
- * stored under its SHA-256 instead, which the record's own copy of the key makes readable.
+ * A record is the key and the value, as flat JSON text where JSON holds the clients' values
+ * exactly (state-records.ts) and as structured clone serializes them otherwise
+ * (record-codec.ts), so any value the API accepts comes back as it was. LMDB's keys are
+ * short (lmdb-js allows 1,978 bytes) and the API's are not (4,096 UTF-16 units): a key of
+ * more than KEY_BYTES bytes is stored under its SHA-256 instead, which the record's own copy
+ * of the key makes readable.
  */
 import { createHash } from 'node:crypto';
 import type { Database } from 'lmdb';
 import { MemoryStore } from './memory-store.js';
-import { decodeRecord, encodeRecord } from './record-codec.js';
+import type { RecordCodec } from './state-records.js';
 import type { RecordWriter } from './turn-writer.js';
 
 /** Keys up to this many UTF-8 bytes are stored as they are. */
@@ -41,15 +42,16 @@ export class DurableMap<T> extends MemoryStore<T> {
   private constructor(
     private readonly db: Database<Buffer, Buffer>,
     private readonly writer: RecordWriter,
+    private readonly codec: RecordCodec<T>,
   ) {
     super();
   }
 
   /** The store with everything `db` holds; throws when a record cannot be read. */
-  static load<T>(db: Database<Buffer, Buffer>, writer: RecordWriter, what: string): DurableMap<T> {
-    const store = new DurableMap<T>(db, writer);
+  static load<T>(db: Database<Buffer, Buffer>, writer: RecordWriter, codec: RecordCodec<T>, what: string): DurableMap<T> {
+    const store = new DurableMap<T>(db, writer, codec);
     for (const { key, value } of db.getRange()) {
-      const record = decodeRecord(value);
+      const record = codec.decode(value);
       if (!Array.isArray(record) || record.length !== 2 || typeof record[0] !== 'string' || !recordKey(record[0]).equals(key)) {
         throw new Error(`a record of ${what} is not one this engine wrote`);
       }
@@ -61,7 +63,7 @@ export class DurableMap<T> extends MemoryStore<T> {
 
   override set(key: string, value: T): void {
     // Encoded first: a value that cannot be encoded must not be in memory without being on disk.
-    const record = encodeRecord(key, value);
+    const record = this.codec.encode(key, value);
     super.set(key, value);
     this.writer.put(this.db, recordKey(key), record);
   }

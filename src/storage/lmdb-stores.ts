@@ -19,18 +19,19 @@ import type { Hint } from '../core/hinted-handoff.js';
 import type { NodeStores } from '../core/node.js';
 import type { Siblings } from '../protocol/data.js';
 import { DurableMap } from './durable-map.js';
+import { hintRecords, siblingsRecords } from './state-records.js';
 import { storageError, StorageError } from './storage-error.js';
 import { FlushedWriter, TurnWriter, type RecordWriter } from './turn-writer.js';
 import { WriteLog, type Durability } from './write-log.js';
 
 /**
  * The layout of the records, written to the environment when a node opens it: 2 since
- * records may be JSON text (record-codec.ts). This engine still reads format 1 (every record
- * structured clone's), and an engine that reads only format 1 refuses a format 2 environment
- * instead of misreading it.
+ * records may be JSON text (record-codec.ts), 3 since they may be flat (state-records.ts).
+ * This engine still reads formats 1 (every record structured clone's) and 2, and an engine
+ * that reads only older ones refuses a newer environment instead of misreading it.
  */
-const FORMAT = 2;
-const READABLE_FORMATS: readonly unknown[] = [1, 2];
+const FORMAT = 3;
+const READABLE_FORMATS: readonly unknown[] = [1, 2, 3];
 
 export interface LmdbStoresOptions {
   /** The node's own directory. */
@@ -94,8 +95,8 @@ export class LmdbStores implements NodeStores {
       const log = new WriteLog(() => env.flushed, options.durability, options.progressed, (error) => options.failed(storageError(path, 'a write could not be committed', error)));
       const writer = options.durability === 'commit' ? new TurnWriter(env, log) : new FlushedWriter(log);
       const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;
-      const data = DurableMap.load<Siblings>(env.openDB({ name: 'data', ...binary }) as Database<Buffer, Buffer>, writer, 'data');
-      const hints = DurableMap.load<Hint>(env.openDB({ name: 'hints', ...binary }) as Database<Buffer, Buffer>, writer, 'hints');
+      const data = DurableMap.load<Siblings>(env.openDB({ name: 'data', ...binary }) as Database<Buffer, Buffer>, writer, siblingsRecords, 'data');
+      const hints = DurableMap.load<Hint>(env.openDB({ name: 'hints', ...binary }) as Database<Buffer, Buffer>, writer, hintRecords, 'hints');
       return new LmdbStores(env, path, data, hints, log, writer, boot);
     } catch (error) {
       await env.close().catch(() => undefined);

@@ -37,8 +37,11 @@ export function decodeRecord(bytes: Buffer): unknown {
   return bytes[0] === JSON_ARRAY_START ? JSON.parse(bytes.toString('utf8')) : deserialize(bytes);
 }
 
-/** True when JSON.parse(JSON.stringify(value)) gives back the same data. */
-function jsonExact(value: unknown, depth: number, seen: Set<object>): boolean {
+/**
+ * True when JSON.parse(JSON.stringify(value)) gives back the same data. `depth` is how deep
+ * in a record `value` sits; `seen` holds the objects met so far in the record.
+ */
+export function jsonExact(value: unknown, depth: number, seen: Set<object>): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':
