@@ -132,6 +132,33 @@ describe('CommitGate', () => {
     expect([gate.waiting, inner.sent.length, inner.sent.at(-1)]).toEqual([0, MAX_WAITING, `m${MAX_WAITING - 1}`]);
   });
 
+  it("lets a coordinator's requests to the other replicas leave at once, and holds every answer and reply", async () => {
+    const { inner, log, gate } = gated();
+    const holder: { holds: number } = { holds: 0 };
+    const counted = new CommitGate(inner, log, () => undefined, () => holder.holds++);
+    const write = commit();
+    log.track(write.promise);
+    const of = (kind: string): Message => ({ kind }) as Message;
+    counted.send('ack', of('replica.writeAck'));
+    counted.send('replica-write', of('replica.write'));
+    counted.send('read-reply', of('replica.readReply'));
+    counted.send('replica-read', of('replica.read'));
+    counted.send('client-reply', of('reply.put'));
+    counted.send('hint-ack', of('hint.ack'));
+    // The requests overtook the held answers; the answers wait, in order, for the write.
+    expect(inner.sent).toEqual(['replica-write', 'replica-read']);
+    expect([counted.waiting, holder.holds]).toEqual([4, 1]);
+    expect(gate.waiting).toBe(0);
+    write.resolve();
+    await settle();
+    counted.release();
+    expect(inner.sent).toEqual(['replica-write', 'replica-read', 'ack', 'read-reply', 'client-reply', 'hint-ack']);
+    // A new wait asks for a flush again.
+    log.track(commit().promise);
+    counted.send('ack-2', of('replica.writeAck'));
+    expect(holder.holds).toBe(2);
+  });
+
   it('drops what waited, and everything after, once a write failed', async () => {
     const { inner, log, gate } = gated();
     const write = commit();
@@ -141,8 +168,9 @@ describe('CommitGate', () => {
     await settle();
     gate.drop();
     gate.send('later', msg);
+    gate.send('a request', { kind: 'replica.write' } as Message);
     expect(inner.sent).toEqual([]);
-    expect(gate.dropped).toBe(2);
+    expect(gate.dropped).toBe(3);
   });
 });
 

@@ -111,9 +111,13 @@ async function openDurable(nodeId: string, storage: NodeStorage, transport: Tran
       console.error(`dynamo ${nodeId}: stopped: ${error.message}`);
     },
   });
-  opened.durable = { stores, gate: new CommitGate(transport, stores.log, () => mesh.flushNow()), error: null };
-  // The turn's writes commit as its messages are about to leave: those they release go too.
-  mesh.beforeFlush = () => stores.commitNow();
+  const gate = new CommitGate(transport, stores.log, () => mesh.flushNow(), () => mesh.scheduleFlush());
+  opened.durable = { stores, gate, error: null };
+  // The turn's writes commit as its messages are about to leave, when a message waits for
+  // them: those they release go too. Otherwise they commit a turn later (turn-writer.ts).
+  mesh.beforeFlush = () => {
+    if (gate.waiting > 0) stores.commitNow();
+  };
   return opened.durable;
 }
 /**

@@ -2,8 +2,12 @@
  * How a durable node writes to LMDB: the records of one event-loop turn, committed together.
  *
  * With `durability: 'commit'` the writes of a turn are queued and committed in one
- * transaction at the end of the turn (`setImmediate`), synchronously on the node's own thread:
- * a commit that does not sync to disk is a few writes to the file, about 18 us of CPU for
+ * transaction synchronously on the node's own thread: when a message waits for them (the
+ * batcher's flush commits first, see workers/node-worker.ts), else one turn later. A write no
+ * message waits for yet (a coordinator's own, whose requests to the other replicas need not
+ * wait: commit-gate.ts) so rides with the next turn's commit, or commits while the thread
+ * would be idle, instead of costing a transaction of its own before the requests leave.
+ * A commit that does not sync to disk is a few writes to the file, about 18 us of CPU for
  * four records here, where handing each turn's transaction to lmdb-js's write thread and
  * waiting for its answer cost about 46, besides the thread switches both ways
  * (docs/PERFORMANCE.md, "Durable storage (LMDB)"). With `'flush'` a transaction must also
@@ -27,7 +31,7 @@ interface Queued {
   readonly value: Buffer | undefined;
 }
 
-/** 'commit': a turn's writes in one synchronous transaction at the end of the turn. */
+/** 'commit': a turn's writes in one synchronous transaction, when needed and one turn later at the latest. */
 export class TurnWriter implements RecordWriter {
   private queued: Queued[] = [];
   private scheduled = false;
@@ -54,8 +58,13 @@ export class TurnWriter implements RecordWriter {
     this.queued.push(write);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(this.commit);
+    setImmediate(this.commitNextTurn);
   }
+
+  /** One turn on: after this turn's flush, and before or with the next turn's. */
+  private readonly commitNextTurn = (): void => {
+    setImmediate(this.commit);
+  };
 
   private readonly commit = (): void => {
     this.scheduled = false;

@@ -30,10 +30,14 @@ export class Batcher {
     if (!queue) this.outbox.set(peer, (queue = []));
     queue.push(msg);
     this.messages++;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flush);
-    }
+    this.schedule();
+  }
+
+  /** Makes sure a flush runs at the end of this turn, even if nothing more is sent in it. */
+  schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.flush);
   }
 
   /**

@@ -1,9 +1,19 @@
 /**
  * A durable node's outgoing messages wait for its writes: a message leaves only once every
  * write the node made before sending it is safe (committed, or flushed, by the durability).
- * So an acknowledgement never goes out for a write a crash could still lose, and no message
- * overtakes one sent before it. While nothing waits and every write is safe, messages pass
- * straight through.
+ * So an acknowledgement never goes out for a write a crash could still lose, and no held
+ * message overtakes one held before it. While nothing waits and every write is safe,
+ * messages pass straight through.
+ *
+ * Requests that acknowledge nothing never wait (UNHELD): a coordinator's writes to the other
+ * replicas and its reads of them. They tell their receivers nothing of this node's state
+ * that a crash could take back: a write's version, minted under an actor no later start of
+ * the node uses (lmdb-stores.ts), is stored by whoever receives it, and the client hears of
+ * the write only through the coordinator's reply, which waits for the coordinator's own
+ * write as every reply does. So a PUT's replicas store it while its coordinator commits,
+ * instead of after, and the coordinator's write can ride with a later commit
+ * (turn-writer.ts). Messages between nodes are not ordered by anything else: a network
+ * reorders them too.
  *
  * After a write failed nothing more leaves: whatever waited is dropped (its requests time
  * out at their coordinators, as with a node that crashed), and the node is stopped.
@@ -28,6 +38,9 @@ export interface WriteProgress {
  */
 export const MAX_WAITING = 65_536;
 
+/** Requests that acknowledge nothing: they leave at once, written or not (see above). */
+const UNHELD: ReadonlySet<Message['kind']> = new Set<Message['kind']>(['replica.write', 'replica.read']);
+
 interface Held {
   readonly to: string;
   readonly msg: Message;
@@ -48,6 +61,11 @@ export class CommitGate implements Transport {
     private readonly writes: WriteProgress,
     /** Sends what was released now (port-mesh.ts `flushNow`), so that it leaves in one batch. */
     private readonly released: () => void = () => undefined,
+    /**
+     * A message began to wait: the turn must end with a commit (port-mesh.ts `scheduleFlush`,
+     * whose flush commits first), even if nothing else is sent in it.
+     */
+    private readonly holding: () => void = () => undefined,
   ) {}
 
   get waiting(): number {
@@ -59,7 +77,7 @@ export class CommitGate implements Transport {
       this.dropped++;
       return;
     }
-    if (this.waiting === 0 && this.writes.confirmed >= this.writes.issued) {
+    if ((this.waiting === 0 && this.writes.confirmed >= this.writes.issued) || UNHELD.has(msg.kind)) {
       this.inner.send(to, msg);
       return;
     }
@@ -68,6 +86,7 @@ export class CommitGate implements Transport {
       return;
     }
     this.waited++;
+    if (this.waiting === 0) this.holding();
     this.held.push({ to, msg, after: this.writes.issued });
   }
 

@@ -152,6 +152,14 @@ export class PortMesh implements Transport {
     this.batcher.flush();
   }
 
+  /**
+   * Makes sure the outbox flushes at the end of this turn: a durable node's gate holds a
+   * message, and the flush's `beforeFlush` commits the writes it waits for.
+   */
+  scheduleFlush(): void {
+    this.batcher.schedule();
+  }
+
   /** What runs before every flush of the outbox (batcher.ts `beforeFlush`). */
   set beforeFlush(run: () => void) {
     this.batcher.beforeFlush = run;
