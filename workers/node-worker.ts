@@ -14,7 +14,6 @@ import { DynamoNode, type NodeInput } from '../src/core/node.js';
 import type { Siblings } from '../src/protocol/data.js';
 import type { NodeControl, NodeIdentity, NodeStorage, NodeWorkerData, StorageStats, WorkerStats } from '../src/runtime/control-api.js';
 import { EffectHost } from '../src/runtime/effect-host.js';
-import { probeEnvironment } from '../src/runtime/lmdb-probe.js';
 import { TimerQueue } from '../src/runtime/timer-queue.js';
 import { LmdbStores } from '../src/storage/lmdb-stores.js';
 import { MemoryStore } from '../src/storage/memory-store.js';
@@ -26,8 +25,6 @@ import type { Transport } from '../src/transport/transport.js';
 import { md5Hex } from '../src/util/md5.js';
 
 const data = workerData as NodeWorkerData;
-/** Beside this file in dist/workers (this file is bundled there). */
-const PROBE_SCRIPT = new URL('./lmdb-probe.js', import.meta.url);
 
 // A failed commit reaches the node through its write log; the rejection lmdb-js makes beside
 // it must not end the thread. Anything else unhandled ends it, as by default.
@@ -100,7 +97,9 @@ async function openDurable(nodeId: string, storage: NodeStorage, transport: Tran
     path: storage.path,
     nodeId,
     durability: storage.durability,
-    probe: (file) => probeEnvironment(file, PROBE_SCRIPT),
+    // The main thread read the environment through before it gave this thread the node
+    // (node-handle.ts): a probe process started here would outlive a terminated thread.
+    probe: () => Promise.resolve(),
     progressed: () => opened.durable?.gate.release(),
     failed: (error) => {
       const { durable } = opened;

@@ -13,11 +13,21 @@ import { compiledSibling } from '../util/compiled-path.js';
 import { workerExecArgv } from '../util/worker-argv.js';
 import type { NodeControl, NodeIdentity, NodeWorkerData, WorkerStats } from './control-api.js';
 import { EngineError } from './engine-error.js';
+import { PROBE_TIMEOUT_MS, probeNodeStorage } from './lmdb-probe.js';
 
 const WORKER_FILE = compiledSibling(import.meta.url, '../../workers/node-worker.js');
 
 /** Control calls that do not answer within this time fail instead of hanging. */
 const CONTROL_TIMEOUT_MS = 10_000;
+
+/**
+ * How long a node may take to start. A durable node loads its environment into memory,
+ * decoding every record the probe only read through: it gets as long as the probe may take,
+ * and then the time of any other call.
+ */
+function startTimeoutMs(identity: NodeIdentity): number {
+  return identity.storage === undefined ? CONTROL_TIMEOUT_MS : PROBE_TIMEOUT_MS + CONTROL_TIMEOUT_MS;
+}
 
 /** A node worker thread running no node: what a ThreadPool keeps between clusters (thread-pool.ts). */
 export interface IdleThread {
@@ -45,6 +55,8 @@ export class NodeHandle {
 
   static async spawn(identity: NodeIdentity): Promise<NodeHandle> {
     const { nodeId } = identity;
+    // Read through first, by a process of the main thread's (lmdb-probe.ts): no thread yet.
+    if (identity.storage !== undefined) await probeNodeStorage(identity.storage);
     const { port1, port2 } = new MessageChannel();
     const workerData: NodeWorkerData = { ...identity, controlPort: port2 };
     let worker: Worker;
@@ -60,7 +72,7 @@ export class NodeHandle {
       worker.once('error', (err) => reject(new EngineError('INTERNAL', `node ${nodeId} failed to start: ${err.message}`, { cause: err })));
     });
     try {
-      await Promise.race([withTimeout(control.ready(), `${nodeId} ready`), failed]);
+      await Promise.race([withTimeout(control.ready(), `${nodeId} ready`, startTimeoutMs(identity)), failed]);
     } catch (err) {
       await handle.terminate();
       throw asStorageError(err);
@@ -83,7 +95,8 @@ export class NodeHandle {
     const handle = new NodeHandle(identity.nodeId, thread.worker, thread.control, thread.controlPort);
     handle.watchExit();
     try {
-      await handle.call(() => thread.control.reset(identity), 'reset');
+      if (identity.storage !== undefined) await probeNodeStorage(identity.storage);
+      await handle.call(() => thread.control.reset(identity), 'reset', startTimeoutMs(identity));
     } catch (err) {
       await handle.terminate();
       throw asStorageError(err);
