@@ -29,6 +29,15 @@ function startTimeoutMs(identity: NodeIdentity): number {
   return identity.storage === undefined ? CONTROL_TIMEOUT_MS : PROBE_TIMEOUT_MS + CONTROL_TIMEOUT_MS;
 }
 
+/**
+ * How long a node may take to stop cleanly before its thread is terminated. A durable node
+ * closes its environment only once its writes are safe: with 'flush' that waits for a disk
+ * sync, which a busy disk can stretch past a second.
+ */
+function stopTimeoutMs(identity: NodeIdentity): number {
+  return identity.storage === undefined ? 1000 : CONTROL_TIMEOUT_MS;
+}
+
 /** A node worker thread running no node: what a ThreadPool keeps between clusters (thread-pool.ts). */
 export interface IdleThread {
   readonly worker: Worker;
@@ -46,6 +55,8 @@ export class NodeHandle {
     private readonly worker: Worker,
     private readonly control: Comlink.Remote<NodeControl>,
     private readonly controlPort: MessagePort,
+    /** What `terminate` and `release` allow the node to stop cleanly. */
+    private readonly stopTimeoutMs: number,
   ) {
     this.gone = new Promise<never>((_, reject) => {
       this.markGone = reject;
@@ -67,7 +78,7 @@ export class NodeHandle {
       throw new EngineError('INTERNAL', `node ${nodeId} could not start a worker thread: ${(err as Error).message}`, { cause: err });
     }
     const control = Comlink.wrap<NodeControl>(nodeEndpoint(port1));
-    const handle = new NodeHandle(nodeId, worker, control, port1);
+    const handle = new NodeHandle(nodeId, worker, control, port1, stopTimeoutMs(identity));
     const failed = new Promise<never>((_, reject) => {
       worker.once('error', (err) => reject(new EngineError('INTERNAL', `node ${nodeId} failed to start: ${err.message}`, { cause: err })));
     });
@@ -92,7 +103,7 @@ export class NodeHandle {
    * if the thread does not answer; the caller starts a new one then.
    */
   static async adopt(thread: IdleThread, identity: NodeIdentity): Promise<NodeHandle> {
-    const handle = new NodeHandle(identity.nodeId, thread.worker, thread.control, thread.controlPort);
+    const handle = new NodeHandle(identity.nodeId, thread.worker, thread.control, thread.controlPort, stopTimeoutMs(identity));
     handle.watchExit();
     try {
       if (identity.storage !== undefined) await probeNodeStorage(identity.storage);
@@ -169,7 +180,7 @@ export class NodeHandle {
   async terminate(): Promise<void> {
     this.terminating = true;
     this.markGone(new EngineError('STOPPED', `node ${this.nodeId} has stopped`));
-    await withTimeout(this.control.shutdown(), `${this.nodeId} shutdown`, 1000).catch(() => undefined);
+    await withTimeout(this.control.shutdown(), `${this.nodeId} shutdown`, this.stopTimeoutMs).catch(() => undefined);
     this.controlPort.close();
     await this.worker.terminate();
   }
@@ -183,7 +194,7 @@ export class NodeHandle {
     this.markGone(new EngineError('STOPPED', `node ${this.nodeId} has stopped`));
     this.worker.off('exit', this.onExit);
     try {
-      await withTimeout(this.control.retire(), `${this.nodeId} retire`, 1000);
+      await withTimeout(this.control.retire(), `${this.nodeId} retire`, this.stopTimeoutMs);
     } catch {
       this.controlPort.close();
       await this.worker.terminate();
