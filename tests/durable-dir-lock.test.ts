@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { open } from 'lmdb';
 import { startTimeOf } from '../src/runtime/data-dir-lock.js';
+import { probeSettings } from '../src/runtime/lmdb-probe.js';
 import { Cluster, type ClusterOptions } from '../src/index.js';
 import { rejection } from './helpers/rejection.js';
 
@@ -22,7 +24,10 @@ const dirs: string[] = [];
 const children: ChildProcess[] = [];
 let clusters: Cluster[] = [];
 
+const probeDefaults = { ...probeSettings };
+
 afterEach(async () => {
+  Object.assign(probeSettings, probeDefaults);
   await Promise.all(clusters.map((c) => c.stop().catch(() => undefined)));
   clusters = [];
   for (const child of children.splice(0)) child.kill('SIGKILL');
@@ -48,6 +53,16 @@ function sleeper(): ChildProcess {
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
   children.push(child);
   return child;
+}
+
+/** The boot count an environment holds, read without counting one. */
+async function bootOf(file: string): Promise<unknown> {
+  const env = open({ path: file, readOnly: true });
+  try {
+    return env.openDB<unknown, string>({ name: 'meta' }).get('boot');
+  } finally {
+    await env.close();
+  }
 }
 
 const holderOf = (dir: string): { pid: number } => JSON.parse(readFileSync(join(dir, LOCK), 'utf8')) as { pid: number };
@@ -92,6 +107,35 @@ describe('a durable cluster locks its directory', () => {
     expect(existsSync(join(dir, LOCK))).toBe(false);
     rmSync(join(dir, 'node-1'));
     await start(dir);
+  });
+
+  it('a start that fails gives the directory up only once every node it started has stopped', async () => {
+    const dir = freshDir();
+    const twoNodes: ClusterOptions = { ...options(dir), nodes: 2, n: 2, r: 2, w: 2 };
+    await (await Cluster.start(twoNodes)).stop();
+    // node-2's probe fails at once, node-1's passes 1.5 s later: its node starts then.
+    Object.assign(probeSettings, { script: new URL('./fixtures/probe-refusing-node-2.mjs', import.meta.url) });
+    const error = await rejection(Cluster.start(twoNodes));
+    expect(error.message).toMatch(/node-2: cannot open the node's LMDB environment \(reading it failed: error: refused by the test\)/);
+    // Reported only after node-1 started (its second boot) and stopped: nothing of the
+    // failed start runs on in a directory given up.
+    expect(existsSync(join(dir, LOCK))).toBe(false);
+    expect(await bootOf(join(dir, 'node-1', 'data.mdb'))).toBe(2);
+  });
+
+  it('a cluster stopped while a node starts gives the directory up once that node has stopped', async () => {
+    const dir = freshDir();
+    const cluster = await start(dir);
+    await cluster.stopNode('node-1');
+    // node-1's probe passes after 1.5 s: the cluster stops meanwhile.
+    Object.assign(probeSettings, { script: new URL('./fixtures/probe-refusing-node-2.mjs', import.meta.url) });
+    const starting = cluster.startNode('node-1').catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await cluster.stop();
+    expect(existsSync(join(dir, LOCK))).toBe(false);
+    // The start ended before the stop did: its node ran (a second boot) and stopped.
+    expect(await bootOf(join(dir, 'node-1', 'data.mdb'))).toBe(2);
+    expect(await starting).toMatchObject({ code: 'STOPPED' });
   });
 
   it('a lock left by a process killed with SIGKILL is taken over, on a directory holding nothing else too', async () => {
