@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { Hint } from '../src/core/hinted-handoff.js';
-import { DynamoNode, type NodeInput } from '../src/core/node.js';
+import { DynamoNode, type NodeInput, type NodeStores } from '../src/core/node.js';
 import type { Siblings } from '../src/protocol/data.js';
 import type { NodeControl, NodeIdentity, NodeStorage, NodeWorkerData, StorageStats, WorkerStats } from '../src/runtime/control-api.js';
 import { EffectHost } from '../src/runtime/effect-host.js';
@@ -67,7 +67,9 @@ async function boot(identity: NodeIdentity): Promise<Incarnation> {
   };
   const faults = new FaultLayer(mesh, defer, { self: identity.nodeId, random: Math.random });
   const durable = identity.storage === undefined ? null : await openDurable(identity.nodeId, identity.storage, faults, mesh, () => host);
-  const stores = durable?.stores ?? { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() };
+  // A durable node's hint sequence numbers begin past every number an earlier boot could have
+  // used (2^32 a boot), so a delivery's ack arriving late never deletes a newer hint.
+  const stores: NodeStores = durable === null ? { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() } : { data: durable.stores.data, hints: durable.stores.hints, firstHintSeq: durable.stores.boot * 2 ** 32 };
   // A durable node's actor carries its boot count and a random tag: no start of it reuses an
   // earlier one's dots, not even after its environment was deleted and the count began again.
   const actorId = durable === null ? identity.actorId : `${identity.actorId}~${durable.stores.boot}.${randomBytes(4).toString('hex')}`;
