@@ -119,7 +119,7 @@ describe('bench cluster pool on LMDB', { timeout: 60_000 }, () => {
     try {
       const first = await pool.acquire(shape);
       await first.cluster.put('k', 'v1');
-      expect(readdirSync(first.storage.dir ?? '').sort()).toEqual(['dynamo-cluster.json', 'node-1', 'node-2', 'node-3']);
+      expect(readdirSync(first.storage.dir ?? '').sort()).toEqual(['dynamo-cluster.json', 'dynamo-cluster.lock', 'node-1', 'node-2', 'node-3']);
       // Another shape: the first cluster stops and its directory goes; the second starts on
       // its threads (warm: no thread started anew), each node reopening an environment.
       const second = await pool.acquire({ ...shape, vnodes: 9 });

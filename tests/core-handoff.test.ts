@@ -86,6 +86,28 @@ describe('hints - HintStore', () => {
     expect(hintOf(reopened, 'p1', 'k').seq).toBeGreaterThan(old.seq);
     expect(reopened.deleteIfUnchanged('p1', 'k', old.seq)).toBe(false);
   });
+
+  it('hints - a store started at a first seq never repeats an earlier start\'s numbers, even after every hint was delivered', () => {
+    const backing = new MemoryStore<Hint>();
+    // A durable node's first boot, then its second: every hint of the first was delivered.
+    const first = new HintStore(backing, LIMITS, 1 * 2 ** 32);
+    first.add('p1', 'k', a1);
+    const delivered = hintOf(first, 'p1', 'k');
+    expect(delivered.seq).toBe(2 ** 32);
+    expect(first.deleteIfUnchanged('p1', 'k', delivered.seq)).toBe(true);
+    expect(backing.size).toBe(0);
+    const second = new HintStore(backing, LIMITS, 2 * 2 ** 32);
+    second.add('p1', 'k', b1);
+    expect(hintOf(second, 'p1', 'k').seq).toBe(2 * 2 ** 32);
+    // The first boot's delivery, acknowledged late: it does not delete the new hint.
+    expect(second.deleteIfUnchanged('p1', 'k', delivered.seq)).toBe(false);
+    expect(dotsOf(hintOf(second, 'p1', 'k').siblings)).toEqual(['b:1']);
+    // Kept hints still count: a number past theirs, whatever the first seq.
+    backing.set('p2\u0000k', { key: 'k', owner: 'p2', siblings: a1, seq: 5 * 2 ** 32 });
+    const third = new HintStore(backing, LIMITS, 3 * 2 ** 32);
+    third.add('p3', 'k', a1);
+    expect(hintOf(third, 'p3', 'k').seq).toBe(5 * 2 ** 32 + 1);
+  });
 });
 
 describe('hints - the delivery protocol', () => {

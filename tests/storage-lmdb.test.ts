@@ -90,6 +90,16 @@ describe('LmdbStores', () => {
     }
   });
 
+  it('counts the boot in one transaction: two opens of one environment at once never count the same boot', async () => {
+    const path = nodeDir();
+    // No probe: both opens reach the count at once, in the same turns.
+    const unprobed: LmdbStoresOptions = { ...options(path), probe: () => Promise.resolve() };
+    await (await LmdbStores.open(unprobed)).close();
+    const both = await Promise.all([LmdbStores.open(unprobed), LmdbStores.open(unprobed)]);
+    expect(both.map((stores) => stores.boot).sort()).toEqual([2, 3]);
+    await Promise.all(both.map((stores) => stores.close()));
+  });
+
   it("refuses another node's environment, naming both nodes", async () => {
     const path = nodeDir();
     await (await LmdbStores.open(options(path, 'node-1'))).close();

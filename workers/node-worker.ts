@@ -10,11 +10,10 @@ import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { Hint } from '../src/core/hinted-handoff.js';
-import { DynamoNode, type NodeInput } from '../src/core/node.js';
+import { DynamoNode, type NodeInput, type NodeStores } from '../src/core/node.js';
 import type { Siblings } from '../src/protocol/data.js';
 import type { NodeControl, NodeIdentity, NodeStorage, NodeWorkerData, StorageStats, WorkerStats } from '../src/runtime/control-api.js';
 import { EffectHost } from '../src/runtime/effect-host.js';
-import { probeEnvironment } from '../src/runtime/lmdb-probe.js';
 import { TimerQueue } from '../src/runtime/timer-queue.js';
 import { LmdbStores } from '../src/storage/lmdb-stores.js';
 import { MemoryStore } from '../src/storage/memory-store.js';
@@ -26,8 +25,6 @@ import type { Transport } from '../src/transport/transport.js';
 import { md5Hex } from '../src/util/md5.js';
 
 const data = workerData as NodeWorkerData;
-/** Beside this file in dist/workers (this file is bundled there). */
-const PROBE_SCRIPT = new URL('./lmdb-probe.js', import.meta.url);
 
 // A failed commit reaches the node through its write log; the rejection lmdb-js makes beside
 // it must not end the thread. Anything else unhandled ends it, as by default.
@@ -70,7 +67,9 @@ async function boot(identity: NodeIdentity): Promise<Incarnation> {
   };
   const faults = new FaultLayer(mesh, defer, { self: identity.nodeId, random: Math.random });
   const durable = identity.storage === undefined ? null : await openDurable(identity.nodeId, identity.storage, faults, mesh, () => host);
-  const stores = durable?.stores ?? { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() };
+  // A durable node's hint sequence numbers begin past every number an earlier boot could have
+  // used (2^32 a boot), so a delivery's ack arriving late never deletes a newer hint.
+  const stores: NodeStores = durable === null ? { data: new MemoryStore<Siblings>(), hints: new MemoryStore<Hint>() } : { data: durable.stores.data, hints: durable.stores.hints, firstHintSeq: durable.stores.boot * 2 ** 32 };
   // A durable node's actor carries its boot count and a random tag: no start of it reuses an
   // earlier one's dots, not even after its environment was deleted and the count began again.
   const actorId = durable === null ? identity.actorId : `${identity.actorId}~${durable.stores.boot}.${randomBytes(4).toString('hex')}`;
@@ -100,7 +99,9 @@ async function openDurable(nodeId: string, storage: NodeStorage, transport: Tran
     path: storage.path,
     nodeId,
     durability: storage.durability,
-    probe: (file) => probeEnvironment(file, PROBE_SCRIPT),
+    // The main thread read the environment through before it gave this thread the node
+    // (node-handle.ts): a probe process started here would outlive a terminated thread.
+    probe: () => Promise.resolve(),
     progressed: () => opened.durable?.gate.release(),
     failed: (error) => {
       const { durable } = opened;

@@ -10,7 +10,7 @@ import type { Siblings, VectorClock } from '../protocol/data.js';
 import { clockView, EMPTY_CONTEXT } from '../core/causal-context.js';
 import { ClientDriver, type RequestLatencies } from '../runtime/client-driver.js';
 import type { ChaosRule, ChaosSelector, FaultCounters, WorkerStats } from '../runtime/control-api.js';
-import { claimDataDir } from '../runtime/data-dir.js';
+import { claimDataDir, type DataDirLock } from '../runtime/data-dir.js';
 import { DRAIN_TIMEOUT_MS, Topology, type SpreadRing } from '../runtime/topology.js';
 import { md5Hex } from '../util/md5.js';
 import { ContextTags } from './context-tags.js';
@@ -117,6 +117,8 @@ export class Cluster {
     private readonly maxValueBytes: number,
     /** Tags the contexts this cluster hands out, so that a context from another one is refused. */
     clusterId: string = randomUUID(),
+    /** A durable cluster's hold on its directory (data-dir-lock.ts), given up once every node has closed its environment. */
+    private readonly dirLock?: DataDirLock,
   ) {
     this.tags = new ContextTags(clusterId);
   }
@@ -168,15 +170,16 @@ export class Cluster {
     const client = new ClientCore(`client-${randomUUID()}`, resolved.coordination, resolved.tuning, [], md5Hex);
     const driver = new ClientDriver(client);
     const topology = new Topology(resolved.tuning, driver, undefined, threads, resolved.storage);
+    let dirLock: DataDirLock | undefined;
     try {
-      if (resolved.storage !== undefined) claimDataDir(resolved.storage.dir, resolved.tuning);
+      dirLock = resolved.storage === undefined ? undefined : claimDataDir(resolved.storage.dir, resolved.tuning);
       await topology.boot(resolved.nodes);
     } catch (err) {
       driver.close();
-      await topology.shutdown();
+      await topology.shutdown().finally(() => dirLock?.release());
       throw toDynamoError(err);
     }
-    return new Cluster(topology, driver, resolved.tuning, resolved.maxValueBytes);
+    return new Cluster(topology, driver, resolved.tuning, resolved.maxValueBytes, undefined, dirLock);
   }
 
   /** Node ids in the ring, running or stopped. */
@@ -348,7 +351,7 @@ export class Cluster {
     if (this.stopped) return;
     this.stopped = true;
     this.driver.close();
-    await guarded(() => this.topology.shutdown());
+    await guarded(() => this.topology.shutdown()).finally(() => this.dirLock?.release());
   }
 
   private async write(key: string, value: unknown, deleted: boolean, options: PutOptions | undefined): Promise<PutResult> {

@@ -28,16 +28,24 @@ function storeKey(owner: string, key: string): string {
 export class HintStore {
   /** key -> owners with a hint for it, so a read finds a key's hints without a scan. */
   private readonly owners = new Map<string, Set<string>>();
-  private nextSeq = 1;
+  private nextSeq: number;
   /** Entries dropped from hints' contexts by their bound. */
   contextPrunes = 0;
 
+  /**
+   * @param firstSeq where this store's sequence numbers begin. A sequence number must never
+   * repeat one an earlier start of the node sent, or an ack of that delivery arriving late
+   * could delete a newer hint with the same number; the hints still stored do not tell
+   * (every hint may have been delivered and deleted), so a durable node starts each boot
+   * past every number an earlier one used (node-worker.ts).
+   */
   constructor(
     private readonly store: KeyValueStore<Hint>,
     private readonly limits: ContextLimits,
+    firstSeq = 1,
   ) {
-    // A durable store may already hold hints: new sequence numbers must not repeat theirs,
-    // or a late ack for an old delivery could delete a hint that grew since.
+    this.nextSeq = firstSeq;
+    // Nor may a new number repeat one of the hints kept.
     for (const [, hint] of store.entries()) {
       this.index(hint);
       this.nextSeq = Math.max(this.nextSeq, hint.seq + 1);

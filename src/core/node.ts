@@ -69,6 +69,8 @@ export interface NodeKeyView {
 export interface NodeStores {
   readonly data: KeyValueStore<Siblings>;
   readonly hints: KeyValueStore<Hint>;
+  /** Where the hints' sequence numbers begin (default 1): past those of any earlier start of a durable node. */
+  readonly firstHintSeq?: number;
 }
 
 export class DynamoNode implements StateMachine<NodeInput> {
@@ -103,7 +105,7 @@ export class DynamoNode implements StateMachine<NodeInput> {
     this.ring = Ring.of(membership.nodes, tuning.vnodes, hash);
     this.draining = membership.draining ?? [];
     this.detector = new FailureDetector(nowMs, tuning.suspectForMs);
-    this.hints = new HintStore(stores.hints, storedLimits);
+    this.hints = new HintStore(stores.hints, storedLimits, stores.firstHintSeq);
     // Every change of the node's data, whoever makes it, reaches the anti-entropy trees.
     const data = new ObservedStore(stores.data, (key) => this.antiEntropy.changed(key));
     this.replica = new Replica({

@@ -3,13 +3,42 @@
  * its own read every record and exited cleanly; rejects with what went wrong otherwise (a
  * crash of that process, its error, or no answer in time). Only an environment that exists
  * is probed: a new one has nothing to read.
+ *
+ * The main thread runs it, before the node's thread opens the environment (node-handle.ts):
+ * a process a worker thread started would outlive the thread when the thread is terminated
+ * (a failed start, a node that does not answer), since nothing runs on a terminated thread
+ * to kill it; the main thread outlives every worker, and the probe's time limit ends it.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { storageError } from '../storage/storage-error.js';
+import { compiledSibling } from '../util/compiled-path.js';
+import type { NodeStorage } from './control-api.js';
+import { EngineError } from './engine-error.js';
 
 /** Reading a large environment takes time; a probe that takes longer than this is refused. */
-const PROBE_TIMEOUT_MS = 120_000;
+export const PROBE_TIMEOUT_MS = 120_000;
+
+/**
+ * The script and time limit of the probes the main thread runs: tests put a script of their
+ * own here (one that sleeps) and a shorter limit.
+ * @internal
+ */
+export const probeSettings: { script: URL; timeoutMs: number } = {
+  script: compiledSibling(import.meta.url, '../../workers/lmdb-probe.js'),
+  timeoutMs: PROBE_TIMEOUT_MS,
+};
+
+/** Probes a durable node's environment before its thread opens it; a STORAGE EngineError naming the path when it cannot be used. */
+export async function probeNodeStorage(storage: NodeStorage): Promise<void> {
+  try {
+    await probeEnvironment(join(storage.path, 'data.mdb'), probeSettings.script, probeSettings.timeoutMs);
+  } catch (error) {
+    throw new EngineError('STORAGE', storageError(storage.path, 'cannot open the node\'s LMDB environment', error).message, { cause: error });
+  }
+}
 
 export function probeEnvironment(file: string, script: URL, timeoutMs = PROBE_TIMEOUT_MS): Promise<void> {
   if (!existsSync(file)) return Promise.resolve();

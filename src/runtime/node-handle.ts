@@ -13,11 +13,30 @@ import { compiledSibling } from '../util/compiled-path.js';
 import { workerExecArgv } from '../util/worker-argv.js';
 import type { NodeControl, NodeIdentity, NodeWorkerData, WorkerStats } from './control-api.js';
 import { EngineError } from './engine-error.js';
+import { PROBE_TIMEOUT_MS, probeNodeStorage } from './lmdb-probe.js';
 
 const WORKER_FILE = compiledSibling(import.meta.url, '../../workers/node-worker.js');
 
 /** Control calls that do not answer within this time fail instead of hanging. */
 const CONTROL_TIMEOUT_MS = 10_000;
+
+/**
+ * How long a node may take to start. A durable node loads its environment into memory,
+ * decoding every record the probe only read through: it gets as long as the probe may take,
+ * and then the time of any other call.
+ */
+function startTimeoutMs(identity: NodeIdentity): number {
+  return identity.storage === undefined ? CONTROL_TIMEOUT_MS : PROBE_TIMEOUT_MS + CONTROL_TIMEOUT_MS;
+}
+
+/**
+ * How long a node may take to stop cleanly before its thread is terminated. A durable node
+ * closes its environment only once its writes are safe: with 'flush' that waits for a disk
+ * sync, which a busy disk can stretch past a second.
+ */
+function stopTimeoutMs(identity: NodeIdentity): number {
+  return identity.storage === undefined ? 1000 : CONTROL_TIMEOUT_MS;
+}
 
 /** A node worker thread running no node: what a ThreadPool keeps between clusters (thread-pool.ts). */
 export interface IdleThread {
@@ -36,6 +55,8 @@ export class NodeHandle {
     private readonly worker: Worker,
     private readonly control: Comlink.Remote<NodeControl>,
     private readonly controlPort: MessagePort,
+    /** What `terminate` and `release` allow the node to stop cleanly. */
+    private readonly stopTimeoutMs: number,
   ) {
     this.gone = new Promise<never>((_, reject) => {
       this.markGone = reject;
@@ -45,6 +66,8 @@ export class NodeHandle {
 
   static async spawn(identity: NodeIdentity): Promise<NodeHandle> {
     const { nodeId } = identity;
+    // Read through first, by a process of the main thread's (lmdb-probe.ts): no thread yet.
+    if (identity.storage !== undefined) await probeNodeStorage(identity.storage);
     const { port1, port2 } = new MessageChannel();
     const workerData: NodeWorkerData = { ...identity, controlPort: port2 };
     let worker: Worker;
@@ -55,12 +78,12 @@ export class NodeHandle {
       throw new EngineError('INTERNAL', `node ${nodeId} could not start a worker thread: ${(err as Error).message}`, { cause: err });
     }
     const control = Comlink.wrap<NodeControl>(nodeEndpoint(port1));
-    const handle = new NodeHandle(nodeId, worker, control, port1);
+    const handle = new NodeHandle(nodeId, worker, control, port1, stopTimeoutMs(identity));
     const failed = new Promise<never>((_, reject) => {
       worker.once('error', (err) => reject(new EngineError('INTERNAL', `node ${nodeId} failed to start: ${err.message}`, { cause: err })));
     });
     try {
-      await Promise.race([withTimeout(control.ready(), `${nodeId} ready`), failed]);
+      await Promise.race([withTimeout(control.ready(), `${nodeId} ready`, startTimeoutMs(identity)), failed]);
     } catch (err) {
       await handle.terminate();
       throw asStorageError(err);
@@ -80,10 +103,11 @@ export class NodeHandle {
    * if the thread does not answer; the caller starts a new one then.
    */
   static async adopt(thread: IdleThread, identity: NodeIdentity): Promise<NodeHandle> {
-    const handle = new NodeHandle(identity.nodeId, thread.worker, thread.control, thread.controlPort);
+    const handle = new NodeHandle(identity.nodeId, thread.worker, thread.control, thread.controlPort, stopTimeoutMs(identity));
     handle.watchExit();
     try {
-      await handle.call(() => thread.control.reset(identity), 'reset');
+      if (identity.storage !== undefined) await probeNodeStorage(identity.storage);
+      await handle.call(() => thread.control.reset(identity), 'reset', startTimeoutMs(identity));
     } catch (err) {
       await handle.terminate();
       throw asStorageError(err);
@@ -156,7 +180,7 @@ export class NodeHandle {
   async terminate(): Promise<void> {
     this.terminating = true;
     this.markGone(new EngineError('STOPPED', `node ${this.nodeId} has stopped`));
-    await withTimeout(this.control.shutdown(), `${this.nodeId} shutdown`, 1000).catch(() => undefined);
+    await withTimeout(this.control.shutdown(), `${this.nodeId} shutdown`, this.stopTimeoutMs).catch(() => undefined);
     this.controlPort.close();
     await this.worker.terminate();
   }
@@ -170,7 +194,7 @@ export class NodeHandle {
     this.markGone(new EngineError('STOPPED', `node ${this.nodeId} has stopped`));
     this.worker.off('exit', this.onExit);
     try {
-      await withTimeout(this.control.retire(), `${this.nodeId} retire`, 1000);
+      await withTimeout(this.control.retire(), `${this.nodeId} retire`, this.stopTimeoutMs);
     } catch {
       this.controlPort.close();
       await this.worker.terminate();

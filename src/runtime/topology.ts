@@ -90,11 +90,12 @@ export class Topology {
     return this.running.has(nodeId);
   }
 
-  /** Starts the first nodes, wired to each other and to the client. */
+  /** Starts the first nodes, wired to each other and to the client; a failure is reported once every start has settled. */
   async boot(count: number): Promise<void> {
     this.members = Array.from({ length: count }, () => this.newNodeId());
     this.driver.membership(this.members);
-    await Promise.all(this.members.map((id) => this.spawn(id, this.membership())));
+    const starts = await Promise.allSettled(this.members.map((id) => this.spawn(id, this.membership())));
+    for (const start of starts) if (start.status === 'rejected') throw start.reason;
     const wiring: Promise<void>[] = [];
     for (const [i, a] of this.members.entries()) {
       for (const b of this.members.slice(i + 1)) wiring.push(this.link(a, b));
@@ -230,13 +231,13 @@ export class Topology {
 
   /**
    * Stops every node (its thread back to the pool, if any). A change still under way notices
-   * at its next step, stops what it started and rejects with STOPPED.
+   * at its next step, stops what it started and rejects with STOPPED; this waits for it.
    */
   async shutdown(): Promise<void> {
     this.closed = true;
     const handles = this.handles();
     this.running.clear();
-    await Promise.all(handles.map((handle) => stopNodeThread(handle, this.threads)));
+    await Promise.all([...handles.map((handle) => stopNodeThread(handle, this.threads)), this.queue]);
   }
 
   /** Runs topology changes one after the other, never once the cluster is closed. */
@@ -314,8 +315,7 @@ export class Topology {
   private async spawn(nodeId: string, membership: Membership): Promise<void> {
     const incarnation = (this.incarnations.get(nodeId) ?? 0) + 1;
     this.incarnations.set(nodeId, incarnation);
-    // A controller process that restarts counts incarnations from 1 again: a random tag keeps
-    // its node from minting dots an earlier incarnation already used.
+    // A controller process that restarts counts incarnations from 1 again: a random tag keeps its node from minting an earlier incarnation's dots.
     const actorId = this.spread ? `${nodeId}#${incarnation}.${randomBytes(4).toString('hex')}` : `${nodeId}#${incarnation}`;
     const handle = await startNodeThread({ nodeId, actorId, tuning: this.tuning, membership, storage: nodeStorage(this.storage, nodeId) }, this.threads);
     await this.stopIfClosed(nodeId, handle);

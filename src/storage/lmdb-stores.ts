@@ -80,17 +80,24 @@ export class LmdbStores implements NodeStores {
     }
     try {
       const meta = env.openDB<unknown, string>({ name: 'meta' });
-      const owner = meta.get('node');
-      if (owner !== undefined && owner !== nodeId) {
-        throw new StorageError(`${path} holds the data of node ${String(owner)}, not of ${nodeId}: give each node its own directory (<dir>/<node id>), as the cluster does`);
-      }
-      const format = meta.get('format');
-      if (format !== undefined && !READABLE_FORMATS.includes(format)) {
-        throw new StorageError(`${path} holds data in format ${String(format)}; this engine reads formats ${READABLE_FORMATS.join(' and ')}: use the engine that wrote it, or another directory`);
-      }
-      const boot = (typeof meta.get('boot') === 'number' ? (meta.get('boot') as number) : 0) + 1;
+      // Read and counted up in one transaction: two opens of one environment never count the
+      // same boot (a throw aborts it, writing nothing).
+      const boot = env.transactionSync(() => {
+        const owner = meta.get('node');
+        if (owner !== undefined && owner !== nodeId) {
+          throw new StorageError(`${path} holds the data of node ${String(owner)}, not of ${nodeId}: give each node its own directory (<dir>/<node id>), as the cluster does`);
+        }
+        const format = meta.get('format');
+        if (format !== undefined && !READABLE_FORMATS.includes(format)) {
+          throw new StorageError(`${path} holds data in format ${String(format)}; this engine reads formats ${READABLE_FORMATS.join(' and ')}: use the engine that wrote it, or another directory`);
+        }
+        const counted = (typeof meta.get('boot') === 'number' ? (meta.get('boot') as number) : 0) + 1;
+        meta.putSync('node', nodeId);
+        meta.putSync('format', FORMAT);
+        meta.putSync('boot', counted);
+        return counted;
+      });
       // The boot is on disk before the node mints anything under it, whatever the durability.
-      await Promise.all([meta.put('node', nodeId), meta.put('format', FORMAT), meta.put('boot', boot)]);
       await syncToDisk(env);
       const log = new WriteLog(() => env.flushed, options.durability, options.progressed, (error) => options.failed(storageError(path, 'a write could not be committed', error)));
       const writer = options.durability === 'commit' ? new TurnWriter(env, log) : new FlushedWriter(log);
