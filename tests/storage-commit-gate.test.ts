@@ -133,7 +133,7 @@ describe('CommitGate', () => {
   });
 
   it("lets a coordinator's requests to the other replicas leave at once, and holds every answer and reply", async () => {
-    const { inner, log, gate } = gated();
+    const { inner, log } = gated();
     const holder: { holds: number } = { holds: 0 };
     const counted = new CommitGate(inner, log, () => undefined, () => holder.holds++);
     const write = commit();
@@ -148,7 +148,6 @@ describe('CommitGate', () => {
     // The requests overtook the held answers; the answers wait, in order, for the write.
     expect(inner.sent).toEqual(['replica-write', 'replica-read']);
     expect([counted.waiting, holder.holds]).toEqual([4, 1]);
-    expect(gate.waiting).toBe(0);
     write.resolve();
     await settle();
     counted.release();
@@ -185,5 +184,22 @@ describe('Batcher.beforeFlush', () => {
     batcher.send('node-2', 'sent before');
     batcher.flush();
     expect(posted).toEqual([['node-2', ['sent before', 'released by the commit']]]);
+  });
+});
+
+describe('Batcher.schedule', () => {
+  it('ends the turn with a flush though nothing was sent: a message held at the gate gets its commit', async () => {
+    const posted: unknown[] = [];
+    const batcher = new Batcher((_, batch) => posted.push(...(batch as unknown[])));
+    let flushes = 0;
+    batcher.beforeFlush = () => {
+      flushes++;
+      // As the commit does: it releases the held message into the outbox.
+      if (flushes === 1) batcher.send('node-2', 'released');
+    };
+    batcher.schedule();
+    batcher.schedule();
+    await settle();
+    expect([flushes, posted]).toEqual([1, ['released']]);
   });
 });

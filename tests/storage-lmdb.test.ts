@@ -52,7 +52,7 @@ describe('LmdbStores', () => {
     first.data.set('gone', siblings('soon deleted'));
     expect(first.data.delete('gone')).toBe(true);
     expect(first.data.delete('never there')).toBe(false);
-    first.hints.set('hinted', { key: 'hinted', owner: 'node-4', siblings: siblings('for node-4'), seq: 1 });
+    first.hints.set('node-4\u0000hinted', { key: 'hinted', owner: 'node-4', siblings: siblings('for node-4'), seq: 1 });
     // Reads before the commit see the write: the core reads its own writes inside a step.
     expect(first.data.get('plain')?.versions[0]?.value).toBe(value);
     await committed(first);
@@ -63,7 +63,7 @@ describe('LmdbStores', () => {
     expect([...second.data.keys()].sort()).toEqual([longKey, 'plain'].sort());
     expect(second.data.get('plain')?.versions[0]?.value).toEqual(value);
     expect(second.data.get(longKey)?.versions[0]?.value).toBe('long');
-    expect(second.hints.get('hinted')).toEqual({ key: 'hinted', owner: 'node-4', siblings: siblings('for node-4'), seq: 1 });
+    expect(second.hints.get('node-4\u0000hinted')).toEqual({ key: 'hinted', owner: 'node-4', siblings: siblings('for node-4'), seq: 1 });
     await second.close();
   });
 

@@ -197,6 +197,21 @@ describe('durable records - a key\'s siblings and a hint, written flat', () => {
     expect(hintRecords.decode(encodeRecord('node-4\u0000k', hint))).toStrictEqual(['node-4\u0000k', hint]);
   });
 
+  it('a flat record of the other store, with fields of the wrong kind, or a hint whose key disagrees is not read as data', () => {
+    expect(hintRecords.decode(siblingsRecords.encode('k', twoVersions))).toBeNull();
+    expect(siblingsRecords.decode(hintRecords.encode('node-4\u0000k', hint))).toBeNull();
+    expect(hintRecords.decode(hintRecords.encode('node-5\u0000k', hint))).toBeNull();
+    const flat = JSON.parse(siblingsRecords.encode('k', twoVersions).toString('utf8')) as unknown[];
+    for (const [at, wrong] of [[2, 7], [5, 'no'], [6, 12], [7, '17'], [8, null], [flat.length - 1, {}]] as const) {
+      const broken = [...flat];
+      broken[at] = wrong;
+      expect(siblingsRecords.decode(Buffer.from(JSON.stringify(broken)))).toBeNull();
+    }
+    const badSeq = JSON.parse(hintRecords.encode('node-4\u0000k', hint).toString('utf8')) as unknown[];
+    badSeq[4] = 1.5;
+    expect(hintRecords.decode(Buffer.from(JSON.stringify(badSeq)))).toBeNull();
+  });
+
   it('a flat record cut short or of an unknown tag is not read as data', () => {
     const text = siblingsRecords.encode('k', twoVersions).toString('utf8');
     const flat = JSON.parse(text) as unknown[];

@@ -37,7 +37,13 @@ export const siblingsRecords: RecordCodec<Siblings> = {
     const out: unknown[] = [key, SIBLINGS];
     return pushSiblings(out, siblings) ? json(out) : encodeRecord(key, siblings);
   },
-  decode: (bytes) => decodeFlat(bytes),
+  decode(bytes) {
+    const record = decodeRecord(bytes);
+    if (!isFlat(record)) return record;
+    if (record[1] !== SIBLINGS) return null;
+    const siblings = readSiblings(record, 2);
+    return siblings === null ? null : [record[0], siblings];
+  },
 };
 
 export const hintRecords: RecordCodec<Hint> = {
@@ -45,7 +51,16 @@ export const hintRecords: RecordCodec<Hint> = {
     const out: unknown[] = [key, HINT, hint.owner, hint.key, hint.seq];
     return pushSiblings(out, hint.siblings) ? json(out) : encodeRecord(key, hint);
   },
-  decode: (bytes) => decodeFlat(bytes),
+  decode(bytes) {
+    const record = decodeRecord(bytes);
+    if (!isFlat(record)) return record;
+    const [storeKey, tag, owner, key, seq] = record;
+    // The hint store keys a hint by its owner and key (hinted-handoff.ts): a record whose
+    // fields do not say the same was not written by this engine.
+    if (tag !== HINT || typeof owner !== 'string' || typeof key !== 'string' || storeKey !== `${owner}\u0000${key}` || !Number.isSafeInteger(seq)) return null;
+    const siblings = readSiblings(record, 5);
+    return siblings === null ? null : [storeKey, { key, owner, siblings, seq } satisfies Record<keyof Hint, unknown>];
+  },
 };
 
 function json(out: unknown[]): Buffer {
@@ -66,31 +81,25 @@ function pushSiblings(out: unknown[], { versions, context }: Siblings): boolean 
   return true;
 }
 
-/** `[key, value]` of any record this engine wrote, flat or not; null when it is not one. */
-function decodeFlat(bytes: Buffer): unknown {
-  const record = decodeRecord(bytes);
-  if (!Array.isArray(record) || typeof record[1] !== 'number') return record;
-  const flat = record as unknown[];
-  if (flat[1] === SIBLINGS) {
-    const siblings = readSiblings(flat, 2);
-    return siblings === null ? null : [flat[0], siblings];
-  }
-  if (flat[1] === HINT) {
-    const siblings = readSiblings(flat, 5);
-    return siblings === null ? null : [flat[0], { key: flat[3], owner: flat[2], siblings, seq: flat[4] } satisfies Record<keyof Hint, unknown>];
-  }
-  return null;
+/** A flat record (format 3): a number, its tag, in second place; records of format 2 have an object there. */
+function isFlat(record: unknown): record is unknown[] {
+  return Array.isArray(record) && typeof record[1] === 'number';
 }
 
+/** The siblings at `at` of a flat record; null when any field is not of its kind. */
 function readSiblings(flat: readonly unknown[], at: number): Siblings | null {
   const readFrom = flat[at];
   const count = flat[at + 1];
   const clockAt = at + 2 + (count as number) * VERSION_WIDTH;
   if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0 || clockAt > flat.length) return null;
+  if (typeof flat[0] !== 'string' || (readFrom !== null && typeof readFrom !== 'string')) return null;
   const versions: Version[] = [];
   for (let v = at + 2; v < clockAt; v += VERSION_WIDTH) {
-    versions.push({ value: flat[v], deleted: flat[v + 1] as boolean, dot: { actor: flat[v + 2] as string, counter: flat[v + 3] as number, timeMs: flat[v + 4] as number } });
+    const [deleted, actor, counter, timeMs] = [flat[v + 1], flat[v + 2], flat[v + 3], flat[v + 4]];
+    if (typeof deleted !== 'boolean' || typeof actor !== 'string' || typeof counter !== 'number' || typeof timeMs !== 'number') return null;
+    versions.push({ value: flat[v], deleted, dot: { actor, counter, timeMs } });
   }
   const clock = flat.slice(clockAt) as (string | number)[];
-  return { versions, context: readFrom === null ? { clock } : { clock, readFrom: readFrom as string } };
+  for (const entry of clock) if (typeof entry !== 'string' && typeof entry !== 'number') return null;
+  return { versions, context: readFrom === null ? { clock } : { clock, readFrom } };
 }

@@ -38,7 +38,11 @@ export interface WriteProgress {
  */
 export const MAX_WAITING = 65_536;
 
-/** Requests that acknowledge nothing: they leave at once, written or not (see above). */
+/**
+ * Requests that acknowledge nothing: they leave at once, written or not (see above). Only a
+ * coordinator sends them (src/core/put-request.ts, get-request.ts); a message that reports
+ * this node's state (a repair, a handoff, a hint's delivery) must not take one of these kinds.
+ */
 const UNHELD: ReadonlySet<Message['kind']> = new Set<Message['kind']>(['replica.write', 'replica.read']);
 
 interface Held {
