@@ -99,9 +99,8 @@ async function openDurable(nodeId: string, storage: NodeStorage, transport: Tran
     path: storage.path,
     nodeId,
     durability: storage.durability,
-    // The main thread read the environment through before it gave this thread the node
-    // (node-handle.ts): a probe process started here would outlive a terminated thread.
-    probe: () => Promise.resolve(),
+    // No probe here: the main thread read the environment through before it gave this thread
+    // the node (node-handle.ts); a probe process started here would outlive a terminated thread.
     progressed: () => opened.durable?.gate.release(),
     failed: (error) => {
       const { durable } = opened;

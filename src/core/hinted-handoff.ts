@@ -21,7 +21,7 @@ export interface Hint {
 }
 
 /** The store key of a hint: one hint per (owner, key). */
-function storeKey(owner: string, key: string): string {
+export function hintStoreKey(owner: string, key: string): string {
   return `${owner}\u0000${key}`;
 }
 
@@ -58,13 +58,13 @@ export class HintStore {
 
   /** Merges siblings into the hint kept for `owner`. */
   add(owner: string, key: string, siblings: Siblings): void {
-    const existing = this.store.get(storeKey(owner, key));
+    const existing = this.store.get(hintStoreKey(owner, key));
     const merged = mergeSiblings(existing?.siblings ?? NO_SIBLINGS, siblings);
     if (existing && merged === existing.siblings) return;
     const bounded = boundSiblings(merged, this.limits);
     this.contextPrunes += bounded.pruned;
     const hint: Hint = { key, owner, siblings: bounded.siblings, seq: this.nextSeq++ };
-    this.store.set(storeKey(owner, key), hint);
+    this.store.set(hintStoreKey(owner, key), hint);
     this.index(hint);
   }
 
@@ -80,21 +80,21 @@ export class HintStore {
     if (!owners) return [];
     const hints: Hint[] = [];
     for (const owner of owners) {
-      const hint = this.store.get(storeKey(owner, key));
+      const hint = this.store.get(hintStoreKey(owner, key));
       if (hint) hints.push(hint);
     }
     return hints;
   }
 
   get(owner: string, key: string): Hint | undefined {
-    return this.store.get(storeKey(owner, key));
+    return this.store.get(hintStoreKey(owner, key));
   }
 
   /** Deletes a hint, but only the exact one acknowledged: a hint that grew since stays. */
   deleteIfUnchanged(owner: string, key: string, seq: number): boolean {
-    const hint = this.store.get(storeKey(owner, key));
+    const hint = this.store.get(hintStoreKey(owner, key));
     if (!hint || hint.seq !== seq) return false;
-    this.store.delete(storeKey(owner, key));
+    this.store.delete(hintStoreKey(owner, key));
     const owners = this.owners.get(key);
     owners?.delete(owner);
     if (owners?.size === 0) this.owners.delete(key);
@@ -113,7 +113,7 @@ export class HintStore {
     const out: Hint[] = [];
     for (const [key, owners] of this.owners) {
       if (out.length >= limit) break;
-      const hint = owners.has(owner) ? this.store.get(storeKey(owner, key)) : undefined;
+      const hint = owners.has(owner) ? this.store.get(hintStoreKey(owner, key)) : undefined;
       if (hint) out.push(hint);
     }
     return out;

@@ -44,9 +44,11 @@ export interface LmdbStoresOptions {
   readonly failed: (error: StorageError) => void;
   /**
    * Reads the environment file through somewhere a crash cannot hurt (a process of its own),
-   * rejecting when it cannot: LMDB trusts its file, and a corrupt one can crash whoever reads it.
+   * rejecting when it cannot: LMDB trusts its file, and a corrupt one can crash whoever reads
+   * it. Left out when the caller has read it through already (a node's thread: the main
+   * thread probes before it hands the node over, runtime/lmdb-probe.ts).
    */
-  readonly probe: (file: string) => Promise<void>;
+  readonly probe?: (file: string) => Promise<void>;
 }
 
 export class LmdbStores implements NodeStores {
@@ -67,7 +69,7 @@ export class LmdbStores implements NodeStores {
     let env: RootDatabase;
     try {
       mkdirSync(path, { recursive: true });
-      await options.probe(file);
+      await options.probe?.(file);
       // Loaded here, not with the worker: a node in memory never loads the native addon.
       const { open } = await import('lmdb');
       // 'commit' asks LMDB to write each transaction to the file and not to sync it: a killed

@@ -18,7 +18,7 @@
  *   siblings: [key, SIBLINGS, readFrom | null, n, (value, deleted, actor, counter, timeMs) x n, ...clock]
  *   hint:     [storeKey, HINT, owner, hintKey, seq, readFrom | null, n, ...versions, ...clock]
  */
-import type { Hint } from '../core/hinted-handoff.js';
+import { hintStoreKey, type Hint } from '../core/hinted-handoff.js';
 import type { Siblings, Version } from '../protocol/data.js';
 import { decodeRecord, encodeRecord, jsonExact } from './record-codec.js';
 
@@ -57,7 +57,7 @@ export const hintRecords: RecordCodec<Hint> = {
     const [storeKey, tag, owner, key, seq] = record;
     // The hint store keys a hint by its owner and key (hinted-handoff.ts): a record whose
     // fields do not say the same was not written by this engine.
-    if (tag !== HINT || typeof owner !== 'string' || typeof key !== 'string' || storeKey !== `${owner}\u0000${key}` || !Number.isSafeInteger(seq)) return null;
+    if (tag !== HINT || typeof owner !== 'string' || typeof key !== 'string' || storeKey !== hintStoreKey(owner, key) || !Number.isSafeInteger(seq)) return null;
     const siblings = readSiblings(record, 5);
     return siblings === null ? null : [storeKey, { key, owner, siblings, seq } satisfies Record<keyof Hint, unknown>];
   },
