@@ -1,7 +1,8 @@
 /**
- * A durable record's bytes (src/storage/record-codec.ts): JSON text where JSON gives the data
- * back exactly, structured clone otherwise, and both read back as they were; environments
- * written before JSON records existed (format 1) still open.
+ * A durable record's bytes (src/storage/record-codec.ts, state-records.ts, packed-record.ts):
+ * flat records packed where every client value is a string or null, JSON text where JSON
+ * gives the data back exactly, structured clone otherwise, and all read back as they were;
+ * environments written before JSON records existed (format 1) still open.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { open } from 'lmdb';
 import { describe, expect, it } from 'vitest';
 import { recordKey } from '../src/storage/durable-map.js';
 import { LmdbStores } from '../src/storage/lmdb-stores.js';
+import { PACKED_START, RecordArena, unpack } from '../src/storage/packed-record.js';
 import { decodeRecord, encodeRecord } from '../src/storage/record-codec.js';
 import { hintRecords, siblingsRecords } from '../src/storage/state-records.js';
 import { probeEnvironment } from '../src/runtime/lmdb-probe.js';
@@ -159,10 +161,11 @@ describe('durable records - a key\'s siblings and a hint, written flat', () => {
   };
   const hint = { key: 'k', owner: 'node-4', siblings: twoVersions, seq: 2 ** 33 + 5 };
 
-  it('siblings of strings and tombstones are one flat JSON array, with no property names, and read back equal', () => {
+  it('siblings of strings and tombstones are one flat array, packed, with no property names, and read back equal', () => {
     const bytes = siblingsRecords.encode('k', twoVersions);
-    const text = bytes.toString('utf8');
-    expect(JSON.parse(text)[1]).toEqual(expect.any(Number));
+    expect(bytes[0]).toBe(PACKED_START);
+    expect(unpack(bytes)![1]).toEqual(expect.any(Number));
+    const text = bytes.toString('latin1');
     expect(text).not.toContain('versions');
     expect(text).not.toContain('actor');
     expect(siblingsRecords.decode(bytes)).toStrictEqual(['k', twoVersions]);
@@ -172,7 +175,8 @@ describe('durable records - a key\'s siblings and a hint, written flat', () => {
 
   it('a hint is flat too, with its owner, key and seq', () => {
     const bytes = hintRecords.encode('node-4\u0000k', hint);
-    expect(JSON.parse(bytes.toString('utf8'))[1]).toEqual(expect.any(Number));
+    expect(bytes[0]).toBe(PACKED_START);
+    expect(unpack(bytes)![1]).toEqual(expect.any(Number));
     expect(hintRecords.decode(bytes)).toStrictEqual(['node-4\u0000k', hint]);
   });
 
@@ -201,21 +205,65 @@ describe('durable records - a key\'s siblings and a hint, written flat', () => {
     expect(hintRecords.decode(siblingsRecords.encode('k', twoVersions))).toBeNull();
     expect(siblingsRecords.decode(hintRecords.encode('node-4\u0000k', hint))).toBeNull();
     expect(hintRecords.decode(hintRecords.encode('node-5\u0000k', hint))).toBeNull();
-    const flat = JSON.parse(siblingsRecords.encode('k', twoVersions).toString('utf8')) as unknown[];
+    const flat = unpack(siblingsRecords.encode('k', twoVersions))!;
     for (const [at, wrong] of [[2, 7], [5, 'no'], [6, 12], [7, '17'], [8, null], [flat.length - 1, {}]] as const) {
       const broken = [...flat];
       broken[at] = wrong;
       expect(siblingsRecords.decode(Buffer.from(JSON.stringify(broken)))).toBeNull();
+      // Packed too, where the wrong field is one a packed record can hold.
+      const packed = new RecordArena().pack(broken);
+      if (packed !== null) expect(siblingsRecords.decode(packed)).toBeNull();
     }
-    const badSeq = JSON.parse(hintRecords.encode('node-4\u0000k', hint).toString('utf8')) as unknown[];
+    const badSeq = unpack(hintRecords.encode('node-4\u0000k', hint))!;
     badSeq[4] = 1.5;
     expect(hintRecords.decode(Buffer.from(JSON.stringify(badSeq)))).toBeNull();
+    expect(hintRecords.decode(new RecordArena().pack(badSeq)!)).toBeNull();
   });
 
   it('a flat record cut short or of an unknown tag is not read as data', () => {
-    const text = siblingsRecords.encode('k', twoVersions).toString('utf8');
-    const flat = JSON.parse(text) as unknown[];
+    const packed = siblingsRecords.encode('k', twoVersions);
+    const flat = unpack(packed)!;
     expect(siblingsRecords.decode(Buffer.from(JSON.stringify(flat.slice(0, 6))))).toBeNull();
     expect(siblingsRecords.decode(Buffer.from(JSON.stringify(['k', 99, ...flat.slice(2)])))).toBeNull();
+    expect(siblingsRecords.decode(new RecordArena().pack(['k', 99, ...flat.slice(2)])!)).toBeNull();
+    // Packed bytes cut anywhere, or with a type byte no packed record has, are not a record.
+    for (let length = 1; length < packed.length; length++) expect(siblingsRecords.decode(packed.subarray(0, length))).toBeNull();
+    const badType = Buffer.from(packed);
+    badType[5] = 9;
+    expect(siblingsRecords.decode(badType)).toBeNull();
+    const trailing = Buffer.concat([packed, Buffer.of(0)]);
+    expect(siblingsRecords.decode(trailing)).toBeNull();
+  });
+
+  it('packing keeps every number exactly and sends a string UTF-8 cannot hold to JSON text', () => {
+    const odd = { ...twoVersions, context: { clock: ['node-1~3', -0, Number.NaN, 2 ** 53 + 2, 0.1] } };
+    const bytes = siblingsRecords.encode('k', odd);
+    expect(bytes[0]).toBe(PACKED_START);
+    expect(siblingsRecords.decode(bytes)).toStrictEqual(['k', odd]);
+    const lone = { ...twoVersions, versions: [{ ...twoVersions.versions[0]!, value: 'a\ud800b' }] };
+    const text = siblingsRecords.encode('k', lone);
+    expect(text[0]).toBe(JSON_START);
+    expect(siblingsRecords.decode(text)).toStrictEqual(['k', lone]);
+    expect(new RecordArena().pack(['\udc00'])).toBeNull();
+    expect(new RecordArena().pack([{}])).toBeNull();
+  });
+
+  it('an arena packs records side by side, starts a new slab when one is full, and reuses its slab after reset', () => {
+    const arena = new RecordArena();
+    const first = siblingsRecords.encode('a', twoVersions, arena);
+    const second = siblingsRecords.encode('b', twoVersions, arena);
+    expect(second.buffer).toBe(first.buffer);
+    expect(second.byteOffset).toBe(first.byteOffset + first.length);
+    expect(siblingsRecords.decode(first)).toStrictEqual(['a', twoVersions]);
+    // Larger than a slab: a slab of its own, and the records before it are left as they were.
+    const big = { ...twoVersions, versions: [{ ...twoVersions.versions[0]!, value: 'é'.repeat(70_000) }] };
+    const large = siblingsRecords.encode('c', big, arena);
+    expect(large.buffer).not.toBe(first.buffer);
+    expect(siblingsRecords.decode(large)).toStrictEqual(['c', big]);
+    expect(siblingsRecords.decode(second)).toStrictEqual(['b', twoVersions]);
+    arena.reset();
+    const again = siblingsRecords.encode('d', twoVersions, arena);
+    expect(again.buffer).toBe(large.buffer);
+    expect(again.byteOffset).toBe(0);
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { Database, RootDatabase } from 'lmdb';
 import { describe, expect, it } from 'vitest';
+import { unpack } from '../src/storage/packed-record.js';
 import { TurnWriter } from '../src/storage/turn-writer.js';
 import { WriteLog } from '../src/storage/write-log.js';
 
@@ -93,5 +94,24 @@ describe('TurnWriter', () => {
     expect({ confirmed: log.confirmed, commits: log.commits, transactions: fake.transactions }).toEqual({ confirmed: 1, commits: 1, transactions: 1 });
     await writerTurns();
     expect(fake.transactions).toBe(1);
+  });
+
+  it('records packed in its arena are all written as they were, and the arena is reused only after their transaction', () => {
+    const stored = new Map<string, Buffer>();
+    const db = { putSync: (key: Buffer, value: Buffer) => stored.set(key.toString(), Buffer.from(value)) } as unknown as Database<Buffer, Buffer>;
+    const fake = fakeEnvironment(new Map());
+    const writer = new TurnWriter(fake.env, new WriteLog(() => Promise.resolve(), 'commit', () => undefined, () => undefined));
+    const first = writer.arena.pack(['a', 1, 'x'.repeat(50)])!;
+    const second = writer.arena.pack(['b', 2, null])!;
+    expect(second.byteOffset).toBeGreaterThan(first.byteOffset);
+    writer.put(db, key('a'), first);
+    writer.put(db, key('b'), second);
+    writer.drain();
+    const third = writer.arena.pack(['c', 3, true])!;
+    expect(third.buffer).toBe(first.buffer);
+    expect(third.byteOffset).toBe(first.byteOffset);
+    writer.put(db, key('c'), third);
+    writer.drain();
+    expect([...stored].map(([name, value]) => [name, unpack(value)])).toEqual([['a', ['a', 1, 'x'.repeat(50)]], ['b', ['b', 2, null]], ['c', ['c', 3, true]]]);
   });
 });

@@ -63,7 +63,7 @@ export class DurableMap<T> extends MemoryStore<T> {
 
   override set(key: string, value: T): void {
     // Encoded first: a value that cannot be encoded must not be in memory without being on disk.
-    const record = this.codec.encode(key, value);
+    const record = this.codec.encode(key, value, this.writer.arena);
     super.set(key, value);
     this.writer.put(this.db, recordKey(key), record);
   }

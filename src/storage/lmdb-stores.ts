@@ -26,12 +26,13 @@ import { WriteLog, type Durability } from './write-log.js';
 
 /**
  * The layout of the records, written to the environment when a node opens it: 2 since
- * records may be JSON text (record-codec.ts), 3 since they may be flat (state-records.ts).
- * This engine still reads formats 1 (every record structured clone's) and 2, and an engine
- * that reads only older ones refuses a newer environment instead of misreading it.
+ * records may be JSON text (record-codec.ts), 3 since they may be flat (state-records.ts),
+ * 4 since flat records may be packed (packed-record.ts). This engine still reads formats 1
+ * (every record structured clone's) to 3, and an engine that reads only older ones refuses
+ * a newer environment instead of misreading it.
  */
-const FORMAT = 3;
-const READABLE_FORMATS: readonly unknown[] = [1, 2, 3];
+const FORMAT = 4;
+const READABLE_FORMATS: readonly unknown[] = [1, 2, 3, 4];
 
 export interface LmdbStoresOptions {
   /** The node's own directory. */

@@ -14,11 +14,13 @@
  * a few hundred bytes lands in Node's shared buffer pool instead, whose address is looked up
  * once per pool slab.
  *
- * The first byte tells the two apart: structured clone's output always starts with its
- * version tag (0xFF), JSON text of an array with '['. Records written before JSON ones existed
+ * The first byte tells them apart: structured clone's output always starts with its
+ * version tag (0xFF), JSON text of an array with '[', a packed flat record (format 4,
+ * packed-record.ts) with 0x01. Records written before JSON ones existed
  * are all structured clone's, so they read as before.
  */
 import { deserialize, serialize } from 'node:v8';
+import { PACKED_START, unpack } from './packed-record.js';
 
 const JSON_ARRAY_START = 0x5b; // '['
 /**
@@ -33,7 +35,9 @@ export function encodeRecord(key: string, value: unknown): Buffer {
   return serialize([key, value]);
 }
 
+/** The record `bytes` hold: a packed flat record (packed-record.ts; null when malformed), JSON text or structured clone's. */
 export function decodeRecord(bytes: Buffer): unknown {
+  if (bytes[0] === PACKED_START) return unpack(bytes);
   return bytes[0] === JSON_ARRAY_START ? JSON.parse(bytes.toString('utf8')) : deserialize(bytes);
 }
 

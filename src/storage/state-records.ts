@@ -12,30 +12,39 @@
  * (docs/PERFORMANCE.md, "Durable storage (LMDB)").
  *
  * A flat record is `[key, tag, ...]`: the number in second place tells it from the records
- * of format 2, `[key, value]` with an object there, which still read as before. A value JSON
- * does not hold exactly sends the whole record to record-codec.ts's general encoding.
+ * of format 2, `[key, value]` with an object there, which still read as before. Where every
+ * client value is a string or a tombstone's null, the flat array is packed as bytes into the
+ * writer's arena (packed-record.ts, format 4); else it is written as JSON text (format 3),
+ * and a value JSON does not hold exactly sends the whole record to record-codec.ts's general
+ * encoding.
  *
  *   siblings: [key, SIBLINGS, readFrom | null, n, (value, deleted, actor, counter, timeMs) x n, ...clock]
  *   hint:     [storeKey, HINT, owner, hintKey, seq, readFrom | null, n, ...versions, ...clock]
  */
 import { hintStoreKey, type Hint } from '../core/hinted-handoff.js';
 import type { Siblings, Version } from '../protocol/data.js';
+import { RecordArena } from './packed-record.js';
 import { decodeRecord, encodeRecord, jsonExact } from './record-codec.js';
 
-/** How a store's records are written and read; `decode` gives `[key, value]`, checked by the caller. */
+/**
+ * How a store's records are written and read; `decode` gives `[key, value]`, checked by the
+ * caller. `encode` may give a view into `arena`, valid until the arena is reset.
+ */
 export interface RecordCodec<T> {
-  encode(key: string, value: T): Buffer;
+  encode(key: string, value: T, arena?: RecordArena): Buffer;
   decode(bytes: Buffer): unknown;
 }
+
+/** For records encoded outside a writer: never reset, so its records stay valid. */
+const standalone = new RecordArena();
 
 const SIBLINGS = 1;
 const HINT = 2;
 const VERSION_WIDTH = 5;
 
 export const siblingsRecords: RecordCodec<Siblings> = {
-  encode(key, siblings) {
-    const out: unknown[] = [key, SIBLINGS];
-    return pushSiblings(out, siblings) ? json(out) : encodeRecord(key, siblings);
+  encode(key, siblings, arena = standalone) {
+    return flatRecord([key, SIBLINGS], siblings, arena) ?? encodeRecord(key, siblings);
   },
   decode(bytes) {
     const record = decodeRecord(bytes);
@@ -47,9 +56,8 @@ export const siblingsRecords: RecordCodec<Siblings> = {
 };
 
 export const hintRecords: RecordCodec<Hint> = {
-  encode(key, hint) {
-    const out: unknown[] = [key, HINT, hint.owner, hint.key, hint.seq];
-    return pushSiblings(out, hint.siblings) ? json(out) : encodeRecord(key, hint);
+  encode(key, hint, arena = standalone) {
+    return flatRecord([key, HINT, hint.owner, hint.key, hint.seq], hint.siblings, arena) ?? encodeRecord(key, hint);
   },
   decode(bytes) {
     const record = decodeRecord(bytes);
@@ -63,25 +71,38 @@ export const hintRecords: RecordCodec<Hint> = {
   },
 };
 
-function json(out: unknown[]): Buffer {
-  return Buffer.from(JSON.stringify(out), 'utf8');
+/**
+ * `head` with the siblings appended flat, packed (every client value a string or null) or
+ * as JSON text; null when a client's value is not one JSON holds exactly.
+ */
+function flatRecord(head: unknown[], siblings: Siblings, arena: RecordArena): Buffer | null {
+  const packable = pushSiblings(head, siblings);
+  if (packable === null) return null;
+  return (packable ? arena.pack(head) : null) ?? Buffer.from(JSON.stringify(head), 'utf8');
 }
 
-/** Appends the siblings flat; false when a client's value is not one JSON holds exactly. */
-function pushSiblings(out: unknown[], { versions, context }: Siblings): boolean {
+/**
+ * Appends the siblings flat: true when every client value is a string or null (the record
+ * can be packed), false when some other value JSON holds exactly, null when one it does not.
+ */
+function pushSiblings(out: unknown[], { versions, context }: Siblings): boolean | null {
   out.push(context.readFrom ?? null, versions.length);
+  let packable = true;
   // One set for the whole record: a value shared by two versions is structured clone's too.
   let seen: Set<object> | undefined;
   for (const { value, deleted, dot } of versions) {
-    if (typeof value !== 'string' && value !== null && !jsonExact(value, 1, (seen ??= new Set()))) return false;
+    if (typeof value !== 'string' && value !== null) {
+      if (!jsonExact(value, 1, (seen ??= new Set()))) return null;
+      packable = false;
+    }
     out.push(value, deleted, dot.actor, dot.counter, dot.timeMs);
   }
   const { clock } = context;
   for (let i = 0; i < clock.length; i++) out.push(clock[i]);
-  return true;
+  return packable;
 }
 
-/** A flat record (format 3): a number, its tag, in second place; records of format 2 have an object there. */
+/** A flat record (formats 3 and 4): a number, its tag, in second place; records of format 2 have an object there. */
 function isFlat(record: unknown): record is unknown[] {
   return Array.isArray(record) && typeof record[1] === 'number';
 }

@@ -15,9 +15,12 @@
  * also gathers a turn's writes into one transaction) and the node's thread goes on meanwhile.
  */
 import type { Database, RootDatabase } from 'lmdb';
+import { RecordArena } from './packed-record.js';
 import type { WriteLog } from './write-log.js';
 
 export interface RecordWriter {
+  /** Where the records handed to `put` may be packed (packed-record.ts). */
+  readonly arena: RecordArena;
   put(db: Database<Buffer, Buffer>, key: Buffer, value: Buffer): void;
   remove(db: Database<Buffer, Buffer>, key: Buffer): void;
   /** Commits what is queued, now (before the environment closes). */
@@ -33,6 +36,11 @@ interface Queued {
 
 /** 'commit': a turn's writes in one synchronous transaction, when needed and one turn later at the latest. */
 export class TurnWriter implements RecordWriter {
+  /**
+   * Reused after each transaction: LMDB copies a value into its page as `putSync` runs, so
+   * once the transaction is over nothing reads the records packed before it.
+   */
+  readonly arena = new RecordArena();
   private queued: Queued[] = [];
   private scheduled = false;
 
@@ -72,7 +80,10 @@ export class TurnWriter implements RecordWriter {
     this.queued = [];
     const upTo = this.log.issued;
     // After a failure nothing is acknowledged again; what is still queued stays unwritten.
-    if (writes.length === 0 || this.log.failure !== null) return;
+    if (writes.length === 0 || this.log.failure !== null) {
+      this.arena.reset();
+      return;
+    }
     try {
       this.env.transactionSync(() => {
         for (const { db, key, value } of writes) {
@@ -83,6 +94,8 @@ export class TurnWriter implements RecordWriter {
     } catch (error) {
       this.log.fail(error);
       return;
+    } finally {
+      this.arena.reset();
     }
     this.log.commits++;
     this.log.confirm(upTo);
@@ -91,6 +104,9 @@ export class TurnWriter implements RecordWriter {
 
 /** 'flush': each write handed to lmdb-js, which commits a turn's writes together and syncs them. */
 export class FlushedWriter implements RecordWriter {
+  /** Never reset: lmdb-js reads a value on its write thread, later, from the caller's memory. */
+  readonly arena = new RecordArena();
+
   constructor(private readonly log: WriteLog) {}
 
   put(db: Database<Buffer, Buffer>, key: Buffer, value: Buffer): void {
