@@ -81,6 +81,30 @@ describe('LmdbStores', () => {
     await stores.close();
   });
 
+  it.each(['commit', 'flush'] as const)('with durability %s, packed records of one turn after another all read back as written, a large one too', async (durability) => {
+    const path = nodeDir();
+    const stores = await LmdbStores.open({ ...options(path), durability });
+    // Same lengths, so that a record packed over an earlier one's bytes before that one was
+    // written would show as the later value under the earlier key.
+    const written = new Map<string, string>();
+    for (let turn = 0; turn < 6; turn++) {
+      for (const key of ['a', 'b', 'c']) {
+        const value = `${key}${turn}`.repeat(40);
+        written.set(key, value);
+        stores.data.set(key, siblings(value));
+      }
+      await committed(stores);
+    }
+    const large = 'L'.repeat(100_000);
+    stores.data.set('large', siblings(large));
+    stores.data.set('after', siblings('after-large'));
+    await committed(stores);
+    await stores.close();
+    const again = await LmdbStores.open({ ...options(path), durability });
+    for (const [key, value] of [...written, ['large', large], ['after', 'after-large']]) expect(again.data.get(key)?.versions[0]?.value).toBe(value);
+    await again.close();
+  });
+
   it('counts a boot even when nothing was written, so that every start has a new actor', async () => {
     const path = nodeDir();
     for (const expected of [1, 2, 3]) {

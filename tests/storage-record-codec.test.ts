@@ -255,15 +255,40 @@ describe('durable records - a key\'s siblings and a hint, written flat', () => {
     expect(second.buffer).toBe(first.buffer);
     expect(second.byteOffset).toBe(first.byteOffset + first.length);
     expect(siblingsRecords.decode(first)).toStrictEqual(['a', twoVersions]);
-    // Larger than a slab: a slab of its own, and the records before it are left as they were.
+    // Larger than a slab: memory of its own, not kept by the arena, and the records before it
+    // are left as they were.
     const big = { ...twoVersions, versions: [{ ...twoVersions.versions[0]!, value: 'é'.repeat(70_000) }] };
     const large = siblingsRecords.encode('c', big, arena);
     expect(large.buffer).not.toBe(first.buffer);
     expect(siblingsRecords.decode(large)).toStrictEqual(['c', big]);
     expect(siblingsRecords.decode(second)).toStrictEqual(['b', twoVersions]);
+    const third = siblingsRecords.encode('d', twoVersions, arena);
+    expect(third.buffer).toBe(first.buffer);
+    // A full slab: the next record starts a new one, and the full one's records stay as they were.
+    let last = third;
+    while (last.buffer === first.buffer) last = siblingsRecords.encode('e', twoVersions, arena);
+    expect(last.byteOffset).toBe(0);
+    expect(siblingsRecords.decode(first)).toStrictEqual(['a', twoVersions]);
     arena.reset();
-    const again = siblingsRecords.encode('d', twoVersions, arena);
-    expect(again.buffer).toBe(large.buffer);
+    const again = siblingsRecords.encode('f', twoVersions, arena);
+    expect(again.buffer).toBe(last.buffer);
     expect(again.byteOffset).toBe(0);
+  });
+
+  it('packed bytes that are not UTF-8, not flat, or with a count or time no dot has are not read as data', () => {
+    const flat = unpack(siblingsRecords.encode('k', twoVersions))!;
+    const arena = new RecordArena();
+    // 'k' is the first string: its byte, at offset 10, made a byte UTF-8 never starts with.
+    const notUtf8 = Buffer.from(siblingsRecords.encode('k', twoVersions));
+    expect(notUtf8[10]).toBe('k'.charCodeAt(0));
+    notUtf8[10] = 0xff;
+    expect(siblingsRecords.decode(notUtf8)).toBeNull();
+    expect(siblingsRecords.decode(arena.pack(['k', 'v'])!)).toBeNull();
+    expect(hintRecords.decode(arena.pack(['k', 'v'])!)).toBeNull();
+    for (const [at, wrong] of [[7, 1.5], [7, Number.NaN], [8, Number.POSITIVE_INFINITY]] as const) {
+      const broken = [...flat];
+      broken[at] = wrong;
+      expect(siblingsRecords.decode(arena.pack(broken)!)).toBeNull();
+    }
   });
 });

@@ -4,9 +4,10 @@
  * because the core reads synchronously inside a step, and a write LMDB has not committed yet
  * is not visible to LMDB's own reads; the database is loaded into the Map when the node starts.
  *
- * A record is the key and the value, as flat JSON text where JSON holds the clients' values
- * exactly (state-records.ts) and as structured clone serializes them otherwise
- * (record-codec.ts), so any value the API accepts comes back as it was. LMDB's keys are
+ * A record is the key and the value: flat, packed as bytes where every client value is a
+ * string or null (packed-record.ts) or as JSON text where JSON holds them exactly
+ * (state-records.ts), and as structured clone serializes them otherwise (record-codec.ts),
+ * so any value the API accepts comes back as it was. LMDB's keys are
  * short (lmdb-js allows 1,978 bytes) and the API's are not (4,096 UTF-16 units): a key of
  * more than KEY_BYTES bytes is stored under its SHA-256 instead, which the record's own copy
  * of the key makes readable.

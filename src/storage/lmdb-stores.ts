@@ -92,7 +92,7 @@ export class LmdbStores implements NodeStores {
         }
         const format = meta.get('format');
         if (format !== undefined && !READABLE_FORMATS.includes(format)) {
-          throw new StorageError(`${path} holds data in format ${String(format)}; this engine reads formats ${READABLE_FORMATS.join(' and ')}: use the engine that wrote it, or another directory`);
+          throw new StorageError(`${path} holds data in format ${String(format)}; this engine reads formats ${READABLE_FORMATS.join(', ')}: use the engine that wrote it, or another directory`);
         }
         const counted = (typeof meta.get('boot') === 'number' ? (meta.get('boot') as number) : 0) + 1;
         meta.putSync('node', nodeId);

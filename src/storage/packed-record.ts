@@ -6,8 +6,9 @@
  * encodes a record, and JSON.stringify makes a string of the record (escaping the client's
  * value, printing each number in decimal) that Buffer.from then copies and the collector
  * later reclaims. Packing copies each string's bytes once into memory that is reused: a
- * turn's records go into one arena, which the node's writer reuses once their transaction
- * has committed (turn-writer.ts). docs/PERFORMANCE.md ("Durable storage (LMDB)") has what it
+ * turn's records go into one arena, which a `commit` node's writer reuses once their
+ * transaction is over (turn-writer.ts; a `flush` node's never, since lmdb-js reads those
+ * values later). docs/PERFORMANCE.md ("Durable storage (LMDB)") has what it
  * saved.
  *
  * Numbers are written as their 8 bytes, so every number comes back as it was (-0 and NaN
@@ -40,42 +41,17 @@ export class RecordArena {
   pack(flat: readonly unknown[]): Buffer | null {
     let bound = 5;
     for (const element of flat) bound += typeof element === 'string' ? 5 + UTF8_PER_UNIT * element.length : 9;
+    // A record larger than a slab gets memory of its own, which goes with the record: a slab
+    // kept for reuse is never larger than SLAB_BYTES, whatever the largest value written.
+    if (bound > SLAB_BYTES) return packInto(Buffer.allocUnsafeSlow(bound), 0, flat);
     if (this.slab === null || this.used + bound > this.slab.length) {
       // The old slab stays alive for as long as a view of it is held.
-      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, bound));
+      this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
       this.used = 0;
     }
-    const slab = this.slab;
-    const start = this.used;
-    let at = start;
-    slab[at] = PACKED_START;
-    slab.writeUInt32LE(flat.length, at + 1);
-    at += 5;
-    for (const element of flat) {
-      switch (typeof element) {
-        case 'string': {
-          if (!(element as unknown as { isWellFormed(): boolean }).isWellFormed()) return null;
-          slab[at] = STRING;
-          const length = slab.write(element, at + 5, 'utf8');
-          slab.writeUInt32LE(length, at + 1);
-          at += 5 + length;
-          break;
-        }
-        case 'number':
-          slab[at] = NUMBER;
-          slab.writeDoubleLE(element, at + 1);
-          at += 9;
-          break;
-        case 'boolean':
-          slab[at++] = element ? TRUE : FALSE;
-          break;
-        default:
-          if (element !== null) return null;
-          slab[at++] = NULL;
-      }
-    }
-    this.used = at;
-    return slab.subarray(start, at);
+    const record = packInto(this.slab, this.used, flat);
+    if (record !== null) this.used += record.length;
+    return record;
   }
 
   /** Packs from the start of the slab again: call only once no record packed so far is read any more. */
@@ -83,6 +59,41 @@ export class RecordArena {
     this.used = 0;
   }
 }
+
+/** `flat` packed into `slab` from `start` (room checked by the caller); null when it cannot be packed. */
+function packInto(slab: Buffer, start: number, flat: readonly unknown[]): Buffer | null {
+  let at = start;
+  slab[at] = PACKED_START;
+  slab.writeUInt32LE(flat.length, at + 1);
+  at += 5;
+  for (const element of flat) {
+    switch (typeof element) {
+      case 'string': {
+        if (!(element as unknown as { isWellFormed(): boolean }).isWellFormed()) return null;
+        slab[at] = STRING;
+        const length = slab.write(element, at + 5, 'utf8');
+        slab.writeUInt32LE(length, at + 1);
+        at += 5 + length;
+        break;
+      }
+      case 'number':
+        slab[at] = NUMBER;
+        slab.writeDoubleLE(element, at + 1);
+        at += 9;
+        break;
+      case 'boolean':
+        slab[at++] = element ? TRUE : FALSE;
+        break;
+      default:
+        if (element !== null) return null;
+        slab[at++] = NULL;
+    }
+  }
+  return slab.subarray(start, at);
+}
+
+/** Strict: bytes that are not UTF-8 make the record unreadable instead of turning into U+FFFD. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The flat array a packed record holds, or null when the bytes are not a packed record. */
 export function unpack(bytes: Buffer): unknown[] | null {
@@ -102,7 +113,11 @@ export function unpack(bytes: Buffer): unknown[] | null {
       if (at + 4 > bytes.length) return null;
       const end = at + 4 + bytes.readUInt32LE(at);
       if (end > bytes.length) return null;
-      flat.push(bytes.toString('utf8', at + 4, end));
+      try {
+        flat.push(utf8.decode(bytes.subarray(at + 4, end)));
+      } catch {
+        return null;
+      }
       at = end;
     } else return null;
   }

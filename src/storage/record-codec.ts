@@ -3,7 +3,9 @@
  *
  * Most records hold only what JSON holds exactly (strings, finite numbers, booleans, null,
  * plain objects and dense arrays of those): every key's versions, dots and contexts, with the
- * string values nearly every client writes. Those are written as JSON text. Anything else (a
+ * string values nearly every client writes. Those are written as JSON text, or packed as
+ * bytes when they are flat with only strings and nulls as client values (state-records.ts,
+ * packed-record.ts: cheaper still). Anything else (a
  * Map, a Date, a typed array, undefined, NaN, -0, a sparse array) is written as structured
  * clone serializes it, so any value the API accepts comes back as it was.
  *

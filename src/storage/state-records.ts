@@ -4,7 +4,7 @@
  * Every change of a key on a durable node writes its record, so a record's encoding is paid
  * on every replica of every write. The engine's own part of a record has a shape the engine
  * itself builds (src/core): versions with dots, a flat clock (src/protocol/data.ts), a
- * hint's owner and seq. Written as one flat JSON array of strings and numbers, that part
+ * hint's owner and seq. Written as one flat array of strings and numbers, that part
  * needs no check and no property names; only the values the clients wrote are looked at,
  * and a string (what nearly every client writes) or a tombstone's null at a glance. A
  * record of nested objects cost about 2.5 times as much to write (the object walk that
@@ -23,7 +23,7 @@
  */
 import { hintStoreKey, type Hint } from '../core/hinted-handoff.js';
 import type { Siblings, Version } from '../protocol/data.js';
-import { RecordArena } from './packed-record.js';
+import { PACKED_START, RecordArena } from './packed-record.js';
 import { decodeRecord, encodeRecord, jsonExact } from './record-codec.js';
 
 /**
@@ -48,7 +48,7 @@ export const siblingsRecords: RecordCodec<Siblings> = {
   },
   decode(bytes) {
     const record = decodeRecord(bytes);
-    if (!isFlat(record)) return record;
+    if (!isFlat(record)) return notFlat(bytes, record);
     if (record[1] !== SIBLINGS) return null;
     const siblings = readSiblings(record, 2);
     return siblings === null ? null : [record[0], siblings];
@@ -61,7 +61,7 @@ export const hintRecords: RecordCodec<Hint> = {
   },
   decode(bytes) {
     const record = decodeRecord(bytes);
-    if (!isFlat(record)) return record;
+    if (!isFlat(record)) return notFlat(bytes, record);
     const [storeKey, tag, owner, key, seq] = record;
     // The hint store keys a hint by its owner and key (hinted-handoff.ts): a record whose
     // fields do not say the same was not written by this engine.
@@ -102,6 +102,11 @@ function pushSiblings(out: unknown[], { versions, context }: Siblings): boolean 
   return packable;
 }
 
+/** A record that is not flat: format 2's `[key, value]`, which packed bytes never hold. */
+function notFlat(bytes: Buffer, record: unknown): unknown {
+  return bytes[0] === PACKED_START ? null : record;
+}
+
 /** A flat record (formats 3 and 4): a number, its tag, in second place; records of format 2 have an object there. */
 function isFlat(record: unknown): record is unknown[] {
   return Array.isArray(record) && typeof record[1] === 'number';
@@ -117,8 +122,9 @@ function readSiblings(flat: readonly unknown[], at: number): Siblings | null {
   const versions: Version[] = [];
   for (let v = at + 2; v < clockAt; v += VERSION_WIDTH) {
     const [deleted, actor, counter, timeMs] = [flat[v + 1], flat[v + 2], flat[v + 3], flat[v + 4]];
-    if (typeof deleted !== 'boolean' || typeof actor !== 'string' || typeof counter !== 'number' || typeof timeMs !== 'number') return null;
-    versions.push({ value: flat[v], deleted, dot: { actor, counter, timeMs } });
+    // As the engine mints them: a whole counter, a finite time.
+    if (typeof deleted !== 'boolean' || typeof actor !== 'string' || !Number.isSafeInteger(counter) || !Number.isFinite(timeMs)) return null;
+    versions.push({ value: flat[v], deleted, dot: { actor, counter: counter as number, timeMs: timeMs as number } });
   }
   const clock = flat.slice(clockAt) as (string | number)[];
   for (const entry of clock) if (typeof entry !== 'string' && typeof entry !== 'number') return null;
