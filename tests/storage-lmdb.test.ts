@@ -101,7 +101,8 @@ describe('LmdbStores', () => {
     await committed(stores);
     await stores.close();
     const again = await LmdbStores.open({ ...options(path), durability });
-    for (const [key, value] of [...written, ['large', large], ['after', 'after-large']]) expect(again.data.get(key)?.versions[0]?.value).toBe(value);
+    const expected: [string, string][] = [...written, ['large', large], ['after', 'after-large']];
+    for (const [key, value] of expected) expect(again.data.get(key)?.versions[0]?.value).toBe(value);
     await again.close();
   });
 
