@@ -8,8 +8,7 @@
  * later reclaims. Packing copies each string's bytes once into memory that is reused: a
  * turn's records go into one arena, which a `commit` node's writer reuses once their
  * transaction is over (turn-writer.ts; a `flush` node's never, since lmdb-js reads those
- * values later). docs/PERFORMANCE.md ("Durable storage (LMDB)") has what it
- * saved.
+ * values later). docs/PERFORMANCE.md ("Durable storage (LMDB)") has what it saved.
  *
  * Numbers are written as their 8 bytes, so every number comes back as it was (-0 and NaN
  * too). A string that is not well formed (a lone surrogate, which UTF-8 cannot hold) makes

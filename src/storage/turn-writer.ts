@@ -79,12 +79,9 @@ export class TurnWriter implements RecordWriter {
     const writes = this.queued;
     this.queued = [];
     const upTo = this.log.issued;
-    // After a failure nothing is acknowledged again; what is still queued stays unwritten.
-    if (writes.length === 0 || this.log.failure !== null) {
-      this.arena.reset();
-      return;
-    }
     try {
+      // After a failure nothing is acknowledged again; what is still queued stays unwritten.
+      if (writes.length === 0 || this.log.failure !== null) return;
       this.env.transactionSync(() => {
         for (const { db, key, value } of writes) {
           if (value === undefined) db.removeSync(key);
