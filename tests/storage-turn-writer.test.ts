@@ -1,7 +1,8 @@
 /**
- * TurnWriter (src/storage/turn-writer.ts) on a fake environment whose transaction fails, as a
- * full disk fails LMDB's commit: the write log records the failure and reports it once,
- * nothing is confirmed after it, and later writes are never committed.
+ * TurnWriter (src/storage/turn-writer.ts) on fake environments: one whose transaction fails,
+ * as a full disk fails LMDB's commit (the write log records the failure and reports it once,
+ * nothing is confirmed after it, and later writes are never committed); a key written twice
+ * before its commit written once; the arena's records intact until their commit.
  */
 import type { Database, RootDatabase } from 'lmdb';
 import { describe, expect, it } from 'vitest';
@@ -94,6 +95,35 @@ describe('TurnWriter', () => {
     expect({ confirmed: log.confirmed, commits: log.commits, transactions: fake.transactions }).toEqual({ confirmed: 1, commits: 1, transactions: 1 });
     await writerTurns();
     expect(fake.transactions).toBe(1);
+  });
+
+  it('writes one record of a key written more than once before its commit, as it was last; keys of other databases are their own', () => {
+    const puts: string[] = [];
+    const recording = (name: string) =>
+      ({
+        putSync: (key: Buffer, value: Buffer) => puts.push(`${name} put ${key.toString()}=${value.toString()}`),
+        removeSync: (key: Buffer) => puts.push(`${name} remove ${key.toString()}`),
+      }) as unknown as Database<Buffer, Buffer>;
+    const [data, hints] = [recording('data'), recording('hints')];
+    const fake = fakeEnvironment(new Map());
+    const log = new WriteLog(() => Promise.resolve(), 'commit', () => undefined, () => undefined);
+    const writer = new TurnWriter(fake.env, log);
+    writer.put(data, key('a'), key('1'));
+    writer.put(data, key('b'), key('1'));
+    writer.put(data, key('a'), key('2'));
+    writer.put(hints, key('a'), key('h'));
+    writer.put(data, key('c'), key('1'));
+    writer.remove(data, key('c'));
+    writer.remove(data, key('d'));
+    writer.put(data, key('d'), key('3'));
+    writer.drain();
+    expect(puts.sort()).toEqual(['data put a=2', 'data put b=1', 'data put d=3', 'data remove c', 'hints put a=h']);
+    // Every write counts, and all of them are confirmed by the one commit.
+    expect({ issued: log.issued, confirmed: log.confirmed, commits: log.commits, transactions: fake.transactions }).toEqual({ issued: 8, confirmed: 8, commits: 1, transactions: 1 });
+    // The next commit writes its keys again.
+    writer.put(data, key('a'), key('3'));
+    writer.drain();
+    expect(puts.at(-1)).toBe('data put a=3');
   });
 
   it('records packed in its arena are all written as they were, and the arena is reused only after their transaction', () => {
