@@ -245,7 +245,25 @@ describe('durable records - a key\'s siblings and a hint, written flat', () => {
     expect(text[0]).toBe(JSON_START);
     expect(siblingsRecords.decode(text)).toStrictEqual(['k', lone]);
     expect(new RecordArena().pack(['\udc00'])).toBeNull();
+    expect(new RecordArena().pack(['ascii first, then a lone surrogate \ud800'])).toBeNull();
     expect(new RecordArena().pack([{}])).toBeNull();
+  });
+
+  it('packed strings are their UTF-8 bytes, ASCII or not, wherever the first non-ASCII character is', () => {
+    const strings = ['', 'plain ASCII \u007f', 'é', 'abcé', 'x😀y', 'ascii then 中文', `${'x'.repeat(100)}€`];
+    const arena = new RecordArena();
+    const packed = arena.pack(strings)!;
+    expect(unpack(packed)).toStrictEqual(strings);
+    const expected = Buffer.concat([
+      Buffer.of(PACKED_START, strings.length, 0, 0, 0),
+      ...strings.map((text) => {
+        const bytes = Buffer.from(text, 'utf8');
+        const length = Buffer.alloc(4);
+        length.writeUInt32LE(bytes.length);
+        return Buffer.concat([Buffer.of(4), length, bytes]);
+      }),
+    ]);
+    expect(packed.equals(expected)).toBe(true);
   });
 
   it('an arena packs records side by side, starts a new slab when one is full, and reuses its slab after reset', () => {

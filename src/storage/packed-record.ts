@@ -31,6 +31,8 @@ const SLAB_BYTES = 64 * 1024;
 /** Memory that records are packed into, in slabs; `reset` reuses the slab once nothing reads the records in it. */
 export class RecordArena {
   private slab: Buffer | null = null;
+  /** The slab's bytes for numbers (endianness said, so any machine writes the same record). */
+  private view: DataView | null = null;
   private used = 0;
 
   /**
@@ -42,13 +44,17 @@ export class RecordArena {
     for (const element of flat) bound += typeof element === 'string' ? 5 + UTF8_PER_UNIT * element.length : 9;
     // A record larger than a slab gets memory of its own, which goes with the record: a slab
     // kept for reuse is never larger than SLAB_BYTES, whatever the largest value written.
-    if (bound > SLAB_BYTES) return packInto(Buffer.allocUnsafeSlow(bound), 0, flat);
-    if (this.slab === null || this.used + bound > this.slab.length) {
+    if (bound > SLAB_BYTES) {
+      const own = Buffer.allocUnsafeSlow(bound);
+      return packInto(own, viewOf(own), 0, flat);
+    }
+    if (this.slab === null || this.view === null || this.used + bound > this.slab.length) {
       // The old slab stays alive for as long as a view of it is held.
       this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      this.view = viewOf(this.slab);
       this.used = 0;
     }
-    const record = packInto(this.slab, this.used, flat);
+    const record = packInto(this.slab, this.view, this.used, flat);
     if (record !== null) this.used += record.length;
     return record;
   }
@@ -59,25 +65,32 @@ export class RecordArena {
   }
 }
 
-/** `flat` packed into `slab` from `start` (room checked by the caller); null when it cannot be packed. */
-function packInto(slab: Buffer, start: number, flat: readonly unknown[]): Buffer | null {
+function viewOf(slab: Buffer): DataView {
+  return new DataView(slab.buffer, slab.byteOffset, slab.length);
+}
+
+/**
+ * `flat` packed into `slab` (`view` over the same bytes) from `start` (room checked by the
+ * caller); null when it cannot be packed.
+ */
+function packInto(slab: Buffer, view: DataView, start: number, flat: readonly unknown[]): Buffer | null {
   let at = start;
   slab[at] = PACKED_START;
-  slab.writeUInt32LE(flat.length, at + 1);
+  view.setUint32(at + 1, flat.length, true);
   at += 5;
   for (const element of flat) {
     switch (typeof element) {
       case 'string': {
-        if (!(element as unknown as { isWellFormed(): boolean }).isWellFormed()) return null;
+        const length = writeUtf8(slab, at + 5, element);
+        if (length < 0) return null;
         slab[at] = STRING;
-        const length = slab.write(element, at + 5, 'utf8');
-        slab.writeUInt32LE(length, at + 1);
+        view.setUint32(at + 1, length, true);
         at += 5 + length;
         break;
       }
       case 'number':
         slab[at] = NUMBER;
-        slab.writeDoubleLE(element, at + 1);
+        view.setFloat64(at + 1, element, true);
         at += 9;
         break;
       case 'boolean':
@@ -89,6 +102,25 @@ function packInto(slab: Buffer, start: number, flat: readonly unknown[]): Buffer
     }
   }
   return slab.subarray(start, at);
+}
+
+/**
+ * `text` as UTF-8 at `at` in `slab`: the number of bytes written, or -1 when it is not well
+ * formed (a lone surrogate). A record's strings are short and nearly always ASCII (keys,
+ * actors, most values), and copying their characters here costs less than Buffer's write,
+ * which crosses into C++ and checks its arguments first; anything else goes through it.
+ */
+function writeUtf8(slab: Buffer, at: number, text: string): number {
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x80) {
+      if (!(text as unknown as { isWellFormed(): boolean }).isWellFormed()) return -1;
+      return slab.write(text, at, 'utf8');
+    }
+    slab[at + i] = unit;
+  }
+  return length;
 }
 
 /** Strict: bytes that are not UTF-8 make the record unreadable instead of turning into U+FFFD. */

@@ -8,9 +8,11 @@
  * wait: commit-gate.ts) so rides with the next turn's commit, or commits while the thread
  * would be idle, instead of costing a transaction of its own before the requests leave.
  * A commit that does not sync to disk is a few writes to the file, about 18 us of CPU for
- * four records here, where handing each turn's transaction to lmdb-js's write thread and
- * waiting for its answer cost about 46, besides the thread switches both ways
- * (docs/PERFORMANCE.md, "Durable storage (LMDB)"). With `'flush'` a transaction must also
+ * four records in a loop of transactions, where handing each turn's transaction to lmdb-js's
+ * write thread and waiting for its answer cost about 46, besides the thread switches both
+ * ways (docs/PERFORMANCE.md, "Durable storage (LMDB)"). Between the engine's other work, from
+ * cold caches, a transaction costs three times that, most of it per record put: hence each
+ * key is put once a transaction. With `'flush'` a transaction must also
  * reach the disk, which takes milliseconds, so it stays on lmdb-js's write thread (which
  * also gathers a turn's writes into one transaction) and the node's thread goes on meanwhile.
  */
@@ -43,8 +45,9 @@ export class TurnWriter implements RecordWriter {
   /**
    * The turn's writes by database and key (the key's bytes as a string): a record written
    * twice before its commit is written once, as it was last. About one write in nine at
-   * concurrency 64 finds its key's earlier write of the turn still queued, and each record put
-   * costs LMDB a search of its tree and a copy of the page it lands on.
+   * concurrency 64 finds its key's earlier write still queued, and each put costs LMDB a
+   * search of its tree, besides lmdb-js's own work. Only the last write of a key is ever seen:
+   * the transaction is atomic.
    */
   private queued = new Map<Database<Buffer, Buffer>, Map<string, Queued>>();
   private scheduled = false;
