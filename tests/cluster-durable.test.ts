@@ -171,10 +171,12 @@ describe('durable storage refuses what it cannot use, with a STORAGE error namin
 
   it('a full disk: writes stop being acknowledged, no thread dies, and every acknowledged write is there once space is back', () => {
     const mount = freshDir();
-    // A tmpfs of 8 MB in a mount namespace of the child's own: the full disk is the child's alone.
+    // A tmpfs of 24 MB in a mount namespace of the child's own: the full disk is the child's alone.
+    // The nodes keep 8 MB of it free (src/storage/disk-room.ts), and 12 MB are taken before they
+    // start, so the disk is full for them after a few hundred writes.
     const namespace = process.getuid?.() === 0 ? ['-m'] : ['-r', '-m'];
-    const script = `mount -t tmpfs -o size=8m tmpfs '${mount}' && exec '${process.execPath}' '${CHILD}' full-disk '${mount}'`;
-    const output = execFileSync('unshare', [...namespace, 'sh', '-c', script], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, FILLER_BYTES: '4000000' }, stdio: ['ignore', 'pipe', 'ignore'] });
+    const script = `mount -t tmpfs -o size=24m tmpfs '${mount}' && exec '${process.execPath}' '${CHILD}' full-disk '${mount}'`;
+    const output = execFileSync('unshare', [...namespace, 'sh', '-c', script], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, FILLER_BYTES: '12000000' }, stdio: ['ignore', 'pipe', 'ignore'] });
     const report = JSON.parse(output.trim().split('\n').pop() ?? '{}') as { acked: number; failed: { code: string } | null; storageErrors: string[]; lost: string[] };
     expect(report.acked).toBeGreaterThan(0);
     expect(['TIMEOUT', 'QUORUM_FAILED']).toContain(report.failed?.code);

@@ -42,6 +42,8 @@ function fakeEnvironment(records: Map<string, string>): { env: RootDatabase; tra
 }
 
 const key = (text: string): Buffer => Buffer.from(text);
+/** A disk with room for everything. */
+const roomy = { claim: (): void => undefined };
 /** Past the writer's own scheduling: it commits by setImmediate, within a turn or two; a timer fires after them. */
 const writerTurns = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
 
@@ -52,7 +54,7 @@ describe('TurnWriter', () => {
     const failures: Error[] = [];
     let progressed = 0;
     const log = new WriteLog(() => Promise.resolve(), 'commit', () => progressed++, (error) => failures.push(error));
-    const writer = new TurnWriter(fake.env, log);
+    const writer = new TurnWriter(fake.env, log, roomy);
 
     // A turn that commits: both writes are confirmed together.
     writer.put(db, key('a'), key('1'));
@@ -89,7 +91,7 @@ describe('TurnWriter', () => {
     const { db, records } = fakeDatabase();
     const fake = fakeEnvironment(records);
     const log = new WriteLog(() => Promise.resolve(), 'commit', () => undefined, () => undefined);
-    const writer = new TurnWriter(fake.env, log);
+    const writer = new TurnWriter(fake.env, log, roomy);
     writer.put(db, key('a'), key('1'));
     writer.drain();
     expect({ confirmed: log.confirmed, commits: log.commits, transactions: fake.transactions }).toEqual({ confirmed: 1, commits: 1, transactions: 1 });
@@ -107,7 +109,7 @@ describe('TurnWriter', () => {
     const [data, hints] = [recording('data'), recording('hints')];
     const fake = fakeEnvironment(new Map());
     const log = new WriteLog(() => Promise.resolve(), 'commit', () => undefined, () => undefined);
-    const writer = new TurnWriter(fake.env, log);
+    const writer = new TurnWriter(fake.env, log, roomy);
     writer.put(data, key('a'), key('1'));
     writer.put(data, key('b'), key('1'));
     writer.put(data, key('a'), key('2'));
@@ -130,7 +132,7 @@ describe('TurnWriter', () => {
     const stored = new Map<string, Buffer>();
     const db = { putSync: (key: Buffer, value: Buffer) => stored.set(key.toString(), Buffer.from(value)) } as unknown as Database<Buffer, Buffer>;
     const fake = fakeEnvironment(new Map());
-    const writer = new TurnWriter(fake.env, new WriteLog(() => Promise.resolve(), 'commit', () => undefined, () => undefined));
+    const writer = new TurnWriter(fake.env, new WriteLog(() => Promise.resolve(), 'commit', () => undefined, () => undefined), roomy);
     const first = writer.arena.pack(['a', 1, 'x'.repeat(50)])!;
     const second = writer.arena.pack(['b', 2, null])!;
     expect(second.byteOffset).toBeGreaterThan(first.byteOffset);

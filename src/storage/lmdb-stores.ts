@@ -18,6 +18,7 @@ import type { Database, RootDatabase } from 'lmdb';
 import type { Hint } from '../core/hinted-handoff.js';
 import type { NodeStores } from '../core/node.js';
 import type { Siblings } from '../protocol/data.js';
+import { DiskRoom, transactionBytes } from './disk-room.js';
 import { DurableMap } from './durable-map.js';
 import { hintRecords, siblingsRecords } from './state-records.js';
 import { storageError, StorageError } from './storage-error.js';
@@ -68,8 +69,11 @@ export class LmdbStores implements NodeStores {
     const { path, nodeId } = options;
     const file = join(path, 'data.mdb');
     let env: RootDatabase;
+    const room = new DiskRoom(path);
     try {
       mkdirSync(path, { recursive: true });
+      // Room for the environment's first pages and the boot count's transaction, before LMDB writes any.
+      room.claim(transactionBytes(3, 0));
       await options.probe?.(file);
       // Loaded here, not with the worker: a node in memory never loads the native addon.
       const { open } = await import('lmdb');
@@ -103,7 +107,7 @@ export class LmdbStores implements NodeStores {
       // The boot is on disk before the node mints anything under it, whatever the durability.
       await syncToDisk(env);
       const log = new WriteLog(() => env.flushed, options.durability, options.progressed, (error) => options.failed(storageError(path, 'a write could not be committed', error)));
-      const writer = options.durability === 'commit' ? new TurnWriter(env, log) : new FlushedWriter(log);
+      const writer = options.durability === 'commit' ? new TurnWriter(env, log, room) : new FlushedWriter(log, room);
       const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;
       const data = DurableMap.load<Siblings>(env.openDB({ name: 'data', ...binary }) as Database<Buffer, Buffer>, writer, siblingsRecords, 'data');
       const hints = DurableMap.load<Hint>(env.openDB({ name: 'hints', ...binary }) as Database<Buffer, Buffer>, writer, hintRecords, 'hints');

@@ -17,6 +17,7 @@
  * also gathers a turn's writes into one transaction) and the node's thread goes on meanwhile.
  */
 import type { Database, RootDatabase } from 'lmdb';
+import { transactionBytes, type DiskRoom } from './disk-room.js';
 import { RecordArena } from './packed-record.js';
 import type { WriteLog } from './write-log.js';
 
@@ -55,6 +56,8 @@ export class TurnWriter implements RecordWriter {
   constructor(
     private readonly env: RootDatabase,
     private readonly log: WriteLog,
+    /** Checked before every transaction: LMDB must never meet a full disk (disk-room.ts). */
+    private readonly room: Pick<DiskRoom, 'claim'>,
   ) {}
 
   put(db: Database<Buffer, Buffer>, key: Buffer, value: Buffer): void {
@@ -93,6 +96,15 @@ export class TurnWriter implements RecordWriter {
     try {
       // After a failure nothing is acknowledged again; what is still queued stays unwritten.
       if (queued.size === 0 || this.log.failure !== null) return;
+      let writes = 0;
+      let bytes = 0;
+      for (const byKey of queued.values()) {
+        for (const { key, value } of byKey.values()) {
+          writes++;
+          bytes += key.length + (value?.length ?? 0);
+        }
+      }
+      this.room.claim(transactionBytes(writes, bytes));
       this.env.transactionSync(() => {
         for (const [db, writes] of queued) {
           for (const { key, value } of writes.values()) {
@@ -117,14 +129,30 @@ export class FlushedWriter implements RecordWriter {
   /** Never reset: lmdb-js reads a value on its write thread, later, from the caller's memory. */
   readonly arena = new RecordArena();
 
-  constructor(private readonly log: WriteLog) {}
+  constructor(
+    private readonly log: WriteLog,
+    /** Checked before every write is handed over: LMDB must never meet a full disk (disk-room.ts). */
+    private readonly room: Pick<DiskRoom, 'claim'>,
+  ) {}
 
   put(db: Database<Buffer, Buffer>, key: Buffer, value: Buffer): void {
-    this.log.track(db.put(key, value));
+    if (this.admitted(key.length + value.length)) this.log.track(db.put(key, value));
   }
 
   remove(db: Database<Buffer, Buffer>, key: Buffer): void {
-    this.log.track(db.remove(key));
+    if (this.admitted(key.length)) this.log.track(db.remove(key));
+  }
+
+  /** False when the disk has no room for the write: it counts as issued and failed, so nothing after it is acknowledged. */
+  private admitted(bytes: number): boolean {
+    try {
+      this.room.claim(transactionBytes(1, bytes));
+      return true;
+    } catch (error) {
+      this.log.issued++;
+      this.log.fail(error);
+      return false;
+    }
   }
 
   drain(): void {
