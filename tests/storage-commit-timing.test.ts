@@ -33,7 +33,7 @@ function writer() {
   const { env, transactions } = recordingEnv();
   const db = (env as unknown as { db: Database<Buffer, Buffer> }).db;
   const log = new WriteLog(() => Promise.resolve(true), 'commit', () => undefined, () => undefined);
-  return { turnWriter: new TurnWriter(env, log, { claim: () => undefined }), db, log, transactions };
+  return { turnWriter: new TurnWriter(env, log, { claimTransaction: () => undefined }), db, log, transactions };
 }
 
 describe('TurnWriter timing', () => {

@@ -57,9 +57,18 @@ describe('DiskRoom', () => {
     expect(() => room.claim(MB)).not.toThrow();
   });
 
-  it('counts what a transaction may add: its records and a few pages a write and a transaction', () => {
-    expect(transactionBytes(0, 0)).toBe(4 * 4096);
-    expect(transactionBytes(2, 1000)).toBe(1000 + (2 * 3 + 4) * 4096);
+  it('counts what a transaction may add: its records and a few pages a write and a transaction, of the largest page until the environment says', () => {
+    expect(transactionBytes(0, 0, 4096)).toBe(4 * 4096);
+    expect(transactionBytes(2, 1000, 4096)).toBe(1000 + (2 * 3 + 4) * 4096);
+    const fake = disk(20 * MB);
+    const claims: number[] = [];
+    const room = fake.room(8 * MB);
+    const claim = room.claim.bind(room);
+    room.claim = (bytes: number) => (claims.push(bytes), claim(bytes));
+    room.claimTransaction(1, 100);
+    room.pageBytes = 4096;
+    room.claimTransaction(1, 100);
+    expect(claims).toEqual([100 + 7 * 65536, 100 + 7 * 4096]);
   });
 });
 
@@ -92,13 +101,19 @@ describe('the writers on a disk without room', () => {
     expect({ transactions: fake.transactions, confirmed: log.confirmed }).toEqual({ transactions: 0, confirmed: 0 });
   });
 
-  it("'flush': the write is not handed to lmdb-js, counts as issued and failed, and holds back what comes after it", () => {
+  it("'flush': the write is not handed to lmdb-js, counts as issued and failed, and nothing after it is, room or not", () => {
     const fake = countingEnv();
     const failures: Error[] = [];
     const log = new WriteLog(() => Promise.resolve(), 'flush', () => undefined, (error) => failures.push(error));
-    const writer = new FlushedWriter(log, disk(MB).room(8 * MB));
+    const full = disk(MB);
+    const writer = new FlushedWriter(log, full.room(8 * MB));
     writer.put(fake.db, Buffer.from('a'), Buffer.from('1'));
     expect({ puts: fake.puts, issued: log.issued, confirmed: log.confirmed, pending: log.pending }).toEqual({ puts: 0, issued: 1, confirmed: 0, pending: true });
     expect(failures.map((error) => (error as { code?: string }).code)).toEqual(['ENOSPC']);
+    full.free = 100 * MB;
+    writer.put(fake.db, Buffer.from('b'), Buffer.from('2'));
+    writer.remove(fake.db, Buffer.from('a'));
+    expect({ puts: fake.puts, issued: log.issued, confirmed: log.confirmed, looks: full.looks }).toEqual({ puts: 0, issued: 3, confirmed: 0, looks: 1 });
+    expect(failures).toHaveLength(1);
   });
 });

@@ -43,7 +43,7 @@ function fakeEnvironment(records: Map<string, string>): { env: RootDatabase; tra
 
 const key = (text: string): Buffer => Buffer.from(text);
 /** A disk with room for everything. */
-const roomy = { claim: (): void => undefined };
+const roomy = { claimTransaction: (): void => undefined };
 /** Past the writer's own scheduling: it commits by setImmediate, within a turn or two; a timer fires after them. */
 const writerTurns = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
 

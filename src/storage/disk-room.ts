@@ -13,21 +13,23 @@
  *
  * What this cannot see: another process filling the disk faster than the reserve between two
  * looks. The reserve is large for that reason, and the nodes of one process each look again
- * after writing an eighth of it, so that up to eight of them together stay within it.
+ * after writing an eighth of it, so that up to eight of them together stay about within it
+ * (each may also take one transaction's bytes at a look).
  */
 import { statfsSync } from 'node:fs';
 
 /** Free space kept on the disk: LMDB is never let write into it. */
 export const RESERVE_BYTES = 8 * 1024 * 1024;
-/** LMDB's page: every put may dirty a few of them besides its record (the path to its leaf, a split). */
-const PAGE_BYTES = 4096;
+/** Every put may dirty a few of LMDB's pages besides its record (the path to its leaf, a split). */
 const PAGES_PER_PUT = 3;
 /** A transaction's own pages besides its puts': the free list's, the main database's, the meta page. */
 const PAGES_PER_TRANSACTION = 4;
+/** The largest page LMDB may use (the system's page size, 4 KB here): assumed until the environment says. */
+const LARGEST_PAGE_BYTES = 64 * 1024;
 
 /** The most bytes a transaction of these writes can add to the environment's file. */
-export function transactionBytes(writes: number, recordBytes: number): number {
-  return recordBytes + (writes * PAGES_PER_PUT + PAGES_PER_TRANSACTION) * PAGE_BYTES;
+export function transactionBytes(writes: number, recordBytes: number, pageBytes: number): number {
+  return recordBytes + (writes * PAGES_PER_PUT + PAGES_PER_TRANSACTION) * pageBytes;
 }
 
 /** Bytes free to this process on the disk holding `path`. */
@@ -39,12 +41,19 @@ function freeBytes(path: string): number {
 export class DiskRoom {
   /** Bytes that may still be written before looking at the disk again. */
   private allowance = 0;
+  /** The environment's page size, once it is open. */
+  pageBytes = LARGEST_PAGE_BYTES;
 
   constructor(
     private readonly path: string,
     private readonly reserve: number = RESERVE_BYTES,
     private readonly free: (path: string) => number = freeBytes,
   ) {}
+
+  /** Claims room for a transaction of `writes` writes of `recordBytes` in all (see `claim`). */
+  claimTransaction(writes: number, recordBytes: number): void {
+    this.claim(transactionBytes(writes, recordBytes, this.pageBytes));
+  }
 
   /** Counts `bytes` as about to be written; throws (code ENOSPC) when the disk has no room for them above the reserve. */
   claim(bytes: number): void {

@@ -18,7 +18,7 @@ import type { Database, RootDatabase } from 'lmdb';
 import type { Hint } from '../core/hinted-handoff.js';
 import type { NodeStores } from '../core/node.js';
 import type { Siblings } from '../protocol/data.js';
-import { DiskRoom, transactionBytes } from './disk-room.js';
+import { DiskRoom } from './disk-room.js';
 import { DurableMap } from './durable-map.js';
 import { hintRecords, siblingsRecords } from './state-records.js';
 import { storageError, StorageError } from './storage-error.js';
@@ -73,7 +73,7 @@ export class LmdbStores implements NodeStores {
     try {
       mkdirSync(path, { recursive: true });
       // Room for the environment's first pages and the boot count's transaction, before LMDB writes any.
-      room.claim(transactionBytes(3, 0));
+      room.claimTransaction(3, 0);
       await options.probe?.(file);
       // Loaded here, not with the worker: a node in memory never loads the native addon.
       const { open } = await import('lmdb');
@@ -106,6 +106,8 @@ export class LmdbStores implements NodeStores {
       });
       // The boot is on disk before the node mints anything under it, whatever the durability.
       await syncToDisk(env);
+      // The page size LMDB chose (the system's), for the room a transaction claims.
+      room.pageBytes = (env.getStats() as { pageSize: number }).pageSize;
       const log = new WriteLog(() => env.flushed, options.durability, options.progressed, (error) => options.failed(storageError(path, 'a write could not be committed', error)));
       const writer = options.durability === 'commit' ? new TurnWriter(env, log, room) : new FlushedWriter(log, room);
       const binary = { encoding: 'binary', keyEncoding: 'binary' } as const;

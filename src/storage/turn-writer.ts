@@ -17,7 +17,7 @@
  * also gathers a turn's writes into one transaction) and the node's thread goes on meanwhile.
  */
 import type { Database, RootDatabase } from 'lmdb';
-import { transactionBytes, type DiskRoom } from './disk-room.js';
+import type { DiskRoom } from './disk-room.js';
 import { RecordArena } from './packed-record.js';
 import type { WriteLog } from './write-log.js';
 
@@ -57,7 +57,7 @@ export class TurnWriter implements RecordWriter {
     private readonly env: RootDatabase,
     private readonly log: WriteLog,
     /** Checked before every transaction: LMDB must never meet a full disk (disk-room.ts). */
-    private readonly room: Pick<DiskRoom, 'claim'>,
+    private readonly room: Pick<DiskRoom, 'claimTransaction'>,
   ) {}
 
   put(db: Database<Buffer, Buffer>, key: Buffer, value: Buffer): void {
@@ -104,10 +104,10 @@ export class TurnWriter implements RecordWriter {
           bytes += key.length + (value?.length ?? 0);
         }
       }
-      this.room.claim(transactionBytes(writes, bytes));
+      this.room.claimTransaction(writes, bytes);
       this.env.transactionSync(() => {
-        for (const [db, writes] of queued) {
-          for (const { key, value } of writes.values()) {
+        for (const [db, byKey] of queued) {
+          for (const { key, value } of byKey.values()) {
             if (value === undefined) db.removeSync(key);
             else db.putSync(key, value);
           }
@@ -132,7 +132,7 @@ export class FlushedWriter implements RecordWriter {
   constructor(
     private readonly log: WriteLog,
     /** Checked before every write is handed over: LMDB must never meet a full disk (disk-room.ts). */
-    private readonly room: Pick<DiskRoom, 'claim'>,
+    private readonly room: Pick<DiskRoom, 'claimTransaction'>,
   ) {}
 
   put(db: Database<Buffer, Buffer>, key: Buffer, value: Buffer): void {
@@ -143,10 +143,18 @@ export class FlushedWriter implements RecordWriter {
     if (this.admitted(key.length)) this.log.track(db.remove(key));
   }
 
-  /** False when the disk has no room for the write: it counts as issued and failed, so nothing after it is acknowledged. */
+  /**
+   * False when the write must not reach lmdb-js: after a failure, as with 'commit' (nothing
+   * after it is acknowledged anyway), or when the disk has no room for it (then it is the
+   * failure). Either way it counts as issued, so nothing after it is acknowledged.
+   */
   private admitted(bytes: number): boolean {
+    if (this.log.failure !== null) {
+      this.log.issued++;
+      return false;
+    }
     try {
-      this.room.claim(transactionBytes(1, bytes));
+      this.room.claimTransaction(1, bytes);
       return true;
     } catch (error) {
       this.log.issued++;
